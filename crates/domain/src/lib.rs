@@ -1,0 +1,24 @@
+//! `motcua-domain`: the law written as code.
+//!
+//! This crate is pure: no I/O, no async, no clock reads. Everything that
+//! depends on "now" takes the instant as an argument, and everything that
+//! depends on data (official holiday schedules, regimes) takes it as a value,
+//! so the store, the web layer and the statistics all reach the same answer.
+//!
+//! Rooms:
+//! - [`calendar`]: the legal clock (lunar calendar, holidays, working days, typed periods).
+//! - [`regime`]: which decree and circular govern a dossier, fixed at its entry instant.
+//! - [`lifecycle`]: the dossier state machine and what each action does to the clock.
+//! - [`indicators`]: how a dossier counts in a reporting period.
+//! - [`code`]: dossier codes.
+//! - [`phone`]: Vietnamese phone numbers across the 2017 and 2018 renumberings.
+//! - [`text`]: NFC normalisation and search folding.
+#![forbid(unsafe_code)]
+
+pub mod calendar;
+pub mod code;
+pub mod indicators;
+pub mod lifecycle;
+pub mod phone;
+pub mod regime;
+pub mod text;
