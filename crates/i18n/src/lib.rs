@@ -1,1 +1,251 @@
+//! Message catalogs for every language motcua speaks: Vietnamese (the
+//! default) and English.
+//!
+//! The catalogs are Fluent files under `locales/<lang>/`, one file per area
+//! (`web.ftl`, `calendar.ftl`, `phone.ftl`, …), compiled into the binary. The
+//! web pages and the command line both ask this crate for text, so a message
+//! reads the same wherever it is shown. Domain errors carry a stable message
+//! key and their arguments; they are turned into words here, at the edge.
 #![forbid(unsafe_code)]
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader, langid, static_loader};
+
+static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "vi",
+        // Fluent wraps arguments in Unicode isolation marks by default; they
+        // end up in CSV cells, terminal output and PDF text, so leave them out.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static VI: LanguageIdentifier = langid!("vi");
+static EN: LanguageIdentifier = langid!("en");
+
+/// A language of the interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    /// Tiếng Việt, the default.
+    #[default]
+    Vi,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Every supported language, default first.
+    pub const ALL: [Lang; 2] = [Lang::Vi, Lang::En];
+
+    /// The BCP 47 tag (`vi`, `en`), as used in `lang=` attributes and cookies.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language's own name, for the language switch.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::Vi => "Tiếng Việt",
+            Lang::En => "English",
+        }
+    }
+
+    fn id(self) -> &'static LanguageIdentifier {
+        match self {
+            Lang::Vi => &VI,
+            Lang::En => &EN,
+        }
+    }
+
+    /// Reads a tag leniently (`vi`, `vi-VN`, `EN`, `en_US.UTF-8`); `None`
+    /// for a language we do not speak.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag
+            .trim()
+            .split(['-', '_', '.', ';'])
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        match primary.as_str() {
+            "vi" => Some(Lang::Vi),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// Picks the first language we speak from an HTTP `Accept-Language`
+    /// value, in the order the client gave (quality values are not weighed:
+    /// browsers already list them best first).
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        header.split(',').find_map(Lang::from_tag)
+    }
+
+    /// The text of `key` in this language.
+    pub fn tr(self, key: &str) -> String {
+        LOCALES.lookup(self.id(), key)
+    }
+
+    /// The text of `key` with named arguments.
+    pub fn tr_args(self, key: &str, args: &[(&'static str, Arg)]) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args
+            .iter()
+            .map(|(name, value)| (Cow::Borrowed(*name), value.to_fluent()))
+            .collect();
+        LOCALES.lookup_with_args(self.id(), key, &map)
+    }
+
+    /// Whether the catalog of this language has `key` (without falling back).
+    pub fn has(self, key: &str) -> bool {
+        // A message that needs arguments fails to format without them but
+        // still exists. The loader's error type is private, so tell a format
+        // error ("Fluent errors: …") from a missing message by its wording.
+        match LOCALES.lookup_single_language::<&str>(self.id(), key, None) {
+            Ok(_) => true,
+            Err(e) => e.to_string().starts_with("Fluent errors"),
+        }
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.tag())
+    }
+}
+
+/// The language tag was not one we speak.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownLang(pub String);
+
+impl fmt::Display for UnknownLang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown language `{}` (use vi or en)", self.0)
+    }
+}
+
+impl std::error::Error for UnknownLang {}
+
+impl FromStr for Lang {
+    type Err = UnknownLang;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Lang::from_tag(s).ok_or_else(|| UnknownLang(s.to_owned()))
+    }
+}
+
+/// An argument to a message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    Text(String),
+    Number(f64),
+}
+
+impl Arg {
+    fn to_fluent(&self) -> FluentValue<'_> {
+        match self {
+            Arg::Text(s) => FluentValue::from(s.as_str()),
+            Arg::Number(n) => FluentValue::from(*n),
+        }
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Self {
+        Arg::Text(s.to_owned())
+    }
+}
+impl From<String> for Arg {
+    fn from(s: String) -> Self {
+        Arg::Text(s)
+    }
+}
+impl From<i64> for Arg {
+    fn from(n: i64) -> Self {
+        Arg::Number(n as f64)
+    }
+}
+impl From<u32> for Arg {
+    fn from(n: u32) -> Self {
+        Arg::Number(f64::from(n))
+    }
+}
+impl From<u64> for Arg {
+    fn from(n: u64) -> Self {
+        Arg::Number(n as f64)
+    }
+}
+impl From<usize> for Arg {
+    fn from(n: usize) -> Self {
+        Arg::Number(n as f64)
+    }
+}
+
+/// Something the user can be told about in their language: domain errors and
+/// their friends implement this so the web and the CLI word them alike.
+pub trait Localized {
+    /// The message in `lang`.
+    fn localize(&self, lang: Lang) -> String;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every message key of every catalog file, read from the sources.
+    fn keys(lang: Lang) -> std::collections::BTreeSet<(String, String)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(lang.tag());
+        let mut keys = std::collections::BTreeSet::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let file = path.file_name().unwrap().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for line in text.lines() {
+                let starts_key = line.starts_with(|c: char| c.is_ascii_lowercase());
+                if let (true, Some((key, _))) = (starts_key, line.split_once(" =")) {
+                    keys.insert((file.clone(), key.trim().to_owned()));
+                }
+            }
+        }
+        keys
+    }
+
+    #[test]
+    fn every_language_has_every_key_in_the_same_file() {
+        let vi = keys(Lang::Vi);
+        let en = keys(Lang::En);
+        let only_vi: Vec<_> = vi.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&vi).collect();
+        assert!(only_vi.is_empty(), "missing in English: {only_vi:?}");
+        assert!(only_en.is_empty(), "missing in Vietnamese: {only_en:?}");
+        for (_, key) in &vi {
+            assert!(Lang::Vi.has(key) && Lang::En.has(key), "{key} does not parse");
+        }
+    }
+
+    #[test]
+    fn arguments_are_not_wrapped_in_isolation_marks() {
+        let text = Lang::Vi.tr_args("language-switched", &[("lang", "English".into())]);
+        assert!(!text.contains('\u{2068}'), "{text:?}");
+        assert!(text.contains("English"));
+    }
+
+    #[test]
+    fn tags_are_read_leniently() {
+        assert_eq!(Lang::from_tag("vi-VN"), Some(Lang::Vi));
+        assert_eq!(Lang::from_tag("en_US.UTF-8"), Some(Lang::En));
+        assert_eq!(Lang::from_tag("fr"), None);
+        assert_eq!(
+            Lang::from_accept_language("fr-FR,en;q=0.8,vi;q=0.5"),
+            Some(Lang::En)
+        );
+    }
+}

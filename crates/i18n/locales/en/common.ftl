@@ -1,0 +1,3 @@
+# Messages shared everywhere.
+app-name = One-stop
+language-switched = Switched to { $lang }.
