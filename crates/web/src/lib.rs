@@ -1,1 +1,105 @@
+//! The HTTP layer of motcua: HTML pages for citizens and officers, and the
+//! JSON API under `/api/`.
+//!
+//! This room turns requests into calls below it and results into responses;
+//! it holds no rule of law (that is `motcua-domain`) and touches no database
+//! directly (a later `Store` arrives through [`AppState`]).
+//!
+//! # Conventions every page and endpoint follows
+//!
+//! - **Routes** are added in [`router`]; path parameters use axum 0.8's
+//!   `/{id}` syntax.
+//! - **Language**: every handler that shows text takes [`RequestLang`] or
+//!   [`PageCtx`]; the language is the `lang` cookie, then `Accept-Language`,
+//!   then Vietnamese ([`lang::negotiate`]). The switch is
+//!   `GET /ngon-ngu?lang=en&next=/path` ([`lang::LANG_SWITCH_PATH`]).
+//! - **Templates** live in `crates/web/templates/` and extend `base.html`;
+//!   they take a [`PageCtx`] and ask it for every word (`ctx.t("key")`), so
+//!   no template holds text in one language. Messages are in
+//!   `crates/i18n/locales/{vi,en}/web.ftl`.
+//! - **Errors**: handlers return `Result<_, WebError>`. A middleware renders
+//!   each error once, as `application/problem+json` (RFC 9457) under `/api/`
+//!   and as a localized HTML page elsewhere. See [`error`] for the problem
+//!   type table.
+//! - **Input**: use this crate's [`Json`], [`Query`] and [`Form`] instead of
+//!   axum's, so malformed input becomes a 400/422 problem saying what was
+//!   wrong.
+//! - **Who is asking**: [`Credentials`] reads the `motcua_session` cookie or
+//!   an `Authorization: Bearer` token; [`CurrentUser`] resolves them through
+//!   the [`Authenticator`] in [`AppState`]. No authenticator is wired in yet
+//!   (the Store issue brings one), so every request is anonymous today.
+//! - **Hardening** applied to every response: `Content-Security-Policy`
+//!   without `unsafe-inline`, `X-Frame-Options: DENY`,
+//!   `X-Content-Type-Options: nosniff`, `Referrer-Policy`; a request body
+//!   limit ([`DEFAULT_BODY_LIMIT`]) and timeout ([`REQUEST_TIMEOUT`]); an
+//!   `x-request-id` on every request, in its log span and on its response.
+//!   Query strings are never logged (a tracking PIN may travel in one).
 #![forbid(unsafe_code)]
+
+pub mod assets;
+pub mod auth;
+mod cookies;
+pub mod error;
+pub mod extract;
+mod health;
+pub mod lang;
+mod layers;
+pub mod page;
+mod pages;
+mod state;
+
+use std::future::Future;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::get;
+use tokio::net::TcpListener;
+
+pub use auth::{
+    AuthError, Authenticated, Authenticator, BoxFuture, Credentials, CurrentUser, Principal,
+    SESSION_COOKIE, Token,
+};
+pub use error::{ProblemKind, WebError};
+pub use extract::{Form, Json, Query};
+pub use lang::RequestLang;
+pub use page::PageCtx;
+pub use state::{AppState, BuildInfo};
+
+/// The largest request body the axum extractors accept (1 MiB). An upload
+/// route raises it for itself with `DefaultBodyLimit::max`, never globally.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// How long one request may take before it is answered `408`.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The whole application: pages, API and the layers around them.
+pub fn router(state: AppState) -> Router {
+    let routes = Router::new()
+        .route("/", get(pages::home))
+        .route("/healthz", get(health::healthz))
+        .route(lang::LANG_SWITCH_PATH, get(lang::switch_language))
+        .route(assets::css_path(), get(assets::css));
+    with_conventions(routes, state)
+}
+
+/// Wraps `routes` in the layers every route of the application gets
+/// (request id, tracing, security headers, error rendering, panic catching,
+/// timeout, body limit) and a not-found fallback. [`router`] is built with
+/// it; tests use it to check the conventions on routes of their own.
+pub fn with_conventions(routes: Router<AppState>, state: AppState) -> Router {
+    layers::apply(routes.fallback(pages::not_found), state)
+}
+
+/// Serves the application on an already bound listener until `shutdown`
+/// completes, then finishes the requests in flight and returns.
+///
+/// Binding is left to the caller so that it can report a busy port in its
+/// own words and so that tests can bind port 0.
+pub async fn serve<F>(listener: TcpListener, state: AppState, shutdown: F) -> std::io::Result<()>
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,49 @@
+//! Static files compiled into the binary. Their URLs carry a hash of their
+//! content, so browsers may keep them for a year and still see a new version
+//! the moment it ships.
+//!
+//! Files live in `crates/web/static/`.
+
+use std::sync::LazyLock;
+
+use axum::http::HeaderValue;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+
+/// The one stylesheet of the site.
+pub const CSS: &str = include_str!("../static/app.css");
+
+/// FNV-1a, 64 bits: enough to tell versions of our own files apart.
+const fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash ^= bytes[i] as u64;
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        i += 1;
+    }
+    hash
+}
+
+const CSS_HASH: u64 = fnv1a(CSS.as_bytes());
+
+static CSS_PATH: LazyLock<String> = LazyLock::new(|| format!("/static/app-{CSS_HASH:016x}.css"));
+
+/// The URL of the stylesheet, e.g. `/static/app-0123456789abcdef.css`.
+pub fn css_path() -> &'static str {
+    CSS_PATH.as_str()
+}
+
+pub(crate) async fn css() -> Response {
+    let mut response = CSS.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/css; charset=utf-8"),
+    );
+    headers.insert(
+        CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    response
+}

@@ -1,0 +1,87 @@
+//! What every handler can reach: build facts today; the store, the blob
+//! store and the authenticator as later issues add them.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::auth::Authenticator;
+
+/// Facts about the running build, shown by `/healthz` and in the footer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuildInfo {
+    /// The release version (`0.1.0`).
+    pub version: &'static str,
+}
+
+impl BuildInfo {
+    /// This crate's own version (the workspace shares one version).
+    pub const fn from_crate() -> Self {
+        BuildInfo {
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
+impl Default for BuildInfo {
+    fn default() -> Self {
+        Self::from_crate()
+    }
+}
+
+/// The state shared by every request. Cloning it is cheap (a few reference
+/// counts): axum clones it for each request.
+#[derive(Clone, Default)]
+pub struct AppState {
+    build: BuildInfo,
+    province: Option<Arc<str>>,
+    authenticator: Option<Arc<dyn Authenticator>>,
+}
+
+impl AppState {
+    /// State with build facts only: no authenticator (every request is
+    /// anonymous) and no province name (the header shows a placeholder).
+    pub fn new(build: BuildInfo) -> Self {
+        AppState {
+            build,
+            province: None,
+            authenticator: None,
+        }
+    }
+
+    /// The province (or office) shown in the page header.
+    #[must_use]
+    pub fn with_province_name(mut self, name: impl Into<Arc<str>>) -> Self {
+        self.province = Some(name.into());
+        self
+    }
+
+    /// The service that turns credentials into a user (the Store implements
+    /// it). Without one, [`crate::CurrentUser`] is always anonymous.
+    #[must_use]
+    pub fn with_authenticator(mut self, authenticator: Arc<dyn Authenticator>) -> Self {
+        self.authenticator = Some(authenticator);
+        self
+    }
+
+    pub fn build(&self) -> BuildInfo {
+        self.build
+    }
+
+    pub fn province_name(&self) -> Option<&str> {
+        self.province.as_deref()
+    }
+
+    pub fn authenticator(&self) -> Option<&Arc<dyn Authenticator>> {
+        self.authenticator.as_ref()
+    }
+}
+
+impl fmt::Debug for AppState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppState")
+            .field("build", &self.build)
+            .field("province", &self.province)
+            .field("authenticator", &self.authenticator.is_some())
+            .finish()
+    }
+}
