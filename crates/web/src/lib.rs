@@ -99,7 +99,16 @@ pub async fn serve<F>(listener: TcpListener, state: AppState, shutdown: F) -> st
 where
     F: Future<Output = ()> + Send + 'static,
 {
-    axum::serve(listener, router(state))
+    serve_app(listener, router(state), shutdown).await
+}
+
+/// [`serve`] for an application built by hand (tests: routes of their own
+/// wrapped by [`with_conventions`]).
+pub async fn serve_app<F>(listener: TcpListener, app: Router, shutdown: F) -> std::io::Result<()>
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -5,6 +5,7 @@
 mod auth;
 mod errors;
 mod pages;
+mod serve;
 
 use axum::Router;
 use axum::body::Body;

@@ -155,3 +155,18 @@ async fn a_proxy_request_id_is_kept() {
     let reply = get("/healthz", &[("x-request-id", "abc-123")]).await;
     assert_eq!(reply.header("x-request-id"), "abc-123");
 }
+
+#[tokio::test]
+async fn every_word_on_the_pages_is_in_the_catalogs() {
+    for lang in ["vi", "en"] {
+        let cookie = format!("lang={lang}");
+        for path in ["/", "/missing", "/api/missing", "/ngon-ngu"] {
+            let reply = get(path, &[("cookie", &cookie)]).await;
+            assert!(
+                !reply.body.contains("Unknown localization"),
+                "{lang} {path}: {}",
+                reply.body
+            );
+        }
+    }
+}
