@@ -1,0 +1,4 @@
+//! The cli's one integration-test binary: runs the built `motcua`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod serve;
