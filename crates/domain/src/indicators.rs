@@ -1,1 +1,218 @@
-//! TODO
+//! How a dossier counts in a reporting period.
+//!
+//! The back office (its overdue warnings) and the statistics (Biểu II.06a,
+//! the public dashboard) both classify dossiers with these functions, so the
+//! two can never disagree. They are pure: given a dossier's state as of the
+//! end of the period (or later) and the period, the answer follows.
+//!
+//! Definitions:
+//! - **Received** counts only dossiers *accepted* (the legal reception;
+//!   a dossier refused at reception or still awaiting its check is not
+//!   received). *New* if accepted within the period — split online (its own
+//!   portal or DVCQG) versus counter and post — *carried over* if accepted
+//!   before it and not concluded by its start.
+//! - **Concluded** means decided (granted or refused after appraisal),
+//!   withdrawn, stopped or closed.
+//! - **Resolved** counts decisions within the period, judged against the
+//!   **original** (legal) due date, the rescheduled date being kept beside
+//!   it: *early* on an earlier day than the due date, *on time* on the due
+//!   date, *late* on a later day. Days, not hours: the law ends a period at
+//!   24:00 of its last day; our appointment at closing time is a courtesy
+//!   that must not turn a same-day decision into a late one.
+//! - **Pending** counts dossiers received and not concluded at the end of
+//!   the period: *within the limit* while the applicant is being waited for
+//!   or the due day has not ended, *overdue* after it.
+//! - **Refused** (at reception), **withdrawn** and **stopped** (including
+//!   closure for a missing supplement) count by when they happened.
+
+use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
+use serde::Serialize;
+
+use crate::calendar;
+use crate::lifecycle::{Clockwork, Dossier, LifecycleError, Stage};
+
+/// A reporting period `[start, end)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ReportingPeriod {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+/// The period's end is not after its start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a reporting period must end after it starts")]
+pub struct EmptyPeriod;
+
+impl ReportingPeriod {
+    pub fn new(start: DateTime<Utc>, end: DateTime<Utc>) -> Result<Self, EmptyPeriod> {
+        if end <= start {
+            return Err(EmptyPeriod);
+        }
+        Ok(ReportingPeriod { start, end })
+    }
+
+    /// The days `first` to `last` inclusive, in Vietnam's time.
+    pub fn days(first: NaiveDate, last: NaiveDate) -> Result<Self, EmptyPeriod> {
+        let end = last.checked_add_days(Days::new(1)).ok_or(EmptyPeriod)?;
+        ReportingPeriod::new(
+            calendar::to_utc(first.and_time(chrono::NaiveTime::MIN)),
+            calendar::to_utc(end.and_time(chrono::NaiveTime::MIN)),
+        )
+    }
+
+    pub fn contains(&self, instant: DateTime<Utc>) -> bool {
+        self.start <= instant && instant < self.end
+    }
+}
+
+/// How a received dossier came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Intake {
+    Online,
+    CounterOrPost,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Received {
+    New(Intake),
+    CarriedOver,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Timeliness {
+    Early,
+    OnTime,
+    Late,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pending {
+    WithinLimit,
+    Overdue,
+}
+
+/// How one dossier counts in one period.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counting {
+    pub received: Option<Received>,
+    pub resolved: Option<Timeliness>,
+    pub pending: Option<Pending>,
+    pub refused_at_reception: bool,
+    pub withdrawn: bool,
+    pub stopped: bool,
+    /// Its due date was moved by an apology (shown beside the original).
+    pub rescheduled: bool,
+}
+
+/// When the dossier was concluded, if it was.
+fn concluded_at(d: &Dossier) -> Option<DateTime<Utc>> {
+    match (d.clock.decided_at, d.clock.ended_at) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Early, on time or late: by the day of the decision against the day of
+/// the legal due date.
+pub fn timeliness(decided_at: DateTime<Utc>, original_due: DateTime<Utc>) -> Timeliness {
+    let decided = calendar::to_local(decided_at).date();
+    let due = calendar::to_local(original_due).date();
+    match decided.cmp(&due) {
+        std::cmp::Ordering::Less => Timeliness::Early,
+        std::cmp::Ordering::Equal => Timeliness::OnTime,
+        std::cmp::Ordering::Greater => Timeliness::Late,
+    }
+}
+
+/// Whether the dossier was waiting for the applicant at `instant`.
+fn paused_at(d: &Dossier, instant: DateTime<Utc>) -> bool {
+    let in_closed = d
+        .clock
+        .pauses
+        .iter()
+        .any(|p| p.from <= instant && instant < p.to);
+    let in_open = d.clock.paused_since.is_some_and(|since| since <= instant);
+    in_closed || in_open
+}
+
+/// The state of a received, unconcluded dossier at `instant`; `None` if it
+/// was not pending then.
+pub fn pending_at(d: &Dossier, instant: DateTime<Utc>) -> Option<Pending> {
+    let accepted = d.clock.accepted_at?;
+    if accepted >= instant || concluded_at(d).is_some_and(|c| c < instant) {
+        return None;
+    }
+    if paused_at(d, instant) {
+        return Some(Pending::WithinLimit);
+    }
+    let Some(due) = d.clock.original_due else {
+        return Some(Pending::WithinLimit);
+    };
+    // The due day ends at 24:00 (the start of the next day).
+    let due_day_end = calendar::to_local(due)
+        .date()
+        .checked_add_days(Days::new(1))
+        .map(|next| calendar::to_utc(next.and_time(chrono::NaiveTime::MIN)));
+    match due_day_end {
+        Some(end) if instant > end => Some(Pending::Overdue),
+        _ => Some(Pending::WithinLimit),
+    }
+}
+
+/// How `d` counts in `period`. `d` must reflect the dossier at least up to
+/// the period's end; events after it do not change how received and
+/// resolved are counted, but a later restart or payment pause moves the due
+/// date used for "pending" — replay the timeline up to the end for an exact
+/// historical report.
+pub fn classify(d: &Dossier, period: &ReportingPeriod) -> Counting {
+    let mut c = Counting {
+        rescheduled: d.clock.rescheduled_at.is_some(),
+        ..Counting::default()
+    };
+    if let Some(accepted) = d.clock.accepted_at {
+        if period.contains(accepted) {
+            c.received = Some(Received::New(if d.channel.is_online() {
+                Intake::Online
+            } else {
+                Intake::CounterOrPost
+            }));
+        } else if accepted < period.start && concluded_at(d).is_none_or(|t| t >= period.start) {
+            c.received = Some(Received::CarriedOver);
+        }
+    }
+    if let (Some(decided), Some(due)) = (d.clock.decided_at, d.clock.original_due)
+        && period.contains(decided)
+    {
+        c.resolved = Some(timeliness(decided, due));
+    }
+    if d.clock.ended_at.is_some_and(|t| period.contains(t)) {
+        match d.stage {
+            Stage::NotAccepted => c.refused_at_reception = true,
+            Stage::Withdrawn => c.withdrawn = true,
+            Stage::Stopped | Stage::ClosedMissingSupplement => c.stopped = true,
+            _ => {}
+        }
+    }
+    if c.received.is_some() {
+        c.pending = pending_at(d, period.end);
+    }
+    c
+}
+
+/// Working days spent processing a decided dossier, the waits for the
+/// applicant excluded (office time ÷ the length of a working day).
+pub fn processing_days(d: &Dossier, cw: Clockwork<'_>) -> Result<Option<f64>, LifecycleError> {
+    let Some(decided) = d.clock.decided_at else {
+        return Ok(None);
+    };
+    let spent = d.processing_time_spent(decided, cw)?;
+    let day = cw.hours.day_length();
+    if day <= TimeDelta::zero() {
+        return Ok(None);
+    }
+    Ok(Some(spent.num_seconds() as f64 / day.num_seconds() as f64))
+}

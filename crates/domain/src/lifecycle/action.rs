@@ -1,0 +1,301 @@
+//! What can be done to a dossier, and who may do it.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Period;
+
+use super::stage::Channel;
+
+/// Who acts. Officials act in one of their roles; `System` is motcua itself
+/// (timers, the payment provider's confirmation, the national portal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// The citizen or business the dossier belongs to.
+    Applicant,
+    /// *Cán bộ tiếp nhận* at the one-stop unit.
+    ReceptionOfficer,
+    /// *Chuyên viên* who appraises.
+    Specialist,
+    /// *Lãnh đạo* who signs.
+    Approver,
+    /// *Cán bộ trả kết quả*.
+    ReturnOfficer,
+    /// *Nhân viên bưu chính* of the public postal service.
+    PostalWorker,
+    /// Manages an agency's officials and office hours; does not process.
+    AgencyAdmin,
+    /// Manages agencies, catalog and calendars; does not process.
+    SystemAdmin,
+    /// motcua itself.
+    System,
+}
+
+impl Role {
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Applicant => "applicant",
+            Role::ReceptionOfficer => "reception-officer",
+            Role::Specialist => "specialist",
+            Role::Approver => "approver",
+            Role::ReturnOfficer => "return-officer",
+            Role::PostalWorker => "postal-worker",
+            Role::AgencyAdmin => "agency-admin",
+            Role::SystemAdmin => "system-admin",
+            Role::System => "system",
+        }
+    }
+}
+
+/// An action on a dossier, with what it needs to say (reasons, the items to
+/// supplement, the proposed date). Recorded as is on the timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "action")]
+pub enum Action {
+    /// The dossier enters the system: the entry instant fixes its regime and
+    /// the date in its code.
+    Enter {
+        channel: Channel,
+        /// The procedure's processing time (from the catalog version in
+        /// force).
+        processing_time: Period,
+    },
+    /// Accepted as complete and valid: the legal clock starts (the receipt,
+    /// form 01).
+    Accept,
+    /// Incomplete at reception: everything missing, asked once (form 02).
+    RequestReceptionSupplement { items: Vec<String>, reason: String },
+    /// The applicant brought what was missing at reception.
+    CompleteReceptionSupplement,
+    /// Refused at reception (form 03).
+    RefuseAtReception { reason: String },
+    /// Taken up for appraisal.
+    Assign,
+    /// Insufficient after appraisal, within the window after acceptance
+    /// (form 02); pauses the clock, which restarts in full on completion.
+    RequestAppraisalSupplement { items: Vec<String>, reason: String },
+    /// The applicant completed the appraisal supplement.
+    CompleteAppraisalSupplement,
+    /// The supplement never came (ND 118 Art. 19(5)).
+    CloseForMissingSupplement,
+    /// Sent to another agency's step (consultation, linked procedure).
+    SendToAgency { agency: String, task: String },
+    /// The other agency's step is done.
+    ReturnFromAgency,
+    /// Appraisal done, submitted to the approver.
+    SubmitForApproval,
+    /// The approver sends it back for more appraisal.
+    SendBack { reason: String },
+    /// The approver grants the request.
+    Approve,
+    /// The approver refuses after appraisal; the refusal is the result.
+    Refuse { reason: String },
+    /// Apology and a new date, at least one day before the due date, once
+    /// (form 04).
+    Apologize {
+        reason: String,
+        new_due: DateTime<Utc>,
+    },
+    /// A financial obligation is due (national code 6); pauses the clock.
+    RequestPayment,
+    /// The obligation was paid; the clock resumes where it stopped.
+    ConfirmPayment,
+    /// The result is handed over (or delivered by post).
+    ReturnResult,
+    /// The applicant withdraws the dossier (national code 7).
+    Withdraw { reason: String },
+    /// The applicant asks to stop processing (ND 118 Art. 21; the stop
+    /// notice).
+    StopAtApplicantRequest { reason: String },
+    /// A sector law makes the agency stop (national code 8).
+    StopUnderSectorLaw { reason: String },
+    /// The applicant amends an online dossier (ND 118 Art. 21).
+    Amend { summary: String },
+    /// A wrong result caused by staff is being corrected (ND 118 Art. 23).
+    OpenCorrection { reason: String },
+}
+
+/// An action's name without its data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActionKind {
+    Enter,
+    Accept,
+    RequestReceptionSupplement,
+    CompleteReceptionSupplement,
+    RefuseAtReception,
+    Assign,
+    RequestAppraisalSupplement,
+    CompleteAppraisalSupplement,
+    CloseForMissingSupplement,
+    SendToAgency,
+    ReturnFromAgency,
+    SubmitForApproval,
+    SendBack,
+    Approve,
+    Refuse,
+    Apologize,
+    RequestPayment,
+    ConfirmPayment,
+    ReturnResult,
+    Withdraw,
+    StopAtApplicantRequest,
+    StopUnderSectorLaw,
+    Amend,
+    OpenCorrection,
+}
+
+impl Action {
+    pub fn kind(&self) -> ActionKind {
+        match self {
+            Action::Enter { .. } => ActionKind::Enter,
+            Action::Accept => ActionKind::Accept,
+            Action::RequestReceptionSupplement { .. } => ActionKind::RequestReceptionSupplement,
+            Action::CompleteReceptionSupplement => ActionKind::CompleteReceptionSupplement,
+            Action::RefuseAtReception { .. } => ActionKind::RefuseAtReception,
+            Action::Assign => ActionKind::Assign,
+            Action::RequestAppraisalSupplement { .. } => ActionKind::RequestAppraisalSupplement,
+            Action::CompleteAppraisalSupplement => ActionKind::CompleteAppraisalSupplement,
+            Action::CloseForMissingSupplement => ActionKind::CloseForMissingSupplement,
+            Action::SendToAgency { .. } => ActionKind::SendToAgency,
+            Action::ReturnFromAgency => ActionKind::ReturnFromAgency,
+            Action::SubmitForApproval => ActionKind::SubmitForApproval,
+            Action::SendBack { .. } => ActionKind::SendBack,
+            Action::Approve => ActionKind::Approve,
+            Action::Refuse { .. } => ActionKind::Refuse,
+            Action::Apologize { .. } => ActionKind::Apologize,
+            Action::RequestPayment => ActionKind::RequestPayment,
+            Action::ConfirmPayment => ActionKind::ConfirmPayment,
+            Action::ReturnResult => ActionKind::ReturnResult,
+            Action::Withdraw { .. } => ActionKind::Withdraw,
+            Action::StopAtApplicantRequest { .. } => ActionKind::StopAtApplicantRequest,
+            Action::StopUnderSectorLaw { .. } => ActionKind::StopUnderSectorLaw,
+            Action::Amend { .. } => ActionKind::Amend,
+            Action::OpenCorrection { .. } => ActionKind::OpenCorrection,
+        }
+    }
+
+    /// The free text the action must carry (a reason, a summary), if any.
+    pub(super) fn required_text(&self) -> Option<&str> {
+        match self {
+            Action::RequestReceptionSupplement { reason, .. }
+            | Action::RefuseAtReception { reason }
+            | Action::RequestAppraisalSupplement { reason, .. }
+            | Action::SendBack { reason }
+            | Action::Refuse { reason }
+            | Action::Apologize { reason, .. }
+            | Action::Withdraw { reason }
+            | Action::StopAtApplicantRequest { reason }
+            | Action::StopUnderSectorLaw { reason }
+            | Action::OpenCorrection { reason } => Some(reason),
+            Action::Amend { summary } => Some(summary),
+            Action::SendToAgency { task, .. } => Some(task),
+            _ => None,
+        }
+    }
+}
+
+impl ActionKind {
+    /// Every action.
+    pub const ALL: [ActionKind; 24] = [
+        ActionKind::Enter,
+        ActionKind::Accept,
+        ActionKind::RequestReceptionSupplement,
+        ActionKind::CompleteReceptionSupplement,
+        ActionKind::RefuseAtReception,
+        ActionKind::Assign,
+        ActionKind::RequestAppraisalSupplement,
+        ActionKind::CompleteAppraisalSupplement,
+        ActionKind::CloseForMissingSupplement,
+        ActionKind::SendToAgency,
+        ActionKind::ReturnFromAgency,
+        ActionKind::SubmitForApproval,
+        ActionKind::SendBack,
+        ActionKind::Approve,
+        ActionKind::Refuse,
+        ActionKind::Apologize,
+        ActionKind::RequestPayment,
+        ActionKind::ConfirmPayment,
+        ActionKind::ReturnResult,
+        ActionKind::Withdraw,
+        ActionKind::StopAtApplicantRequest,
+        ActionKind::StopUnderSectorLaw,
+        ActionKind::Amend,
+        ActionKind::OpenCorrection,
+    ];
+
+    /// Who may take this action (the endpoint × role table builds on this).
+    pub fn allowed_roles(self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            ActionKind::Enter => &[Applicant, ReceptionOfficer, PostalWorker, System],
+            ActionKind::Accept
+            | ActionKind::RequestReceptionSupplement
+            | ActionKind::RefuseAtReception => &[ReceptionOfficer],
+            ActionKind::CompleteReceptionSupplement | ActionKind::CompleteAppraisalSupplement => {
+                &[Applicant, ReceptionOfficer]
+            }
+            ActionKind::Assign => &[ReceptionOfficer, Specialist, Approver],
+            ActionKind::RequestAppraisalSupplement
+            | ActionKind::SendToAgency
+            | ActionKind::ReturnFromAgency
+            | ActionKind::SubmitForApproval
+            | ActionKind::RequestPayment => &[Specialist],
+            ActionKind::CloseForMissingSupplement => &[Specialist, System],
+            ActionKind::SendBack
+            | ActionKind::Approve
+            | ActionKind::Refuse
+            | ActionKind::Apologize
+            | ActionKind::OpenCorrection => &[Approver],
+            ActionKind::ConfirmPayment => &[ReceptionOfficer, ReturnOfficer, System],
+            ActionKind::ReturnResult => &[ReturnOfficer, PostalWorker],
+            ActionKind::Withdraw | ActionKind::StopAtApplicantRequest => {
+                &[Applicant, ReceptionOfficer]
+            }
+            ActionKind::StopUnderSectorLaw => &[Specialist, Approver],
+            ActionKind::Amend => &[Applicant],
+        }
+    }
+
+    /// Actions that exist only under ND 118/2025 (refused on an ND 61
+    /// dossier).
+    pub fn needs_nd118(self) -> bool {
+        matches!(
+            self,
+            ActionKind::CloseForMissingSupplement
+                | ActionKind::StopAtApplicantRequest
+                | ActionKind::Amend
+                | ActionKind::OpenCorrection
+        )
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            ActionKind::Enter => "enter",
+            ActionKind::Accept => "accept",
+            ActionKind::RequestReceptionSupplement => "request-reception-supplement",
+            ActionKind::CompleteReceptionSupplement => "complete-reception-supplement",
+            ActionKind::RefuseAtReception => "refuse-at-reception",
+            ActionKind::Assign => "assign",
+            ActionKind::RequestAppraisalSupplement => "request-appraisal-supplement",
+            ActionKind::CompleteAppraisalSupplement => "complete-appraisal-supplement",
+            ActionKind::CloseForMissingSupplement => "close-for-missing-supplement",
+            ActionKind::SendToAgency => "send-to-agency",
+            ActionKind::ReturnFromAgency => "return-from-agency",
+            ActionKind::SubmitForApproval => "submit-for-approval",
+            ActionKind::SendBack => "send-back",
+            ActionKind::Approve => "approve",
+            ActionKind::Refuse => "refuse",
+            ActionKind::Apologize => "apologize",
+            ActionKind::RequestPayment => "request-payment",
+            ActionKind::ConfirmPayment => "confirm-payment",
+            ActionKind::ReturnResult => "return-result",
+            ActionKind::Withdraw => "withdraw",
+            ActionKind::StopAtApplicantRequest => "stop-at-applicant-request",
+            ActionKind::StopUnderSectorLaw => "stop-under-sector-law",
+            ActionKind::Amend => "amend",
+            ActionKind::OpenCorrection => "open-correction",
+        }
+    }
+}

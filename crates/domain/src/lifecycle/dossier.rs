@@ -1,0 +1,660 @@
+//! The dossier state machine: `decide` checks an action against the law and
+//! computes what it does to the clock; `apply` records the result.
+//!
+//! Decisions and facts are kept apart on purpose. `decide` reads the calendar
+//! (due dates depend on holidays and office hours) and returns an [`Event`]
+//! carrying every instant it computed; `apply` only copies those instants into
+//! the state. Replaying a timeline therefore rebuilds exactly the state that
+//! was shown at the time, even after an administrator corrects a holiday.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::{self, OfficeHours, Period, WorkCalendar};
+use crate::regime::{DecreeId, Regime, RegimeKey};
+
+use super::LifecycleError;
+use super::action::{Action, ActionKind, Role};
+use super::stage::{Channel, Outcome, Stage};
+
+/// The calendar and office hours a decision counts with.
+#[derive(Debug, Clone, Copy)]
+pub struct Clockwork<'a> {
+    pub calendar: &'a WorkCalendar,
+    pub hours: &'a OfficeHours,
+}
+
+impl Clockwork<'_> {
+    /// When `period` started at `start` ends.
+    pub fn due(
+        &self,
+        start: DateTime<Utc>,
+        period: Period,
+    ) -> Result<DateTime<Utc>, LifecycleError> {
+        let local = self
+            .calendar
+            .due(calendar::to_local(start), period, self.hours)?;
+        Ok(calendar::to_utc(local))
+    }
+
+    /// Office time on working days between two instants.
+    pub fn working_time(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<TimeDelta, LifecycleError> {
+        Ok(self.calendar.working_time_between(
+            calendar::to_local(from),
+            calendar::to_local(to),
+            self.hours,
+        )?)
+    }
+
+    /// `amount` of office time after `start`.
+    pub fn add_working_time(
+        &self,
+        start: DateTime<Utc>,
+        amount: TimeDelta,
+    ) -> Result<DateTime<Utc>, LifecycleError> {
+        let local =
+            self.calendar
+                .add_working_time(calendar::to_local(start), amount, self.hours)?;
+        Ok(calendar::to_utc(local))
+    }
+}
+
+/// A closed interval during which the clock stood still for the applicant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pause {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+}
+
+/// The legal clock of a dossier.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clock {
+    /// Accepted as complete: the clock started (the receipt's time).
+    pub accepted_at: Option<DateTime<Utc>>,
+    /// The legal due date: from acceptance, restarted in full after an
+    /// appraisal supplement, moved by payment pauses. Lateness is judged
+    /// against it.
+    pub original_due: Option<DateTime<Utc>>,
+    /// The due date in force: the original one, or the one the apology set.
+    pub due: Option<DateTime<Utc>>,
+    /// When the due date was rescheduled by an apology.
+    pub rescheduled_at: Option<DateTime<Utc>>,
+    /// Waiting for the applicant since.
+    pub paused_since: Option<DateTime<Utc>>,
+    /// Earlier waits for the applicant.
+    pub pauses: Vec<Pause>,
+    /// Decided (granted or refused after appraisal); first decision only.
+    pub decided_at: Option<DateTime<Utc>>,
+    /// The result was returned.
+    pub returned_at: Option<DateTime<Utc>>,
+    /// Refused at reception, withdrawn, stopped or closed.
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+/// Deadlines other than the due date.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadlines {
+    /// ND 118 Art. 17(2): an online dossier is accepted or answered by then.
+    pub reception: Option<DateTime<Utc>>,
+    /// The last moment a specialist may ask for an appraisal supplement.
+    pub appraisal_supplement_request: Option<DateTime<Utc>>,
+    /// ND 118 Art. 19(5): the dossier is closed if the supplement has not
+    /// come by then.
+    pub supplement_closure: Option<DateTime<Utc>>,
+    /// ND 118 Art. 23(1): the wrong result is corrected by then.
+    pub correction: Option<DateTime<Utc>>,
+}
+
+/// The actions a dossier may take only once.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Used {
+    pub reception_supplement: bool,
+    pub appraisal_supplement: bool,
+    pub apology: bool,
+}
+
+/// What a decision computed; `apply` copies it into the state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Effect {
+    /// The stage after the action.
+    pub to: Stage,
+    /// The regime, fixed at entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regime: Option<RegimeKey>,
+    /// A new legal due date (start, restart, payment pause).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_due: Option<DateTime<Utc>>,
+    /// A new due date in force.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<DateTime<Utc>>,
+    /// The deadline the action opens (reception answer, supplement window,
+    /// closure, correction).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<DateTime<Utc>>,
+    /// The action came after a deadline it answers (the 8-hour limit).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub late: bool,
+}
+
+impl Effect {
+    fn to(stage: Stage) -> Self {
+        Effect {
+            to: stage,
+            regime: None,
+            original_due: None,
+            due: None,
+            deadline: None,
+            late: false,
+        }
+    }
+}
+
+/// One entry of a dossier's timeline (without the store's envelope: ids,
+/// actor identity, hashes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub action: Action,
+    pub role: Role,
+    pub at: DateTime<Utc>,
+    pub effect: Effect,
+}
+
+/// A dossier's life: its stage, clock, deadlines and what it has used up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dossier {
+    pub regime: RegimeKey,
+    pub channel: Channel,
+    /// The entry instant: fixes the regime and the date in the code.
+    pub entered_at: DateTime<Utc>,
+    pub processing_time: Period,
+    pub stage: Stage,
+    pub outcome: Option<Outcome>,
+    pub clock: Clock,
+    pub deadlines: Deadlines,
+    pub used: Used,
+    /// Where a paused dossier goes back to.
+    pub resume_to: Option<Stage>,
+    pub last_event_at: DateTime<Utc>,
+    pub event_count: u32,
+}
+
+/// The stages each action may be taken from.
+fn allowed_from(kind: ActionKind) -> &'static [Stage] {
+    use Stage::*;
+    const BEFORE_DECISION: &[Stage] = &[
+        AwaitingReception,
+        ReceptionSupplement,
+        Accepted,
+        InProcess,
+        AtOtherAgency,
+        AwaitingApproval,
+        AppraisalSupplement,
+        AwaitingPayment,
+    ];
+    const CLOCK_RUNNING: &[Stage] = &[Accepted, InProcess, AtOtherAgency, AwaitingApproval];
+    match kind {
+        ActionKind::Enter => &[],
+        ActionKind::Accept | ActionKind::RequestReceptionSupplement => &[AwaitingReception],
+        ActionKind::CompleteReceptionSupplement => &[ReceptionSupplement],
+        ActionKind::RefuseAtReception => &[AwaitingReception, ReceptionSupplement],
+        ActionKind::Assign => &[Accepted],
+        ActionKind::RequestAppraisalSupplement => &[Accepted, InProcess],
+        ActionKind::CompleteAppraisalSupplement | ActionKind::CloseForMissingSupplement => {
+            &[AppraisalSupplement]
+        }
+        ActionKind::SendToAgency | ActionKind::SubmitForApproval => &[InProcess],
+        ActionKind::ReturnFromAgency => &[AtOtherAgency],
+        ActionKind::SendBack | ActionKind::Refuse => &[AwaitingApproval],
+        ActionKind::Approve => &[AwaitingApproval, CorrectingResult],
+        ActionKind::Apologize => CLOCK_RUNNING,
+        ActionKind::RequestPayment => &[InProcess, AwaitingApproval],
+        ActionKind::ConfirmPayment => &[AwaitingPayment],
+        ActionKind::ReturnResult => &[ResultReady],
+        ActionKind::Withdraw | ActionKind::StopAtApplicantRequest => BEFORE_DECISION,
+        ActionKind::StopUnderSectorLaw => &[
+            Accepted,
+            InProcess,
+            AtOtherAgency,
+            AwaitingApproval,
+            AppraisalSupplement,
+            AwaitingPayment,
+        ],
+        ActionKind::Amend => &[
+            AwaitingReception,
+            ReceptionSupplement,
+            Accepted,
+            InProcess,
+            AtOtherAgency,
+            AwaitingApproval,
+            AppraisalSupplement,
+        ],
+        ActionKind::OpenCorrection => &[ResultReady, Returned],
+    }
+}
+
+/// Which channel each role enters dossiers by.
+fn entry_channel_allowed(role: Role, channel: Channel) -> bool {
+    matches!(
+        (role, channel),
+        (Role::Applicant, Channel::Online)
+            | (Role::ReceptionOfficer, Channel::Counter)
+            | (Role::ReceptionOfficer, Channel::Post)
+            | (Role::PostalWorker, Channel::Post)
+            | (Role::System, Channel::NationalPortal)
+    )
+}
+
+impl Dossier {
+    /// A dossier enters at `at` (its entry instant): the regime in force then
+    /// is fixed for life. Returns the state and the entry event.
+    pub fn enter(
+        channel: Channel,
+        processing_time: Period,
+        role: Role,
+        at: DateTime<Utc>,
+        cw: Clockwork<'_>,
+    ) -> Result<(Dossier, Event), LifecycleError> {
+        if !ActionKind::Enter.allowed_roles().contains(&role)
+            || !entry_channel_allowed(role, channel)
+        {
+            return Err(LifecycleError::RoleNotAllowed {
+                action: ActionKind::Enter,
+                role,
+            });
+        }
+        let regime = Regime::at(at)?;
+        let reception = match regime.decree.online_reception_limit {
+            Some(limit) if channel.is_online() => Some(cw.due(at, limit)?),
+            _ => None,
+        };
+        let event = Event {
+            action: Action::Enter {
+                channel,
+                processing_time,
+            },
+            role,
+            at,
+            effect: Effect {
+                regime: Some(regime.key()),
+                deadline: reception,
+                ..Effect::to(Stage::AwaitingReception)
+            },
+        };
+        let dossier = Dossier::from_entry(&event)?;
+        Ok((dossier, event))
+    }
+
+    /// The state right after an entry event.
+    fn from_entry(event: &Event) -> Result<Dossier, LifecycleError> {
+        let (
+            Action::Enter {
+                channel,
+                processing_time,
+            },
+            Some(regime),
+        ) = (&event.action, event.effect.regime)
+        else {
+            return Err(LifecycleError::NotAnEntry);
+        };
+        Ok(Dossier {
+            regime,
+            channel: *channel,
+            entered_at: event.at,
+            processing_time: *processing_time,
+            stage: Stage::AwaitingReception,
+            outcome: None,
+            clock: Clock::default(),
+            deadlines: Deadlines {
+                reception: event.effect.deadline,
+                ..Deadlines::default()
+            },
+            used: Used::default(),
+            resume_to: None,
+            last_event_at: event.at,
+            event_count: 1,
+        })
+    }
+
+    /// Rebuilds a dossier from its timeline, checking that each event could
+    /// follow the previous state (stage, time order).
+    pub fn replay(events: &[Event]) -> Result<Dossier, LifecycleError> {
+        let (first, rest) = events.split_first().ok_or(LifecycleError::NotAnEntry)?;
+        let mut dossier = Dossier::from_entry(first)?;
+        for event in rest {
+            let kind = event.action.kind();
+            if kind == ActionKind::Enter {
+                return Err(LifecycleError::NotAnEntry);
+            }
+            dossier.check_time(event.at)?;
+            dossier.check_stage(kind)?;
+            dossier.apply(event);
+        }
+        Ok(dossier)
+    }
+
+    pub fn regime(&self) -> Regime {
+        Regime::of(self.regime)
+    }
+
+    fn check_time(&self, at: DateTime<Utc>) -> Result<(), LifecycleError> {
+        if at < self.last_event_at {
+            return Err(LifecycleError::TimeGoesBackwards {
+                last: self.last_event_at,
+                at,
+            });
+        }
+        Ok(())
+    }
+
+    fn check_stage(&self, kind: ActionKind) -> Result<(), LifecycleError> {
+        if !allowed_from(kind).contains(&self.stage) {
+            return Err(LifecycleError::NotAllowedInStage {
+                action: kind,
+                stage: self.stage,
+            });
+        }
+        Ok(())
+    }
+
+    /// The deadline to accept or answer an online dossier (ND 118 Art.
+    /// 17(2)); refused for a dossier whose decree sets none.
+    pub fn reception_deadline(&self) -> Result<Option<DateTime<Utc>>, LifecycleError> {
+        let decree = self.regime().decree;
+        if decree.online_reception_limit.is_none() {
+            return Err(LifecycleError::NotUnderRegime {
+                rule: "online-reception-limit",
+                decree: decree.id,
+            });
+        }
+        Ok(self.deadlines.reception)
+    }
+
+    /// Checks `action` by `role` at `at` against the law and computes its
+    /// effect. Nothing changes until the event is applied.
+    pub fn decide(
+        &self,
+        action: Action,
+        role: Role,
+        at: DateTime<Utc>,
+        cw: Clockwork<'_>,
+    ) -> Result<Event, LifecycleError> {
+        let kind = action.kind();
+        if kind == ActionKind::Enter {
+            return Err(LifecycleError::AlreadyEntered);
+        }
+        self.check_time(at)?;
+        let decree = self.regime().decree;
+        if kind.needs_nd118() && decree.id != DecreeId::Nd118_2025 {
+            return Err(LifecycleError::NotUnderRegime {
+                rule: kind.key(),
+                decree: decree.id,
+            });
+        }
+        if !kind.allowed_roles().contains(&role) {
+            return Err(LifecycleError::RoleNotAllowed { action: kind, role });
+        }
+        self.check_stage(kind)?;
+        if action.required_text().is_some_and(|t| t.trim().is_empty()) {
+            return Err(LifecycleError::ReasonRequired { action: kind });
+        }
+
+        let effect = match &action {
+            Action::Enter { .. } => return Err(LifecycleError::AlreadyEntered),
+            Action::Accept => {
+                let due = cw.due(at, self.processing_time)?;
+                Effect {
+                    original_due: Some(due),
+                    due: Some(due),
+                    deadline: Some(cw.due(at, decree.appraisal_supplement_window)?),
+                    late: self.deadlines.reception.is_some_and(|d| at > d),
+                    ..Effect::to(Stage::Accepted)
+                }
+            }
+            Action::RequestReceptionSupplement { items, .. } => {
+                if self.used.reception_supplement {
+                    return Err(LifecycleError::AlreadyUsed { action: kind });
+                }
+                if items.iter().all(|i| i.trim().is_empty()) {
+                    return Err(LifecycleError::NothingToSupplement);
+                }
+                Effect {
+                    late: self.deadlines.reception.is_some_and(|d| at > d),
+                    ..Effect::to(Stage::ReceptionSupplement)
+                }
+            }
+            Action::CompleteReceptionSupplement => Effect::to(Stage::AwaitingReception),
+            Action::RefuseAtReception { .. } => Effect {
+                late: self.deadlines.reception.is_some_and(|d| at > d),
+                ..Effect::to(Stage::NotAccepted)
+            },
+            Action::Assign => Effect::to(Stage::InProcess),
+            Action::RequestAppraisalSupplement { items, .. } => {
+                if self.used.appraisal_supplement {
+                    return Err(LifecycleError::AlreadyUsed { action: kind });
+                }
+                if items.iter().all(|i| i.trim().is_empty()) {
+                    return Err(LifecycleError::NothingToSupplement);
+                }
+                if let Some(window) = self.deadlines.appraisal_supplement_request
+                    && at > window
+                {
+                    return Err(LifecycleError::SupplementWindowClosed { deadline: window });
+                }
+                let closure = match decree.supplement_closure_after {
+                    Some(period) => Some(cw.due(at, period)?),
+                    None => None,
+                };
+                Effect {
+                    deadline: closure,
+                    ..Effect::to(Stage::AppraisalSupplement)
+                }
+            }
+            Action::CompleteAppraisalSupplement => {
+                // ND 61 Art. 19(4), ND 118 Art. 19(5): the time limit restarts
+                // in full when the dossier is complete.
+                let due = cw.due(at, self.processing_time)?;
+                Effect {
+                    original_due: Some(due),
+                    due: Some(due),
+                    ..Effect::to(self.resume_to.unwrap_or(Stage::InProcess))
+                }
+            }
+            Action::CloseForMissingSupplement => {
+                match self.deadlines.supplement_closure {
+                    Some(deadline) if at > deadline => {}
+                    Some(deadline) => {
+                        return Err(LifecycleError::SupplementPeriodRunning { deadline });
+                    }
+                    None => {
+                        return Err(LifecycleError::NotUnderRegime {
+                            rule: kind.key(),
+                            decree: decree.id,
+                        });
+                    }
+                }
+                Effect::to(Stage::ClosedMissingSupplement)
+            }
+            Action::SendToAgency { agency, .. } => {
+                if agency.trim().is_empty() {
+                    return Err(LifecycleError::ReasonRequired { action: kind });
+                }
+                Effect::to(Stage::AtOtherAgency)
+            }
+            Action::ReturnFromAgency | Action::SendBack { .. } => Effect::to(Stage::InProcess),
+            Action::SubmitForApproval => Effect::to(Stage::AwaitingApproval),
+            Action::Approve | Action::Refuse { .. } => Effect::to(Stage::ResultReady),
+            Action::Apologize { new_due, .. } => {
+                if self.used.apology {
+                    return Err(LifecycleError::AlreadyUsed { action: kind });
+                }
+                let due = self.clock.due.ok_or(LifecycleError::NoDueDate)?;
+                // "Chậm nhất 01 ngày trước ngày hết hạn": on an earlier day.
+                if calendar::to_local(at).date() >= calendar::to_local(due).date() {
+                    return Err(LifecycleError::ApologyTooLate { due });
+                }
+                if *new_due <= due {
+                    return Err(LifecycleError::NewDueNotLater {
+                        due,
+                        new_due: *new_due,
+                    });
+                }
+                Effect {
+                    due: Some(*new_due),
+                    ..Effect::to(self.stage)
+                }
+            }
+            Action::RequestPayment => Effect::to(Stage::AwaitingPayment),
+            Action::ConfirmPayment => {
+                // The wait does not count: both due dates move by the office
+                // time it took.
+                let since = self.clock.paused_since.unwrap_or(at);
+                let waited = cw.working_time(since, at)?;
+                let shift = |d: Option<DateTime<Utc>>| match d {
+                    Some(d) => cw.add_working_time(d, waited).map(Some),
+                    None => Ok(None),
+                };
+                Effect {
+                    original_due: shift(self.clock.original_due)?,
+                    due: shift(self.clock.due)?,
+                    ..Effect::to(self.resume_to.unwrap_or(Stage::InProcess))
+                }
+            }
+            Action::ReturnResult => Effect::to(Stage::Returned),
+            Action::Withdraw { .. } => Effect::to(Stage::Withdrawn),
+            Action::StopAtApplicantRequest { .. } | Action::StopUnderSectorLaw { .. } => {
+                Effect::to(Stage::Stopped)
+            }
+            Action::Amend { .. } => {
+                if !self.channel.is_online() {
+                    return Err(LifecycleError::OnlineOnly { action: kind });
+                }
+                Effect::to(self.stage)
+            }
+            Action::OpenCorrection { .. } => {
+                let limit =
+                    decree
+                        .result_correction_limit
+                        .ok_or(LifecycleError::NotUnderRegime {
+                            rule: kind.key(),
+                            decree: decree.id,
+                        })?;
+                Effect {
+                    deadline: Some(cw.due(at, limit)?),
+                    ..Effect::to(Stage::CorrectingResult)
+                }
+            }
+        };
+        Ok(Event {
+            action,
+            role,
+            at,
+            effect,
+        })
+    }
+
+    /// Records a decided event. Infallible: everything was checked and
+    /// computed by [`Dossier::decide`].
+    pub fn apply(&mut self, event: &Event) {
+        let at = event.at;
+        let effect = &event.effect;
+        let from = self.stage;
+        match &event.action {
+            Action::Enter { .. } => {}
+            Action::Accept => {
+                self.clock.accepted_at = Some(at);
+                self.deadlines.appraisal_supplement_request = effect.deadline;
+            }
+            Action::RequestReceptionSupplement { .. } => self.used.reception_supplement = true,
+            Action::RequestAppraisalSupplement { .. } => {
+                self.used.appraisal_supplement = true;
+                self.deadlines.supplement_closure = effect.deadline;
+            }
+            Action::CompleteAppraisalSupplement => {
+                self.deadlines.supplement_closure = None;
+                // A restart supersedes an earlier apology's date.
+                self.clock.rescheduled_at = None;
+            }
+            Action::Approve | Action::Refuse { .. } => {
+                if self.clock.decided_at.is_none() {
+                    self.clock.decided_at = Some(at);
+                    self.outcome = Some(match event.action {
+                        Action::Refuse { .. } => Outcome::Refused,
+                        _ => Outcome::Granted,
+                    });
+                }
+                self.deadlines.correction = None;
+            }
+            Action::Apologize { .. } => {
+                self.used.apology = true;
+                self.clock.rescheduled_at = Some(at);
+            }
+            Action::ReturnResult => self.clock.returned_at = Some(at),
+            Action::OpenCorrection { .. } => self.deadlines.correction = effect.deadline,
+            _ => {}
+        }
+        if let Some(due) = effect.original_due {
+            self.clock.original_due = Some(due);
+        }
+        if let Some(due) = effect.due {
+            self.clock.due = Some(due);
+        }
+        // Pauses: entering a paused stage opens one; leaving closes it.
+        if effect.to.is_paused() && !from.is_paused() {
+            self.clock.paused_since = Some(at);
+            self.resume_to = Some(from);
+        } else if from.is_paused() && !effect.to.is_paused() {
+            if let Some(since) = self.clock.paused_since.take() {
+                self.clock.pauses.push(Pause {
+                    from: since,
+                    to: at,
+                });
+            }
+            self.resume_to = None;
+        }
+        if effect.to.is_final() {
+            self.clock.ended_at = Some(at);
+        }
+        self.stage = effect.to;
+        self.last_event_at = at;
+        self.event_count += 1;
+    }
+
+    /// Decides and applies in one step.
+    pub fn handle(
+        &mut self,
+        action: Action,
+        role: Role,
+        at: DateTime<Utc>,
+        cw: Clockwork<'_>,
+    ) -> Result<Event, LifecycleError> {
+        let event = self.decide(action, role, at, cw)?;
+        self.apply(&event);
+        Ok(event)
+    }
+
+    /// Office time the dossier has been processed for up to `until` (or its
+    /// decision): from acceptance, minus every wait for the applicant.
+    pub fn processing_time_spent(
+        &self,
+        until: DateTime<Utc>,
+        cw: Clockwork<'_>,
+    ) -> Result<TimeDelta, LifecycleError> {
+        let Some(start) = self.clock.accepted_at else {
+            return Ok(TimeDelta::zero());
+        };
+        let end = self.clock.decided_at.map_or(until, |d| d.min(until));
+        let mut spent = cw.working_time(start, end)?;
+        let open = self.clock.paused_since.map(|from| Pause { from, to: end });
+        for pause in self.clock.pauses.iter().copied().chain(open) {
+            let (a, b) = (pause.from.max(start), pause.to.min(end));
+            if a < b {
+                spent -= cw.working_time(a, b)?;
+            }
+        }
+        Ok(spent)
+    }
+}

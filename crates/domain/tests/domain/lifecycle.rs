@@ -1,0 +1,767 @@
+//! The dossier state machine under each regime: the clock rules, the
+//! once-only actions, the ND 118-only actions, and random action sequences.
+
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use motcua_domain::calendar::{self, OfficeHours, Period, WorkCalendar};
+use motcua_domain::indicators::{self, Pending, ReportingPeriod, Timeliness};
+use motcua_domain::lifecycle::{
+    Action, ActionKind, Channel, Clockwork, Dossier, Event, LifecycleError, NationalStatus, Role,
+    Stage,
+};
+use motcua_domain::regime::DecreeId;
+use proptest::prelude::*;
+
+static CALENDAR: LazyLock<WorkCalendar> = LazyLock::new(|| WorkCalendar::bundled().unwrap());
+static HOURS: LazyLock<OfficeHours> = LazyLock::new(OfficeHours::standard);
+
+fn cw() -> Clockwork<'static> {
+    Clockwork {
+        calendar: &CALENDAR,
+        hours: &HOURS,
+    }
+}
+
+/// A wall-clock time in Vietnam.
+fn vn(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    calendar::to_utc(
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(h, min, 0)
+            .unwrap(),
+    )
+}
+
+fn reason() -> String {
+    "thiếu giấy tờ".to_owned()
+}
+
+fn supplement() -> Action {
+    Action::RequestAppraisalSupplement {
+        items: vec!["Bản sao CCCD".into()],
+        reason: reason(),
+    }
+}
+
+fn counter_dossier(at: DateTime<Utc>, days: u32) -> Dossier {
+    let (mut d, _) = Dossier::enter(
+        Channel::Counter,
+        Period::WorkingDays(days),
+        Role::ReceptionOfficer,
+        at,
+        cw(),
+    )
+    .unwrap();
+    d.handle(Action::Accept, Role::ReceptionOfficer, at, cw())
+        .unwrap();
+    d
+}
+
+#[test]
+fn a_counter_dossier_under_nd61_from_entry_to_return() {
+    // Mon 04/03/2024 08:00, 5 working days → Mon 11/03/2024 17:00.
+    let t0 = vn(2024, 3, 4, 8, 0);
+    let mut d = counter_dossier(t0, 5);
+    assert_eq!(d.regime().decree.id, DecreeId::Nd61_2018);
+    assert_eq!(d.stage.national_status(), NationalStatus::Accepted);
+    assert_eq!(d.clock.due, Some(vn(2024, 3, 11, 17, 0)));
+    d.handle(Action::Assign, Role::Specialist, vn(2024, 3, 4, 9, 0), cw())
+        .unwrap();
+    assert_eq!(d.stage.national_status(), NationalStatus::InProcess);
+    d.handle(
+        Action::SubmitForApproval,
+        Role::Specialist,
+        vn(2024, 3, 7, 9, 0),
+        cw(),
+    )
+    .unwrap();
+    d.handle(Action::Approve, Role::Approver, vn(2024, 3, 8, 9, 0), cw())
+        .unwrap();
+    assert_eq!(d.stage.national_status(), NationalStatus::Processed);
+    d.handle(
+        Action::ReturnResult,
+        Role::ReturnOfficer,
+        vn(2024, 3, 11, 8, 0),
+        cw(),
+    )
+    .unwrap();
+    assert_eq!(d.stage, Stage::Returned);
+    assert_eq!(d.stage.national_status(), NationalStatus::Returned);
+    let march = ReportingPeriod::days(
+        NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2024, 3, 31).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        indicators::classify(&d, &march).resolved,
+        Some(Timeliness::Early)
+    );
+    let days = indicators::processing_days(&d, cw()).unwrap().unwrap();
+    // 04/03 09:00–17:00 is 7 h, then 05, 06, 07 full days, 08/03 07:00–09:00 2 h.
+    assert!((days - (7.0 + 24.0 + 2.0) / 8.0).abs() < 1e-9, "{days}");
+}
+
+#[test]
+fn only_some_roles_may_act() {
+    let d = counter_dossier(vn(2024, 3, 4, 8, 0), 5);
+    let err = d
+        .decide(Action::Assign, Role::Applicant, vn(2024, 3, 4, 9, 0), cw())
+        .unwrap_err();
+    assert_eq!(
+        err,
+        LifecycleError::RoleNotAllowed {
+            action: ActionKind::Assign,
+            role: Role::Applicant
+        }
+    );
+    assert!(
+        Dossier::enter(
+            Channel::Counter,
+            Period::WorkingDays(1),
+            Role::Applicant,
+            vn(2024, 3, 4, 8, 0),
+            cw()
+        )
+        .is_err()
+    );
+    assert!(
+        d.decide(
+            Action::Approve,
+            Role::SystemAdmin,
+            vn(2024, 3, 4, 9, 0),
+            cw()
+        )
+        .is_err(),
+        "admins do not process dossiers"
+    );
+}
+
+#[test]
+fn the_appraisal_supplement_comes_once_within_three_working_days_and_restarts_the_clock() {
+    // Accepted Thu 24/04/2025 10:00: the window runs Fri 25, the worked
+    // Saturday 26 and Mon 28/04, until 17:00.
+    let t0 = vn(2025, 4, 24, 10, 0);
+    let d = counter_dossier(t0, 10);
+    assert_eq!(
+        d.deadlines.appraisal_supplement_request,
+        Some(vn(2025, 4, 28, 17, 0))
+    );
+    let late = d.decide(supplement(), Role::Specialist, vn(2025, 4, 29, 8, 0), cw());
+    assert!(
+        matches!(late, Err(LifecycleError::SupplementWindowClosed { .. })),
+        "{late:?}"
+    );
+
+    let mut d = d;
+    d.handle(supplement(), Role::Specialist, vn(2025, 4, 28, 16, 0), cw())
+        .unwrap();
+    assert_eq!(
+        d.stage.national_status(),
+        NationalStatus::SupplementRequested
+    );
+    // ND 61: no closure deadline.
+    assert_eq!(d.deadlines.supplement_closure, None);
+    let back = vn(2025, 5, 12, 9, 0);
+    d.handle(
+        Action::CompleteAppraisalSupplement,
+        Role::Applicant,
+        back,
+        cw(),
+    )
+    .unwrap();
+    // Restarted in full: 10 working days from the completion.
+    assert_eq!(
+        d.clock.original_due,
+        Some(cw().due(back, Period::WorkingDays(10)).unwrap())
+    );
+    assert_eq!(d.stage, Stage::Accepted);
+    let again = d.decide(supplement(), Role::Specialist, vn(2025, 5, 12, 10, 0), cw());
+    assert_eq!(
+        again,
+        Err(LifecycleError::AlreadyUsed {
+            action: ActionKind::RequestAppraisalSupplement
+        })
+    );
+}
+
+#[test]
+fn the_reception_supplement_comes_once_and_starts_no_clock() {
+    let t0 = vn(2024, 3, 4, 8, 0);
+    let (mut d, _) = Dossier::enter(
+        Channel::Counter,
+        Period::WorkingDays(5),
+        Role::ReceptionOfficer,
+        t0,
+        cw(),
+    )
+    .unwrap();
+    let ask = Action::RequestReceptionSupplement {
+        items: vec!["Tờ khai".into()],
+        reason: reason(),
+    };
+    d.handle(ask.clone(), Role::ReceptionOfficer, t0, cw())
+        .unwrap();
+    assert_eq!(d.clock.accepted_at, None);
+    assert_eq!(d.clock.due, None);
+    d.handle(
+        Action::CompleteReceptionSupplement,
+        Role::Applicant,
+        vn(2024, 3, 6, 8, 0),
+        cw(),
+    )
+    .unwrap();
+    assert_eq!(
+        d.decide(ask, Role::ReceptionOfficer, vn(2024, 3, 6, 9, 0), cw()),
+        Err(LifecycleError::AlreadyUsed {
+            action: ActionKind::RequestReceptionSupplement
+        })
+    );
+    let empty = Action::RequestReceptionSupplement {
+        items: vec![" ".into()],
+        reason: reason(),
+    };
+    assert!(
+        d.decide(empty, Role::ReceptionOfficer, vn(2024, 3, 6, 9, 0), cw())
+            .is_err()
+    );
+}
+
+#[test]
+fn an_apology_comes_once_a_day_early_and_lateness_stays_judged_on_the_original_date() {
+    // Mon 04/03/2024, 5 working days → Mon 11/03 17:00.
+    let mut d = counter_dossier(vn(2024, 3, 4, 8, 0), 5);
+    d.handle(Action::Assign, Role::Specialist, vn(2024, 3, 4, 9, 0), cw())
+        .unwrap();
+    let apology = |new_due| Action::Apologize {
+        reason: "chờ ý kiến cơ quan khác".into(),
+        new_due,
+    };
+    // On the due day itself: too late.
+    let err = d
+        .decide(
+            apology(vn(2024, 3, 15, 17, 0)),
+            Role::Approver,
+            vn(2024, 3, 11, 8, 0),
+            cw(),
+        )
+        .unwrap_err();
+    assert!(matches!(err, LifecycleError::ApologyTooLate { .. }));
+    // A new date that is not later.
+    let err = d
+        .decide(
+            apology(vn(2024, 3, 11, 17, 0)),
+            Role::Approver,
+            vn(2024, 3, 8, 8, 0),
+            cw(),
+        )
+        .unwrap_err();
+    assert!(matches!(err, LifecycleError::NewDueNotLater { .. }));
+    d.handle(
+        apology(vn(2024, 3, 15, 17, 0)),
+        Role::Approver,
+        vn(2024, 3, 8, 8, 0),
+        cw(),
+    )
+    .unwrap();
+    assert_eq!(d.clock.due, Some(vn(2024, 3, 15, 17, 0)));
+    assert_eq!(d.clock.original_due, Some(vn(2024, 3, 11, 17, 0)));
+    let second = d.decide(
+        apology(vn(2024, 3, 20, 17, 0)),
+        Role::Approver,
+        vn(2024, 3, 9, 8, 0),
+        cw(),
+    );
+    assert_eq!(
+        second,
+        Err(LifecycleError::AlreadyUsed {
+            action: ActionKind::Apologize
+        })
+    );
+    d.handle(
+        Action::SubmitForApproval,
+        Role::Specialist,
+        vn(2024, 3, 13, 8, 0),
+        cw(),
+    )
+    .unwrap();
+    d.handle(Action::Approve, Role::Approver, vn(2024, 3, 14, 8, 0), cw())
+        .unwrap();
+    let march = ReportingPeriod::days(
+        NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2024, 3, 31).unwrap(),
+    )
+    .unwrap();
+    let counting = indicators::classify(&d, &march);
+    assert_eq!(counting.resolved, Some(Timeliness::Late));
+    assert!(counting.rescheduled);
+}
+
+#[test]
+fn every_nd118_only_action_is_refused_on_an_nd61_dossier() {
+    let t0 = vn(2025, 3, 3, 8, 0);
+    let mut d = counter_dossier(t0, 5);
+    d.handle(Action::Assign, Role::Specialist, t0, cw())
+        .unwrap();
+    let refused = |d: &Dossier, action: Action, role: Role| {
+        let err = d
+            .decide(action, role, vn(2025, 3, 4, 8, 0), cw())
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                LifecycleError::NotUnderRegime {
+                    decree: DecreeId::Nd61_2018,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    };
+    refused(
+        &d,
+        Action::StopAtApplicantRequest { reason: reason() },
+        Role::Applicant,
+    );
+    refused(
+        &d,
+        Action::Amend {
+            summary: "sửa".into(),
+        },
+        Role::Applicant,
+    );
+    refused(&d, Action::CloseForMissingSupplement, Role::System);
+    refused(
+        &d,
+        Action::OpenCorrection { reason: reason() },
+        Role::Approver,
+    );
+    assert!(matches!(
+        d.reception_deadline(),
+        Err(LifecycleError::NotUnderRegime { .. })
+    ));
+    // What ND 61 does have still works.
+    d.handle(
+        Action::StopUnderSectorLaw { reason: reason() },
+        Role::Specialist,
+        vn(2025, 3, 4, 8, 0),
+        cw(),
+    )
+    .unwrap();
+    assert_eq!(d.stage.national_status(), NationalStatus::Stopped);
+}
+
+#[test]
+fn an_online_dossier_under_nd118_is_answered_within_eight_working_hours() {
+    // Submitted Fri 05/09/2025 15:00: 2 h on Friday, then Monday until 15:00.
+    let t0 = vn(2025, 9, 5, 15, 0);
+    let (d, entry) = Dossier::enter(
+        Channel::Online,
+        Period::WorkingDays(3),
+        Role::Applicant,
+        t0,
+        cw(),
+    )
+    .unwrap();
+    assert_eq!(d.regime().decree.id, DecreeId::Nd118_2025);
+    assert_eq!(d.reception_deadline().unwrap(), Some(vn(2025, 9, 8, 15, 0)));
+    assert_eq!(entry.effect.deadline, Some(vn(2025, 9, 8, 15, 0)));
+    let on_time = d
+        .decide(
+            Action::Accept,
+            Role::ReceptionOfficer,
+            vn(2025, 9, 8, 14, 0),
+            cw(),
+        )
+        .unwrap();
+    assert!(!on_time.effect.late);
+    let late = d
+        .decide(
+            Action::Accept,
+            Role::ReceptionOfficer,
+            vn(2025, 9, 8, 16, 0),
+            cw(),
+        )
+        .unwrap();
+    assert!(late.effect.late);
+    // A counter dossier has no such limit.
+    let (counter, _) = Dossier::enter(
+        Channel::Counter,
+        Period::WorkingDays(3),
+        Role::ReceptionOfficer,
+        t0,
+        cw(),
+    )
+    .unwrap();
+    assert_eq!(counter.reception_deadline().unwrap(), None);
+}
+
+#[test]
+fn under_nd118_a_missing_supplement_closes_the_dossier_after_fifteen_days() {
+    let t0 = vn(2025, 9, 8, 8, 0);
+    let mut d = counter_dossier(t0, 10);
+    let asked = vn(2025, 9, 9, 9, 0);
+    d.handle(supplement(), Role::Specialist, asked, cw())
+        .unwrap();
+    // 09/09 + 15 days = Wed 24/09, a working day.
+    assert_eq!(
+        d.deadlines.supplement_closure,
+        Some(vn(2025, 9, 24, 23, 59) + Duration::seconds(59))
+    );
+    let early = d.decide(
+        Action::CloseForMissingSupplement,
+        Role::System,
+        vn(2025, 9, 24, 12, 0),
+        cw(),
+    );
+    assert!(matches!(
+        early,
+        Err(LifecycleError::SupplementPeriodRunning { .. })
+    ));
+    d.handle(
+        Action::CloseForMissingSupplement,
+        Role::System,
+        vn(2025, 9, 25, 0, 30),
+        cw(),
+    )
+    .unwrap();
+    assert_eq!(d.stage, Stage::ClosedMissingSupplement);
+    assert_eq!(d.stage.national_status(), NationalStatus::Stopped);
+    assert!(d.clock.paused_since.is_none());
+    assert_eq!(d.clock.pauses.len(), 1);
+}
+
+#[test]
+fn under_nd118_the_applicant_may_stop_or_amend_and_a_wrong_result_is_corrected() {
+    let t0 = vn(2025, 9, 8, 8, 0);
+    let (mut online, _) = Dossier::enter(
+        Channel::Online,
+        Period::WorkingDays(5),
+        Role::Applicant,
+        t0,
+        cw(),
+    )
+    .unwrap();
+    online
+        .handle(
+            Action::Amend {
+                summary: "đổi địa chỉ nhận".into(),
+            },
+            Role::Applicant,
+            t0,
+            cw(),
+        )
+        .unwrap();
+    assert_eq!(online.stage, Stage::AwaitingReception);
+    online
+        .handle(
+            Action::StopAtApplicantRequest { reason: reason() },
+            Role::Applicant,
+            vn(2025, 9, 8, 9, 0),
+            cw(),
+        )
+        .unwrap();
+    assert_eq!(online.stage, Stage::Stopped);
+
+    let mut counter = counter_dossier(t0, 5);
+    let amend = counter.decide(
+        Action::Amend {
+            summary: "x".into(),
+        },
+        Role::Applicant,
+        t0,
+        cw(),
+    );
+    assert!(matches!(amend, Err(LifecycleError::OnlineOnly { .. })));
+    counter
+        .handle(Action::Assign, Role::Specialist, t0, cw())
+        .unwrap();
+    counter
+        .handle(Action::SubmitForApproval, Role::Specialist, t0, cw())
+        .unwrap();
+    counter
+        .handle(Action::Approve, Role::Approver, vn(2025, 9, 10, 8, 0), cw())
+        .unwrap();
+    counter
+        .handle(
+            Action::ReturnResult,
+            Role::ReturnOfficer,
+            vn(2025, 9, 10, 9, 0),
+            cw(),
+        )
+        .unwrap();
+    counter
+        .handle(
+            Action::OpenCorrection {
+                reason: "sai họ tên".into(),
+            },
+            Role::Approver,
+            vn(2025, 9, 11, 8, 0),
+            cw(),
+        )
+        .unwrap();
+    assert_eq!(counter.deadlines.correction, Some(vn(2025, 9, 16, 17, 0)));
+    counter
+        .handle(Action::Approve, Role::Approver, vn(2025, 9, 12, 8, 0), cw())
+        .unwrap();
+    // The first decision stays the one that counts.
+    assert_eq!(counter.clock.decided_at, Some(vn(2025, 9, 10, 8, 0)));
+    counter
+        .handle(
+            Action::ReturnResult,
+            Role::ReturnOfficer,
+            vn(2025, 9, 12, 9, 0),
+            cw(),
+        )
+        .unwrap();
+    assert_eq!(counter.stage, Stage::Returned);
+}
+
+#[test]
+fn a_payment_wait_moves_the_due_date_by_exactly_the_office_time_it_took() {
+    // Mon 04/03/2024, 5 working days → Mon 11/03 17:00.
+    let mut d = counter_dossier(vn(2024, 3, 4, 8, 0), 5);
+    d.handle(Action::Assign, Role::Specialist, vn(2024, 3, 4, 9, 0), cw())
+        .unwrap();
+    d.handle(
+        Action::RequestPayment,
+        Role::Specialist,
+        vn(2024, 3, 5, 15, 0),
+        cw(),
+    )
+    .unwrap();
+    assert_eq!(d.stage.national_status(), NationalStatus::PaymentRequested);
+    // Paid Thu 07/03 at 09:00: Tue 2 h + Wed 8 h + Thu 2 h = 12 h.
+    d.handle(
+        Action::ConfirmPayment,
+        Role::System,
+        vn(2024, 3, 7, 9, 0),
+        cw(),
+    )
+    .unwrap();
+    assert_eq!(d.stage, Stage::InProcess);
+    // Mon 11/03 17:00 + 12 h of office time: Tue 12/03 8 h, Wed 13/03 4 h.
+    assert_eq!(d.clock.original_due, Some(vn(2024, 3, 13, 11, 0)));
+    assert_eq!(d.clock.due, d.clock.original_due);
+}
+
+#[test]
+fn pending_dossiers_are_within_the_limit_until_their_due_day_ends() {
+    let d = counter_dossier(vn(2024, 3, 4, 8, 0), 5); // due Mon 11/03 17:00
+    assert_eq!(
+        indicators::pending_at(&d, vn(2024, 3, 11, 23, 0)),
+        Some(Pending::WithinLimit)
+    );
+    assert_eq!(
+        indicators::pending_at(&d, vn(2024, 3, 12, 0, 1)),
+        Some(Pending::Overdue)
+    );
+    assert_eq!(indicators::pending_at(&d, vn(2024, 3, 4, 7, 0)), None);
+    let february = ReportingPeriod::days(
+        NaiveDate::from_ymd_opt(2024, 2, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2024, 2, 29).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(indicators::classify(&d, &february), Default::default());
+    let april = ReportingPeriod::days(
+        NaiveDate::from_ymd_opt(2024, 4, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2024, 4, 30).unwrap(),
+    )
+    .unwrap();
+    let counting = indicators::classify(&d, &april);
+    assert_eq!(counting.received, Some(indicators::Received::CarriedOver));
+    assert_eq!(counting.pending, Some(Pending::Overdue));
+}
+
+#[test]
+fn timelines_replay_to_the_same_state_and_refuse_nonsense() {
+    let t0 = vn(2025, 3, 3, 8, 0);
+    let (mut d, entry) = Dossier::enter(
+        Channel::Counter,
+        Period::WorkingDays(5),
+        Role::ReceptionOfficer,
+        t0,
+        cw(),
+    )
+    .unwrap();
+    let mut events = vec![entry];
+    for (action, role, at) in [
+        (Action::Accept, Role::ReceptionOfficer, t0),
+        (Action::Assign, Role::Specialist, vn(2025, 3, 3, 9, 0)),
+        (supplement(), Role::Specialist, vn(2025, 3, 4, 9, 0)),
+        (
+            Action::CompleteAppraisalSupplement,
+            Role::Applicant,
+            vn(2025, 3, 10, 9, 0),
+        ),
+        (
+            Action::SubmitForApproval,
+            Role::Specialist,
+            vn(2025, 3, 11, 9, 0),
+        ),
+    ] {
+        events.push(d.handle(action, role, at, cw()).unwrap());
+    }
+    assert_eq!(Dossier::replay(&events).unwrap(), d);
+    // The events survive a JSON round trip (the store keeps them so).
+    let json = serde_json::to_string(&events).unwrap();
+    let back: Vec<Event> = serde_json::from_str(&json).unwrap();
+    assert_eq!(Dossier::replay(&back).unwrap(), d);
+    // Out of order, or not starting with the entry: refused.
+    let mut swapped = events.clone();
+    swapped.swap(2, 3);
+    assert!(Dossier::replay(&swapped).is_err());
+    assert!(Dossier::replay(&events[1..]).is_err());
+    assert!(
+        d.decide(Action::Approve, Role::Approver, vn(2025, 3, 1, 9, 0), cw())
+            .is_err(),
+        "time goes forward"
+    );
+}
+
+#[test]
+fn entries_before_the_modelled_law_are_refused() {
+    let err = Dossier::enter(
+        Channel::Counter,
+        Period::WorkingDays(5),
+        Role::ReceptionOfficer,
+        Utc.with_ymd_and_hms(2018, 8, 1, 2, 0, 0).unwrap(),
+        cw(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, LifecycleError::Regime(_)), "{err:?}");
+}
+
+/// Every action with plausible data, for the random walks.
+fn any_action(new_due_days: i64, at: DateTime<Utc>) -> Vec<Action> {
+    vec![
+        Action::Accept,
+        Action::RequestReceptionSupplement {
+            items: vec!["Tờ khai".into()],
+            reason: reason(),
+        },
+        Action::CompleteReceptionSupplement,
+        Action::RefuseAtReception { reason: reason() },
+        Action::Assign,
+        supplement(),
+        Action::CompleteAppraisalSupplement,
+        Action::CloseForMissingSupplement,
+        Action::SendToAgency {
+            agency: "Sở Tài nguyên và Môi trường".into(),
+            task: "xác minh".into(),
+        },
+        Action::ReturnFromAgency,
+        Action::SubmitForApproval,
+        Action::SendBack { reason: reason() },
+        Action::Approve,
+        Action::Refuse { reason: reason() },
+        Action::Apologize {
+            reason: reason(),
+            new_due: at + Duration::days(new_due_days),
+        },
+        Action::RequestPayment,
+        Action::ConfirmPayment,
+        Action::ReturnResult,
+        Action::Withdraw { reason: reason() },
+        Action::StopAtApplicantRequest { reason: reason() },
+        Action::StopUnderSectorLaw { reason: reason() },
+        Action::Amend {
+            summary: "sửa".into(),
+        },
+        Action::OpenCorrection { reason: reason() },
+    ]
+}
+
+const ROLES: [Role; 8] = [
+    Role::Applicant,
+    Role::ReceptionOfficer,
+    Role::Specialist,
+    Role::Approver,
+    Role::ReturnOfficer,
+    Role::PostalWorker,
+    Role::SystemAdmin,
+    Role::System,
+];
+
+/// One step of a walk: action index, role index, minutes later, days the
+/// apology would add.
+type Step = (usize, usize, i64, i64);
+
+fn walk_strategy() -> impl Strategy<Value = (i64, bool, bool, Vec<Step>)> {
+    (
+        // Entry day: 2019 to 2027, so both decrees are walked.
+        0i64..(9 * 365),
+        any::<bool>(),
+        any::<bool>(),
+        prop::collection::vec(
+            (0usize..23, 0usize..8, 0i64..(3 * 24 * 60), 1i64..20),
+            1..60,
+        ),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn random_action_sequences_keep_the_rules((start_day, online, role_fits, steps) in walk_strategy()) {
+        let start = vn(2019, 1, 7, 8, 0) + Duration::days(start_day);
+        let (channel, enterer) = if online {
+            (Channel::Online, Role::Applicant)
+        } else {
+            (Channel::Counter, Role::ReceptionOfficer)
+        };
+        let processing = Period::WorkingDays(7);
+        let (mut d, entry) = Dossier::enter(channel, processing, enterer, start, cw()).unwrap();
+        let nd118 = d.regime().decree.id == DecreeId::Nd118_2025;
+        let mut events = vec![entry];
+        let mut at = start;
+        for (action_index, role_index, minutes, new_due_days) in steps {
+            at += Duration::minutes(minutes);
+            let action = any_action(new_due_days, d.clock.due.unwrap_or(at)).swap_remove(action_index);
+            let kind = action.kind();
+            // Half the walks pick an allowed role so that they get somewhere.
+            let role = if role_fits { kind.allowed_roles()[role_index % kind.allowed_roles().len()] } else { ROLES[role_index] };
+            let before = d.clone();
+            let was_final = d.stage.is_final();
+            match d.decide(action, role, at, cw()) {
+                Ok(event) => {
+                    prop_assert!(!was_final, "{:?} succeeded from a final stage", kind);
+                    prop_assert!(nd118 || !kind.needs_nd118(), "{:?} on an ND 61 dossier", kind);
+                    prop_assert!(kind.allowed_roles().contains(&role));
+                    d.apply(&event);
+                    events.push(event);
+                    if kind == ActionKind::CompleteAppraisalSupplement {
+                        // Restarted in full.
+                        prop_assert_eq!(d.clock.original_due, Some(cw().due(at, processing).unwrap()));
+                    }
+                    if kind == ActionKind::RequestAppraisalSupplement {
+                        let window = before.deadlines.appraisal_supplement_request.unwrap();
+                        prop_assert!(at <= window);
+                    }
+                    if before.stage.is_paused() && d.stage.is_paused() {
+                        prop_assert_eq!(&before.clock.paused_since, &d.clock.paused_since);
+                    }
+                    if before.stage.is_paused() {
+                        // Time paused for the applicant never counts.
+                        let pause_start = before.clock.paused_since.unwrap();
+                        prop_assert_eq!(
+                            d.processing_time_spent(at, cw()).unwrap(),
+                            before.processing_time_spent(pause_start, cw()).unwrap()
+                        );
+                    }
+                }
+                Err(_) => prop_assert_eq!(&d, &before),
+            }
+            let count = |k: ActionKind| events.iter().filter(|e| e.action.kind() == k).count();
+            prop_assert!(count(ActionKind::Apologize) <= 1);
+            prop_assert!(count(ActionKind::RequestReceptionSupplement) <= 1);
+            prop_assert!(count(ActionKind::RequestAppraisalSupplement) <= 1);
+            if let (Some(due), Some(original)) = (d.clock.due, d.clock.original_due) {
+                prop_assert!(due >= original || d.clock.rescheduled_at.is_none());
+            }
+            prop_assert_eq!(d.stage.is_paused(), d.clock.paused_since.is_some());
+        }
+        prop_assert_eq!(Dossier::replay(&events).unwrap(), d);
+    }
+}
