@@ -1,4 +1,5 @@
 //! The cli's one integration-test binary: runs the built `motcua`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod phone;
 mod serve;
