@@ -7,7 +7,7 @@
 //! (the tables and their index are compile-time constants; digits are held
 //! inline).
 //!
-//! # The plan ([`plan`])
+//! # The plan ([`plan`]; its spellings in `form.rs`, their collisions in `collision.rs`)
 //! - **Landlines**, QĐ 2036/QĐ-BTTTT (21/11/2016): every area code but four
 //!   changed in three phases — 11/02/2017, 15/04/2017, 17/06/2017 — each
 //!   with a month of parallel dialling. Subscriber digits are kept
@@ -60,8 +60,10 @@
 //! summarised in DOMAIN §6; the pre-2018 mobile prefixes from operator lists
 //! in the press, named on each row.
 
+mod collision;
 mod digits;
 mod error;
+mod form;
 mod parse;
 pub mod plan;
 mod readings;
@@ -70,9 +72,11 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
+pub use collision::{Collision, collisions};
 pub use digits::Digits;
 pub use error::{MessageArg, PhoneError};
-pub use plan::{Collision, Form, Kind, Network, Owner, PlanEntry, Replaced, collisions};
+pub use form::Form;
+pub use plan::{Kind, Network, Owner, PlanEntry, Replaced};
 pub use readings::{Reading, Readings};
 
 /// What we know of when a number was written down.
@@ -269,9 +273,9 @@ pub fn readings(input: &str) -> Result<Readings, PhoneError> {
         if c.len != national.len() {
             continue;
         }
-        for form in plan::candidate_forms(national) {
-            if form.matches(national) {
-                found.push(Reading::new(c.national, form));
+        for spelling in form::candidate_forms(national) {
+            if spelling.matches(national) {
+                found.push(Reading::new(c.national, spelling));
             }
         }
     }
@@ -299,7 +303,7 @@ fn explain(spelling: &parse::Spelling, candidates: &parse::Candidates) -> PhoneE
     }
     let national = c.national.as_bytes();
     let same_prefix =
-        || plan::candidate_forms(national).filter(|f| national.starts_with(f.prefix().as_bytes()));
+        || form::candidate_forms(national).filter(|f| national.starts_with(f.prefix().as_bytes()));
     match same_prefix().find(|f| f.len() == c.len) {
         Some(f) => PhoneError::BadSubscriber {
             national: c.national,

@@ -2,9 +2,9 @@
 //! they replaced and when, and who they belong to. Each row names its source.
 //!
 //! Nothing here reads a number; [`super::normalize`] does that with these
-//! tables. Everything is a `const`, and the prefix index used by the reader is
-//! built from the tables at compile time, so adding a row is the only thing a
-//! change in the plan needs.
+//! tables, through the spellings they accept (`form.rs`). Everything
+//! is a `const`, and the prefix index is built from the tables at compile
+//! time, so adding a row is the only thing a change in the plan needs.
 //!
 //! Lengths are not stored: a current mobile number has 10 digits and a
 //! current landline 11 ([`Kind::national_len`]), and a renumbering keeps the
@@ -12,8 +12,6 @@
 //! many digits as follow the new one.
 
 use chrono::NaiveDate;
-
-use super::digits::Digits;
 
 /// Mobile or landline (fixed) service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -413,7 +411,7 @@ pub const MOBILE_KEPT: [PlanEntry; 13] = [
 ];
 
 // ---------------------------------------------------------------------------
-// The whole plan, and the spellings ("forms") it accepts.
+// The whole plan.
 // ---------------------------------------------------------------------------
 
 const PLAN_LEN: usize =
@@ -449,7 +447,7 @@ const fn concat_plan() -> [PlanEntry; PLAN_LEN] {
     out
 }
 
-const PLAN_TABLE: [PlanEntry; PLAN_LEN] = concat_plan();
+pub(super) const PLAN_TABLE: [PlanEntry; PLAN_LEN] = concat_plan();
 
 /// Every row of the plan: changed and kept landline codes, renumbered and
 /// kept mobile prefixes.
@@ -458,301 +456,6 @@ pub static PLAN: [PlanEntry; PLAN_LEN] = PLAN_TABLE;
 /// The plan's rows.
 pub fn entries() -> &'static [PlanEntry] {
     &PLAN
-}
-
-/// One spelling a plan entry accepts: today's prefix, or the prefix it
-/// replaced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Form {
-    /// The plan entry.
-    pub entry: &'static PlanEntry,
-    /// Whether this is the entry's old (replaced) spelling.
-    pub old: bool,
-}
-
-impl Form {
-    /// The prefix of this spelling, with the trunk `0`.
-    pub fn prefix(&self) -> &'static str {
-        match (self.old, self.entry.replaced) {
-            (true, Some(r)) => r.prefix,
-            _ => self.entry.prefix,
-        }
-    }
-
-    /// Digits of a national number in this spelling.
-    pub fn len(&self) -> usize {
-        self.prefix().len() + self.entry.subscriber_len()
-    }
-
-    /// Always `false`: a spelling has digits.
-    pub fn is_empty(&self) -> bool {
-        false
-    }
-
-    /// First day this spelling was in use (`None`: before the tables).
-    pub fn valid_from(&self) -> Option<NaiveDate> {
-        if self.old {
-            None
-        } else {
-            self.entry.valid_from
-        }
-    }
-
-    /// Last day this spelling was in use (`None`: still in use).
-    pub fn valid_until(&self) -> Option<NaiveDate> {
-        if self.old {
-            self.entry.replaced.map(|r| r.valid_until)
-        } else {
-            None
-        }
-    }
-
-    /// Whether the spelling was in use on `day`.
-    pub fn valid_on(&self, day: NaiveDate) -> bool {
-        self.valid_from().is_none_or(|f| f <= day) && self.valid_until().is_none_or(|u| day <= u)
-    }
-
-    /// Whether `national` (digits, trunk `0` first) is a number in this
-    /// spelling: right prefix, right length, and for landlines a subscriber
-    /// number starting with 2–9 (0 is the trunk prefix and 1 opens service
-    /// numbers, so no subscriber number starts with either).
-    pub fn matches(&self, national: &[u8]) -> bool {
-        let prefix = self.prefix().as_bytes();
-        national.len() == self.len()
-            && national.starts_with(prefix)
-            && (self.entry.kind == Kind::Mobile
-                || national
-                    .get(prefix.len())
-                    .is_some_and(|d| (b'2'..=b'9').contains(d)))
-    }
-
-    /// Today's national number for `national` read in this spelling: the
-    /// entry's prefix followed by the kept subscriber digits.
-    pub fn today(&self, national: &[u8]) -> Digits {
-        let mut out = Digits::from_bytes(self.entry.prefix.as_bytes());
-        out.extend(national.get(self.prefix().len()..).unwrap_or(&[]));
-        out
-    }
-}
-
-/// Every spelling of every row, current spellings first.
-pub fn forms() -> impl Iterator<Item = Form> {
-    let current = PLAN.iter().map(|entry| Form { entry, old: false });
-    let old = PLAN
-        .iter()
-        .filter(|e| e.replaced.is_some())
-        .map(|entry| Form { entry, old: true });
-    current.chain(old)
-}
-
-// The reader looks spellings up by the three digits after the trunk `0`. The
-// index is built from the tables at compile time: every form id (row × 2 +
-// old) whose prefix agrees with those three digits. No key holds more than
-// two forms today (e.g. "868": TP.HCM's old 08 and Viettel's 086).
-
-const SLOT: usize = 4;
-
-struct Index {
-    ids: [[u8; SLOT]; 1000],
-    counts: [u8; 1000],
-    overflow: bool,
-}
-
-const fn index_add(ix: &mut Index, prefix: &str, id: usize) {
-    let bytes = prefix.as_bytes();
-    // Digits after the trunk 0 (1 to 3 of them) fix the start of the key.
-    let fixed = bytes.len() - 1;
-    let mut base = 0usize;
-    let mut i = 1;
-    while i < bytes.len() && i <= 3 {
-        base = base * 10 + (bytes[i] - b'0') as usize;
-        i += 1;
-    }
-    let mut span = 1usize;
-    let mut k = fixed;
-    while k < 3 {
-        base *= 10;
-        span *= 10;
-        k += 1;
-    }
-    let mut key = base;
-    while key < base + span {
-        let c = ix.counts[key] as usize;
-        if c < SLOT && id < 256 {
-            ix.ids[key][c] = id as u8;
-            ix.counts[key] += 1;
-        } else {
-            ix.overflow = true;
-        }
-        key += 1;
-    }
-}
-
-const fn build_index() -> Index {
-    let mut ix = Index {
-        ids: [[0; SLOT]; 1000],
-        counts: [0; 1000],
-        overflow: false,
-    };
-    let mut e = 0;
-    while e < PLAN_TABLE.len() {
-        let entry = &PLAN_TABLE[e];
-        index_add(&mut ix, entry.prefix, e * 2);
-        if let Some(r) = entry.replaced {
-            index_add(&mut ix, r.prefix, e * 2 + 1);
-        }
-        e += 1;
-    }
-    ix
-}
-
-static INDEX: Index = build_index();
-
-/// The spellings whose prefix agrees with the first four digits of
-/// `national` (trunk `0` first). Empty for fewer than four digits.
-pub(crate) fn candidate_forms(national: &[u8]) -> impl Iterator<Item = Form> {
-    let key = match national {
-        [b'0', a, b, c, ..] if a.is_ascii_digit() && b.is_ascii_digit() && c.is_ascii_digit() => {
-            Some(usize::from(a - b'0') * 100 + usize::from(b - b'0') * 10 + usize::from(c - b'0'))
-        }
-        _ => None,
-    };
-    let (ids, count): (&[u8; SLOT], usize) = match key {
-        Some(k) => (
-            INDEX.ids.get(k).unwrap_or(&[0; SLOT]),
-            INDEX.counts.get(k).map_or(0, |c| usize::from(*c)),
-        ),
-        None => (&[0; SLOT], 0),
-    };
-    ids.iter().take(count).filter_map(|&id| {
-        let entry = PLAN.get(usize::from(id) / 2)?;
-        Some(Form {
-            entry,
-            old: id % 2 == 1,
-        })
-    })
-}
-
-// ---------------------------------------------------------------------------
-// Collisions: digit strings that two spellings both accept.
-// ---------------------------------------------------------------------------
-
-/// Two spellings that read some of the same digit strings: a number matching
-/// [`Collision::pattern`] means one thing in `first` and another in `second`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Collision {
-    /// The longer of the two prefixes: every colliding number starts with it.
-    pub prefix: &'static str,
-    /// Digits of the colliding numbers.
-    pub len: usize,
-    /// The spelling that was in use first.
-    pub first: Form,
-    /// The other spelling.
-    pub second: Form,
-}
-
-impl Collision {
-    /// The days both spellings were in use at once, if any: numbers in the
-    /// pattern read on such a day stay ambiguous even with a date.
-    pub fn overlap(&self) -> Option<(Option<NaiveDate>, Option<NaiveDate>)> {
-        let from = later_start(self.first.valid_from(), self.second.valid_from());
-        let until = earlier_end(self.first.valid_until(), self.second.valid_until());
-        match (from, until) {
-            (Some(f), Some(u)) if f > u => None,
-            _ => Some((from, until)),
-        }
-    }
-
-    /// The pattern as text, `x` for any digit: `033[2-9]xxxxxx`.
-    pub fn pattern(&self) -> String {
-        let mut s = String::from(self.prefix);
-        let constrained = [self.first, self.second]
-            .iter()
-            .filter(|f| f.entry.kind == Kind::Landline)
-            .map(|f| f.prefix().len())
-            .find(|&at| at == self.prefix.len());
-        let mut pos = self.prefix.len();
-        while pos < self.len {
-            if Some(pos) == constrained {
-                s.push_str("[2-9]");
-            } else {
-                s.push('x');
-            }
-            pos += 1;
-        }
-        s
-    }
-}
-
-fn later_start(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(x.max(y)),
-        (x, None) => x,
-        (None, y) => y,
-    }
-}
-
-fn earlier_end(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(x.min(y)),
-        (x, None) => x,
-        (None, y) => y,
-    }
-}
-
-/// Whether some digit string is accepted by both spellings.
-fn overlapping(a: Form, b: Form) -> Option<&'static str> {
-    if a.len() != b.len() {
-        return None;
-    }
-    let (pa, pb) = (a.prefix(), b.prefix());
-    let (long, short) = if pa.len() >= pb.len() {
-        (pa, pb)
-    } else {
-        (pb, pa)
-    };
-    if !long.starts_with(short) {
-        return None;
-    }
-    // A landline's first subscriber digit must be 2–9: if that position is
-    // fixed by the other prefix, it must agree.
-    for f in [a, b] {
-        if f.entry.kind == Kind::Landline {
-            let at = f.prefix().len();
-            if let Some(d) = long.as_bytes().get(at)
-                && !(b'2'..=b'9').contains(d)
-            {
-                return None;
-            }
-        }
-    }
-    Some(long)
-}
-
-/// Every collision the tables contain, derived from the rows (old landline
-/// codes such as Quảng Ninh's 033 against today's mobile 033, and TP.HCM's
-/// old 08 + 8 digits against the 08x mobiles).
-pub fn collisions() -> Vec<Collision> {
-    let all: Vec<Form> = forms().collect();
-    let mut out = Vec::new();
-    for (i, &a) in all.iter().enumerate() {
-        for &b in all.iter().skip(i + 1) {
-            if let Some(prefix) = overlapping(a, b) {
-                // Earlier start first (no start = earliest); on a tie the
-                // old spelling first.
-                let key = |f: Form| (f.valid_from().is_some(), f.valid_from(), !f.old);
-                let (first, second) = if key(a) <= key(b) { (a, b) } else { (b, a) };
-                out.push(Collision {
-                    prefix,
-                    len: a.len(),
-                    first,
-                    second,
-                });
-            }
-        }
-    }
-    out.sort_by(|x, y| (x.prefix, x.len).cmp(&(y.prefix, y.len)));
-    out
 }
 
 #[cfg(test)]
@@ -773,34 +476,8 @@ mod tests {
     }
 
     #[test]
-    fn the_index_holds_every_form() {
-        assert!(!INDEX.overflow);
-        assert!(PLAN.len() < 128);
-        for form in forms() {
-            let mut sample = form.prefix().as_bytes().to_vec();
-            sample.resize(form.len(), b'5');
-            assert!(form.matches(&sample), "{form:?}");
-            assert!(candidate_forms(&sample).any(|f| f == form), "{form:?}");
-        }
-    }
-
-    #[test]
-    fn prefixes_are_well_formed_and_unique() {
-        let mut seen = std::collections::HashSet::new();
-        for form in forms() {
-            let p = form.prefix();
-            assert!(
-                p.starts_with('0') && p.bytes().all(|b| b.is_ascii_digit()),
-                "{p}"
-            );
-            assert!((2..=4).contains(&p.len()), "{p}");
-            assert!(
-                seen.insert((p, form.len(), form.entry.kind)),
-                "duplicate spelling {p}"
-            );
-        }
+    fn every_province_appears_once() {
         assert_eq!(PLAN.len(), 97);
-        // 63 provinces, each once.
         let provinces: std::collections::HashSet<_> = PLAN
             .iter()
             .filter_map(|e| match e.owner {

@@ -4,7 +4,8 @@
 use chrono::NaiveDate;
 
 use super::digits::Digits;
-use super::plan::{Form, Kind, Network, Owner, PLAN, PlanEntry};
+use super::form::Form;
+use super::plan::{Kind, Network, Owner, PLAN, PlanEntry};
 
 /// One meaning of a number: the national digits as read, in one spelling of
 /// one plan entry.
