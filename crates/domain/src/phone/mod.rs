@@ -28,7 +28,7 @@
 //! another carrier: the prefix does not tell who carries it now.
 //!
 //! # Reading
-//! 1. Spelling ([`parse`]): digits with spaces, dots, dashes, brackets or
+//! 1. Spelling (`parse.rs`): digits with spaces, dots, dashes, brackets or
 //!    slashes between them; `+84…` or `0084…` (country code), `0…`
 //!    (national), or no `0` at all (a spreadsheet dropped it: `912345678`,
 //!    `1689123456`, `2773123456`). A bare `84…` is tried both as the country
