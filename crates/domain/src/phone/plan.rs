@@ -61,6 +61,8 @@ pub enum Network {
     Gmobile,
     /// iTel (Đông Dương Telecom), a virtual network.
     Itel,
+    /// Mobicast, a virtual network (brands Reddi, later Wintel).
+    Mobicast,
 }
 
 impl Network {
@@ -73,6 +75,7 @@ impl Network {
             Network::Vietnamobile => "Vietnamobile",
             Network::Gmobile => "Gmobile",
             Network::Itel => "iTel",
+            Network::Mobicast => "Mobicast (Reddi/Wintel)",
         }
     }
 }
@@ -383,7 +386,7 @@ const fn allocated(
 
 /// 10-digit mobile prefixes in use before 2018 that kept their form.
 #[rustfmt::skip]
-pub const MOBILE_KEPT: [PlanEntry; 13] = [
+pub const MOBILE_KEPT: [PlanEntry; 15] = [
     allocated("090", Network::MobiFone, None, PRESS_LISTS),
     allocated("093", Network::MobiFone, None, PRESS_LISTS),
     allocated("091", Network::VinaPhone, None, PRESS_LISTS),
@@ -408,6 +411,15 @@ pub const MOBILE_KEPT: [PlanEntry; 13] = [
     // itel.vn (policy of 01/07/2020) sells 087 numbers; start not known.
     allocated("087", Network::Itel, None,
         "itel.vn: iTel (Đông Dương Telecom) sells 087 numbers (2020); allocation date not verified"),
+    // 052 and 055 are sold as mobile numbers today (press reports, not
+    // verified against an allocation decision). Without a row they would be
+    // silently read as the old Quảng Bình / Quảng Ngãi codes. They are not
+    // in QĐ 798's table, so they came after the 2018 renumbering: its first
+    // day is kept as the earliest possible start, like the 2018 prefixes.
+    allocated("052", Network::Vietnamobile, Some(ymd(2018, 9, 15)),
+        "press reports: Vietnamobile 052 (about 2020); allocation date not verified, not before QĐ 798"),
+    allocated("055", Network::Mobicast, Some(ymd(2018, 9, 15)),
+        "press reports: Mobicast (Reddi, later Wintel) 055; allocation date not verified, not before QĐ 798"),
 ];
 
 // ---------------------------------------------------------------------------
@@ -477,7 +489,7 @@ mod tests {
 
     #[test]
     fn every_province_appears_once() {
-        assert_eq!(PLAN.len(), 97);
+        assert_eq!(PLAN.len(), 99);
         let provinces: std::collections::HashSet<_> = PLAN
             .iter()
             .filter_map(|e| match e.owner {

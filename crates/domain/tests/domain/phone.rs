@@ -146,8 +146,8 @@ fn mobile_start() -> NaiveDate {
 
 /// Old landline codes that are also today's mobile prefixes (10 digits),
 /// and the 08x mobiles against TP.HCM's old 08 + 8 digits.
-const EXPECTED_COLLISIONS: [&str; 20] = [
-    "033", "036", "037", "038", "039", "056", "058", "059", "070", "076", "077",
+const EXPECTED_COLLISIONS: [&str; 22] = [
+    "033", "036", "037", "038", "039", "052", "055", "056", "058", "059", "070", "076", "077",
     "079", // area codes
     "082", "083", "084", "085", "086", "087", "088", "089", // TP.HCM 08 + [2-9]…
 ];
@@ -429,15 +429,21 @@ fn mobile_prefixes_that_predate_2018_keep_their_network() {
     ));
     // 087 has no known start: with TP.HCM's old 08 7…, ambiguous until 08 ended.
     assert!(err("0871234567", Recorded::On(day(2010, 1, 1))).is_ambiguous());
-    // 052 / 055 are not confirmed as mobile prefixes: they read as the old
-    // Quảng Bình / Quảng Ngãi codes.
+    // 052 / 055 came after the 2018 renumbering: the old Quảng Bình /
+    // Quảng Ngãi codes before, mobiles after, ambiguous without a date.
+    for (input, province) in [("0523851234", "Quảng Bình"), ("0553851234", "Quảng Ngãi")] {
+        assert!(err(input, Recorded::Unknown).is_ambiguous());
+        assert_eq!(
+            ok(input, Recorded::On(day(2016, 6, 1))).province(),
+            Some(province)
+        );
+        let mobile = ok(input, Recorded::On(day(2021, 6, 1)));
+        assert_eq!(mobile.kind(), Kind::Mobile, "{province}");
+        assert_eq!(mobile.national(), input);
+    }
     assert_eq!(
-        ok("0523851234", Recorded::Unknown).province(),
-        Some("Quảng Bình")
-    );
-    assert_eq!(
-        ok("0553851234", Recorded::Unknown).province(),
-        Some("Quảng Ngãi")
+        ok("0553851234", Recorded::On(day(2021, 6, 1))).network(),
+        Some(Network::Mobicast)
     );
 }
 
