@@ -227,7 +227,10 @@ mod tests {
         assert!(only_vi.is_empty(), "missing in English: {only_vi:?}");
         assert!(only_en.is_empty(), "missing in Vietnamese: {only_en:?}");
         for (_, key) in &vi {
-            assert!(Lang::Vi.has(key) && Lang::En.has(key), "{key} does not parse");
+            assert!(
+                Lang::Vi.has(key) && Lang::En.has(key),
+                "{key} does not parse"
+            );
         }
     }
 

@@ -1,5 +1,6 @@
 //! The cli's one integration-test binary: runs the built `motcua`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod calendar;
 mod phone;
 mod serve;
