@@ -8,8 +8,10 @@
 
 mod calendar_cmd;
 mod error;
+mod output;
 mod phone_cmd;
 mod serve;
+mod usage;
 
 use std::process::ExitCode;
 
@@ -44,7 +46,22 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<String> = std::env::args().collect();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(err) => match usage::message(&err, usage::requested_lang(&args)) {
+            Some(line) => {
+                eprintln!("motcua: {line}");
+                return ExitCode::from(2);
+            }
+            None => {
+                // Help and version: clap prints them (and exits 2 when the
+                // help stands in for a missing command).
+                let _ = err.print();
+                return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
+            }
+        },
+    };
     let lang = cli.lang;
     let result: Result<ExitCode, CliError> = match cli.command {
         Command::Serve(args) => serve::run(args, lang),
@@ -53,6 +70,8 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // The reader went away (`| head`): nothing more to say.
+        Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("motcua: {}", err.localize(lang));
             ExitCode::FAILURE

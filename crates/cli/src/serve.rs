@@ -259,10 +259,8 @@ async fn serve(plan: Plan, args: &ServeArgs, lang: Lang) -> Result<ExitCode, Cli
 
     let url = format!("http://{addr}");
     tracing::info!(%addr, "serving");
-    println!(
-        "{}",
-        lang.tr_args("serve-listening", &[("url", url.into())])
-    );
+    // A closed standard output must not stop a running server.
+    let _ = crate::output::line(lang.tr_args("serve-listening", &[("url", url.into())]));
 
     tokio::select! {
         // The server only ends by itself on an error of the listener.

@@ -175,21 +175,18 @@ pub fn run(args: ConvertArgs, lang: Lang) -> Result<ExitCode, CliError> {
         }
         _ => vcard_file::convert(&args.file, dates, targets, lang)?,
     };
-    println!(
-        "{}",
-        lang.tr_args(
-            "phone-convert-summary",
-            &[
-                ("converted", summary.converted.into()),
-                ("unchanged", summary.unchanged.into()),
-                ("invalid", summary.invalid.into()),
-                ("ambiguous", summary.ambiguous.into()),
-                ("empty", summary.empty.into()),
-                ("out", out.display().to_string().into()),
-                ("rejects", rejects.display().to_string().into()),
-            ],
-        )
-    );
+    crate::output::line(lang.tr_args(
+        "phone-convert-summary",
+        &[
+            ("converted", summary.converted.into()),
+            ("unchanged", summary.unchanged.into()),
+            ("invalid", summary.invalid.into()),
+            ("ambiguous", summary.ambiguous.into()),
+            ("empty", summary.empty.into()),
+            ("out", out.display().to_string().into()),
+            ("rejects", rejects.display().to_string().into()),
+        ],
+    ))?;
     Ok(ExitCode::SUCCESS)
 }
 
