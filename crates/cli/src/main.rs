@@ -46,7 +46,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().collect();
+    // `args_os`: a file name that is not UTF-8 must not panic here.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(err) => match usage::message(&err, usage::requested_lang(&args)) {

@@ -7,7 +7,11 @@ use motcua_i18n::{Arg, Lang};
 
 /// The language asked for on the command line or in `MOTCUA_LANG`, read
 /// without clap (which has just failed).
-pub fn requested_lang(args: &[String]) -> Lang {
+pub fn requested_lang(args: &[std::ffi::OsString]) -> Lang {
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let from_args = args.iter().enumerate().find_map(|(i, a)| {
         a.strip_prefix("--lang=")
             .map(str::to_owned)

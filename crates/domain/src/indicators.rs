@@ -11,8 +11,11 @@
 //!   received). *New* if accepted within the period — split online (its own
 //!   portal or DVCQG) versus counter and post — *carried over* if accepted
 //!   before it and not concluded by its start.
-//! - **Concluded** means decided (granted or refused after appraisal),
-//!   withdrawn, stopped or closed.
+//! - **Concluded** within the period, for a received dossier: *resolved*
+//!   (decided: granted, or refused after appraisal), *withdrawn* or
+//!   *stopped* (including closure for a missing supplement). Every received
+//!   dossier is either concluded within the period or pending at its end,
+//!   never both.
 //! - **Resolved** counts decisions within the period, judged against the
 //!   **original** (legal) due date, the rescheduled date being kept beside
 //!   it: *early* on an earlier day than the due date, *on time* on the due
@@ -20,16 +23,17 @@
 //!   24:00 of its last day; our appointment at closing time is a courtesy
 //!   that must not turn a same-day decision into a late one.
 //! - **Pending** counts dossiers received and not concluded at the end of
-//!   the period: *within the limit* while the applicant is being waited for
-//!   or the due day has not ended, *overdue* after it.
-//! - **Refused** (at reception), **withdrawn** and **stopped** (including
-//!   closure for a missing supplement) count by when they happened.
+//!   the period: *overdue* once the due day has ended (24:00), *within the
+//!   limit* before; while the applicant is being waited for, as it stood
+//!   when the wait began.
+//! - **Not received**: refused at reception, or withdrawn or stopped before
+//!   acceptance, counted by when it happened — outside the received totals.
 
 use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
 use serde::Serialize;
 
 use crate::calendar;
-use crate::lifecycle::{Clockwork, Dossier, LifecycleError, Stage};
+use crate::lifecycle::{Clockwork, Dossier, LifecycleError, Outcome, Stage};
 
 /// A reporting period `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -95,17 +99,52 @@ pub enum Pending {
     Overdue,
 }
 
-/// How one dossier counts in one period.
+/// How a received dossier was concluded within the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum Conclusion {
+    /// Decided: granted, or refused after appraisal (the refusal is the
+    /// result).
+    Resolved {
+        timeliness: Timeliness,
+        outcome: Outcome,
+    },
+    /// Withdrawn by the applicant after acceptance.
+    Withdrawn,
+    /// Stopped after acceptance (the applicant's request, a sector law, or
+    /// closure for a missing supplement).
+    Stopped,
+}
+
+/// How a dossier that never became "received" ended within the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NotReceived {
+    RefusedAtReception,
+    WithdrawnBeforeAcceptance,
+    StoppedBeforeAcceptance,
+}
+
+/// How one dossier counts in one period. For a received dossier exactly one
+/// of `concluded` and `pending` is set, so received = concluded + pending.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counting {
     pub received: Option<Received>,
-    pub resolved: Option<Timeliness>,
+    pub concluded: Option<Conclusion>,
     pub pending: Option<Pending>,
-    pub refused_at_reception: bool,
-    pub withdrawn: bool,
-    pub stopped: bool,
+    pub not_received: Option<NotReceived>,
     /// Its due date was moved by an apology (shown beside the original).
     pub rescheduled: bool,
+}
+
+impl Counting {
+    /// Early, on time or late, if the dossier was decided in the period.
+    pub fn resolved(&self) -> Option<Timeliness> {
+        match self.concluded {
+            Some(Conclusion::Resolved { timeliness, .. }) => Some(timeliness),
+            _ => None,
+        }
+    }
 }
 
 /// When the dossier was concluded, if it was.
@@ -128,44 +167,48 @@ pub fn timeliness(decided_at: DateTime<Utc>, original_due: DateTime<Utc>) -> Tim
     }
 }
 
-/// Whether the dossier was waiting for the applicant at `instant`.
-fn paused_at(d: &Dossier, instant: DateTime<Utc>) -> bool {
-    let in_closed = d
+/// When the wait for the applicant that covers `instant` began, if one did.
+fn pause_covering(d: &Dossier, instant: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let closed = d
         .clock
         .pauses
         .iter()
-        .any(|p| p.from <= instant && instant < p.to);
-    let in_open = d.clock.paused_since.is_some_and(|since| since <= instant);
-    in_closed || in_open
+        .find(|p| p.from <= instant && instant < p.to)
+        .map(|p| p.from);
+    closed.or(d.clock.paused_since.filter(|since| *since <= instant))
+}
+
+/// The end (24:00) of the day a due instant falls on.
+fn end_of_due_day(due: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    calendar::to_local(due)
+        .date()
+        .checked_add_days(Days::new(1))
+        .map(|next| calendar::to_utc(next.and_time(chrono::NaiveTime::MIN)))
 }
 
 /// The state of a received, unconcluded dossier at `instant`; `None` if it
-/// was not pending then.
+/// was not pending then. While the applicant is being waited for, the
+/// dossier is judged as it stood when the wait began: a wait does not make
+/// an overdue dossier timely, nor a timely one overdue.
 pub fn pending_at(d: &Dossier, instant: DateTime<Utc>) -> Option<Pending> {
     let accepted = d.clock.accepted_at?;
     if accepted >= instant || concluded_at(d).is_some_and(|c| c < instant) {
         return None;
     }
-    if paused_at(d, instant) {
-        return Some(Pending::WithinLimit);
-    }
-    let Some(due) = d.clock.original_due else {
+    let Some(due_day_end) = d.clock.original_due.and_then(end_of_due_day) else {
         return Some(Pending::WithinLimit);
     };
-    // The due day ends at 24:00 (the start of the next day).
-    let due_day_end = calendar::to_local(due)
-        .date()
-        .checked_add_days(Days::new(1))
-        .map(|next| calendar::to_utc(next.and_time(chrono::NaiveTime::MIN)));
-    match due_day_end {
-        Some(end) if instant > end => Some(Pending::Overdue),
-        _ => Some(Pending::WithinLimit),
+    let judged_at = pause_covering(d, instant).unwrap_or(instant);
+    if judged_at >= due_day_end {
+        Some(Pending::Overdue)
+    } else {
+        Some(Pending::WithinLimit)
     }
 }
 
 /// How `d` counts in `period`. `d` must reflect the dossier at least up to
 /// the period's end; events after it do not change how received and
-/// resolved are counted, but a later restart or payment pause moves the due
+/// concluded are counted, but a later restart or payment pause moves the due
 /// date used for "pending" — replay the timeline up to the end for an exact
 /// historical report.
 pub fn classify(d: &Dossier, period: &ReportingPeriod) -> Counting {
@@ -173,38 +216,54 @@ pub fn classify(d: &Dossier, period: &ReportingPeriod) -> Counting {
         rescheduled: d.clock.rescheduled_at.is_some(),
         ..Counting::default()
     };
-    if let Some(accepted) = d.clock.accepted_at {
-        if period.contains(accepted) {
-            c.received = Some(Received::New(if d.channel.is_online() {
-                Intake::Online
-            } else {
-                Intake::CounterOrPost
-            }));
-        } else if accepted < period.start && concluded_at(d).is_none_or(|t| t >= period.start) {
-            c.received = Some(Received::CarriedOver);
+    let concluded = concluded_at(d);
+    let Some(accepted) = d.clock.accepted_at else {
+        if d.clock.ended_at.is_some_and(|t| period.contains(t)) {
+            c.not_received = match d.stage {
+                Stage::NotAccepted => Some(NotReceived::RefusedAtReception),
+                Stage::Withdrawn => Some(NotReceived::WithdrawnBeforeAcceptance),
+                Stage::Stopped | Stage::ClosedMissingSupplement => {
+                    Some(NotReceived::StoppedBeforeAcceptance)
+                }
+                _ => None,
+            };
         }
+        return c;
+    };
+    if period.contains(accepted) {
+        c.received = Some(Received::New(if d.channel.is_online() {
+            Intake::Online
+        } else {
+            Intake::CounterOrPost
+        }));
+    } else if accepted < period.start && concluded.is_none_or(|t| t >= period.start) {
+        c.received = Some(Received::CarriedOver);
     }
-    if let (Some(decided), Some(due)) = (d.clock.decided_at, d.clock.original_due)
-        && period.contains(decided)
-    {
-        c.resolved = Some(timeliness(decided, due));
+    if c.received.is_none() {
+        return c;
     }
-    if d.clock.ended_at.is_some_and(|t| period.contains(t)) {
-        match d.stage {
-            Stage::NotAccepted => c.refused_at_reception = true,
-            Stage::Withdrawn => c.withdrawn = true,
-            Stage::Stopped | Stage::ClosedMissingSupplement => c.stopped = true,
-            _ => {}
-        }
-    }
-    if c.received.is_some() {
+    if concluded.is_some_and(|t| period.contains(t)) {
+        c.concluded = match (d.clock.decided_at, d.clock.original_due, d.outcome) {
+            (Some(decided), Some(due), Some(outcome)) if Some(decided) == concluded => {
+                Some(Conclusion::Resolved {
+                    timeliness: timeliness(decided, due),
+                    outcome,
+                })
+            }
+            _ => match d.stage {
+                Stage::Withdrawn => Some(Conclusion::Withdrawn),
+                _ => Some(Conclusion::Stopped),
+            },
+        };
+    } else {
         c.pending = pending_at(d, period.end);
     }
     c
 }
 
-/// Working days spent processing a decided dossier, the waits for the
-/// applicant excluded (office time ÷ the length of a working day).
+/// Working days of the legal period a decided dossier used: from acceptance
+/// (or the restart after an appraisal supplement) to the decision, the waits
+/// for the applicant excluded (office time ÷ the length of a working day).
 pub fn processing_days(d: &Dossier, cw: Clockwork<'_>) -> Result<Option<f64>, LifecycleError> {
     let Some(decided) = d.clock.decided_at else {
         return Ok(None);

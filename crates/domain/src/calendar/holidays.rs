@@ -3,9 +3,11 @@
 //!
 //! The generator's choices where the law leaves the day to the Prime Minister
 //! (Labour Code 2019 Art. 112(3)):
-//! - **Tết** (5 days): the last day of the old lunar year and the first four
-//!   days of the new one — the split most official schedules used (2019,
-//!   2021, 2026 …); schedules that chose otherwise are in the data files.
+//! - **Tết** (5 days): from 29 Chạp, five days in a row — 29 Chạp to mùng 4
+//!   when Chạp has 29 days, 29 Chạp to mùng 3 when it has 30 (with the
+//!   compensatory days below). That gives the weekdays off of eight of the
+//!   nine schedules announced for 2018–2026 — all but 2025, which started on
+//!   28 Chạp; the announced ones are in the data files and win anyway.
 //! - **National Day** (2/9 plus one adjacent day, from 2021): the adjacent day
 //!   that is a weekday and touches a weekend (Thu 2/9 → Fri 3/9, Tue 2/9 →
 //!   Mon 1/9, Mon 2/9 → Tue 3/9, Fri 2/9 → Thu 1/9); when 2/9 is a Wednesday,
@@ -136,8 +138,14 @@ pub fn statutory_dates(
     if let Some(d) = ymd(1, 1) {
         days.push((Holiday::NewYear, d));
     }
+    // 29 Chạp: the eve itself when Chạp has 29 days, the day before it when
+    // Chạp has 30.
     let eve = lunar::lunar_new_years_eve(year - 1)?;
-    let mut tet_day = eve;
+    let mut tet_day = if lunar::to_lunar(eve)?.day == 30 {
+        eve.pred_opt().unwrap_or(eve)
+    } else {
+        eve
+    };
     for _ in 0..5 {
         days.push((Holiday::LunarNewYear, tet_day));
         tet_day = tet_day.succ_opt().unwrap_or(tet_day);

@@ -7,8 +7,10 @@
 //! with no major solar term. Because Vietnam counts in UTC+7 and China in
 //! UTC+8, the two calendars differ in some years (Tết 1968, 1985, 2007, 2030).
 //!
-//! The conversion is exact for every day from 1900-01-01 to 2199-12-31 and
-//! refuses other dates: that is the range the test table covers.
+//! The conversion answers for every day from 1900-01-01 to 2199-12-31 and
+//! refuses other dates: that is the range the test table (made by another
+//! implementation of the same algorithm) covers. Before 1968 Vietnam printed
+//! its calendars in UTC+8; this module counts in UTC+7 throughout.
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};

@@ -9,9 +9,12 @@
 //! UTC+7 (Asia/Ho_Chi_Minh has kept +07:00 without daylight saving since
 //! 1975), see [`to_local`] and [`to_utc`].
 //!
-//! **Lunar calendar** ([`lunar`]): Hồ Ngọc Đức's algorithm at UTC+7, exact for
-//! every day from 1900-01-01 to 2199-12-31, leap months included. Tết and
-//! Giỗ Tổ Hùng Vương (10/3 lunar) come from it.
+//! **Lunar calendar** ([`lunar`]): Hồ Ngọc Đức's algorithm at UTC+7, for every
+//! day from 1900-01-01 to 2199-12-31, leap months included (checked against
+//! an independent implementation). Tết and Giỗ Tổ Hùng Vương (10/3 lunar)
+//! come from it. Calendars printed in Vietnam before 1968 counted in UTC+8
+//! and differ on a few month starts (`tools/lunar-reference/README.md`);
+//! legal deadlines never reach back that far.
 //!
 //! **Holidays** ([`holidays`]): for a year without an official schedule, the
 //! days off are generated from the Labour Code in force — the 2012 Code
@@ -44,7 +47,10 @@
 //!   same-day procedure) end at the closing time of the starting day, or of
 //!   the next working day when the clock starts on a day off or after hours.
 //! - *N working hours* count only time inside office hours on working days
-//!   (default 07:00–11:30 and 13:30–17:00, 8 hours; per agency later).
+//!   (default 07:00–11:30 and 13:30–17:00, 8 hours; per agency later). Zero
+//!   working hours end where they start.
+//! - A period never ends in a lunch break or after hours: one that runs out
+//!   exactly at the end of a session ends then (11:30, 17:00).
 //! - *N calendar days* end at the end (24:00, shown as 23:59:59) of the N-th
 //!   day after the start, moved to the next working day when that day is a day
 //!   off (Civil Code Art. 148(5)).

@@ -74,6 +74,9 @@ impl OfficialBreak {
 /// A schedule file that cannot be used, and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScheduleError {
+    /// A break handed to the calendar (from the database) is not valid.
+    #[error("break {index} of the schedule: {reason}")]
+    Break { index: usize, reason: String },
     #[error("{file}: {reason}")]
     Parse { file: String, reason: String },
     #[error("{file}, break {index}: {reason}")]
@@ -205,7 +208,31 @@ pub fn validate(b: &OfficialBreak) -> Result<(), String> {
     if b.sources.is_empty() {
         return Err("`sources` is empty: say where the dates come from".into());
     }
+    for holiday in &b.covers {
+        let day = statutory_day(*holiday, year).map_err(|e| format!("holiday year {year}: {e}"))?;
+        if day < b.from || day > b.to {
+            return Err(format!(
+                "`{}` of {year} falls on {day}, outside the break {} to {}",
+                holiday.key(),
+                b.from,
+                b.to
+            ));
+        }
+    }
     Ok(())
+}
+
+/// The day a holiday itself falls on in `year` (its first day for Tết).
+fn statutory_day(holiday: Holiday, year: i32) -> Result<NaiveDate, super::CalendarError> {
+    let fixed = |m, d| Ok(NaiveDate::from_ymd_opt(year, m, d).unwrap_or(NaiveDate::MIN));
+    match holiday {
+        Holiday::NewYear => fixed(1, 1),
+        Holiday::LunarNewYear => super::lunar::tet(year),
+        Holiday::HungKings => super::lunar::hung_kings_day(year),
+        Holiday::ReunificationDay => fixed(4, 30),
+        Holiday::LabourDay => fixed(5, 1),
+        Holiday::NationalDay => fixed(9, 2),
+    }
 }
 
 #[cfg(test)]
@@ -232,6 +259,22 @@ mod tests {
         "#;
         let err = parse("t.toml", text).unwrap_err();
         assert!(err.to_string().contains("not a Saturday"), "{err}");
+    }
+
+    #[test]
+    fn a_break_must_contain_the_holidays_it_covers() {
+        // The 2019 New Year break filed under 2018 by mistake.
+        let text = r#"
+            year = 2018
+            [[break]]
+            covers = ["new-year"]
+            from = "2018-12-29"
+            to = "2019-01-01"
+            status = "verified"
+            sources = ["x"]
+        "#;
+        let err = parse("t.toml", text).unwrap_err();
+        assert!(err.to_string().contains("outside the break"), "{err}");
     }
 
     #[test]

@@ -76,13 +76,25 @@ pub struct WorkCalendar {
 
 impl Clone for WorkCalendar {
     fn clone(&self) -> Self {
-        WorkCalendar::new(self.official.clone())
+        WorkCalendar::with_checked(self.official.clone())
     }
 }
 
 impl WorkCalendar {
-    /// A calendar that applies `official` breaks over the generated defaults.
-    pub fn new(official: Vec<OfficialBreak>) -> Self {
+    /// A calendar that applies `official` breaks over the generated
+    /// defaults. Every break is checked as a schedule file is (its holiday
+    /// year set, its covered holidays inside it, worked days on Saturdays).
+    pub fn new(official: Vec<OfficialBreak>) -> Result<Self, ScheduleError> {
+        for (i, b) in official.iter().enumerate() {
+            schedule::validate(b).map_err(|reason| ScheduleError::Break {
+                index: i + 1,
+                reason,
+            })?;
+        }
+        Ok(WorkCalendar::with_checked(official))
+    }
+
+    fn with_checked(official: Vec<OfficialBreak>) -> Self {
         let count = usize::try_from(LAST_YEAR - HolidayLaw::FIRST_YEAR + 1).unwrap_or(0);
         WorkCalendar {
             official,
@@ -92,12 +104,12 @@ impl WorkCalendar {
 
     /// The calendar with the schedules shipped in `data/holidays/`.
     pub fn bundled() -> Result<Self, ScheduleError> {
-        Ok(WorkCalendar::new(schedule::bundled()?))
+        WorkCalendar::new(schedule::bundled()?)
     }
 
     /// The calendar with generated defaults only (no announced schedule).
     pub fn generated_only() -> Self {
-        WorkCalendar::new(Vec::new())
+        WorkCalendar::with_checked(Vec::new())
     }
 
     /// The official breaks this calendar applies.

@@ -75,6 +75,9 @@ pub struct Pause {
 pub struct Clock {
     /// Accepted as complete: the clock started (the receipt's time).
     pub accepted_at: Option<DateTime<Utc>>,
+    /// When the legal period now running started: the acceptance, or the
+    /// completion of an appraisal supplement (the period restarts in full).
+    pub started_at: Option<DateTime<Utc>>,
     /// The legal due date: from acceptance, restarted in full after an
     /// appraisal supplement, moved by payment pauses. Lateness is judged
     /// against it.
@@ -89,7 +92,9 @@ pub struct Clock {
     pub pauses: Vec<Pause>,
     /// Decided (granted or refused after appraisal); first decision only.
     pub decided_at: Option<DateTime<Utc>>,
-    /// The result was returned.
+    /// The last corrected result was issued (ND 118 Art. 23).
+    pub corrected_at: Option<DateTime<Utc>>,
+    /// The result was first returned.
     pub returned_at: Option<DateTime<Utc>>,
     /// Refused at reception, withdrawn, stopped or closed.
     pub ended_at: Option<DateTime<Utc>>,
@@ -208,8 +213,8 @@ fn allowed_from(kind: ActionKind) -> &'static [Stage] {
         }
         ActionKind::SendToAgency | ActionKind::SubmitForApproval => &[InProcess],
         ActionKind::ReturnFromAgency => &[AtOtherAgency],
-        ActionKind::SendBack | ActionKind::Refuse => &[AwaitingApproval],
-        ActionKind::Approve => &[AwaitingApproval, CorrectingResult],
+        ActionKind::SendBack => &[AwaitingApproval],
+        ActionKind::Approve | ActionKind::Refuse => &[AwaitingApproval, CorrectingResult],
         ActionKind::Apologize => CLOCK_RUNNING,
         ActionKind::RequestPayment => &[InProcess, AwaitingApproval],
         ActionKind::ConfirmPayment => &[AwaitingPayment],
@@ -319,18 +324,22 @@ impl Dossier {
         })
     }
 
-    /// Rebuilds a dossier from its timeline, checking that each event could
-    /// follow the previous state (stage, time order).
+    /// Rebuilds a dossier from its timeline. Every event is checked against
+    /// the state before it — time order, role, regime, stage, once-only
+    /// actions, the deadlines already recorded — and must lead to the stage
+    /// its action leads to; only the instants a decision computed from the
+    /// calendar are taken as recorded.
     pub fn replay(events: &[Event]) -> Result<Dossier, LifecycleError> {
         let (first, rest) = events.split_first().ok_or(LifecycleError::NotAnEntry)?;
         let mut dossier = Dossier::from_entry(first)?;
         for event in rest {
-            let kind = event.action.kind();
-            if kind == ActionKind::Enter {
-                return Err(LifecycleError::NotAnEntry);
+            dossier.check(&event.action, event.role, event.at)?;
+            if event.effect.to != dossier.target(&event.action) {
+                return Err(LifecycleError::InconsistentEvent {
+                    action: event.action.kind(),
+                    stage: event.effect.to,
+                });
             }
-            dossier.check_time(event.at)?;
-            dossier.check_stage(kind)?;
             dossier.apply(event);
         }
         Ok(dossier)
@@ -373,15 +382,10 @@ impl Dossier {
         Ok(self.deadlines.reception)
     }
 
-    /// Checks `action` by `role` at `at` against the law and computes its
-    /// effect. Nothing changes until the event is applied.
-    pub fn decide(
-        &self,
-        action: Action,
-        role: Role,
-        at: DateTime<Utc>,
-        cw: Clockwork<'_>,
-    ) -> Result<Event, LifecycleError> {
+    /// Whether `role` may take `action` at `at` in the present state: every
+    /// rule that needs only the state (time order, regime, role, stage,
+    /// once-only actions, reasons, the deadlines already set).
+    fn check(&self, action: &Action, role: Role, at: DateTime<Utc>) -> Result<(), LifecycleError> {
         let kind = action.kind();
         if kind == ActionKind::Enter {
             return Err(LifecycleError::AlreadyEntered);
@@ -401,42 +405,21 @@ impl Dossier {
         if action.required_text().is_some_and(|t| t.trim().is_empty()) {
             return Err(LifecycleError::ReasonRequired { action: kind });
         }
-
-        let effect = match &action {
-            Action::Enter { .. } => return Err(LifecycleError::AlreadyEntered),
-            Action::Accept => {
-                let due = cw.due(at, self.processing_time)?;
-                Effect {
-                    original_due: Some(due),
-                    due: Some(due),
-                    deadline: Some(cw.due(at, decree.appraisal_supplement_window)?),
-                    late: self.deadlines.reception.is_some_and(|d| at > d),
-                    ..Effect::to(Stage::Accepted)
-                }
-            }
+        let listed = |items: &[String]| items.iter().any(|i| !i.trim().is_empty());
+        match action {
             Action::RequestReceptionSupplement { items, .. } => {
                 if self.used.reception_supplement {
                     return Err(LifecycleError::AlreadyUsed { action: kind });
                 }
-                if items.iter().all(|i| i.trim().is_empty()) {
+                if !listed(items) {
                     return Err(LifecycleError::NothingToSupplement);
                 }
-                Effect {
-                    late: self.deadlines.reception.is_some_and(|d| at > d),
-                    ..Effect::to(Stage::ReceptionSupplement)
-                }
             }
-            Action::CompleteReceptionSupplement => Effect::to(Stage::AwaitingReception),
-            Action::RefuseAtReception { .. } => Effect {
-                late: self.deadlines.reception.is_some_and(|d| at > d),
-                ..Effect::to(Stage::NotAccepted)
-            },
-            Action::Assign => Effect::to(Stage::InProcess),
             Action::RequestAppraisalSupplement { items, .. } => {
                 if self.used.appraisal_supplement {
                     return Err(LifecycleError::AlreadyUsed { action: kind });
                 }
-                if items.iter().all(|i| i.trim().is_empty()) {
+                if !listed(items) {
                     return Err(LifecycleError::NothingToSupplement);
                 }
                 if let Some(window) = self.deadlines.appraisal_supplement_request
@@ -444,49 +427,29 @@ impl Dossier {
                 {
                     return Err(LifecycleError::SupplementWindowClosed { deadline: window });
                 }
-                let closure = match decree.supplement_closure_after {
-                    Some(period) => Some(cw.due(at, period)?),
-                    None => None,
-                };
-                Effect {
-                    deadline: closure,
-                    ..Effect::to(Stage::AppraisalSupplement)
-                }
             }
             Action::CompleteAppraisalSupplement => {
-                // ND 61 Art. 19(4), ND 118 Art. 19(5): the time limit restarts
-                // in full when the dossier is complete.
-                let due = cw.due(at, self.processing_time)?;
-                Effect {
-                    original_due: Some(due),
-                    due: Some(due),
-                    ..Effect::to(self.resume_to.unwrap_or(Stage::InProcess))
+                // ND 118 Art. 19(5): after the period the dossier is closed,
+                // whether or not the closing has been recorded yet.
+                if let Some(deadline) = self.deadlines.supplement_closure
+                    && at > deadline
+                {
+                    return Err(LifecycleError::SupplementPeriodOver { deadline });
                 }
             }
-            Action::CloseForMissingSupplement => {
-                match self.deadlines.supplement_closure {
-                    Some(deadline) if at > deadline => {}
-                    Some(deadline) => {
-                        return Err(LifecycleError::SupplementPeriodRunning { deadline });
-                    }
-                    None => {
-                        return Err(LifecycleError::NotUnderRegime {
-                            rule: kind.key(),
-                            decree: decree.id,
-                        });
-                    }
+            Action::CloseForMissingSupplement => match self.deadlines.supplement_closure {
+                Some(deadline) if at > deadline => {}
+                Some(deadline) => return Err(LifecycleError::SupplementPeriodRunning { deadline }),
+                None => {
+                    return Err(LifecycleError::NotUnderRegime {
+                        rule: kind.key(),
+                        decree: decree.id,
+                    });
                 }
-                Effect::to(Stage::ClosedMissingSupplement)
+            },
+            Action::SendToAgency { agency, .. } if agency.trim().is_empty() => {
+                return Err(LifecycleError::ReasonRequired { action: kind });
             }
-            Action::SendToAgency { agency, .. } => {
-                if agency.trim().is_empty() {
-                    return Err(LifecycleError::ReasonRequired { action: kind });
-                }
-                Effect::to(Stage::AtOtherAgency)
-            }
-            Action::ReturnFromAgency | Action::SendBack { .. } => Effect::to(Stage::InProcess),
-            Action::SubmitForApproval => Effect::to(Stage::AwaitingApproval),
-            Action::Approve | Action::Refuse { .. } => Effect::to(Stage::ResultReady),
             Action::Apologize { new_due, .. } => {
                 if self.used.apology {
                     return Err(LifecycleError::AlreadyUsed { action: kind });
@@ -502,12 +465,88 @@ impl Dossier {
                         new_due: *new_due,
                     });
                 }
-                Effect {
-                    due: Some(*new_due),
-                    ..Effect::to(self.stage)
+            }
+            Action::Amend { .. } if !self.channel.is_online() => {
+                return Err(LifecycleError::OnlineOnly { action: kind });
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The stage `action` leads to from the present state.
+    fn target(&self, action: &Action) -> Stage {
+        let resume = self.resume_to.unwrap_or(Stage::InProcess);
+        match action {
+            Action::Enter { .. } => Stage::AwaitingReception,
+            Action::Accept => Stage::Accepted,
+            Action::RequestReceptionSupplement { .. } => Stage::ReceptionSupplement,
+            Action::CompleteReceptionSupplement => Stage::AwaitingReception,
+            Action::RefuseAtReception { .. } => Stage::NotAccepted,
+            Action::Assign | Action::ReturnFromAgency | Action::SendBack { .. } => Stage::InProcess,
+            Action::RequestAppraisalSupplement { .. } => Stage::AppraisalSupplement,
+            Action::CompleteAppraisalSupplement | Action::ConfirmPayment => resume,
+            Action::CloseForMissingSupplement => Stage::ClosedMissingSupplement,
+            Action::SendToAgency { .. } => Stage::AtOtherAgency,
+            Action::SubmitForApproval => Stage::AwaitingApproval,
+            Action::Approve | Action::Refuse { .. } => Stage::ResultReady,
+            Action::Apologize { .. } | Action::Amend { .. } => self.stage,
+            Action::RequestPayment => Stage::AwaitingPayment,
+            Action::ReturnResult => Stage::Returned,
+            Action::Withdraw { .. } => Stage::Withdrawn,
+            Action::StopAtApplicantRequest { .. } | Action::StopUnderSectorLaw { .. } => {
+                Stage::Stopped
+            }
+            Action::OpenCorrection { .. } => Stage::CorrectingResult,
+        }
+    }
+
+    /// Checks `action` by `role` at `at` against the law and computes its
+    /// effect. Nothing changes until the event is applied.
+    pub fn decide(
+        &self,
+        action: Action,
+        role: Role,
+        at: DateTime<Utc>,
+        cw: Clockwork<'_>,
+    ) -> Result<Event, LifecycleError> {
+        self.check(&action, role, at)?;
+        let decree = self.regime().decree;
+        let mut effect = Effect::to(self.target(&action));
+        let past_reception_deadline = self.deadlines.reception.is_some_and(|d| at > d);
+        match &action {
+            Action::Accept => {
+                let due = cw.due(at, self.processing_time)?;
+                effect.original_due = Some(due);
+                effect.due = Some(due);
+                effect.deadline = Some(cw.due(at, decree.appraisal_supplement_window)?);
+                effect.late = past_reception_deadline;
+            }
+            Action::RequestReceptionSupplement { .. } | Action::RefuseAtReception { .. } => {
+                effect.late = past_reception_deadline;
+            }
+            Action::CompleteReceptionSupplement => {
+                // The completed dossier is answered within the same limit
+                // again, counted from its completion.
+                if let Some(limit) = decree.online_reception_limit
+                    && self.channel.is_online()
+                {
+                    effect.deadline = Some(cw.due(at, limit)?);
                 }
             }
-            Action::RequestPayment => Effect::to(Stage::AwaitingPayment),
+            Action::RequestAppraisalSupplement { .. } => {
+                if let Some(period) = decree.supplement_closure_after {
+                    effect.deadline = Some(cw.due(at, period)?);
+                }
+            }
+            Action::CompleteAppraisalSupplement => {
+                // ND 61 Art. 19(4), ND 118 Art. 19(5): the time limit restarts
+                // in full when the dossier is complete.
+                let due = cw.due(at, self.processing_time)?;
+                effect.original_due = Some(due);
+                effect.due = Some(due);
+            }
+            Action::Apologize { new_due, .. } => effect.due = Some(*new_due),
             Action::ConfirmPayment => {
                 // The wait does not count: both due dates move by the office
                 // time it took.
@@ -517,37 +556,24 @@ impl Dossier {
                     Some(d) => cw.add_working_time(d, waited).map(Some),
                     None => Ok(None),
                 };
-                Effect {
-                    original_due: shift(self.clock.original_due)?,
-                    due: shift(self.clock.due)?,
-                    ..Effect::to(self.resume_to.unwrap_or(Stage::InProcess))
-                }
+                effect.original_due = shift(self.clock.original_due)?;
+                effect.due = shift(self.clock.due)?;
             }
-            Action::ReturnResult => Effect::to(Stage::Returned),
-            Action::Withdraw { .. } => Effect::to(Stage::Withdrawn),
-            Action::StopAtApplicantRequest { .. } | Action::StopUnderSectorLaw { .. } => {
-                Effect::to(Stage::Stopped)
-            }
-            Action::Amend { .. } => {
-                if !self.channel.is_online() {
-                    return Err(LifecycleError::OnlineOnly { action: kind });
-                }
-                Effect::to(self.stage)
+            Action::Approve | Action::Refuse { .. } if self.stage == Stage::CorrectingResult => {
+                effect.late = self.deadlines.correction.is_some_and(|d| at > d);
             }
             Action::OpenCorrection { .. } => {
                 let limit =
                     decree
                         .result_correction_limit
                         .ok_or(LifecycleError::NotUnderRegime {
-                            rule: kind.key(),
+                            rule: action.kind().key(),
                             decree: decree.id,
                         })?;
-                Effect {
-                    deadline: Some(cw.due(at, limit)?),
-                    ..Effect::to(Stage::CorrectingResult)
-                }
+                effect.deadline = Some(cw.due(at, limit)?);
             }
-        };
+            _ => {}
+        }
         Ok(Event {
             action,
             role,
@@ -566,33 +592,42 @@ impl Dossier {
             Action::Enter { .. } => {}
             Action::Accept => {
                 self.clock.accepted_at = Some(at);
+                self.clock.started_at = Some(at);
                 self.deadlines.appraisal_supplement_request = effect.deadline;
             }
             Action::RequestReceptionSupplement { .. } => self.used.reception_supplement = true,
+            Action::CompleteReceptionSupplement => self.deadlines.reception = effect.deadline,
             Action::RequestAppraisalSupplement { .. } => {
                 self.used.appraisal_supplement = true;
                 self.deadlines.supplement_closure = effect.deadline;
             }
             Action::CompleteAppraisalSupplement => {
                 self.deadlines.supplement_closure = None;
+                self.clock.started_at = Some(at);
                 // A restart supersedes an earlier apology's date.
                 self.clock.rescheduled_at = None;
             }
             Action::Approve | Action::Refuse { .. } => {
                 if self.clock.decided_at.is_none() {
                     self.clock.decided_at = Some(at);
-                    self.outcome = Some(match event.action {
-                        Action::Refuse { .. } => Outcome::Refused,
-                        _ => Outcome::Granted,
-                    });
                 }
+                if from == Stage::CorrectingResult {
+                    self.clock.corrected_at = Some(at);
+                }
+                // The result in force: a correction may change it.
+                self.outcome = Some(match event.action {
+                    Action::Refuse { .. } => Outcome::Refused,
+                    _ => Outcome::Granted,
+                });
                 self.deadlines.correction = None;
             }
             Action::Apologize { .. } => {
                 self.used.apology = true;
                 self.clock.rescheduled_at = Some(at);
             }
-            Action::ReturnResult => self.clock.returned_at = Some(at),
+            Action::ReturnResult => {
+                self.clock.returned_at.get_or_insert(at);
+            }
             Action::OpenCorrection { .. } => self.deadlines.correction = effect.deadline,
             _ => {}
         }
@@ -636,14 +671,15 @@ impl Dossier {
         Ok(event)
     }
 
-    /// Office time the dossier has been processed for up to `until` (or its
-    /// decision): from acceptance, minus every wait for the applicant.
+    /// Office time used of the legal period now running, up to `until` (or
+    /// the decision): from the acceptance or the restart after an appraisal
+    /// supplement, minus every wait for the applicant.
     pub fn processing_time_spent(
         &self,
         until: DateTime<Utc>,
         cw: Clockwork<'_>,
     ) -> Result<TimeDelta, LifecycleError> {
-        let Some(start) = self.clock.accepted_at else {
+        let Some(start) = self.clock.started_at else {
             return Ok(TimeDelta::zero());
         };
         let end = self.clock.decided_at.map_or(until, |d| d.min(until));

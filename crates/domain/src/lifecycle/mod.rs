@@ -61,6 +61,8 @@ pub enum LifecycleError {
     SupplementWindowClosed { deadline: DateTime<Utc> },
     #[error("the supplement period runs until {deadline}; the dossier cannot be closed yet")]
     SupplementPeriodRunning { deadline: DateTime<Utc> },
+    #[error("the supplement period ended at {deadline}; the dossier is to be closed")]
+    SupplementPeriodOver { deadline: DateTime<Utc> },
     #[error("an apology must come at least one day before the due date {due}")]
     ApologyTooLate { due: DateTime<Utc> },
     #[error("the new date {new_due} is not after the due date {due}")]
@@ -85,6 +87,8 @@ pub enum LifecycleError {
     AlreadyEntered,
     #[error("a timeline must start with the dossier's entry")]
     NotAnEntry,
+    #[error("a recorded `{}` cannot lead to {}", action.key(), stage.key())]
+    InconsistentEvent { action: ActionKind, stage: Stage },
     #[error(transparent)]
     Calendar(#[from] CalendarError),
     #[error(transparent)]
@@ -101,6 +105,7 @@ impl LifecycleError {
             LifecycleError::AlreadyUsed { .. } => "lifecycle-error-already-used",
             LifecycleError::SupplementWindowClosed { .. } => "lifecycle-error-supplement-window",
             LifecycleError::SupplementPeriodRunning { .. } => "lifecycle-error-supplement-running",
+            LifecycleError::SupplementPeriodOver { .. } => "lifecycle-error-supplement-over",
             LifecycleError::ApologyTooLate { .. } => "lifecycle-error-apology-late",
             LifecycleError::NewDueNotLater { .. } => "lifecycle-error-new-due",
             LifecycleError::NoDueDate => "lifecycle-error-no-due",
@@ -110,6 +115,7 @@ impl LifecycleError {
             LifecycleError::TimeGoesBackwards { .. } => "lifecycle-error-time",
             LifecycleError::AlreadyEntered => "lifecycle-error-already-entered",
             LifecycleError::NotAnEntry => "lifecycle-error-not-an-entry",
+            LifecycleError::InconsistentEvent { .. } => "lifecycle-error-inconsistent-event",
             LifecycleError::Calendar(e) => e.message_key(),
             LifecycleError::Regime(e) => e.message_key(),
         }

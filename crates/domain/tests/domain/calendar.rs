@@ -522,3 +522,90 @@ proptest! {
         prop_assert_eq!(due.date().year() >= 2018, true);
     }
 }
+
+#[test]
+fn the_generated_tet_matches_most_announced_schedules() {
+    use motcua_domain::calendar::holidays;
+    let cal = WorkCalendar::bundled().unwrap();
+    let mut matching = Vec::new();
+    for year in 2018..=2026 {
+        let generated: Vec<NaiveDate> = holidays::generated_days(year)
+            .unwrap()
+            .unwrap()
+            .into_iter()
+            .filter(|g| g.holiday == Holiday::LunarNewYear)
+            .map(|g| g.date)
+            .filter(|d| d.weekday().number_from_monday() <= 5)
+            .collect();
+        let announced: Vec<NaiveDate> = cal
+            .special_days(year)
+            .unwrap()
+            .into_iter()
+            .filter(|s| s.holidays == [Holiday::LunarNewYear])
+            .map(|s| s.date)
+            .collect();
+        if generated == announced {
+            matching.push(year);
+        }
+    }
+    // Only 2025 (whose break put the weekdays 27–31/01 off, 28 Chạp to
+    // mùng 3) chose differently.
+    assert_eq!(
+        matching,
+        vec![2018, 2019, 2020, 2021, 2022, 2023, 2024, 2026]
+    );
+}
+
+#[test]
+fn periods_starting_on_a_boundary() {
+    // Exactly at closing time: no office time left that day.
+    assert_eq!(
+        due(at(2025, 3, 5, 17, 0), Period::WorkingHours(1)),
+        "2025-03-06T08:00:00+07:00"
+    );
+    // Exactly at the start of lunch: the afternoon session.
+    assert_eq!(
+        due(at(2025, 3, 5, 11, 30), Period::WorkingHours(1)),
+        "2025-03-05T14:30:00+07:00"
+    );
+    // A same-day procedure received at closing time: the next working day.
+    assert_eq!(
+        due(at(2025, 3, 5, 17, 0), Period::WorkingDays(0)),
+        "2025-03-06T17:00:00+07:00"
+    );
+    // On the worked Saturday 26/04/2025, office hours count.
+    assert_eq!(
+        due(at(2025, 4, 26, 15, 0), Period::WorkingHours(4)),
+        "2025-04-28T09:00:00+07:00"
+    );
+    // Zero working hours end where they start, even on a Sunday.
+    assert_eq!(
+        due(at(2025, 3, 9, 10, 0), Period::WorkingHours(0)),
+        "2025-03-09T10:00:00+07:00"
+    );
+}
+
+#[test]
+fn a_schedule_from_the_database_is_checked_like_a_file() {
+    use motcua_domain::calendar::{OfficialBreak, Verification};
+    let mut b = OfficialBreak {
+        holiday_year: 2027,
+        covers: vec![Holiday::NationalDay],
+        from: d(2027, 9, 1),
+        to: d(2027, 9, 3),
+        worked_saturdays: vec![],
+        status: Verification::Unverified,
+        sources: vec!["test".into()],
+        letter: None,
+        note: None,
+    };
+    assert!(WorkCalendar::new(vec![b.clone()]).is_ok());
+    b.holiday_year = 0; // a row read without its year
+    assert!(WorkCalendar::new(vec![b.clone()]).is_err());
+    b.holiday_year = 2027;
+    b.from = d(2027, 9, 3);
+    assert!(
+        WorkCalendar::new(vec![b]).is_err(),
+        "2/9 lies outside the break"
+    );
+}

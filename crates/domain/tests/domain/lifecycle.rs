@@ -94,7 +94,7 @@ fn a_counter_dossier_under_nd61_from_entry_to_return() {
     )
     .unwrap();
     assert_eq!(
-        indicators::classify(&d, &march).resolved,
+        indicators::classify(&d, &march).resolved(),
         Some(Timeliness::Early)
     );
     let days = indicators::processing_days(&d, cw()).unwrap().unwrap();
@@ -293,7 +293,7 @@ fn an_apology_comes_once_a_day_early_and_lateness_stays_judged_on_the_original_d
     )
     .unwrap();
     let counting = indicators::classify(&d, &march);
-    assert_eq!(counting.resolved, Some(Timeliness::Late));
+    assert_eq!(counting.resolved(), Some(Timeliness::Late));
     assert!(counting.rescheduled);
 }
 
@@ -632,6 +632,322 @@ fn entries_before_the_modelled_law_are_refused() {
     assert!(matches!(err, LifecycleError::Regime(_)), "{err:?}");
 }
 
+#[test]
+fn a_completed_reception_supplement_gets_eight_fresh_working_hours() {
+    // Online under ND 118, Mon 08/09/2025 08:00; asked at 09:00 (on time);
+    // the applicant completes on Friday 12/09 at 10:00.
+    let t0 = vn(2025, 9, 8, 8, 0);
+    let (mut d, _) = Dossier::enter(
+        Channel::Online,
+        Period::WorkingDays(3),
+        Role::Applicant,
+        t0,
+        cw(),
+    )
+    .unwrap();
+    let ask = d
+        .handle(
+            Action::RequestReceptionSupplement {
+                items: vec!["Tờ khai".into()],
+                reason: reason(),
+            },
+            Role::ReceptionOfficer,
+            vn(2025, 9, 8, 9, 0),
+            cw(),
+        )
+        .unwrap();
+    assert!(!ask.effect.late);
+    d.handle(
+        Action::CompleteReceptionSupplement,
+        Role::Applicant,
+        vn(2025, 9, 12, 10, 0),
+        cw(),
+    )
+    .unwrap();
+    // 10:00–11:30 and 13:30–17:00 on Friday (5 h), then 3 h on Monday.
+    assert_eq!(d.deadlines.reception, Some(vn(2025, 9, 15, 10, 0)));
+    let accept = d
+        .decide(
+            Action::Accept,
+            Role::ReceptionOfficer,
+            vn(2025, 9, 12, 14, 0),
+            cw(),
+        )
+        .unwrap();
+    assert!(
+        !accept.effect.late,
+        "the applicant's delay is not the officer's"
+    );
+    let late = d
+        .decide(
+            Action::Accept,
+            Role::ReceptionOfficer,
+            vn(2025, 9, 15, 11, 0),
+            cw(),
+        )
+        .unwrap();
+    assert!(late.effect.late);
+}
+
+#[test]
+fn replay_refuses_a_timeline_in_order_that_breaks_the_rules() {
+    let t0 = vn(2024, 3, 4, 8, 0);
+    let (mut d, entry) = Dossier::enter(
+        Channel::Counter,
+        Period::WorkingDays(5),
+        Role::ReceptionOfficer,
+        t0,
+        cw(),
+    )
+    .unwrap();
+    let mut events = vec![entry];
+    events.push(
+        d.handle(Action::Accept, Role::ReceptionOfficer, t0, cw())
+            .unwrap(),
+    );
+    events.push(
+        d.handle(Action::Assign, Role::Specialist, vn(2024, 3, 4, 9, 0), cw())
+            .unwrap(),
+    );
+    let apology = |day| Action::Apologize {
+        reason: reason(),
+        new_due: vn(2024, 3, day, 17, 0),
+    };
+    let first = d
+        .handle(apology(15), Role::Approver, vn(2024, 3, 5, 9, 0), cw())
+        .unwrap();
+    events.push(first.clone());
+    // A second apology, forged or migrated: refused on replay.
+    let mut twice = events.clone();
+    twice.push(Event {
+        action: apology(20),
+        at: vn(2024, 3, 6, 9, 0),
+        ..first.clone()
+    });
+    assert_eq!(
+        Dossier::replay(&twice),
+        Err(LifecycleError::AlreadyUsed {
+            action: ActionKind::Apologize
+        })
+    );
+    // An event whose recorded stage is not where its action leads.
+    let mut wrong = events.clone();
+    let mut submit = d
+        .decide(
+            Action::SubmitForApproval,
+            Role::Specialist,
+            vn(2024, 3, 6, 9, 0),
+            cw(),
+        )
+        .unwrap();
+    submit.effect.to = Stage::Returned;
+    wrong.push(submit);
+    assert!(matches!(
+        Dossier::replay(&wrong),
+        Err(LifecycleError::InconsistentEvent { .. })
+    ));
+    // A role that may not act.
+    let mut by_applicant = events.clone();
+    let mut approve = d
+        .decide(
+            Action::SubmitForApproval,
+            Role::Specialist,
+            vn(2024, 3, 6, 9, 0),
+            cw(),
+        )
+        .unwrap();
+    approve.role = Role::Applicant;
+    by_applicant.push(approve);
+    assert!(matches!(
+        Dossier::replay(&by_applicant),
+        Err(LifecycleError::RoleNotAllowed { .. })
+    ));
+    assert_eq!(Dossier::replay(&events).unwrap(), d);
+}
+
+#[test]
+fn the_time_used_restarts_with_the_period() {
+    // Mon 04/03/2024 08:00, 5 working days; a supplement asked on Wed 06/03
+    // at 08:00 and completed on Mon 11/03 at 08:00.
+    let mut d = counter_dossier(vn(2024, 3, 4, 8, 0), 5);
+    d.handle(supplement(), Role::Specialist, vn(2024, 3, 6, 8, 0), cw())
+        .unwrap();
+    let spent = d.processing_time_spent(vn(2024, 3, 8, 8, 0), cw()).unwrap();
+    // 04/03 08:00–17:00 (7 h) and 05/03 (8 h) and 06/03 07:00–08:00 (1 h):
+    // the wait since 06/03 08:00 does not count.
+    assert_eq!(spent, chrono::TimeDelta::hours(16));
+    d.handle(
+        Action::CompleteAppraisalSupplement,
+        Role::Applicant,
+        vn(2024, 3, 11, 8, 0),
+        cw(),
+    )
+    .unwrap();
+    assert_eq!(
+        d.processing_time_spent(vn(2024, 3, 11, 10, 0), cw())
+            .unwrap(),
+        chrono::TimeDelta::hours(2)
+    );
+    assert_eq!(d.clock.started_at, Some(vn(2024, 3, 11, 8, 0)));
+    assert_eq!(d.clock.accepted_at, Some(vn(2024, 3, 4, 8, 0)));
+}
+
+#[test]
+fn under_nd118_a_supplement_after_the_period_is_refused() {
+    let mut d = counter_dossier(vn(2025, 9, 8, 8, 0), 10);
+    d.handle(supplement(), Role::Specialist, vn(2025, 9, 9, 9, 0), cw())
+        .unwrap();
+    let late = d.decide(
+        Action::CompleteAppraisalSupplement,
+        Role::Applicant,
+        vn(2025, 9, 25, 8, 0),
+        cw(),
+    );
+    assert!(
+        matches!(late, Err(LifecycleError::SupplementPeriodOver { .. })),
+        "{late:?}"
+    );
+    assert!(
+        d.decide(
+            Action::CompleteAppraisalSupplement,
+            Role::Applicant,
+            vn(2025, 9, 24, 16, 0),
+            cw()
+        )
+        .is_ok()
+    );
+}
+
+#[test]
+fn a_correction_may_change_the_result_and_is_flagged_when_late() {
+    let t0 = vn(2025, 9, 8, 8, 0);
+    let mut d = counter_dossier(t0, 5);
+    d.handle(Action::Assign, Role::Specialist, t0, cw())
+        .unwrap();
+    d.handle(Action::SubmitForApproval, Role::Specialist, t0, cw())
+        .unwrap();
+    d.handle(Action::Approve, Role::Approver, vn(2025, 9, 9, 8, 0), cw())
+        .unwrap();
+    d.handle(
+        Action::ReturnResult,
+        Role::ReturnOfficer,
+        vn(2025, 9, 9, 9, 0),
+        cw(),
+    )
+    .unwrap();
+    d.handle(
+        Action::OpenCorrection {
+            reason: "cấp nhầm".into(),
+        },
+        Role::Approver,
+        vn(2025, 9, 10, 8, 0),
+        cw(),
+    )
+    .unwrap();
+    // Due Mon 15/09 17:00; corrected into a refusal on Tue 16/09: late.
+    let fixed = d
+        .handle(
+            Action::Refuse {
+                reason: "không đủ điều kiện".into(),
+            },
+            Role::Approver,
+            vn(2025, 9, 16, 8, 0),
+            cw(),
+        )
+        .unwrap();
+    assert!(fixed.effect.late);
+    assert_eq!(d.outcome, Some(motcua_domain::lifecycle::Outcome::Refused));
+    assert_eq!(d.clock.decided_at, Some(vn(2025, 9, 9, 8, 0)));
+    assert_eq!(d.clock.corrected_at, Some(vn(2025, 9, 16, 8, 0)));
+    d.handle(
+        Action::ReturnResult,
+        Role::ReturnOfficer,
+        vn(2025, 9, 16, 9, 0),
+        cw(),
+    )
+    .unwrap();
+    assert_eq!(
+        d.clock.returned_at,
+        Some(vn(2025, 9, 9, 9, 0)),
+        "the first return is kept"
+    );
+}
+
+#[test]
+fn a_wait_neither_hides_nor_creates_lateness() {
+    // Due Mon 11/03/2024 17:00. A payment asked on Tue 12/03 (already late)
+    // and still unpaid at the end of March: overdue.
+    let mut late = counter_dossier(vn(2024, 3, 4, 8, 0), 5);
+    late.handle(Action::Assign, Role::Specialist, vn(2024, 3, 4, 9, 0), cw())
+        .unwrap();
+    late.handle(
+        Action::RequestPayment,
+        Role::Specialist,
+        vn(2024, 3, 12, 9, 0),
+        cw(),
+    )
+    .unwrap();
+    assert_eq!(
+        indicators::pending_at(&late, vn(2024, 4, 1, 0, 0)),
+        Some(Pending::Overdue)
+    );
+    // Asked on Fri 08/03 (in time): within the limit however long the wait.
+    let mut timely = counter_dossier(vn(2024, 3, 4, 8, 0), 5);
+    timely
+        .handle(Action::Assign, Role::Specialist, vn(2024, 3, 4, 9, 0), cw())
+        .unwrap();
+    timely
+        .handle(
+            Action::RequestPayment,
+            Role::Specialist,
+            vn(2024, 3, 8, 9, 0),
+            cw(),
+        )
+        .unwrap();
+    assert_eq!(
+        indicators::pending_at(&timely, vn(2024, 4, 1, 0, 0)),
+        Some(Pending::WithinLimit)
+    );
+    // At exactly 24:00 of the due day the day has ended: overdue.
+    let d = counter_dossier(vn(2024, 3, 4, 8, 0), 5);
+    assert_eq!(
+        indicators::pending_at(&d, vn(2024, 3, 12, 0, 0)),
+        Some(Pending::Overdue)
+    );
+}
+
+#[test]
+fn withdrawals_before_acceptance_are_not_received() {
+    let t0 = vn(2024, 3, 4, 8, 0);
+    let (mut d, _) = Dossier::enter(
+        Channel::Online,
+        Period::WorkingDays(5),
+        Role::Applicant,
+        t0,
+        cw(),
+    )
+    .unwrap();
+    d.handle(
+        Action::Withdraw { reason: reason() },
+        Role::Applicant,
+        vn(2024, 3, 4, 9, 0),
+        cw(),
+    )
+    .unwrap();
+    let march = ReportingPeriod::days(
+        NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2024, 3, 31).unwrap(),
+    )
+    .unwrap();
+    let c = indicators::classify(&d, &march);
+    assert_eq!(c.received, None);
+    assert_eq!(c.concluded, None);
+    assert_eq!(
+        c.not_received,
+        Some(indicators::NotReceived::WithdrawnBeforeAcceptance)
+    );
+}
+
 /// Every action with plausible data, for the random walks.
 fn any_action(new_due_days: i64, at: DateTime<Utc>) -> Vec<Action> {
     vec![
@@ -743,12 +1059,15 @@ proptest! {
                         prop_assert_eq!(&before.clock.paused_since, &d.clock.paused_since);
                     }
                     if before.stage.is_paused() {
-                        // Time paused for the applicant never counts.
+                        // Time paused for the applicant never counts; after an
+                        // appraisal supplement the period starts afresh.
                         let pause_start = before.clock.paused_since.unwrap();
-                        prop_assert_eq!(
-                            d.processing_time_spent(at, cw()).unwrap(),
+                        let spent_before = if kind == ActionKind::CompleteAppraisalSupplement {
+                            chrono::TimeDelta::zero()
+                        } else {
                             before.processing_time_spent(pause_start, cw()).unwrap()
-                        );
+                        };
+                        prop_assert_eq!(d.processing_time_spent(at, cw()).unwrap(), spent_before);
                     }
                 }
                 Err(_) => prop_assert_eq!(&d, &before),
@@ -762,6 +1081,19 @@ proptest! {
             }
             prop_assert_eq!(d.stage.is_paused(), d.clock.paused_since.is_some());
         }
-        prop_assert_eq!(Dossier::replay(&events).unwrap(), d);
+        prop_assert_eq!(&Dossier::replay(&events).unwrap(), &d);
+        // Every received dossier is either concluded in a period or pending
+        // at its end, never both; the others are not received at all.
+        let first = calendar::to_local(start).date();
+        for (from_days, length_days) in [(0i64, 30i64), (5, 3), (20, 400), (-10, 12)] {
+            let period = ReportingPeriod::days(
+                first + Duration::days(from_days),
+                first + Duration::days(from_days + length_days),
+            )
+            .unwrap();
+            let c = indicators::classify(&d, &period);
+            prop_assert_eq!(c.received.is_some(), c.concluded.is_some() ^ c.pending.is_some(), "{:?}", c);
+            prop_assert!(c.received.is_none() || c.not_received.is_none());
+        }
     }
 }
