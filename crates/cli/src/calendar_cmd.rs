@@ -183,22 +183,7 @@ fn parse_count(text: &str, flag: &str, lang: Lang) -> Result<u32, CliError> {
 }
 
 fn calendar_error(e: &CalendarError, lang: Lang) -> CliError {
-    let fmt = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
-    let args: Vec<(&'static str, Arg)> = match e {
-        CalendarError::LunarOutOfRange { date } => vec![("date", fmt(*date).into())],
-        CalendarError::NoSuchLunarDate { lunar } => vec![
-            ("day", u32::from(lunar.day).into()),
-            ("month", u32::from(lunar.month).into()),
-            ("year", i64::from(lunar.year).into()),
-        ],
-        CalendarError::WorkingDaysOutOfRange { date, first, last } => vec![
-            ("date", fmt(*date).into()),
-            ("first", fmt(*first).into()),
-            ("last", fmt(*last).into()),
-        ],
-        CalendarError::InvalidOfficeHours { reason } => vec![("reason", reason.clone().into())],
-    };
-    CliError::Message(lang.tr_args(e.message_key(), &args))
+    CliError::Message(lang.describe(e))
 }
 
 fn holiday_names(day: &SpecialDay, lang: Lang) -> String {

@@ -20,7 +20,8 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use motcua_domain::phone::{self, Kind, MessageArg, PhoneError, PhoneNumber, Reading, Recorded};
+use motcua_domain::message::Message;
+use motcua_domain::phone::{self, Kind, PhoneError, PhoneNumber, Reading, Recorded};
 use motcua_i18n::{Arg, Lang};
 use serde_json::{Value, json};
 
@@ -155,26 +156,12 @@ fn reading_json(r: &Reading) -> Value {
 
 /// A domain error in the user's language.
 pub(crate) fn error_text(e: &PhoneError, lang: Lang) -> String {
-    let mut args: Vec<(&'static str, Arg)> = e
-        .message_args()
-        .into_iter()
-        .map(|(name, value)| (name, arg(value, lang)))
-        .collect();
+    let mut extra: Vec<(&'static str, Arg)> = Vec::new();
     if e.is_ambiguous() {
         let candidates: Vec<String> = e.readings().iter().map(|r| reading_text(r, lang)).collect();
-        args.push(("candidates", candidates.join("; ").into()));
+        extra.push(("candidates", candidates.join("; ").into()));
     }
-    lang.tr_args(e.message_key(), &args)
-}
-
-fn arg(value: MessageArg, lang: Lang) -> Arg {
-    match value {
-        MessageArg::Text(t) => t.into(),
-        MessageArg::Digits(d) => d.to_string().into(),
-        MessageArg::Char(c) => c.to_string().into(),
-        MessageArg::Count(n) => n.into(),
-        MessageArg::Date(d) => date_text(d, lang).into(),
-    }
+    lang.describe_with(e, extra)
 }
 
 /// One meaning of a number, for the list of an ambiguous one.
@@ -220,15 +207,6 @@ pub(crate) fn reading_text(r: &Reading, lang: Lang) -> String {
 
 fn network_name(r: &Reading) -> &'static str {
     r.network().map_or("", |n| n.name())
-}
-
-/// A date as the user writes it: dd/mm/yyyy in Vietnamese, YYYY-MM-DD in
-/// English.
-pub(crate) fn date_text(d: NaiveDate, lang: Lang) -> String {
-    match lang {
-        Lang::Vi => d.format("%d/%m/%Y").to_string(),
-        Lang::En => d.format("%Y-%m-%d").to_string(),
-    }
 }
 
 /// Reads a date written `YYYY-MM-DD` or `dd/mm/yyyy` (`d/m/yyyy` too),

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar;
 use crate::lifecycle::Channel;
+use crate::message::{Message, MessageArg};
 use crate::regime::{CodeAgencyRule, CodeFormat};
 
 /// Why a code or identifier is not valid.
@@ -42,8 +43,8 @@ pub enum CodeError {
     BadUpstream,
 }
 
-impl CodeError {
-    pub fn message_key(&self) -> &'static str {
+impl Message for CodeError {
+    fn message_key(&self) -> &'static str {
         match self {
             CodeError::BadAgency(_) => "code-error-agency",
             CodeError::Malformed(_) => "code-error-malformed",
@@ -51,6 +52,24 @@ impl CodeError {
             CodeError::SequenceWidth { .. } => "code-error-sequence-width",
             CodeError::SequenceOutOfRange { .. } => "code-error-sequence-range",
             CodeError::BadUpstream => "code-error-upstream",
+        }
+    }
+
+    fn message_args(&self) -> Vec<(&'static str, MessageArg)> {
+        match self {
+            CodeError::BadAgency(v) | CodeError::Malformed(v) | CodeError::BadDate(v) => {
+                vec![("value", MessageArg::text(v.clone()))]
+            }
+            CodeError::SequenceWidth { got, min, max } => vec![
+                ("value", MessageArg::text(got.clone())),
+                ("min", MessageArg::Count(u64::from(*min))),
+                ("max", MessageArg::Count(u64::from(*max))),
+            ],
+            CodeError::SequenceOutOfRange { sequence, max } => vec![
+                ("sequence", MessageArg::Count(u64::from(*sequence))),
+                ("max", MessageArg::Count(u64::from(*max))),
+            ],
+            CodeError::BadUpstream => vec![],
         }
     }
 }

@@ -13,12 +13,14 @@
 //! - [`code`]: dossier codes.
 //! - [`phone`]: Vietnamese phone numbers across the 2017 and 2018 renumberings.
 //! - [`text`]: NFC normalisation and search folding.
+//! - [`message`]: how errors ask to be worded (keys and typed arguments).
 #![forbid(unsafe_code)]
 
 pub mod calendar;
 pub mod code;
 pub mod indicators;
 pub mod lifecycle;
+pub mod message;
 pub mod phone;
 pub mod regime;
 pub mod text;

@@ -29,6 +29,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{self, Period};
+use crate::message::{Message, MessageArg};
 
 /// A decree on the one-stop mechanism.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -385,10 +386,34 @@ pub enum RegimeError {
     },
 }
 
-impl RegimeError {
-    pub fn message_key(&self) -> &'static str {
+impl RegimePart {
+    pub fn key(self) -> &'static str {
+        match self {
+            RegimePart::Decree => "decree",
+            RegimePart::Circular => "circular",
+            RegimePart::Evaluation => "evaluation",
+        }
+    }
+}
+
+impl Message for RegimeError {
+    fn message_key(&self) -> &'static str {
         match self {
             RegimeError::BeforeEarliest { .. } => "regime-error-before-earliest",
+        }
+    }
+
+    fn message_args(&self) -> Vec<(&'static str, MessageArg)> {
+        match self {
+            RegimeError::BeforeEarliest {
+                date,
+                part,
+                earliest,
+            } => vec![
+                ("date", MessageArg::Date(*date)),
+                ("part", MessageArg::key("regime-part-", part.key())),
+                ("earliest", MessageArg::Date(*earliest)),
+            ],
         }
     }
 }

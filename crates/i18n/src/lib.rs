@@ -15,6 +15,8 @@ use std::str::FromStr;
 
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid, static_loader};
+use motcua_domain::calendar;
+use motcua_domain::message::{Message, MessageArg};
 
 static_loader! {
     static LOCALES = {
@@ -101,6 +103,37 @@ impl Lang {
             .map(|(name, value)| (Cow::Borrowed(*name), value.to_fluent()))
             .collect();
         LOCALES.lookup_with_args(self.id(), key, &map)
+    }
+
+    /// A domain error (or any [`Message`]) in this language.
+    pub fn describe(self, message: &dyn Message) -> String {
+        self.describe_with(message, Vec::new())
+    }
+
+    /// [`Lang::describe`] with arguments the caller adds (words the domain
+    /// cannot give, such as a list worded at the edge).
+    pub fn describe_with(self, message: &dyn Message, extra: Vec<(&'static str, Arg)>) -> String {
+        let mut args: Vec<(&'static str, Arg)> = message
+            .message_args()
+            .into_iter()
+            .map(|(name, value)| (name, self.arg(&value)))
+            .collect();
+        args.extend(extra);
+        self.tr_args(message.message_key(), &args)
+    }
+
+    /// One message argument in this language's style: dates dd/mm/yyyy,
+    /// instants `HH:MM dd/mm/yyyy` in Vietnam's time, keys as their words.
+    pub fn arg(self, value: &MessageArg) -> Arg {
+        match value {
+            MessageArg::Text(t) => Arg::Text(t.to_string()),
+            MessageArg::Key(k) => Arg::Text(self.tr(k)),
+            MessageArg::Count(n) => Arg::from(*n),
+            MessageArg::Date(d) => Arg::Text(d.format("%d/%m/%Y").to_string()),
+            MessageArg::Instant(t) => {
+                Arg::Text(calendar::to_local(*t).format("%H:%M %d/%m/%Y").to_string())
+            }
+        }
     }
 
     /// Whether the catalog of this language has `key` (without falling back).
@@ -249,6 +282,135 @@ mod tests {
         assert_eq!(
             Lang::from_accept_language("fr-FR,en;q=0.8,vi;q=0.5"),
             Some(Lang::En)
+        );
+    }
+}
+
+#[cfg(test)]
+mod domain_messages {
+    use super::*;
+    use chrono::{NaiveDate, TimeZone, Utc};
+    use motcua_domain::calendar::{CalendarError, LunarDate};
+    use motcua_domain::code::CodeError;
+    use motcua_domain::lifecycle::{ActionKind, LifecycleError, Role, Stage};
+    use motcua_domain::phone::{self, Recorded};
+    use motcua_domain::regime::{DecreeId, RegimeError, RegimePart};
+
+    /// One error of every kind the domain reports, each worded in both
+    /// languages without a missing key or argument.
+    #[test]
+    fn every_domain_error_has_words_in_both_languages() {
+        let day = NaiveDate::from_ymd_opt(2025, 3, 3).unwrap();
+        let at = Utc.with_ymd_and_hms(2025, 3, 3, 3, 0, 0).unwrap();
+        let calendar = [
+            CalendarError::LunarOutOfRange { date: day },
+            CalendarError::NoSuchLunarDate {
+                lunar: LunarDate::new(2025, 2, 30),
+            },
+            CalendarError::WorkingDaysOutOfRange {
+                date: day,
+                first: day,
+                last: day,
+            },
+            CalendarError::InvalidOfficeHours { reason: "x".into() },
+        ];
+        let regime = RegimeError::BeforeEarliest {
+            date: day,
+            part: RegimePart::Circular,
+            earliest: day,
+        };
+        let code = [
+            CodeError::BadAgency("x".into()),
+            CodeError::Malformed("x".into()),
+            CodeError::BadDate("x".into()),
+            CodeError::SequenceWidth {
+                got: "1".into(),
+                min: 4,
+                max: 4,
+            },
+            CodeError::SequenceOutOfRange {
+                sequence: 0,
+                max: 9999,
+            },
+            CodeError::BadUpstream,
+        ];
+        let lifecycle = [
+            LifecycleError::NotAllowedInStage {
+                action: ActionKind::Accept,
+                stage: Stage::Returned,
+            },
+            LifecycleError::RoleNotAllowed {
+                action: ActionKind::Assign,
+                role: Role::Applicant,
+            },
+            LifecycleError::NotUnderRegime {
+                rule: "amend",
+                decree: DecreeId::Nd61_2018,
+            },
+            LifecycleError::AlreadyUsed {
+                action: ActionKind::Apologize,
+            },
+            LifecycleError::SupplementWindowClosed { deadline: at },
+            LifecycleError::SupplementPeriodRunning { deadline: at },
+            LifecycleError::SupplementPeriodOver { deadline: at },
+            LifecycleError::ApologyTooLate { due: at },
+            LifecycleError::NewDueNotLater {
+                due: at,
+                new_due: at,
+            },
+            LifecycleError::NoDueDate,
+            LifecycleError::NothingToSupplement,
+            LifecycleError::ReasonRequired {
+                action: ActionKind::Refuse,
+            },
+            LifecycleError::OnlineOnly {
+                action: ActionKind::Amend,
+            },
+            LifecycleError::TimeGoesBackwards { last: at, at },
+            LifecycleError::AlreadyEntered,
+            LifecycleError::NotAnEntry,
+            LifecycleError::InconsistentEvent {
+                action: ActionKind::Assign,
+                stage: Stage::Returned,
+            },
+            LifecycleError::Regime(regime.clone()),
+        ];
+        let phones: Vec<_> = [
+            "",
+            "abc",
+            "0912",
+            "09123456789012",
+            "+1 212 555 0100",
+            "113",
+            "0951234567",
+            "0378123456",
+        ]
+        .iter()
+        .map(|input| phone::normalize(input, Recorded::Unknown).unwrap_err())
+        .collect();
+        let mut all: Vec<&dyn Message> = Vec::new();
+        all.extend(calendar.iter().map(|e| e as &dyn Message));
+        all.push(&regime);
+        all.extend(code.iter().map(|e| e as &dyn Message));
+        all.extend(lifecycle.iter().map(|e| e as &dyn Message));
+        all.extend(phones.iter().map(|e| e as &dyn Message));
+        for lang in Lang::ALL {
+            for message in &all {
+                let key = message.message_key();
+                let text = lang.describe_with(*message, vec![("candidates", "x".into())]);
+                assert!(
+                    !text.starts_with("Unknown localization") && !text.contains("{"),
+                    "{lang} {key}: {text}"
+                );
+            }
+        }
+        // Instants are shown in Vietnam's time, dates as dd/mm/yyyy.
+        let text = Lang::Vi.describe(&LifecycleError::ApologyTooLate { due: at });
+        assert!(text.contains("10:00 03/03/2025"), "{text}");
+        let text = Lang::En.describe(&regime);
+        assert!(
+            text.contains("03/03/2025") && text.contains("circular"),
+            "{text}"
         );
     }
 }

@@ -68,6 +68,8 @@ mod work;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset, Utc};
 
+use crate::message::{Message, MessageArg};
+
 pub use holidays::{Holiday, HolidayLaw};
 pub use lunar::LunarDate;
 pub use office_hours::OfficeHours;
@@ -122,14 +124,32 @@ pub enum CalendarError {
     InvalidOfficeHours { reason: String },
 }
 
-impl CalendarError {
-    /// A stable key for the message catalogs.
-    pub fn message_key(&self) -> &'static str {
+impl Message for CalendarError {
+    fn message_key(&self) -> &'static str {
         match self {
             CalendarError::LunarOutOfRange { .. } => "calendar-error-lunar-range",
             CalendarError::NoSuchLunarDate { .. } => "calendar-error-no-such-lunar-date",
             CalendarError::WorkingDaysOutOfRange { .. } => "calendar-error-working-days-range",
             CalendarError::InvalidOfficeHours { .. } => "calendar-error-office-hours",
+        }
+    }
+
+    fn message_args(&self) -> Vec<(&'static str, MessageArg)> {
+        match self {
+            CalendarError::LunarOutOfRange { date } => vec![("date", MessageArg::Date(*date))],
+            CalendarError::NoSuchLunarDate { lunar } => vec![
+                ("day", MessageArg::Count(u64::from(lunar.day))),
+                ("month", MessageArg::Count(u64::from(lunar.month))),
+                ("year", MessageArg::text(lunar.year.to_string())),
+            ],
+            CalendarError::WorkingDaysOutOfRange { date, first, last } => vec![
+                ("date", MessageArg::Date(*date)),
+                ("first", MessageArg::Date(*first)),
+                ("last", MessageArg::Date(*last)),
+            ],
+            CalendarError::InvalidOfficeHours { reason } => {
+                vec![("reason", MessageArg::text(reason.clone()))]
+            }
         }
     }
 }

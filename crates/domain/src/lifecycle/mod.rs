@@ -37,6 +37,7 @@ pub mod stage;
 use chrono::{DateTime, Utc};
 
 use crate::calendar::CalendarError;
+use crate::message::{Message, MessageArg};
 use crate::regime::{DecreeId, RegimeError};
 
 pub use action::{Action, ActionKind, Role};
@@ -95,9 +96,8 @@ pub enum LifecycleError {
     Regime(#[from] RegimeError),
 }
 
-impl LifecycleError {
-    /// A stable key for the message catalogs and problem types.
-    pub fn message_key(&self) -> &'static str {
+impl Message for LifecycleError {
+    fn message_key(&self) -> &'static str {
         match self {
             LifecycleError::NotAllowedInStage { .. } => "lifecycle-error-stage",
             LifecycleError::RoleNotAllowed { .. } => "lifecycle-error-role",
@@ -118,6 +118,45 @@ impl LifecycleError {
             LifecycleError::InconsistentEvent { .. } => "lifecycle-error-inconsistent-event",
             LifecycleError::Calendar(e) => e.message_key(),
             LifecycleError::Regime(e) => e.message_key(),
+        }
+    }
+
+    fn message_args(&self) -> Vec<(&'static str, MessageArg)> {
+        let action = |a: &ActionKind| ("action", MessageArg::key("action-", a.key()));
+        let at = |name, t: &DateTime<Utc>| (name, MessageArg::Instant(*t));
+        match self {
+            LifecycleError::NotAllowedInStage { action: a, stage } => {
+                vec![action(a), ("stage", MessageArg::key("stage-", stage.key()))]
+            }
+            LifecycleError::RoleNotAllowed { action: a, role } => {
+                vec![action(a), ("role", MessageArg::key("role-", role.key()))]
+            }
+            LifecycleError::NotUnderRegime { rule, decree } => vec![
+                ("rule", MessageArg::text(*rule)),
+                ("decree", MessageArg::text(decree.rules().title)),
+            ],
+            LifecycleError::AlreadyUsed { action: a }
+            | LifecycleError::ReasonRequired { action: a }
+            | LifecycleError::OnlineOnly { action: a } => vec![action(a)],
+            LifecycleError::SupplementWindowClosed { deadline }
+            | LifecycleError::SupplementPeriodRunning { deadline }
+            | LifecycleError::SupplementPeriodOver { deadline } => vec![at("deadline", deadline)],
+            LifecycleError::ApologyTooLate { due } => vec![at("due", due)],
+            LifecycleError::NewDueNotLater { due, new_due } => {
+                vec![at("due", due), at("new_due", new_due)]
+            }
+            LifecycleError::TimeGoesBackwards { last, at: when } => {
+                vec![at("last", last), at("at", when)]
+            }
+            LifecycleError::InconsistentEvent { action: a, stage } => {
+                vec![action(a), ("stage", MessageArg::key("stage-", stage.key()))]
+            }
+            LifecycleError::NoDueDate
+            | LifecycleError::NothingToSupplement
+            | LifecycleError::AlreadyEntered
+            | LifecycleError::NotAnEntry => vec![],
+            LifecycleError::Calendar(e) => e.message_args(),
+            LifecycleError::Regime(e) => e.message_args(),
         }
     }
 }

@@ -10,6 +10,7 @@ use super::Recorded;
 use super::digits::Digits;
 use super::plan::Kind;
 use super::readings::Readings;
+use crate::message::{Message, MessageArg};
 
 /// Why an input does not give one phone number today.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -103,25 +104,9 @@ pub enum PhoneError {
     },
 }
 
-/// An argument of a message, typed so the edge can format it (a date in the
-/// user's style, a count as a number).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MessageArg {
-    /// Fixed text (a kind: `mobile` / `landline`; a prefix).
-    Text(&'static str),
-    /// Digits of a number.
-    Digits(Digits),
-    /// One character.
-    Char(char),
-    /// A count.
-    Count(usize),
-    /// A date.
-    Date(NaiveDate),
-}
-
-impl PhoneError {
+impl Message for PhoneError {
     /// The stable message key (in `phone.ftl`).
-    pub fn message_key(&self) -> &'static str {
+    fn message_key(&self) -> &'static str {
         match self {
             PhoneError::Empty => "phone-error-empty",
             PhoneError::Letters { .. } => "phone-error-letters",
@@ -144,38 +129,37 @@ impl PhoneError {
 
     /// The message's arguments. For [`PhoneError::Ambiguous`] the caller
     /// adds `candidates`, the readings worded in its language.
-    pub fn message_args(&self) -> Vec<(&'static str, MessageArg)> {
+    fn message_args(&self) -> Vec<(&'static str, MessageArg)> {
         use MessageArg as A;
+        let digits = |d: Digits| A::text(d.to_string());
+        let count = |n: usize| A::Count(n as u64);
         match *self {
             PhoneError::Empty => vec![],
             PhoneError::Letters { ch } | PhoneError::UnexpectedCharacter { ch } => {
-                vec![("char", A::Char(ch))]
+                vec![("char", A::text(ch.to_string()))]
             }
             PhoneError::TooShort { national } => vec![
-                ("national", A::Digits(national)),
-                ("digits", A::Count(national.len())),
+                ("national", digits(national)),
+                ("digits", count(national.len())),
             ],
-            PhoneError::TooLong { digits } => vec![("digits", A::Count(digits))],
-            PhoneError::NotVietnamese { country } => vec![("country", A::Digits(country))],
-            PhoneError::ServiceNumber { number } => vec![("number", A::Digits(number))],
-            PhoneError::UnknownPrefix { national } => vec![("national", A::Digits(national))],
+            PhoneError::TooLong { digits } => vec![("digits", count(digits))],
+            PhoneError::NotVietnamese { country } => vec![("country", digits(country))],
+            PhoneError::ServiceNumber { number } => vec![("number", digits(number))],
+            PhoneError::UnknownPrefix { national } => vec![("national", digits(national))],
             PhoneError::WrongLength {
                 national,
                 kind,
                 prefix,
                 expected,
             } => vec![
-                ("national", A::Digits(national)),
-                ("digits", A::Count(national.len())),
-                ("kind", A::Text(kind.as_str())),
-                ("prefix", A::Text(prefix)),
-                ("expected", A::Count(expected)),
+                ("national", digits(national)),
+                ("digits", count(national.len())),
+                ("kind", A::text(kind.as_str())),
+                ("prefix", A::text(prefix)),
+                ("expected", count(expected)),
             ],
             PhoneError::BadSubscriber { national, prefix } => {
-                vec![
-                    ("national", A::Digits(national)),
-                    ("prefix", A::Text(prefix)),
-                ]
+                vec![("national", digits(national)), ("prefix", A::text(prefix))]
             }
             PhoneError::NotInUse {
                 national,
@@ -184,8 +168,8 @@ impl PhoneError {
                 recorded,
             } => {
                 let mut args = vec![
-                    ("national", A::Digits(national)),
-                    ("prefix", A::Text(prefix)),
+                    ("national", digits(national)),
+                    ("prefix", A::text(prefix)),
                     ("from", A::Date(from)),
                 ];
                 if let Recorded::On(d) | Recorded::Before(d) = recorded {
@@ -197,12 +181,14 @@ impl PhoneError {
                 national,
                 ref readings,
             } => vec![
-                ("national", A::Digits(national)),
-                ("count", A::Count(readings.len())),
+                ("national", digits(national)),
+                ("count", count(readings.len())),
             ],
         }
     }
+}
 
+impl PhoneError {
     /// Whether the input is a number with several meanings (as opposed to
     /// not a number at all).
     pub fn is_ambiguous(&self) -> bool {

@@ -74,7 +74,7 @@ use chrono::NaiveDate;
 
 pub use collision::{Collision, collisions};
 pub use digits::Digits;
-pub use error::{MessageArg, PhoneError};
+pub use error::PhoneError;
 pub use form::Form;
 pub use plan::{Kind, Network, Owner, PlanEntry, Replaced};
 pub use readings::{Reading, Readings};

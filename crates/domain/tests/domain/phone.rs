@@ -5,6 +5,7 @@
 //! read from the code, so a typo in either shows up.
 
 use chrono::NaiveDate;
+use motcua_domain::message::Message;
 use motcua_domain::phone::{
     Kind, Network, Owner, PhoneError, PhoneNumber, Recorded, collisions, normalize, plan, readings,
 };
