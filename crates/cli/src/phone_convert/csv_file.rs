@@ -15,8 +15,8 @@ use motcua_domain::phone::Recorded;
 use motcua_i18n::Lang;
 
 use super::{
-    Dates, Outcome, Rejected, Rejects, Staged, Summary, Targets, commit, convert_value,
-    find_column, missing_column, progress, row_recorded,
+    Dates, Outcome, Rejected, Rejects, Staged, Summary, Targets, convert_value, find_column,
+    finish, missing_column, progress, row_recorded,
 };
 use crate::error::CliError;
 
@@ -142,12 +142,7 @@ pub(super) fn convert(
         .map_err(write_err)?;
     bar.finish_and_clear();
 
-    out.into_inner()
-        .map_err(|e| write_err(e.into_error()))?
-        .sync_all()
-        .map_err(write_err)?;
-    rejects.finish(targets.rejects)?;
-    commit(out_staged, rejects_staged)?;
+    finish(out, rejects, targets, out_staged, rejects_staged)?;
     Ok(summary)
 }
 

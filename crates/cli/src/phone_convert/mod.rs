@@ -337,6 +337,23 @@ fn commit(out: Staged, rejects: Staged) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Ends a streamed run: OUT flushed and synced to disk, the rejects file
+/// finished, both renamed into place.
+fn finish(
+    out: std::io::BufWriter<File>,
+    rejects: Rejects,
+    targets: Targets<'_>,
+    out_staged: Staged,
+    rejects_staged: Staged,
+) -> Result<(), CliError> {
+    out.into_inner()
+        .map_err(|e| CliError::file(targets.out, e.into_error()))?
+        .sync_all()
+        .map_err(|e| CliError::file(targets.out, e))?;
+    rejects.finish(targets.rejects)?;
+    commit(out_staged, rejects_staged)
+}
+
 /// The rejects file: `row,value,status,reason`.
 struct Rejects {
     writer: csv::Writer<std::io::BufWriter<File>>,

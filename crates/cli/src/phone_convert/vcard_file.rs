@@ -15,7 +15,7 @@ use motcua_domain::phone::Recorded;
 use motcua_i18n::Lang;
 
 use super::{
-    Dates, Outcome, Rejects, Spelling, Staged, Summary, Targets, commit, convert_value_to, progress,
+    Dates, Outcome, Rejects, Spelling, Staged, Summary, Targets, convert_value_to, finish, progress,
 };
 use crate::error::CliError;
 
@@ -42,7 +42,6 @@ pub(super) fn convert(
         .map_err(|e| CliError::file(targets.out, e))?;
     let mut out = BufWriter::with_capacity(64 * 1024, out_file);
     let mut rejects = Rejects::new(&rejects_staged)?;
-    let write_err = |e: std::io::Error| CliError::file(targets.out, e);
 
     let bar = progress(total, true);
     let mut summary = Summary::default();
@@ -85,12 +84,7 @@ pub(super) fn convert(
     )?;
     bar.finish_and_clear();
 
-    out.into_inner()
-        .map_err(|e| write_err(e.into_error()))?
-        .sync_all()
-        .map_err(write_err)?;
-    rejects.finish(targets.rejects)?;
-    commit(out_staged, rejects_staged)?;
+    finish(out, rejects, targets, out_staged, rejects_staged)?;
     Ok(summary)
 }
 
