@@ -176,8 +176,9 @@ impl Action {
         }
     }
 
-    /// The free text the action must carry (a reason, a summary), if any.
-    pub(super) fn required_text(&self) -> Option<&str> {
+    /// The free text the action carries (a reason, a summary, a task), if
+    /// any; it must not be blank.
+    pub fn text(&self) -> Option<&str> {
         match self {
             Action::RequestReceptionSupplement { reason, .. }
             | Action::RefuseAtReception { reason }

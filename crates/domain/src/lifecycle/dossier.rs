@@ -332,17 +332,25 @@ impl Dossier {
     pub fn replay(events: &[Event]) -> Result<Dossier, LifecycleError> {
         let (first, rest) = events.split_first().ok_or(LifecycleError::NotAnEntry)?;
         let mut dossier = Dossier::from_entry(first)?;
-        for event in rest {
-            dossier.check(&event.action, event.role, event.at)?;
-            if event.effect.to != dossier.target(&event.action) {
+        dossier.replay_onto(rest)?;
+        Ok(dossier)
+    }
+
+    /// Applies recorded events to this state with the same checks as
+    /// [`Dossier::replay`]. On an error the state holds the events before
+    /// the one refused.
+    pub fn replay_onto(&mut self, events: &[Event]) -> Result<(), LifecycleError> {
+        for event in events {
+            self.check(&event.action, event.role, event.at)?;
+            if event.effect.to != self.target(&event.action) {
                 return Err(LifecycleError::InconsistentEvent {
                     action: event.action.kind(),
                     stage: event.effect.to,
                 });
             }
-            dossier.apply(event);
+            self.apply(event);
         }
-        Ok(dossier)
+        Ok(())
     }
 
     pub fn regime(&self) -> Regime {
@@ -402,7 +410,7 @@ impl Dossier {
             return Err(LifecycleError::RoleNotAllowed { action: kind, role });
         }
         self.check_stage(kind)?;
-        if action.required_text().is_some_and(|t| t.trim().is_empty()) {
+        if action.text().is_some_and(|t| t.trim().is_empty()) {
             return Err(LifecycleError::ReasonRequired { action: kind });
         }
         let listed = |items: &[String]| items.iter().any(|i| !i.trim().is_empty());

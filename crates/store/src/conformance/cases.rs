@@ -1,0 +1,1093 @@
+//! The cases. Each takes a fresh database and panics on the first thing an
+//! engine does differently from the contract in [`crate::Store`].
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use chrono::{NaiveDate, TimeDelta};
+use motcua_domain::calendar::{self, OfficeHours, OfficialBreak, Period, Verification};
+use motcua_domain::code::DossierCode;
+use motcua_domain::lifecycle::{Action, Channel, Dossier, Role, Stage};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::fixtures::{Fixture, cw, vn};
+use super::{Tamper, TestDatabase};
+use crate::Store;
+use crate::error::StoreError;
+use crate::hash::Hash;
+use crate::ids::DossierId;
+use crate::model::{
+    AgencyKind, CodeSource, FailOutcome, JobState, NewApiToken, NewAttachment, NewAuditEntry,
+    NewEvent, NewJob, NewSession, NewUser, Page, ProcedureVersion, TokenHash, UserKind,
+};
+use crate::timeline::Defect;
+use crate::verify;
+
+pub async fn agencies_form_a_tree(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    let roots = store.child_agencies(None).await.unwrap();
+    assert_eq!(roots, vec![f.province.clone()]);
+    let children: Vec<String> = store
+        .child_agencies(Some(f.province.id))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    // Ordered by name, Vietnamese letters included.
+    assert_eq!(
+        children,
+        vec![
+            "Sở Tư pháp".to_owned(),
+            "Trung tâm Phục vụ hành chính công tỉnh".to_owned(),
+            "UBND phường Cao Lãnh".to_owned(),
+        ]
+    );
+    let found = store
+        .agency_by_identifier("000.00.12.H29")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found, f.department);
+    assert_eq!(store.agency(f.centre.id).await.unwrap().unwrap(), f.centre);
+    assert!(f.centre.receives_any_procedure);
+
+    // The same identifier twice is a conflict.
+    let mut twin = crate::model::NewAgency {
+        parent: Some(f.province.id),
+        identifier: f.department.identifier.clone(),
+        name: "Sở khác".into(),
+        kind: AgencyKind::Department,
+        office_hours: OfficeHours::standard(),
+        receives_any_procedure: false,
+    };
+    assert!(matches!(
+        store.create_agency(twin.clone()).await,
+        Err(StoreError::Conflict { .. })
+    ));
+
+    // Names are stored in NFC whatever form they come in.
+    twin.identifier = motcua_domain::code::AgencyId::new("000.00.13.H29").unwrap();
+    twin.name = "Sở Tài chi\u{301}nh".into();
+    let created = store.create_agency(twin).await.unwrap();
+    assert_eq!(created.name, "Sở Tài chính");
+
+    // Office hours and names can change.
+    let mut centre = f.centre.clone();
+    centre.name = "Trung tâm Phục vụ hành chính công".into();
+    centre.office_hours = OfficeHours::new(vec![motcua_domain::calendar::office_hours::Session {
+        start: chrono::NaiveTime::from_hms_opt(7, 30, 0).unwrap(),
+        end: chrono::NaiveTime::from_hms_opt(16, 30, 0).unwrap(),
+    }])
+    .unwrap();
+    store.update_agency(&centre).await.unwrap();
+    assert_eq!(store.agency(centre.id).await.unwrap().unwrap(), centre);
+    assert!(
+        store
+            .agency(crate::ids::AgencyId::new())
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+pub async fn users_log_in_by_email_phone_or_identity(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let user = store
+        .create_user(NewUser {
+            kind: UserKind::Citizen,
+            full_name: "Trần Văn Bình".into(),
+            email: Some("Binh.Tran@Example.vn".into()),
+            phone: Some("0912345678".into()),
+            identity_number: Some("087190000123".into()),
+            password_hash: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(user.email.as_deref(), Some("binh.tran@example.vn"));
+    for login in [
+        "binh.tran@example.vn",
+        "BINH.TRAN@EXAMPLE.VN",
+        "0912345678",
+        "087190000123",
+    ] {
+        assert_eq!(
+            store.user_by_login(login).await.unwrap().map(|u| u.id),
+            Some(user.id),
+            "{login}"
+        );
+    }
+    assert!(
+        store
+            .user_by_login("someone@else.vn")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let again = NewUser {
+        kind: UserKind::Citizen,
+        full_name: "Người khác".into(),
+        email: Some("binh.tran@EXAMPLE.vn".into()),
+        phone: None,
+        identity_number: None,
+        password_hash: None,
+    };
+    assert!(matches!(
+        store.create_user(again).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    store
+        .set_password_hash(user.id, "$argon2id$v=19$x")
+        .await
+        .unwrap();
+    store.set_user_disabled(user.id, true).await.unwrap();
+    let read = store.user(user.id).await.unwrap().unwrap();
+    assert_eq!(read.password_hash.as_deref(), Some("$argon2id$v=19$x"));
+    assert!(read.disabled);
+    assert!(matches!(
+        store
+            .set_password_hash(crate::ids::UserId::new(), "x")
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+pub async fn roles_are_granted_per_agency(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    let official = store
+        .create_user(NewUser {
+            kind: UserKind::Official,
+            full_name: "Lê Thị Cúc".into(),
+            email: Some("cuc@dongthap.gov.vn".into()),
+            phone: None,
+            identity_number: None,
+            password_hash: None,
+        })
+        .await
+        .unwrap();
+    let at = vn(2025, 9, 8, 8, 0);
+    store
+        .grant_role(official.id, f.centre.id, Role::ReceptionOfficer, at)
+        .await
+        .unwrap();
+    store
+        .grant_role(official.id, f.department.id, Role::Specialist, at)
+        .await
+        .unwrap();
+    // Granting twice is harmless.
+    store
+        .grant_role(official.id, f.centre.id, Role::ReceptionOfficer, at)
+        .await
+        .unwrap();
+    let roles: BTreeSet<(crate::ids::AgencyId, &str)> = store
+        .roles(official.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|g| (g.agency, g.role.key()))
+        .collect();
+    assert_eq!(
+        roles,
+        BTreeSet::from([
+            (f.centre.id, "reception-officer"),
+            (f.department.id, "specialist")
+        ])
+    );
+    assert!(
+        store
+            .revoke_role(official.id, f.centre.id, Role::ReceptionOfficer)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .revoke_role(official.id, f.centre.id, Role::ReceptionOfficer)
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.roles(official.id).await.unwrap().len(), 1);
+}
+
+pub async fn sessions_and_tokens_are_kept_by_hash(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let user = store
+        .create_user(NewUser {
+            kind: UserKind::Official,
+            full_name: "Phạm Minh Đức".into(),
+            email: Some("duc@dongthap.gov.vn".into()),
+            phone: None,
+            identity_number: None,
+            password_hash: None,
+        })
+        .await
+        .unwrap();
+    let now = vn(2025, 9, 8, 8, 0);
+    let hash = TokenHash::of("cookie-secret");
+    let session = store
+        .create_session(NewSession {
+            user: user.id,
+            token_hash: hash,
+            now,
+            expires_at: now + TimeDelta::hours(8),
+        })
+        .await
+        .unwrap();
+    assert_eq!(store.session(&hash).await.unwrap(), Some(session.clone()));
+    assert!(
+        store
+            .session(&TokenHash::of("other"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    store
+        .touch_session(session.id, now + TimeDelta::minutes(5))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.session(&hash).await.unwrap().unwrap().last_seen_at,
+        now + TimeDelta::minutes(5)
+    );
+    let second = store
+        .create_session(NewSession {
+            user: user.id,
+            token_hash: TokenHash::of("second"),
+            now,
+            expires_at: now + TimeDelta::hours(8),
+        })
+        .await
+        .unwrap();
+    store
+        .revoke_session(session.id, now + TimeDelta::minutes(6))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .session(&hash)
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked_at
+            .is_some()
+    );
+    assert_eq!(
+        store
+            .revoke_user_sessions(user.id, now + TimeDelta::minutes(7))
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(
+        store
+            .session(&second.token_hash)
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked_at
+            .is_some()
+    );
+
+    let token_hash = TokenHash::of("api-secret");
+    let token = store
+        .create_api_token(NewApiToken {
+            user: user.id,
+            name: "Cổng bưu chính".into(),
+            token_hash,
+            now,
+            expires_at: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        store.api_token(&token_hash).await.unwrap(),
+        Some(token.clone())
+    );
+    store.revoke_api_token(token.id, now).await.unwrap();
+    assert_eq!(
+        store
+            .api_token(&token_hash)
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked_at,
+        Some(now)
+    );
+}
+
+pub async fn procedures_are_versioned_by_date(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    let version = |from: (i32, u32, u32), days: u32| ProcedureVersion {
+        code: "1.001193".into(),
+        effective_from: NaiveDate::from_ymd_opt(from.0, from.1, from.2).unwrap(),
+        agency: f.department.id,
+        name: "Cấp phiếu lý lịch tư pháp".into(),
+        processing_time: Period::WorkingDays(days),
+        spec: json!({"fee": 200000, "documents": ["Tờ khai", "CCCD"]}),
+        updated_at: vn(2025, 1, 1, 8, 0),
+    };
+    store
+        .put_procedure_version(&version((2024, 1, 1), 10))
+        .await
+        .unwrap();
+    store
+        .put_procedure_version(&version((2025, 7, 1), 7))
+        .await
+        .unwrap();
+    let on = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    assert!(
+        store
+            .procedure_in_force("1.001193", on(2023, 12, 31))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        store
+            .procedure_in_force("1.001193", on(2025, 6, 30))
+            .await
+            .unwrap()
+            .unwrap()
+            .processing_time,
+        Period::WorkingDays(10)
+    );
+    let current = store
+        .procedure_in_force("1.001193", on(2025, 7, 1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(current, version((2025, 7, 1), 7));
+    // Saving the same date again replaces that version.
+    store
+        .put_procedure_version(&version((2025, 7, 1), 5))
+        .await
+        .unwrap();
+    let versions = store.procedure_versions("1.001193").await.unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[1].processing_time, Period::WorkingDays(5));
+}
+
+pub async fn a_dossier_is_created_with_its_code_event_attachments_and_jobs(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    // 23:30 on 08/09/2025 in Vietnam is still the 8th: the code says 250908.
+    let at = vn(2025, 9, 8, 23, 30) + TimeDelta::nanoseconds(123_456_789);
+    let mut new = f.new_dossier(at, 5);
+    new.attachments.push(NewAttachment {
+        file_name: "to-khai.pdf".into(),
+        media_type: "application/pdf".into(),
+        size: 204_800,
+        sha256: Hash::of(b"pdf"),
+        blob_key: Hash::of(b"pdf").to_hex(),
+    });
+    new.jobs
+        .push(NewJob::new("email.send", json!({"to": "a@b.vn"}), at));
+    let record = store.create_dossier(new).await.unwrap();
+    assert_eq!(record.code.as_str(), "000.00.01.H29-250908-0001");
+    assert_eq!(record.event_count, 1);
+    assert_eq!(record.state.stage, Stage::AwaitingReception);
+    assert_eq!(record.state.channel, Channel::Counter);
+    // Stored to the microsecond.
+    assert_eq!(
+        record.state.entered_at.timestamp_subsec_nanos(),
+        123_456_000
+    );
+    assert_eq!(store.dossier(record.id).await.unwrap().unwrap(), record);
+    assert_eq!(
+        store
+            .dossier_by_code("000.00.01.H29-250908-0001")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        record.id
+    );
+    let events = store.events(record.id).await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].prev_hash, Hash::GENESIS);
+    assert_eq!(events[0].hash, record.head_hash);
+    let attachments = store.attachments(record.id).await.unwrap();
+    assert_eq!(attachments.len(), 1);
+    assert_eq!(attachments[0].event_seq, 1);
+    assert_eq!(attachments[0].size, 204_800);
+    // The job was written with the dossier.
+    let jobs = store
+        .claim_jobs("w1", at + TimeDelta::seconds(1), TimeDelta::minutes(1), 10)
+        .await
+        .unwrap();
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].kind, "email.send");
+    // Text is NFC; the applicant as declared.
+    assert_eq!(record.applicant.name, "Nguyễn Thị Ánh");
+}
+
+pub async fn codes_run_per_agency_and_day(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    let day1 = vn(2025, 9, 8, 9, 0);
+    let a = f.create(day1).await;
+    let b = f.create(day1 + TimeDelta::minutes(1)).await;
+    let c = f.create(vn(2025, 9, 9, 9, 0)).await;
+    let mut other = f.new_dossier(day1, 5);
+    other.code = CodeSource::Allocate {
+        agency: f.commune.identifier.clone(),
+    };
+    let d = store.create_dossier(other).await.unwrap();
+    assert_eq!(a.code.as_str(), "000.00.01.H29-250908-0001");
+    assert_eq!(b.code.as_str(), "000.00.01.H29-250908-0002");
+    assert_eq!(c.code.as_str(), "000.00.01.H29-250909-0001");
+    assert_eq!(d.code.as_str(), "000.31.40.H29-250908-0001");
+}
+
+pub async fn upstream_codes_are_kept(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    let at = vn(2025, 9, 8, 9, 0);
+    let mut new = f.new_dossier(at, 5);
+    let upstream = DossierCode::upstream("G22.9-250908-0000777").unwrap();
+    new.code = CodeSource::Upstream(upstream.clone());
+    let record = store.create_dossier(new).await.unwrap();
+    assert_eq!(record.code, upstream);
+    let mut twice = f.new_dossier(at, 5);
+    twice.code = CodeSource::Upstream(upstream);
+    assert!(matches!(
+        store.create_dossier(twice).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    // The allocated counter is untouched by upstream codes.
+    assert_eq!(
+        f.create(at).await.code.as_str(),
+        "000.00.01.H29-250908-0001"
+    );
+}
+
+pub async fn events_append_with_the_state_in_one_transaction(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    let start = vn(2025, 9, 8, 9, 0);
+    let record = f.create(start).await;
+    let returned = f.walk_to_return(record.clone(), start).await;
+    assert_eq!(returned.state.stage, Stage::Returned);
+    assert_eq!(returned.event_count, 6);
+    let events = store.events(record.id).await.unwrap();
+    assert_eq!(events.len(), 6);
+    for (i, pair) in events.windows(2).enumerate() {
+        assert_eq!(pair[1].prev_hash, pair[0].hash, "link {i}");
+        assert_eq!(pair[1].seq, pair[0].seq + 1);
+    }
+    assert_eq!(events.last().unwrap().hash, returned.head_hash);
+    // The state read back is the replay of the timeline.
+    let replayed =
+        Dossier::replay(&events.iter().map(|e| e.event.clone()).collect::<Vec<_>>()).unwrap();
+    assert_eq!(replayed, returned.state);
+    assert_eq!(store.dossier(record.id).await.unwrap().unwrap(), returned);
+    assert!(
+        verify::verify(store.as_ref(), |_| {})
+            .await
+            .unwrap()
+            .is_ok()
+    );
+}
+
+pub async fn a_stale_or_illegal_append_leaves_nothing(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    let start = vn(2025, 9, 8, 9, 0);
+    let record = f.create(start).await;
+    let accepted = f
+        .act(&record, Action::Accept, Role::ReceptionOfficer, start)
+        .await;
+    // Decided on the old state: the count no longer matches.
+    let stale = record
+        .state
+        .decide(Action::Accept, Role::ReceptionOfficer, start, cw())
+        .unwrap();
+    let job = NewJob::new("email.send", json!({}), start);
+    let err = store
+        .append_event(
+            record.id,
+            record.event_count,
+            NewEvent {
+                actor: None,
+                event: stale.clone(),
+                attachments: vec![],
+                jobs: vec![job.clone()],
+            },
+        )
+        .await;
+    assert!(matches!(err, Err(StoreError::Conflict { .. })), "{err:?}");
+    // The right count but an event the stored state does not allow.
+    let err = store
+        .append_event(
+            record.id,
+            accepted.event_count,
+            NewEvent {
+                actor: None,
+                event: stale,
+                attachments: vec![],
+                jobs: vec![job],
+            },
+        )
+        .await;
+    assert!(matches!(err, Err(StoreError::Lifecycle(_))), "{err:?}");
+    assert_eq!(store.dossier(record.id).await.unwrap().unwrap(), accepted);
+    assert_eq!(store.events(record.id).await.unwrap().len(), 2);
+    let jobs = store
+        .claim_jobs("w", start + TimeDelta::hours(1), TimeDelta::minutes(1), 10)
+        .await
+        .unwrap();
+    assert!(jobs.is_empty(), "no job of a refused change survives");
+    // An unknown dossier.
+    let err = store
+        .append_event(
+            DossierId::new(),
+            1,
+            NewEvent {
+                actor: None,
+                event: accepted
+                    .state
+                    .decide(Action::Assign, Role::Specialist, start, cw())
+                    .unwrap(),
+                attachments: vec![],
+                jobs: vec![],
+            },
+        )
+        .await;
+    assert!(matches!(err, Err(StoreError::NotFound { .. })), "{err:?}");
+}
+
+/// The head hash of the fixed timeline in `both_engines_hash_alike`, as the
+/// test vectors give it (`crates/store/tests/vectors/hash-chain.json`,
+/// checked independently by `tools/hash-vectors/check.py`).
+pub const FIXED_TIMELINE_HEAD: &str = include_str!("../../tests/vectors/fixed-timeline-head.txt");
+
+/// A timeline with fixed ids and instants (with nanoseconds that the store
+/// must drop), the same on every engine.
+pub async fn fixed_timeline(store: Arc<dyn Store>) -> crate::model::DossierRecord {
+    let f = Fixture::new(store.clone()).await;
+    let at = vn(2025, 9, 8, 9, 0) + TimeDelta::nanoseconds(987_654_321);
+    let mut new = f.new_dossier(at, 5);
+    new.id = DossierId::from_uuid(Uuid::from_u128(0x0192_0000_0000_7000_8000_0000_0000_0001));
+    new.actor = Some(crate::ids::UserId::from_uuid(Uuid::from_u128(
+        0x0192_0000_0000_7000_8000_0000_0000_0002,
+    )));
+    let record = store.create_dossier(new).await.unwrap();
+    let r = f
+        .act(
+            &record,
+            Action::Accept,
+            Role::ReceptionOfficer,
+            at + TimeDelta::minutes(10),
+        )
+        .await;
+    let r = f
+        .act(
+            &r,
+            Action::Assign,
+            Role::Specialist,
+            at + TimeDelta::hours(1),
+        )
+        .await;
+    let asked = Action::RequestAppraisalSupplement {
+        items: vec!["Bản sao Căn cước công dân".into()],
+        reason: "Thiếu giấy tờ \"tuỳ thân\"".into(),
+    };
+    f.act(&r, asked, Role::Specialist, at + TimeDelta::hours(2))
+        .await
+}
+
+pub async fn both_engines_hash_alike(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let record = fixed_timeline(store.clone()).await;
+    assert_eq!(record.head_hash.to_hex(), FIXED_TIMELINE_HEAD.trim());
+    let events = store.events(record.id).await.unwrap();
+    assert_eq!(events.len(), 4);
+    assert!(
+        events
+            .iter()
+            .all(|e| e.at.timestamp_subsec_nanos() % 1000 == 0)
+    );
+}
+
+pub async fn concurrent_creations_get_unique_gap_free_codes(db: &dyn TestDatabase) {
+    const NODES: usize = 4;
+    const PER_NODE: usize = 15;
+    let first = db.open().await;
+    let f = Arc::new(Fixture::new(first.clone()).await);
+    let mut nodes = vec![first];
+    for _ in 1..NODES {
+        nodes.push(db.open().await);
+    }
+    let at = vn(2025, 9, 8, 9, 0);
+    let mut tasks = Vec::new();
+    for (n, store) in nodes.iter().enumerate() {
+        for i in 0..PER_NODE {
+            let store = store.clone();
+            let new = f.new_dossier(at + TimeDelta::seconds((n * PER_NODE + i) as i64), 5);
+            tasks.push(tokio::spawn(async move { store.create_dossier(new).await }));
+        }
+    }
+    let mut sequences = Vec::new();
+    for task in tasks {
+        let record = task.await.unwrap().unwrap();
+        sequences.push(record.code.parts().unwrap().sequence);
+    }
+    sequences.sort_unstable();
+    let expected: Vec<u32> = (1..=(NODES * PER_NODE) as u32).collect();
+    assert_eq!(sequences, expected, "unique and without gaps");
+    let report = verify::verify(nodes[0].as_ref(), |_| {}).await.unwrap();
+    assert_eq!(report.dossiers, (NODES * PER_NODE) as u64);
+    assert!(report.is_ok(), "{:?}", report.broken);
+}
+
+pub async fn jobs_are_claimed_once_and_retried_then_dead_lettered(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let now = vn(2025, 9, 8, 9, 0);
+    let id = store
+        .enqueue(NewJob::new("sms.send", json!({"to": "0912345678"}), now).max_attempts(3))
+        .await
+        .unwrap()
+        .unwrap();
+    // Not yet due.
+    assert!(
+        store
+            .claim_jobs("w1", now - TimeDelta::seconds(1), TimeDelta::minutes(1), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let claimed = store
+        .claim_jobs("w1", now, TimeDelta::minutes(1), 10)
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].attempts, 1);
+    assert_eq!(claimed[0].state, JobState::Running);
+    // Leased: nobody else gets it.
+    assert!(
+        store
+            .claim_jobs("w2", now, TimeDelta::minutes(1), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Attempt 1 fails: retried after the backoff.
+    let outcome = store.fail_job(id, "w1", "SMTP 451", now).await.unwrap();
+    assert_eq!(
+        outcome,
+        FailOutcome::Retry {
+            at: now + crate::model::backoff(1)
+        }
+    );
+    assert!(
+        store
+            .claim_jobs(
+                "w2",
+                now + TimeDelta::seconds(29),
+                TimeDelta::minutes(1),
+                10
+            )
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let t2 = now + TimeDelta::seconds(30);
+    assert_eq!(
+        store
+            .claim_jobs("w2", t2, TimeDelta::minutes(1), 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // A worker that lost its lease cannot complete or fail it.
+    assert!(!store.complete_job(id, "w1", t2).await.unwrap());
+    assert_eq!(
+        store.fail_job(id, "w1", "late", t2).await.unwrap(),
+        FailOutcome::LeaseLost
+    );
+    assert!(matches!(
+        store.fail_job(id, "w2", "again", t2).await.unwrap(),
+        FailOutcome::Retry { .. }
+    ));
+    let t3 = t2 + TimeDelta::minutes(5);
+    assert_eq!(
+        store
+            .claim_jobs("w3", t3, TimeDelta::minutes(1), 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        store.fail_job(id, "w3", "gave up", t3).await.unwrap(),
+        FailOutcome::Dead
+    );
+    let dead = store.dead_jobs(10).await.unwrap();
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0].last_error.as_deref(), Some("gave up"));
+    assert_eq!(dead[0].attempts, 3);
+    assert!(
+        store
+            .claim_jobs("w3", t3 + TimeDelta::days(1), TimeDelta::minutes(1), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // An administrator sends it again; this time it works.
+    assert!(store.retry_dead_job(id, t3).await.unwrap());
+    let again = store
+        .claim_jobs("w4", t3, TimeDelta::minutes(1), 10)
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 1);
+    assert!(store.complete_job(id, "w4", t3).await.unwrap());
+    let done = store.job(id).await.unwrap().unwrap();
+    assert_eq!(done.state, JobState::Done);
+    assert_eq!(done.finished_at, Some(t3));
+    // An expired lease is taken over.
+    let other = store
+        .enqueue(NewJob::new("x", json!({}), now))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store
+            .claim_jobs("a", t3, TimeDelta::minutes(1), 10)
+            .await
+            .unwrap()[0]
+            .id,
+        other
+    );
+    let taken = store
+        .claim_jobs("b", t3 + TimeDelta::minutes(2), TimeDelta::minutes(1), 10)
+        .await
+        .unwrap();
+    assert_eq!(taken.len(), 1);
+    assert_eq!(taken[0].lease_owner.as_deref(), Some("b"));
+    assert_eq!(taken[0].attempts, 2);
+}
+
+pub async fn two_workers_never_hold_the_same_lease(db: &dyn TestDatabase) {
+    let a = db.open().await;
+    let b = db.open().await;
+    let now = vn(2025, 9, 8, 9, 0);
+    for i in 0..60 {
+        a.enqueue(NewJob::new("email.send", json!({"n": i}), now))
+            .await
+            .unwrap();
+    }
+    let claim = |store: Arc<dyn Store>, name: &'static str| {
+        tokio::spawn(async move {
+            let mut got = Vec::new();
+            loop {
+                let jobs = store
+                    .claim_jobs(name, now, TimeDelta::minutes(5), 7)
+                    .await
+                    .unwrap();
+                if jobs.is_empty() {
+                    break;
+                }
+                for job in jobs {
+                    assert!(store.complete_job(job.id, name, now).await.unwrap());
+                    got.push(job.id);
+                }
+            }
+            got
+        })
+    };
+    let (ga, gb) = tokio::join!(claim(a, "worker-a"), claim(b, "worker-b"));
+    let (ga, gb) = (ga.unwrap(), gb.unwrap());
+    let all: BTreeSet<_> = ga.iter().chain(gb.iter()).copied().collect();
+    assert_eq!(all.len(), 60, "every job once");
+    assert_eq!(ga.len() + gb.len(), 60, "no job twice");
+}
+
+pub async fn recurring_work_runs_once_per_period(db: &dyn TestDatabase) {
+    let a = db.open().await;
+    let b = db.open().await;
+    let day = vn(2025, 9, 8, 0, 0);
+    // Both nodes schedule the daily digest for the same day, several times.
+    let mut created = 0;
+    for store in [&a, &b, &a, &b] {
+        let job = NewJob::new("digest.daily", json!({"day": "2025-09-08"}), day)
+            .idempotency_key("digest.daily:2025-09-08");
+        if store.enqueue(job).await.unwrap().is_some() {
+            created += 1;
+        }
+    }
+    assert_eq!(created, 1);
+    let run_a = a
+        .claim_jobs("a", day, TimeDelta::minutes(5), 10)
+        .await
+        .unwrap();
+    let run_b = b
+        .claim_jobs("b", day, TimeDelta::minutes(5), 10)
+        .await
+        .unwrap();
+    assert_eq!(run_a.len() + run_b.len(), 1);
+    // The next period is a new job.
+    let next = NewJob::new("digest.daily", json!({}), day + TimeDelta::days(1))
+        .idempotency_key("digest.daily:2025-09-09");
+    assert!(b.enqueue(next).await.unwrap().is_some());
+}
+
+pub async fn holidays_are_seeded_once_and_replaced_by_year(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let bundled = calendar::schedule::bundled().unwrap();
+    assert_eq!(store.seed_holidays(&bundled).await.unwrap(), bundled.len());
+    assert_eq!(
+        store.seed_holidays(&bundled).await.unwrap(),
+        0,
+        "seeded once"
+    );
+    let mut read = store.holiday_breaks().await.unwrap();
+    let key = |b: &OfficialBreak| (b.holiday_year, b.from);
+    read.sort_by_key(key);
+    let mut expected = bundled.clone();
+    expected.sort_by_key(key);
+    assert_eq!(read, expected);
+    // An administrator records National Day 2026.
+    let sep = OfficialBreak {
+        holiday_year: 2026,
+        covers: vec![motcua_domain::calendar::Holiday::NationalDay],
+        from: NaiveDate::from_ymd_opt(2026, 8, 29).unwrap(),
+        to: NaiveDate::from_ymd_opt(2026, 9, 2).unwrap(),
+        worked_saturdays: vec![],
+        status: Verification::Unverified,
+        sources: vec!["test".into()],
+        letter: None,
+        note: Some("ví dụ".into()),
+    };
+    let mut year: Vec<OfficialBreak> = bundled
+        .iter()
+        .filter(|b| b.holiday_year == 2026)
+        .cloned()
+        .collect();
+    year.push(sep.clone());
+    store.replace_holiday_year(2026, &year).await.unwrap();
+    let read = store.holiday_breaks().await.unwrap();
+    assert!(read.contains(&sep));
+    assert_eq!(read.len(), bundled.len() + 1);
+    // A break that is not valid is refused and changes nothing.
+    let mut bad = sep.clone();
+    bad.worked_saturdays = vec![NaiveDate::from_ymd_opt(2026, 9, 7).unwrap()];
+    assert!(matches!(
+        store.replace_holiday_year(2026, &[bad]).await,
+        Err(StoreError::Invalid { .. })
+    ));
+    assert_eq!(
+        store.holiday_breaks().await.unwrap().len(),
+        bundled.len() + 1
+    );
+}
+
+pub async fn the_audit_log_is_chained(db: &dyn TestDatabase) {
+    let a = db.open().await;
+    let b = db.open().await;
+    let at = vn(2025, 9, 8, 9, 0);
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let store = if i % 2 == 0 { a.clone() } else { b.clone() };
+        tasks.push(tokio::spawn(async move {
+            store
+                .audit(NewAuditEntry {
+                    at,
+                    actor: None,
+                    action: "user.login".into(),
+                    subject: format!("user-{i}"),
+                    details: json!({"ip": "127.0.0.1"}),
+                })
+                .await
+                .unwrap()
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let entries = a.audit_entries(None, 100).await.unwrap();
+    assert_eq!(entries.len(), 20);
+    assert_eq!(entries[0].prev_hash, Hash::GENESIS);
+    for pair in entries.windows(2) {
+        assert_eq!(pair[1].seq, pair[0].seq + 1);
+        assert_eq!(pair[1].prev_hash, pair[0].hash);
+    }
+    assert_eq!(a.audit_entries(Some(18), 100).await.unwrap().len(), 2);
+    let report = verify::verify(a.as_ref(), |_| {}).await.unwrap();
+    assert_eq!(report.audit_entries, 20);
+    assert!(report.is_ok());
+}
+
+pub async fn verify_names_every_tampered_dossier(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    let start = vn(2025, 9, 8, 9, 0);
+    let mut ids = Vec::new();
+    for i in 0..8 {
+        let r = f.create(start + TimeDelta::minutes(i)).await;
+        let r = f.walk_to_return(r, start + TimeDelta::minutes(i)).await;
+        ids.push(r);
+    }
+    let clean = f.walk_to_return(f.create(start).await, start).await;
+    assert!(
+        verify::verify(store.as_ref(), |_| {})
+            .await
+            .unwrap()
+            .is_ok()
+    );
+
+    let events = store.events(ids[3].id).await.unwrap();
+    db.tamper(Tamper::EventReason {
+        dossier: ids[0].id,
+        seq: 2,
+        reason: "sửa lén".into(),
+    })
+    .await;
+    db.tamper(Tamper::DeleteEvent {
+        dossier: ids[1].id,
+        seq: 3,
+    })
+    .await;
+    db.tamper(Tamper::DeleteEvent {
+        dossier: ids[2].id,
+        seq: 6,
+    })
+    .await;
+    // Insert a copy of event 2 as a new event 3, moving the rest up.
+    for seq in (3..=6).rev() {
+        db.tamper(Tamper::RenumberEvent {
+            dossier: ids[3].id,
+            from: seq,
+            to: seq + 1,
+        })
+        .await;
+    }
+    let mut copy = events[1].clone();
+    copy.seq = 3;
+    db.tamper(Tamper::InsertEvent {
+        record: Box::new(copy),
+    })
+    .await;
+    // Swap events 3 and 4.
+    db.tamper(Tamper::RenumberEvent {
+        dossier: ids[4].id,
+        from: 3,
+        to: 100,
+    })
+    .await;
+    db.tamper(Tamper::RenumberEvent {
+        dossier: ids[4].id,
+        from: 4,
+        to: 3,
+    })
+    .await;
+    db.tamper(Tamper::RenumberEvent {
+        dossier: ids[4].id,
+        from: 100,
+        to: 4,
+    })
+    .await;
+    db.tamper(Tamper::Stage {
+        dossier: ids[5].id,
+        stage: Stage::Withdrawn,
+    })
+    .await;
+    db.tamper(Tamper::Due {
+        dossier: ids[6].id,
+        due: start + TimeDelta::days(60),
+    })
+    .await;
+    let mut state = ids[7].state.clone();
+    state.clock.due = Some(start + TimeDelta::days(60));
+    db.tamper(Tamper::State {
+        dossier: ids[7].id,
+        state: Box::new(state),
+    })
+    .await;
+
+    let report = verify::verify(store.as_ref(), |_| {}).await.unwrap();
+    let broken: BTreeSet<DossierId> = report.broken.iter().map(|b| b.id).collect();
+    let expected: BTreeSet<DossierId> = ids.iter().map(|r| r.id).collect();
+    assert_eq!(broken, expected, "{:#?}", report.broken);
+    assert!(!broken.contains(&clean.id));
+    let defects = |i: usize| {
+        report
+            .broken
+            .iter()
+            .find(|b| b.id == ids[i].id)
+            .unwrap()
+            .defects
+            .clone()
+    };
+    assert!(defects(0).contains(&Defect::BadHash { seq: 2 }));
+    assert!(
+        defects(2).contains(&Defect::Head),
+        "deleting the last event is caught"
+    );
+    assert!(defects(5).contains(&Defect::Columns));
+    assert!(defects(6).contains(&Defect::Columns));
+    assert!(defects(7).contains(&Defect::State));
+    assert!(report.broken.iter().all(|b| b.code.contains("-250908-")));
+}
+
+pub async fn agencies_list_their_dossiers_by_stage(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    let start = vn(2025, 9, 8, 9, 0);
+    let waiting = f.create(start).await;
+    let accepted = f
+        .act(
+            &f.create(start + TimeDelta::minutes(1)).await,
+            Action::Accept,
+            Role::ReceptionOfficer,
+            start + TimeDelta::minutes(2),
+        )
+        .await;
+    let page = Page::first(10);
+    let at_centre = store
+        .dossiers_of_agency(f.centre.id, &[Stage::AwaitingReception], page)
+        .await
+        .unwrap();
+    assert_eq!(
+        at_centre.iter().map(|d| d.id).collect::<Vec<_>>(),
+        vec![waiting.id]
+    );
+    // The deciding agency sees them too; newest first.
+    let all = store
+        .dossiers_of_agency(
+            f.department.id,
+            &[Stage::AwaitingReception, Stage::Accepted],
+            page,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        all.iter().map(|d| d.id).collect::<Vec<_>>(),
+        vec![accepted.id, waiting.id]
+    );
+    let next = store
+        .dossiers_of_agency(
+            f.department.id,
+            &[Stage::AwaitingReception, Stage::Accepted],
+            Page {
+                after: Some(accepted.id),
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        next.iter().map(|d| d.id).collect::<Vec<_>>(),
+        vec![waiting.id]
+    );
+    assert!(
+        store
+            .dossiers_of_agency(f.commune.id, &[Stage::Accepted], page)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

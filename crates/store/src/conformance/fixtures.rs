@@ -1,0 +1,205 @@
+//! A small province to run the cases on, and shortcuts to move dossiers
+//! through the domain's lifecycle.
+
+use std::sync::{Arc, LazyLock};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use motcua_domain::calendar::{self, OfficeHours, Period, WorkCalendar};
+use motcua_domain::code;
+use motcua_domain::lifecycle::{Action, Channel, Clockwork, Dossier, Role};
+
+use crate::Store;
+use crate::model::{
+    Agency, AgencyKind, Applicant, CodeSource, Delivery, DossierRecord, NewAgency, NewDossier,
+    NewEvent, TokenHash,
+};
+
+static CALENDAR: LazyLock<WorkCalendar> =
+    LazyLock::new(|| WorkCalendar::bundled().expect("the bundled holiday schedule is valid"));
+static HOURS: LazyLock<OfficeHours> = LazyLock::new(OfficeHours::standard);
+
+/// The calendar the cases count with.
+pub fn cw() -> Clockwork<'static> {
+    Clockwork {
+        calendar: &CALENDAR,
+        hours: &HOURS,
+    }
+}
+
+/// A wall-clock time in Vietnam.
+pub fn vn(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    calendar::to_utc(
+        NaiveDate::from_ymd_opt(y, m, d)
+            .and_then(|day| day.and_hms_opt(h, min, 0))
+            .expect("a valid test time"),
+    )
+}
+
+/// A province with a service centre, a department and a commune.
+pub struct Fixture {
+    pub store: Arc<dyn Store>,
+    pub province: Agency,
+    pub centre: Agency,
+    pub department: Agency,
+    pub commune: Agency,
+}
+
+fn agency(parent: Option<&Agency>, identifier: &str, name: &str, kind: AgencyKind) -> NewAgency {
+    NewAgency {
+        parent: parent.map(|a| a.id),
+        identifier: code::AgencyId::new(identifier).expect("a valid identifier"),
+        name: name.to_owned(),
+        kind,
+        office_hours: OfficeHours::standard(),
+        receives_any_procedure: kind == AgencyKind::ServiceCentre,
+    }
+}
+
+impl Fixture {
+    pub async fn new(store: Arc<dyn Store>) -> Fixture {
+        let province = store
+            .create_agency(agency(
+                None,
+                "H29",
+                "UBND tỉnh Đồng Tháp",
+                AgencyKind::Province,
+            ))
+            .await
+            .unwrap();
+        let centre = store
+            .create_agency(agency(
+                Some(&province),
+                "000.00.01.H29",
+                "Trung tâm Phục vụ hành chính công tỉnh",
+                AgencyKind::ServiceCentre,
+            ))
+            .await
+            .unwrap();
+        let department = store
+            .create_agency(agency(
+                Some(&province),
+                "000.00.12.H29",
+                "Sở Tư pháp",
+                AgencyKind::Department,
+            ))
+            .await
+            .unwrap();
+        let commune = store
+            .create_agency(agency(
+                Some(&province),
+                "000.31.40.H29",
+                "UBND phường Cao Lãnh",
+                AgencyKind::Commune,
+            ))
+            .await
+            .unwrap();
+        Fixture {
+            store,
+            province,
+            centre,
+            department,
+            commune,
+        }
+    }
+
+    /// A dossier entering at the centre's counter at `at`, decided by the
+    /// department, its code allocated under the centre's identifier.
+    pub fn new_dossier(&self, at: DateTime<Utc>, days: u32) -> NewDossier {
+        let (_, entry) = Dossier::enter(
+            Channel::Counter,
+            Period::WorkingDays(days),
+            Role::ReceptionOfficer,
+            at,
+            cw(),
+        )
+        .unwrap();
+        NewDossier {
+            id: crate::ids::DossierId::new(),
+            code: CodeSource::Allocate {
+                agency: self.centre.identifier.clone(),
+            },
+            procedure_code: "1.001193".into(),
+            procedure_version: NaiveDate::from_ymd_opt(2025, 7, 1).unwrap(),
+            receiving_unit: self.centre.id,
+            deciding_agency: self.department.id,
+            applicant: Applicant {
+                user: None,
+                name: "Nguyễn Thị Ánh".into(),
+                identity_number: Some("087190000123".into()),
+                phone: Some("0912345678".into()),
+                email: None,
+                address: Some("Phường 1, Cao Lãnh, Đồng Tháp".into()),
+            },
+            delivery: Delivery::Counter,
+            pin_hash: TokenHash::of("123456"),
+            actor: None,
+            entry,
+            attachments: vec![],
+            jobs: vec![],
+        }
+    }
+
+    pub async fn create(&self, at: DateTime<Utc>) -> DossierRecord {
+        self.store
+            .create_dossier(self.new_dossier(at, 5))
+            .await
+            .unwrap()
+    }
+
+    /// Decides `action` on the stored state and appends it.
+    pub async fn act(
+        &self,
+        record: &DossierRecord,
+        action: Action,
+        role: Role,
+        at: DateTime<Utc>,
+    ) -> DossierRecord {
+        let event = record.state.decide(action, role, at, cw()).unwrap();
+        self.store
+            .append_event(
+                record.id,
+                record.event_count,
+                NewEvent {
+                    actor: None,
+                    event,
+                    attachments: vec![],
+                    jobs: vec![],
+                },
+            )
+            .await
+            .unwrap()
+    }
+
+    /// Accepts, assigns, approves and returns a dossier.
+    pub async fn walk_to_return(
+        &self,
+        record: DossierRecord,
+        start: DateTime<Utc>,
+    ) -> DossierRecord {
+        let hour = chrono::TimeDelta::hours(1);
+        let r = self
+            .act(&record, Action::Accept, Role::ReceptionOfficer, start)
+            .await;
+        let r = self
+            .act(&r, Action::Assign, Role::Specialist, start + hour)
+            .await;
+        let r = self
+            .act(
+                &r,
+                Action::SubmitForApproval,
+                Role::Specialist,
+                start + hour * 2,
+            )
+            .await;
+        let r = self
+            .act(&r, Action::Approve, Role::Approver, start + hour * 3)
+            .await;
+        self.act(
+            &r,
+            Action::ReturnResult,
+            Role::ReturnOfficer,
+            start + hour * 4,
+        )
+        .await
+    }
+}

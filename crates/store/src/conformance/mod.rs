@@ -1,0 +1,111 @@
+//! The conformance suite: what every engine must do, identically.
+//!
+//! Each engine crate's integration tests call [`conformance_tests!`] with a
+//! factory that creates a fresh, empty database and returns a
+//! [`TestDatabase`] for it (or `None` when the engine's server is not
+//! configured, to skip). A case that stands for several app nodes opens
+//! several [`Store`]s on the database, each with its own connection pool.
+//!
+//! Panics are how a test fails, so this module allows them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod cases;
+mod fixtures;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use motcua_domain::lifecycle::{Dossier, Stage};
+
+use crate::Store;
+use crate::ids::DossierId;
+use crate::model::EventRecord;
+
+pub use cases::*;
+pub use fixtures::Fixture;
+
+/// Edits made behind the store's back, to prove `verify` notices them.
+#[derive(Debug, Clone)]
+pub enum Tamper {
+    /// Changes the reason column of an event.
+    EventReason {
+        dossier: DossierId,
+        seq: u32,
+        reason: String,
+    },
+    /// Deletes an event row.
+    DeleteEvent { dossier: DossierId, seq: u32 },
+    /// Renumbers an event (to reorder or make room).
+    RenumberEvent {
+        dossier: DossierId,
+        from: u32,
+        to: u32,
+    },
+    /// Inserts an event row as given (hash and all).
+    InsertEvent { record: Box<EventRecord> },
+    /// Sets the stage column of a dossier.
+    Stage { dossier: DossierId, stage: Stage },
+    /// Sets the due-date column of a dossier.
+    Due {
+        dossier: DossierId,
+        due: DateTime<Utc>,
+    },
+    /// Replaces the stored state of a dossier.
+    State {
+        dossier: DossierId,
+        state: Box<Dossier>,
+    },
+}
+
+/// One fresh database of an engine, for one test.
+#[async_trait]
+pub trait TestDatabase: Send + Sync {
+    /// A new store on this database, with its own connection pool (as a
+    /// separate app node would have).
+    async fn open(&self) -> Arc<dyn Store>;
+    /// Changes the database directly.
+    async fn tamper(&self, tamper: Tamper);
+}
+
+/// Defines one `#[tokio::test]` per conformance case for an engine.
+/// `$factory` is an async expression giving `Option<impl TestDatabase>`;
+/// `None` skips the case (the engine's server is not configured).
+#[macro_export]
+macro_rules! conformance_tests {
+    ($factory:expr) => {
+        $crate::conformance_tests!(@cases $factory;
+            agencies_form_a_tree,
+            users_log_in_by_email_phone_or_identity,
+            roles_are_granted_per_agency,
+            sessions_and_tokens_are_kept_by_hash,
+            procedures_are_versioned_by_date,
+            a_dossier_is_created_with_its_code_event_attachments_and_jobs,
+            codes_run_per_agency_and_day,
+            upstream_codes_are_kept,
+            events_append_with_the_state_in_one_transaction,
+            a_stale_or_illegal_append_leaves_nothing,
+            both_engines_hash_alike,
+            concurrent_creations_get_unique_gap_free_codes,
+            jobs_are_claimed_once_and_retried_then_dead_lettered,
+            two_workers_never_hold_the_same_lease,
+            recurring_work_runs_once_per_period,
+            holidays_are_seeded_once_and_replaced_by_year,
+            the_audit_log_is_chained,
+            verify_names_every_tampered_dossier,
+            agencies_list_their_dossiers_by_stage,
+        );
+    };
+    (@cases $factory:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                let Some(db) = $factory.await else {
+                    eprintln!("skipped: the engine's test server is not configured");
+                    return;
+                };
+                $crate::conformance::$case(&db).await;
+            }
+        )*
+    };
+}

@@ -1,0 +1,68 @@
+//! The store's one error type.
+
+use motcua_domain::code::CodeError;
+use motcua_domain::lifecycle::LifecycleError;
+use motcua_domain::regime::RegimeError;
+
+/// Why a store call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// What was asked for does not exist.
+    #[error("{what} not found")]
+    NotFound { what: String },
+    /// A unique value is taken (an e-mail, an identifier, a code), or the
+    /// dossier changed since it was read (another officer acted first).
+    #[error("conflict: {what}")]
+    Conflict { what: String },
+    /// The request breaks a rule of the domain.
+    #[error(transparent)]
+    Lifecycle(#[from] LifecycleError),
+    #[error(transparent)]
+    Code(#[from] CodeError),
+    #[error(transparent)]
+    Regime(#[from] RegimeError),
+    /// The request is not valid for another reason.
+    #[error("invalid: {reason}")]
+    Invalid { reason: String },
+    /// The database was written by a newer motcua.
+    #[error(
+        "the database schema is at version {database}, newer than this motcua knows ({binary}); upgrade motcua before using this database"
+    )]
+    SchemaTooNew { database: i64, binary: i64 },
+    /// This engine cannot do that (e.g. an online backup of PostgreSQL,
+    /// which its own tools do).
+    #[error("not supported by the {engine} engine: {what}")]
+    Unsupported { engine: &'static str, what: String },
+    /// A stored value cannot be read back (corrupt or edited by hand).
+    #[error("corrupt data: {what}")]
+    Corrupt { what: String },
+    /// The database cannot be reached.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// Any other database failure.
+    #[error("database error: {0}")]
+    Database(String),
+}
+
+impl StoreError {
+    pub fn not_found(what: impl Into<String>) -> Self {
+        StoreError::NotFound { what: what.into() }
+    }
+
+    pub fn conflict(what: impl Into<String>) -> Self {
+        StoreError::Conflict { what: what.into() }
+    }
+
+    pub fn invalid(reason: impl Into<String>) -> Self {
+        StoreError::Invalid {
+            reason: reason.into(),
+        }
+    }
+
+    pub fn corrupt(what: impl Into<String>) -> Self {
+        StoreError::Corrupt { what: what.into() }
+    }
+}
+
+/// The store's result.
+pub type StoreResult<T> = Result<T, StoreError>;

@@ -1,0 +1,205 @@
+//! `motcua-store`: one Store API, two engines.
+//!
+//! This room defines what the system keeps and the rules every engine obeys;
+//! it holds no SQL. `motcua-store-sqlite` (the embedded default) and
+//! `motcua-store-postgres` (many app nodes) implement [`Store`], each with its
+//! own migrations, and both pass the same conformance suite
+//! ([`conformance`], behind the `conformance` feature). The binary picks the
+//! engine from the database URL at start-up and holds it as
+//! `Arc<dyn Store>`, so everything above compiles once.
+//!
+//! The rules every engine keeps:
+//! - **A dossier changes in one transaction**: its new state, its event (hash
+//!   chained to the previous one, [`hash`]), the attachments' metadata and
+//!   the jobs the change causes are written together or not at all. The new
+//!   state is computed here from the stored one ([`timeline`]); the engine
+//!   only writes it.
+//! - **Dossier codes** are allocated in that same transaction from a counter
+//!   per agency identifier and day: unique and without gaps, whatever the
+//!   number of app nodes.
+//! - **Instants** are stored as microseconds (UTC); both engines read back
+//!   exactly what they wrote, so hashes agree.
+//! - **Jobs** are claimed under a lease; a job whose key exists is not
+//!   created twice.
+//! - **The audit log** is append-only and hash chained.
+#![forbid(unsafe_code)]
+
+pub mod error;
+pub mod hash;
+pub mod ids;
+pub mod model;
+pub mod timeline;
+pub mod verify;
+
+#[cfg(feature = "conformance")]
+pub mod conformance;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use motcua_domain::calendar::OfficialBreak;
+use motcua_domain::lifecycle::{Role, Stage};
+
+pub use error::{StoreError, StoreResult};
+pub use hash::Hash;
+pub use ids::{AgencyId, ApiTokenId, AttachmentId, DossierId, JobId, SessionId, UserId};
+pub use model::*;
+
+/// Which engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "SQLite",
+            Engine::Postgres => "PostgreSQL",
+        }
+    }
+}
+
+/// Everything motcua keeps, on any engine.
+///
+/// Every method is one transaction. Text given is normalised to NFC;
+/// instants are truncated to microseconds.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn engine(&self) -> Engine;
+
+    // --- agencies --------------------------------------------------------
+
+    async fn create_agency(&self, new: NewAgency) -> StoreResult<Agency>;
+    async fn agency(&self, id: AgencyId) -> StoreResult<Option<Agency>>;
+    async fn agency_by_identifier(&self, identifier: &str) -> StoreResult<Option<Agency>>;
+    /// The agencies directly under `parent` (the roots for `None`), by name.
+    async fn child_agencies(&self, parent: Option<AgencyId>) -> StoreResult<Vec<Agency>>;
+    /// Saves the name, kind, office hours and reception scope of an agency.
+    async fn update_agency(&self, agency: &Agency) -> StoreResult<()>;
+
+    // --- users, roles, sessions, tokens ------------------------------------
+
+    async fn create_user(&self, new: NewUser) -> StoreResult<User>;
+    async fn user(&self, id: UserId) -> StoreResult<Option<User>>;
+    /// The account with this e-mail (any case), phone or identity number.
+    async fn user_by_login(&self, login: &str) -> StoreResult<Option<User>>;
+    async fn set_password_hash(&self, user: UserId, hash: &str) -> StoreResult<()>;
+    async fn set_user_disabled(&self, user: UserId, disabled: bool) -> StoreResult<()>;
+    async fn grant_role(
+        &self,
+        user: UserId,
+        agency: AgencyId,
+        role: Role,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    async fn revoke_role(&self, user: UserId, agency: AgencyId, role: Role) -> StoreResult<bool>;
+    async fn roles(&self, user: UserId) -> StoreResult<Vec<RoleGrant>>;
+
+    async fn create_session(&self, new: NewSession) -> StoreResult<Session>;
+    async fn session(&self, token_hash: &TokenHash) -> StoreResult<Option<Session>>;
+    async fn touch_session(&self, id: SessionId, at: DateTime<Utc>) -> StoreResult<()>;
+    async fn revoke_session(&self, id: SessionId, at: DateTime<Utc>) -> StoreResult<()>;
+    /// Revokes every open session of a user (password change); how many.
+    async fn revoke_user_sessions(&self, user: UserId, at: DateTime<Utc>) -> StoreResult<u64>;
+
+    async fn create_api_token(&self, new: NewApiToken) -> StoreResult<ApiToken>;
+    async fn api_token(&self, token_hash: &TokenHash) -> StoreResult<Option<ApiToken>>;
+    async fn revoke_api_token(&self, id: ApiTokenId, at: DateTime<Utc>) -> StoreResult<()>;
+
+    // --- procedures --------------------------------------------------------
+
+    /// Saves a version (replacing the one with the same code and date).
+    async fn put_procedure_version(&self, version: &ProcedureVersion) -> StoreResult<()>;
+    /// The version of `code` in force on `on`.
+    async fn procedure_in_force(
+        &self,
+        code: &str,
+        on: NaiveDate,
+    ) -> StoreResult<Option<ProcedureVersion>>;
+    /// Every version of `code`, oldest first.
+    async fn procedure_versions(&self, code: &str) -> StoreResult<Vec<ProcedureVersion>>;
+
+    // --- dossiers ----------------------------------------------------------
+
+    /// Creates a dossier with its entry event, attachments and jobs, and
+    /// allocates its code, in one transaction.
+    async fn create_dossier(&self, new: NewDossier) -> StoreResult<DossierRecord>;
+    async fn dossier(&self, id: DossierId) -> StoreResult<Option<DossierRecord>>;
+    async fn dossier_by_code(&self, code: &str) -> StoreResult<Option<DossierRecord>>;
+    /// Appends an event if the dossier still has `expected_events` events
+    /// (otherwise [`StoreError::Conflict`]: someone acted first), with its
+    /// attachments and jobs, in one transaction.
+    async fn append_event(
+        &self,
+        id: DossierId,
+        expected_events: u32,
+        new: NewEvent,
+    ) -> StoreResult<DossierRecord>;
+    /// The timeline, in order.
+    async fn events(&self, id: DossierId) -> StoreResult<Vec<EventRecord>>;
+    async fn attachments(&self, id: DossierId) -> StoreResult<Vec<Attachment>>;
+    /// Dossiers that `agency` receives or decides, in the given stages, newest
+    /// first.
+    async fn dossiers_of_agency(
+        &self,
+        agency: AgencyId,
+        stages: &[Stage],
+        page: Page<DossierId>,
+    ) -> StoreResult<Vec<DossierRecord>>;
+    /// Every dossier id in order, a page at a time (for `verify`).
+    async fn dossier_ids(&self, page: Page<DossierId>) -> StoreResult<Vec<DossierId>>;
+    /// Every attachment in order, a page at a time (for `verify`).
+    async fn all_attachments(&self, page: Page<AttachmentId>) -> StoreResult<Vec<Attachment>>;
+
+    // --- jobs ----------------------------------------------------------------
+
+    /// Adds a job; `None` when its idempotency key already exists.
+    async fn enqueue(&self, job: NewJob) -> StoreResult<Option<JobId>>;
+    /// Leases up to `limit` due jobs to `worker` until `now + lease`.
+    async fn claim_jobs(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+        limit: u32,
+    ) -> StoreResult<Vec<Job>>;
+    /// Marks a job done, if `worker` still holds it.
+    async fn complete_job(&self, id: JobId, worker: &str, now: DateTime<Utc>) -> StoreResult<bool>;
+    /// Records a failed attempt: retried later with backoff, or dead-lettered.
+    async fn fail_job(
+        &self,
+        id: JobId,
+        worker: &str,
+        error: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<FailOutcome>;
+    async fn job(&self, id: JobId) -> StoreResult<Option<Job>>;
+    /// Dead-lettered jobs, oldest first.
+    async fn dead_jobs(&self, limit: u32) -> StoreResult<Vec<Job>>;
+    /// Gives a dead job a fresh set of attempts.
+    async fn retry_dead_job(&self, id: JobId, now: DateTime<Utc>) -> StoreResult<bool>;
+
+    // --- holidays ------------------------------------------------------------
+
+    /// The official holiday schedule in force (seeded from the repository's
+    /// files, then edited by administrators).
+    async fn holiday_breaks(&self) -> StoreResult<Vec<OfficialBreak>>;
+    /// Replaces the breaks of one holiday year.
+    async fn replace_holiday_year(&self, year: i32, breaks: &[OfficialBreak]) -> StoreResult<()>;
+    /// Seeds the schedule if the database has none yet; how many were added.
+    async fn seed_holidays(&self, breaks: &[OfficialBreak]) -> StoreResult<usize>;
+
+    // --- audit ---------------------------------------------------------------
+
+    async fn audit(&self, entry: NewAuditEntry) -> StoreResult<AuditEntry>;
+    /// Entries after `after` (a sequence number), in order.
+    async fn audit_entries(&self, after: Option<u64>, limit: u32) -> StoreResult<Vec<AuditEntry>>;
+
+    // --- maintenance -----------------------------------------------------------
+
+    /// Writes a consistent copy of the whole database to `path` while the
+    /// store keeps serving (SQLite); PostgreSQL answers
+    /// [`StoreError::Unsupported`]: use its own tools.
+    async fn backup_database(&self, path: &std::path::Path) -> StoreResult<()>;
+}

@@ -1,0 +1,200 @@
+use chrono::{DateTime, NaiveDate, Utc};
+use motcua_domain::code::{self, DossierCode};
+use motcua_domain::lifecycle::{ActionKind, Channel, Dossier, Event, Role, Stage};
+use motcua_domain::regime::RegimeKey;
+use serde::{Deserialize, Serialize};
+
+use super::job::NewJob;
+use super::user::TokenHash;
+use crate::hash::Hash;
+use crate::ids::{AgencyId, AttachmentId, DossierId, UserId};
+
+/// How the applicant wants the result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Delivery {
+    /// Collected at the one-stop unit.
+    Counter,
+    /// Delivered by the public postal service.
+    Post,
+    /// Returned online (electronic result, level 4).
+    Online,
+}
+
+impl Delivery {
+    pub fn key(self) -> &'static str {
+        match self {
+            Delivery::Counter => "counter",
+            Delivery::Post => "post",
+            Delivery::Online => "online",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        [Delivery::Counter, Delivery::Post, Delivery::Online]
+            .into_iter()
+            .find(|d| d.key() == key)
+    }
+}
+
+/// Who the dossier is for, as given when it entered (an account may change
+/// later; the dossier keeps what was declared).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applicant {
+    /// The account that filed it, if any (a walk-in may have none).
+    pub user: Option<UserId>,
+    pub name: String,
+    pub identity_number: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+}
+
+/// How a new dossier gets its code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeSource {
+    /// Allocate the next code of this agency identifier on the entry date,
+    /// in the format of the dossier's regime.
+    Allocate { agency: code::AgencyId },
+    /// Keep the code the national portal assigned.
+    Upstream(DossierCode),
+}
+
+/// A file attached to a dossier; the bytes are in the blob store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAttachment {
+    pub file_name: String,
+    pub media_type: String,
+    pub size: u64,
+    pub sha256: Hash,
+    pub blob_key: String,
+}
+
+/// An attachment as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub id: AttachmentId,
+    pub dossier: DossierId,
+    /// The event it came with.
+    pub event_seq: u32,
+    pub file_name: String,
+    pub media_type: String,
+    pub size: u64,
+    pub sha256: Hash,
+    pub blob_key: String,
+    pub added_by: Option<UserId>,
+    pub added_at: DateTime<Utc>,
+}
+
+/// A dossier to create: its entry event, what came with it, and the jobs
+/// its entry causes — all written in one transaction.
+#[derive(Debug, Clone)]
+pub struct NewDossier {
+    /// Chosen by the caller (a new [`DossierId`] normally), so a retried
+    /// submission can be recognised.
+    pub id: DossierId,
+    pub code: CodeSource,
+    pub procedure_code: String,
+    pub procedure_version: NaiveDate,
+    pub receiving_unit: AgencyId,
+    pub deciding_agency: AgencyId,
+    pub applicant: Applicant,
+    pub delivery: Delivery,
+    /// The hash of the tracking PIN issued at submission.
+    pub pin_hash: TokenHash,
+    pub actor: Option<UserId>,
+    /// The `Enter` event made by `domain::lifecycle::Dossier::enter`.
+    pub entry: Event,
+    pub attachments: Vec<NewAttachment>,
+    pub jobs: Vec<NewJob>,
+}
+
+/// An event to append to a dossier's timeline, with what came with it.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub actor: Option<UserId>,
+    /// Made by `domain::lifecycle::Dossier::decide` on the current state.
+    pub event: Event,
+    pub attachments: Vec<NewAttachment>,
+    pub jobs: Vec<NewJob>,
+}
+
+/// The columns of a dossier row that repeat its state for queries (stage,
+/// dates). `verify` checks them against a replay of the timeline too, so an
+/// edit of either the columns or the stored state is caught.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateColumns {
+    pub stage: Stage,
+    pub channel: Channel,
+    pub regime: RegimeKey,
+    pub entered_at: DateTime<Utc>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub due: Option<DateTime<Utc>>,
+    pub original_due: Option<DateTime<Utc>>,
+    pub paused_since: Option<DateTime<Utc>>,
+    pub rescheduled_at: Option<DateTime<Utc>>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub returned_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+impl StateColumns {
+    /// The columns a state is stored with.
+    pub fn of(state: &Dossier) -> Self {
+        StateColumns {
+            stage: state.stage,
+            channel: state.channel,
+            regime: state.regime,
+            entered_at: state.entered_at,
+            accepted_at: state.clock.accepted_at,
+            due: state.clock.due,
+            original_due: state.clock.original_due,
+            paused_since: state.clock.paused_since,
+            rescheduled_at: state.clock.rescheduled_at,
+            decided_at: state.clock.decided_at,
+            returned_at: state.clock.returned_at,
+            ended_at: state.clock.ended_at,
+        }
+    }
+}
+
+/// A dossier as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DossierRecord {
+    pub id: DossierId,
+    pub code: DossierCode,
+    pub procedure_code: String,
+    pub procedure_version: NaiveDate,
+    pub receiving_unit: AgencyId,
+    pub deciding_agency: AgencyId,
+    pub applicant: Applicant,
+    pub delivery: Delivery,
+    pub pin_hash: TokenHash,
+    /// The full state, as the last event left it.
+    pub state: Dossier,
+    /// The columns repeating it.
+    pub columns: StateColumns,
+    /// The hash of the last event.
+    pub head_hash: Hash,
+    pub event_count: u32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An event of a dossier's timeline, as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRecord {
+    pub dossier: DossierId,
+    /// 1 for the entry, then one more per event.
+    pub seq: u32,
+    pub at: DateTime<Utc>,
+    pub actor: Option<UserId>,
+    pub role: Role,
+    pub action: ActionKind,
+    /// The reason or summary the action carries, if any.
+    pub reason: Option<String>,
+    /// The whole domain event (action with its data, and its effect).
+    pub event: Event,
+    pub prev_hash: Hash,
+    pub hash: Hash,
+}

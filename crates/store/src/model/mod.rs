@@ -1,0 +1,34 @@
+//! What the store holds. Text is NFC (the store normalises what it is given)
+//! and searched through folded copies computed with `domain::text`.
+
+mod agency;
+mod audit;
+mod dossier;
+mod job;
+mod procedure;
+mod user;
+
+pub use agency::{Agency, AgencyKind, NewAgency};
+pub use audit::{AuditEntry, NewAuditEntry};
+pub use dossier::{
+    Applicant, Attachment, CodeSource, Delivery, DossierRecord, EventRecord, NewAttachment,
+    NewDossier, NewEvent, StateColumns,
+};
+pub use job::{FailOutcome, Job, JobState, NewJob, backoff};
+pub use procedure::ProcedureVersion;
+pub use user::{
+    ApiToken, NewApiToken, NewSession, NewUser, RoleGrant, Session, TokenHash, User, UserKind,
+};
+
+/// A page of a listing: at most `limit` rows after the cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page<C> {
+    pub after: Option<C>,
+    pub limit: u32,
+}
+
+impl<C> Page<C> {
+    pub fn first(limit: u32) -> Self {
+        Page { after: None, limit }
+    }
+}

@@ -1,0 +1,234 @@
+//! A dossier's timeline, engine-independent: what a new or appended event
+//! writes (state, columns, hash), and how a stored timeline is checked.
+//!
+//! The engines only move rows; every rule about what a row must contain is
+//! here, so SQLite and PostgreSQL write and verify the same bytes.
+
+use chrono::{DateTime, Utc};
+use motcua_domain::lifecycle::{Action, ActionKind, Dossier, Event};
+use serde_json::Value;
+
+use crate::error::{StoreError, StoreResult};
+use crate::hash::{EventFields, Hash, event_hash, micros};
+use crate::ids::{DossierId, UserId};
+use crate::model::{DossierRecord, EventRecord, StateColumns};
+
+/// An event ready to be written with the dossier state it leads to.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub event: EventRecord,
+    /// The event as stored in the payload column.
+    pub payload: Value,
+    pub state: Dossier,
+    pub columns: StateColumns,
+}
+
+/// Every instant of an event truncated to microseconds, as both engines
+/// store them (so a replay rebuilds the stored state exactly).
+pub fn normalize(mut event: Event) -> Event {
+    let m = |t: &mut DateTime<Utc>| *t = micros(*t);
+    let mo = |t: &mut Option<DateTime<Utc>>| {
+        if let Some(t) = t {
+            *t = micros(*t);
+        }
+    };
+    m(&mut event.at);
+    mo(&mut event.effect.original_due);
+    mo(&mut event.effect.due);
+    mo(&mut event.effect.deadline);
+    if let Action::Apologize { new_due, .. } = &mut event.action {
+        m(new_due);
+    }
+    event
+}
+
+fn record(
+    dossier: DossierId,
+    seq: u32,
+    actor: Option<UserId>,
+    event: Event,
+    prev: Hash,
+) -> StoreResult<(EventRecord, Value)> {
+    let payload = serde_json::to_value(&event)
+        .map_err(|e| StoreError::invalid(format!("event cannot be encoded: {e}")))?;
+    let reason = event.action.text().map(str::to_owned);
+    let hash = event_hash(&EventFields {
+        dossier: dossier.uuid(),
+        seq,
+        at: event.at,
+        actor: actor.map(UserId::uuid),
+        role: event.role.key(),
+        action: event.action.kind().key(),
+        reason: reason.as_deref(),
+        payload: &payload,
+        prev: &prev,
+    });
+    Ok((
+        EventRecord {
+            dossier,
+            seq,
+            at: event.at,
+            actor,
+            role: event.role,
+            action: event.action.kind(),
+            reason,
+            event,
+            prev_hash: prev,
+            hash,
+        },
+        payload,
+    ))
+}
+
+/// The first event of a new dossier: it must be its entry.
+pub fn prepare_entry(
+    dossier: DossierId,
+    actor: Option<UserId>,
+    entry: Event,
+) -> StoreResult<Prepared> {
+    let entry = normalize(entry);
+    if entry.action.kind() != ActionKind::Enter {
+        return Err(StoreError::invalid(
+            "a dossier's first event must be its entry",
+        ));
+    }
+    let state = Dossier::replay(std::slice::from_ref(&entry))?;
+    let (event, payload) = record(dossier, 1, actor, entry, Hash::GENESIS)?;
+    Ok(Prepared {
+        columns: StateColumns::of(&state),
+        event,
+        payload,
+        state,
+    })
+}
+
+/// An event appended to a stored dossier. The new state is computed here
+/// from the stored one — never taken from the caller — and the event must be
+/// one the stored state allows (the same checks a replay makes).
+pub fn prepare_append(
+    current: &DossierRecord,
+    actor: Option<UserId>,
+    event: Event,
+) -> StoreResult<Prepared> {
+    let event = normalize(event);
+    // Re-check the event against the state it is appended to: the caller's
+    // decision may have been made on a state that has since changed.
+    let mut state = current.state.clone();
+    state.replay_onto(std::slice::from_ref(&event))?;
+    let seq = current
+        .event_count
+        .checked_add(1)
+        .ok_or_else(|| StoreError::invalid("too many events"))?;
+    let (record, payload) = record(current.id, seq, actor, event, current.head_hash)?;
+    Ok(Prepared {
+        columns: StateColumns::of(&state),
+        event: record,
+        payload,
+        state,
+    })
+}
+
+/// What is wrong with a stored dossier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Defect {
+    /// Sequence numbers are not 1, 2, 3, … (an event deleted, inserted or
+    /// moved).
+    Sequence { expected: u32, found: u32 },
+    /// An event's `prev_hash` is not the previous event's hash.
+    BrokenLink { seq: u32 },
+    /// An event's hash does not match its content (edited).
+    BadHash { seq: u32 },
+    /// The row's head hash is not the last event's hash.
+    Head,
+    /// The row's event count is not the number of events.
+    Count { row: u32, events: u32 },
+    /// The events cannot be replayed (out of order, illegal, not decodable).
+    Replay(String),
+    /// The stored state is not what the events lead to.
+    State,
+    /// The state columns are not what the events lead to.
+    Columns,
+}
+
+impl std::fmt::Display for Defect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Defect::Sequence { expected, found } => {
+                write!(f, "event {found} where event {expected} should be")
+            }
+            Defect::BrokenLink { seq } => write!(f, "event {seq} does not chain to the one before"),
+            Defect::BadHash { seq } => write!(f, "event {seq} does not match its hash"),
+            Defect::Head => f.write_str("the head hash is not the last event's"),
+            Defect::Count { row, events } => {
+                write!(f, "the row counts {row} events, the timeline has {events}")
+            }
+            Defect::Replay(e) => write!(f, "the events cannot be replayed: {e}"),
+            Defect::State => f.write_str("the stored state is not what the events lead to"),
+            Defect::Columns => f.write_str("the state columns are not what the events lead to"),
+        }
+    }
+}
+
+/// Checks one stored dossier against its timeline: every hash and link, the
+/// head and the count, and a replay that must rebuild the stored state and
+/// columns exactly.
+pub fn check(record: &DossierRecord, events: &[EventRecord]) -> Vec<Defect> {
+    let mut defects = Vec::new();
+    let mut prev = Hash::GENESIS;
+    for (i, e) in events.iter().enumerate() {
+        let expected = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        if e.seq != expected {
+            defects.push(Defect::Sequence {
+                expected,
+                found: e.seq,
+            });
+        }
+        if e.prev_hash != prev {
+            defects.push(Defect::BrokenLink { seq: e.seq });
+        }
+        let recomputed = serde_json::to_value(&e.event).map(|payload| {
+            event_hash(&EventFields {
+                dossier: record.id.uuid(),
+                seq: e.seq,
+                at: e.at,
+                actor: e.actor.map(UserId::uuid),
+                role: e.role.key(),
+                action: e.action.key(),
+                reason: e.reason.as_deref(),
+                payload: &payload,
+                prev: &e.prev_hash,
+            })
+        });
+        let consistent = e.at == e.event.at
+            && e.role == e.event.role
+            && e.action == e.event.action.kind()
+            && e.reason.as_deref() == e.event.action.text();
+        if recomputed.ok() != Some(e.hash) || !consistent {
+            defects.push(Defect::BadHash { seq: e.seq });
+        }
+        prev = e.hash;
+    }
+    if record.head_hash != prev {
+        defects.push(Defect::Head);
+    }
+    let count = u32::try_from(events.len()).unwrap_or(u32::MAX);
+    if record.event_count != count {
+        defects.push(Defect::Count {
+            row: record.event_count,
+            events: count,
+        });
+    }
+    let domain_events: Vec<Event> = events.iter().map(|e| e.event.clone()).collect();
+    match Dossier::replay(&domain_events) {
+        Ok(state) => {
+            if state != record.state {
+                defects.push(Defect::State);
+            }
+            if StateColumns::of(&state) != record.columns {
+                defects.push(Defect::Columns);
+            }
+        }
+        Err(e) => defects.push(Defect::Replay(e.to_string())),
+    }
+    defects
+}
