@@ -1,0 +1,495 @@
+//! Dossiers and their timelines. Every change is one `BEGIN IMMEDIATE`
+//! transaction: SQLite then has a single writer, so reading the current
+//! state and writing the next one cannot interleave with another writer.
+
+use chrono::Utc;
+use motcua_domain::calendar;
+use motcua_domain::code::DossierCode;
+use motcua_domain::lifecycle::Stage;
+use motcua_domain::regime::Regime;
+use motcua_domain::text::{fold, nfc};
+use motcua_store::hash::micros;
+use motcua_store::timeline::{self, Prepared};
+use motcua_store::{
+    Applicant, Attachment, AttachmentId, CodeSource, Delivery, DossierId, DossierRecord,
+    EventRecord, NewAttachment, NewDossier, NewEvent, NewJob, Page, StateColumns, StoreError,
+    StoreResult, TokenHash,
+};
+use sqlx::sqlite::{SqlitePool, SqliteRow};
+use sqlx::{Row, SqliteConnection};
+
+use crate::convert::{
+    count_u32, count_u64, day, db_err, from_day, from_json, from_key, from_us, hash, key,
+    opt_from_us, opt_parse, opt_us, parse, to_i64, to_json, us,
+};
+use crate::jobs;
+
+const COLUMNS: &str = "id, code, procedure_code, procedure_version, receiving_unit, deciding_agency,
+    applicant, delivery, pin_hash, stage, channel, regime_decree, regime_circular, regime_evaluation,
+    entered_at, accepted_at, due_at, original_due_at, paused_since, rescheduled_at, decided_at,
+    returned_at, ended_at, state, head_hash, event_count, created_at, updated_at";
+
+fn from_row(row: &SqliteRow) -> StoreResult<DossierRecord> {
+    let get_s = |c: &str| row.try_get::<String, _>(c).map_err(db_err);
+    let get_t = |c: &str| {
+        row.try_get::<Option<i64>, _>(c)
+            .map_err(db_err)
+            .and_then(opt_from_us)
+    };
+    let columns = StateColumns {
+        stage: from_key(&get_s("stage")?, "stage")?,
+        channel: from_key(&get_s("channel")?, "channel")?,
+        regime: motcua_domain::regime::RegimeKey {
+            decree: from_key(&get_s("regime_decree")?, "decree")?,
+            circular: from_key(&get_s("regime_circular")?, "circular")?,
+            evaluation: from_key(&get_s("regime_evaluation")?, "evaluation")?,
+        },
+        entered_at: from_us(row.try_get("entered_at").map_err(db_err)?)?,
+        accepted_at: get_t("accepted_at")?,
+        due: get_t("due_at")?,
+        original_due: get_t("original_due_at")?,
+        paused_since: get_t("paused_since")?,
+        rescheduled_at: get_t("rescheduled_at")?,
+        decided_at: get_t("decided_at")?,
+        returned_at: get_t("returned_at")?,
+        ended_at: get_t("ended_at")?,
+    };
+    let delivery = get_s("delivery")?;
+    Ok(DossierRecord {
+        id: parse(&get_s("id")?, "dossier id")?,
+        code: DossierCode::upstream(&get_s("code")?)?,
+        procedure_code: get_s("procedure_code")?,
+        procedure_version: from_day(&get_s("procedure_version")?)?,
+        receiving_unit: parse(&get_s("receiving_unit")?, "agency id")?,
+        deciding_agency: parse(&get_s("deciding_agency")?, "agency id")?,
+        applicant: from_json(&get_s("applicant")?, "applicant")?,
+        delivery: Delivery::from_key(&delivery)
+            .ok_or_else(|| StoreError::corrupt(format!("delivery {delivery}")))?,
+        pin_hash: TokenHash(hash(
+            &row.try_get::<Vec<u8>, _>("pin_hash").map_err(db_err)?,
+        )?),
+        state: from_json(&get_s("state")?, "dossier state")?,
+        columns,
+        head_hash: hash(&row.try_get::<Vec<u8>, _>("head_hash").map_err(db_err)?)?,
+        event_count: count_u32(row.try_get("event_count").map_err(db_err)?, "event count")?,
+        created_at: from_us(row.try_get("created_at").map_err(db_err)?)?,
+        updated_at: from_us(row.try_get("updated_at").map_err(db_err)?)?,
+    })
+}
+
+fn event_from_row(row: &SqliteRow) -> StoreResult<EventRecord> {
+    Ok(EventRecord {
+        dossier: parse(
+            &row.try_get::<String, _>("dossier_id").map_err(db_err)?,
+            "dossier id",
+        )?,
+        seq: count_u32(row.try_get("seq").map_err(db_err)?, "sequence")?,
+        at: from_us(row.try_get("at").map_err(db_err)?)?,
+        actor: opt_parse(row.try_get("actor").map_err(db_err)?, "user id")?,
+        role: from_key(&row.try_get::<String, _>("role").map_err(db_err)?, "role")?,
+        action: from_key(
+            &row.try_get::<String, _>("action").map_err(db_err)?,
+            "action",
+        )?,
+        reason: row.try_get("reason").map_err(db_err)?,
+        event: from_json(
+            &row.try_get::<String, _>("payload").map_err(db_err)?,
+            "event",
+        )?,
+        prev_hash: hash(&row.try_get::<Vec<u8>, _>("prev_hash").map_err(db_err)?)?,
+        hash: hash(&row.try_get::<Vec<u8>, _>("hash").map_err(db_err)?)?,
+    })
+}
+
+fn attachment_from_row(row: &SqliteRow) -> StoreResult<Attachment> {
+    Ok(Attachment {
+        id: parse(
+            &row.try_get::<String, _>("id").map_err(db_err)?,
+            "attachment id",
+        )?,
+        dossier: parse(
+            &row.try_get::<String, _>("dossier_id").map_err(db_err)?,
+            "dossier id",
+        )?,
+        event_seq: count_u32(row.try_get("event_seq").map_err(db_err)?, "sequence")?,
+        file_name: row.try_get("file_name").map_err(db_err)?,
+        media_type: row.try_get("media_type").map_err(db_err)?,
+        size: count_u64(row.try_get("size").map_err(db_err)?, "size")?,
+        sha256: hash(&row.try_get::<Vec<u8>, _>("sha256").map_err(db_err)?)?,
+        blob_key: row.try_get("blob_key").map_err(db_err)?,
+        added_by: opt_parse(row.try_get("added_by").map_err(db_err)?, "user id")?,
+        added_at: from_us(row.try_get("added_at").map_err(db_err)?)?,
+    })
+}
+
+/// The applicant as stored: NFC, blanks dropped.
+fn clean_applicant(a: Applicant) -> Applicant {
+    let clean = |v: Option<String>| {
+        v.map(|s| nfc(s.trim()).into_owned())
+            .filter(|s| !s.is_empty())
+    };
+    Applicant {
+        user: a.user,
+        name: nfc(a.name.trim()).into_owned(),
+        identity_number: clean(a.identity_number),
+        phone: clean(a.phone),
+        email: clean(a.email).map(|e| e.to_lowercase()),
+        address: clean(a.address),
+    }
+}
+
+/// Allocates the next sequence of `agency` on `day` (in this transaction:
+/// a rollback gives it back, so codes have no gaps).
+async fn next_sequence(conn: &mut SqliteConnection, agency: &str, day: &str) -> StoreResult<u32> {
+    let last: i64 = sqlx::query_scalar(
+        "INSERT INTO code_sequences (agency_identifier, day, last) VALUES ($1, $2, 1)
+         ON CONFLICT (agency_identifier, day) DO UPDATE SET last = last + 1
+         RETURNING last",
+    )
+    .bind(agency)
+    .bind(day)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    count_u32(last, "code sequence")
+}
+
+async fn insert_event(conn: &mut SqliteConnection, p: &Prepared) -> StoreResult<()> {
+    let e = &p.event;
+    sqlx::query(
+        "INSERT INTO dossier_events (dossier_id, seq, at, actor, role, action, reason, payload, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(e.dossier.to_string())
+    .bind(i64::from(e.seq))
+    .bind(us(e.at))
+    .bind(e.actor.map(|a| a.to_string()))
+    .bind(e.role.key())
+    .bind(e.action.key())
+    .bind(&e.reason)
+    .bind(to_json(&p.payload)?)
+    .bind(e.prev_hash.as_bytes().to_vec())
+    .bind(e.hash.as_bytes().to_vec())
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+async fn insert_attachments(
+    conn: &mut SqliteConnection,
+    dossier: DossierId,
+    seq: u32,
+    actor: Option<motcua_store::UserId>,
+    at: chrono::DateTime<Utc>,
+    attachments: &[NewAttachment],
+) -> StoreResult<()> {
+    for a in attachments {
+        sqlx::query(
+            "INSERT INTO attachments (id, dossier_id, event_seq, file_name, media_type, size, sha256, blob_key, added_by, added_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(AttachmentId::new().to_string())
+        .bind(dossier.to_string())
+        .bind(i64::from(seq))
+        .bind(nfc(a.file_name.trim()).into_owned())
+        .bind(&a.media_type)
+        .bind(to_i64(a.size)?)
+        .bind(a.sha256.as_bytes().to_vec())
+        .bind(&a.blob_key)
+        .bind(actor.map(|u| u.to_string()))
+        .bind(us(at))
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    }
+    Ok(())
+}
+
+async fn insert_jobs(conn: &mut SqliteConnection, new: &[NewJob]) -> StoreResult<()> {
+    for job in new {
+        jobs::insert(&mut *conn, job).await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn create(pool: &SqlitePool, new: NewDossier) -> StoreResult<DossierRecord> {
+    let prepared = timeline::prepare_entry(new.id, new.actor, new.entry)?;
+    let entered_at = prepared.state.entered_at;
+    let now = micros(Utc::now());
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    let code = match new.code {
+        CodeSource::Allocate { agency } => {
+            let format = Regime::of(prepared.state.regime).circular.code;
+            let local_day = day(calendar::to_local(entered_at).date());
+            let seq = next_sequence(&mut tx, agency.as_str(), &local_day).await?;
+            DossierCode::issue(&agency, entered_at, seq, format)?
+        }
+        CodeSource::Upstream(code) => code,
+    };
+    let record = DossierRecord {
+        id: new.id,
+        code,
+        procedure_code: new.procedure_code,
+        procedure_version: new.procedure_version,
+        receiving_unit: new.receiving_unit,
+        deciding_agency: new.deciding_agency,
+        applicant: clean_applicant(new.applicant),
+        delivery: new.delivery,
+        pin_hash: new.pin_hash,
+        state: prepared.state.clone(),
+        columns: prepared.columns.clone(),
+        head_hash: prepared.event.hash,
+        event_count: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let c = &record.columns;
+    sqlx::query(
+        "INSERT INTO dossiers (id, code, procedure_code, procedure_version, receiving_unit, deciding_agency,
+            applicant_user, applicant, applicant_name_folded, delivery, pin_hash, stage, national_status, channel,
+            regime_decree, regime_circular, regime_evaluation, entered_at, accepted_at, due_at, original_due_at,
+            paused_since, rescheduled_at, decided_at, returned_at, ended_at, state, head_hash, event_count,
+            created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+            $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)",
+    )
+    .bind(record.id.to_string())
+    .bind(record.code.as_str())
+    .bind(&record.procedure_code)
+    .bind(day(record.procedure_version))
+    .bind(record.receiving_unit.to_string())
+    .bind(record.deciding_agency.to_string())
+    .bind(record.applicant.user.map(|u| u.to_string()))
+    .bind(to_json(&record.applicant)?)
+    .bind(fold(&record.applicant.name))
+    .bind(record.delivery.key())
+    .bind(record.pin_hash.0.as_bytes().to_vec())
+    .bind(key(&c.stage)?)
+    .bind(i64::from(c.stage.national_status() as u8))
+    .bind(key(&c.channel)?)
+    .bind(key(&c.regime.decree)?)
+    .bind(key(&c.regime.circular)?)
+    .bind(key(&c.regime.evaluation)?)
+    .bind(us(c.entered_at))
+    .bind(opt_us(c.accepted_at))
+    .bind(opt_us(c.due))
+    .bind(opt_us(c.original_due))
+    .bind(opt_us(c.paused_since))
+    .bind(opt_us(c.rescheduled_at))
+    .bind(opt_us(c.decided_at))
+    .bind(opt_us(c.returned_at))
+    .bind(opt_us(c.ended_at))
+    .bind(to_json(&record.state)?)
+    .bind(record.head_hash.as_bytes().to_vec())
+    .bind(1i64)
+    .bind(us(now))
+    .bind(us(now))
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    insert_event(&mut tx, &prepared).await?;
+    insert_attachments(
+        &mut tx,
+        record.id,
+        1,
+        new.actor,
+        entered_at,
+        &new.attachments,
+    )
+    .await?;
+    insert_jobs(&mut tx, &new.jobs).await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(record)
+}
+
+async fn load(conn: &mut SqliteConnection, id: DossierId) -> StoreResult<Option<DossierRecord>> {
+    let sql = format!("SELECT {COLUMNS} FROM dossiers WHERE id = $1");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db_err)?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+pub(crate) async fn append(
+    pool: &SqlitePool,
+    id: DossierId,
+    expected: u32,
+    new: NewEvent,
+) -> StoreResult<DossierRecord> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    let current = load(&mut tx, id)
+        .await?
+        .ok_or_else(|| StoreError::not_found(format!("dossier {id}")))?;
+    if current.event_count != expected {
+        return Err(StoreError::conflict(format!(
+            "dossier {} changed: it has {} events, not {expected}",
+            current.code, current.event_count
+        )));
+    }
+    let prepared = timeline::prepare_append(&current, new.actor, new.event)?;
+    let now = micros(Utc::now());
+    insert_event(&mut tx, &prepared).await?;
+    let c = &prepared.columns;
+    sqlx::query(
+        "UPDATE dossiers SET stage = $2, national_status = $3, accepted_at = $4, due_at = $5, original_due_at = $6,
+            paused_since = $7, rescheduled_at = $8, decided_at = $9, returned_at = $10, ended_at = $11,
+            state = $12, head_hash = $13, event_count = $14, updated_at = $15
+         WHERE id = $1",
+    )
+    .bind(id.to_string())
+    .bind(key(&c.stage)?)
+    .bind(i64::from(c.stage.national_status() as u8))
+    .bind(opt_us(c.accepted_at))
+    .bind(opt_us(c.due))
+    .bind(opt_us(c.original_due))
+    .bind(opt_us(c.paused_since))
+    .bind(opt_us(c.rescheduled_at))
+    .bind(opt_us(c.decided_at))
+    .bind(opt_us(c.returned_at))
+    .bind(opt_us(c.ended_at))
+    .bind(to_json(&prepared.state)?)
+    .bind(prepared.event.hash.as_bytes().to_vec())
+    .bind(i64::from(prepared.event.seq))
+    .bind(us(now))
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    insert_attachments(
+        &mut tx,
+        id,
+        prepared.event.seq,
+        new.actor,
+        prepared.event.at,
+        &new.attachments,
+    )
+    .await?;
+    insert_jobs(&mut tx, &new.jobs).await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(DossierRecord {
+        state: prepared.state,
+        columns: prepared.columns,
+        head_hash: prepared.event.hash,
+        event_count: prepared.event.seq,
+        updated_at: now,
+        ..current
+    })
+}
+
+pub(crate) async fn get(pool: &SqlitePool, id: DossierId) -> StoreResult<Option<DossierRecord>> {
+    let mut conn = pool.acquire().await.map_err(db_err)?;
+    load(&mut conn, id).await
+}
+
+pub(crate) async fn by_code(pool: &SqlitePool, code: &str) -> StoreResult<Option<DossierRecord>> {
+    let sql = format!("SELECT {COLUMNS} FROM dossiers WHERE code = $1");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(code.trim())
+        .fetch_optional(pool)
+        .await
+        .map_err(db_err)?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+pub(crate) async fn events(pool: &SqlitePool, id: DossierId) -> StoreResult<Vec<EventRecord>> {
+    sqlx::query(
+        "SELECT dossier_id, seq, at, actor, role, action, reason, payload, prev_hash, hash
+         FROM dossier_events WHERE dossier_id = $1 ORDER BY seq",
+    )
+    .bind(id.to_string())
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?
+    .iter()
+    .map(event_from_row)
+    .collect()
+}
+
+const ATTACHMENT_COLUMNS: &str =
+    "id, dossier_id, event_seq, file_name, media_type, size, sha256, blob_key, added_by, added_at";
+
+pub(crate) async fn attachments(pool: &SqlitePool, id: DossierId) -> StoreResult<Vec<Attachment>> {
+    let sql = format!(
+        "SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE dossier_id = $1 ORDER BY event_seq, id"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.to_string())
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(attachment_from_row)
+        .collect()
+}
+
+pub(crate) async fn all_attachments(
+    pool: &SqlitePool,
+    page: Page<AttachmentId>,
+) -> StoreResult<Vec<Attachment>> {
+    let sql = format!(
+        "SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE ($1 IS NULL OR id > $1) ORDER BY id LIMIT $2"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(page.after.map(|a| a.to_string()))
+        .bind(i64::from(page.limit))
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(attachment_from_row)
+        .collect()
+}
+
+pub(crate) async fn of_agency(
+    pool: &SqlitePool,
+    agency: motcua_store::AgencyId,
+    stages: &[Stage],
+    page: Page<DossierId>,
+) -> StoreResult<Vec<DossierRecord>> {
+    let stage_keys: Vec<String> = stages.iter().map(key).collect::<StoreResult<_>>()?;
+    let placeholders: Vec<String> = (0..stage_keys.len())
+        .map(|i| format!("${}", i + 4))
+        .collect();
+    let stage_filter = if stage_keys.is_empty() {
+        String::new()
+    } else {
+        format!("AND stage IN ({})", placeholders.join(", "))
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM dossiers
+         WHERE (receiving_unit = $1 OR deciding_agency = $1) AND ($2 IS NULL OR id < $2) {stage_filter}
+         ORDER BY id DESC LIMIT $3"
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(agency.to_string())
+        .bind(page.after.map(|a| a.to_string()))
+        .bind(i64::from(page.limit));
+    for k in stage_keys {
+        query = query.bind(k);
+    }
+    query
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+pub(crate) async fn ids(pool: &SqlitePool, page: Page<DossierId>) -> StoreResult<Vec<DossierId>> {
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM dossiers WHERE ($1 IS NULL OR id > $1) ORDER BY id LIMIT $2",
+    )
+    .bind(page.after.map(|a| a.to_string()))
+    .bind(i64::from(page.limit))
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    rows.iter().map(|s| parse(s, "dossier id")).collect()
+}
