@@ -6,11 +6,15 @@
 //! half-written file behind.
 #![forbid(unsafe_code)]
 
+mod backup_cmd;
+mod blob_check;
 mod calendar_cmd;
+mod data_cmd;
 mod error;
 mod output;
 mod phone_cmd;
 mod serve;
+mod storage;
 mod usage;
 
 use std::process::ExitCode;
@@ -37,6 +41,15 @@ struct Cli {
 enum Command {
     /// Run the web server (embedded SQLite and a local folder by default).
     Serve(serve::ServeArgs),
+    /// Create or upgrade the database schema.
+    Migrate(data_cmd::MigrateArgs),
+    /// Check every dossier's hash chain and replay, the audit log and every
+    /// attachment's bytes.
+    Verify(data_cmd::VerifyArgs),
+    /// Write a consistent backup of the embedded database and attachments.
+    Backup(backup_cmd::BackupArgs),
+    /// Restore a backup into an empty data folder, verifying it first.
+    Restore(backup_cmd::RestoreArgs),
     /// The legal clock: lunar dates, holidays, due dates.
     #[command(subcommand)]
     Calendar(calendar_cmd::CalendarCommand),
@@ -66,6 +79,10 @@ fn main() -> ExitCode {
     let lang = cli.lang;
     let result: Result<ExitCode, CliError> = match cli.command {
         Command::Serve(args) => serve::run(args, lang),
+        Command::Migrate(args) => data_cmd::migrate(args, lang),
+        Command::Verify(args) => data_cmd::verify(args, lang),
+        Command::Backup(args) => backup_cmd::backup(args, lang),
+        Command::Restore(args) => backup_cmd::restore(args, lang),
         Command::Calendar(cmd) => calendar_cmd::run(cmd, lang),
         Command::Phone(cmd) => phone_cmd::run(cmd, lang),
     };

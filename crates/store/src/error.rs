@@ -2,6 +2,7 @@
 
 use motcua_domain::code::CodeError;
 use motcua_domain::lifecycle::LifecycleError;
+use motcua_domain::message::{Message, MessageArg};
 use motcua_domain::regime::RegimeError;
 
 /// Why a store call failed.
@@ -66,3 +67,45 @@ impl StoreError {
 
 /// The store's result.
 pub type StoreResult<T> = Result<T, StoreError>;
+
+impl Message for StoreError {
+    fn message_key(&self) -> &'static str {
+        match self {
+            StoreError::NotFound { .. } => "store-error-not-found",
+            StoreError::Conflict { .. } => "store-error-conflict",
+            StoreError::Lifecycle(e) => e.message_key(),
+            StoreError::Code(e) => e.message_key(),
+            StoreError::Regime(e) => e.message_key(),
+            StoreError::Invalid { .. } => "store-error-invalid",
+            StoreError::SchemaTooNew { .. } => "store-error-schema-too-new",
+            StoreError::Unsupported { .. } => "store-error-unsupported",
+            StoreError::Corrupt { .. } => "store-error-corrupt",
+            StoreError::Unavailable(_) => "store-error-unavailable",
+            StoreError::Database(_) => "store-error-database",
+        }
+    }
+
+    fn message_args(&self) -> Vec<(&'static str, MessageArg)> {
+        let text = |name, value: &String| vec![(name, MessageArg::text(value.clone()))];
+        match self {
+            StoreError::NotFound { what }
+            | StoreError::Conflict { what }
+            | StoreError::Corrupt { what } => text("what", what),
+            StoreError::Lifecycle(e) => e.message_args(),
+            StoreError::Code(e) => e.message_args(),
+            StoreError::Regime(e) => e.message_args(),
+            StoreError::Invalid { reason } => text("reason", reason),
+            StoreError::SchemaTooNew { database, binary } => vec![
+                ("database", MessageArg::text(database.to_string())),
+                ("binary", MessageArg::text(binary.to_string())),
+            ],
+            StoreError::Unsupported { engine, what } => vec![
+                ("engine", MessageArg::text(*engine)),
+                ("what", MessageArg::text(what.clone())),
+            ],
+            StoreError::Unavailable(reason) | StoreError::Database(reason) => {
+                text("reason", reason)
+            }
+        }
+    }
+}

@@ -156,14 +156,9 @@ fn serves_health_creates_the_data_folder_and_stops_cleanly_on_sigterm() {
         "{response}"
     );
 
-    // The default data folder, with its blobs/ and nothing pretending to
-    // be a database.
+    // The default data folder, with the embedded database and blobs/.
     let data = tmp.path().join("motcua-data");
-    let entries: Vec<_> = std::fs::read_dir(&data)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    assert_eq!(entries, ["blobs"]);
+    assert!(data.join("motcua.sqlite3").is_file());
     assert!(data.join("blobs").is_dir());
 
     // An idle keep-alive connection must not hold the shutdown up.
@@ -177,7 +172,7 @@ fn serves_health_creates_the_data_folder_and_stops_cleanly_on_sigterm() {
     thread::sleep(Duration::from_millis(100));
     let log = server.stderr.lock().unwrap().clone();
     assert_eq!(log.matches("no demonstration data").count(), 1, "{log}");
-    assert!(log.contains("No database yet"), "{log}");
+    assert!(log.contains("Database: SQLite"), "{log}");
     assert!(log.contains("Server stopped"), "{log}");
 }
 
@@ -209,22 +204,37 @@ fn a_bad_database_url_is_one_line_and_a_failure() {
 }
 
 #[test]
-fn postgres_and_s3_say_honestly_they_are_not_here_yet() {
+fn an_unreachable_database_or_unusable_storage_is_one_line() {
     let tmp = tempfile::tempdir().unwrap();
     let (status, stderr) = run_to_end(motcua(
         tmp.path(),
-        &["--database-url", "postgres://motcua@db/motcua"],
+        &[
+            "--database-url",
+            "postgres://motcua:hunter2@127.0.0.1:1/motcua",
+        ],
     ));
     assert!(!status.success());
-    assert!(one_line(&stderr).contains("PostgreSQL is not supported yet"));
+    let line = one_line(&stderr);
+    assert!(line.contains("cannot reach the database"), "{line}");
+    assert!(!line.contains("hunter2"), "{line}");
 
-    let (status, stderr) = run_to_end(motcua(tmp.path(), &["--blobs", "s3://bucket/prefix"]));
+    // S3 credentials come from the environment only.
+    let mut cmd = motcua(
+        tmp.path(),
+        &["--blobs", "s3://bucket/prefix?endpoint=http://127.0.0.1:1"],
+    );
+    cmd.env_remove("MOTCUA_S3_ACCESS_KEY_ID")
+        .env_remove("MOTCUA_S3_SECRET_ACCESS_KEY");
+    let (status, stderr) = run_to_end(cmd);
     assert!(!status.success());
-    assert!(one_line(&stderr).contains("S3"));
+    assert!(
+        one_line(&stderr).contains("MOTCUA_S3_ACCESS_KEY_ID"),
+        "{stderr}"
+    );
 
     let (status, stderr) = run_to_end(motcua(tmp.path(), &["--blobs", "ftp://x"]));
     assert!(!status.success());
-    assert!(one_line(&stderr).contains("--blobs"));
+    assert!(one_line(&stderr).contains("ftp"));
     assert!(!tmp.path().join("motcua-data").exists());
 }
 

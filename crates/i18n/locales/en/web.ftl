@@ -63,16 +63,11 @@ problem-http-error-detail = This request could not be completed.
 
 serve-listening = Listening on { $url }
 serve-data-dir = Data folder: { $path }
+serve-database = Database: { $engine }
 serve-blobs-dir = Attachments are stored in: { $path }
-serve-no-database-yet = No database yet: the store (SQLite, PostgreSQL) arrives in a later release, so the server stores nothing.
 serve-demo-not-yet = --demo: no demonstration data exist yet; nothing was loaded.
 serve-shutting-down = Stop signal received; finishing the requests in flight…
 serve-stopped = Server stopped.
 serve-shutdown-forced = Waited { $seconds } seconds; closing the remaining connections.
-serve-bad-database-url = --database-url must start with sqlite:, postgres: or postgresql: (got “{ $scheme }”).
-serve-postgres-not-yet = PostgreSQL is not supported yet: it arrives with the store in a later release. For now leave out --database-url (or use --data DIR).
-serve-bad-blobs-url = --blobs must start with file: or s3: (got “{ $scheme }”).
-serve-bad-file-url = --blobs file: needs the path of a folder, for example file:///var/lib/motcua/blobs.
-serve-s3-not-yet = Storing attachments on S3 is not supported yet: it arrives in a later release. For now leave out --blobs or use file:DIR.
 serve-addr-in-use = Cannot listen on { $addr }: another program is already using this address.
 serve-listen-failed = Cannot listen on { $addr }: { $reason }

@@ -63,16 +63,11 @@ problem-http-error-detail = Không thể hoàn tất yêu cầu này.
 
 serve-listening = Đang phục vụ tại { $url }
 serve-data-dir = Thư mục dữ liệu: { $path }
+serve-database = Cơ sở dữ liệu: { $engine }
 serve-blobs-dir = Tệp đính kèm được lưu tại: { $path }
-serve-no-database-yet = Chưa có cơ sở dữ liệu: kho dữ liệu (SQLite, PostgreSQL) sẽ có ở bản sau, nên máy chủ chưa lưu gì.
 serve-demo-not-yet = --demo: chưa có dữ liệu mẫu, chưa nạp gì.
 serve-shutting-down = Đã nhận tín hiệu dừng; đang hoàn tất các yêu cầu dở dang…
 serve-stopped = Máy chủ đã dừng.
 serve-shutdown-forced = Đã chờ { $seconds } giây; đóng các kết nối còn lại.
-serve-bad-database-url = --database-url phải bắt đầu bằng sqlite:, postgres: hoặc postgresql: (nhận được “{ $scheme }”).
-serve-postgres-not-yet = PostgreSQL chưa được hỗ trợ: nó sẽ có cùng kho dữ liệu ở bản sau. Hiện hãy bỏ --database-url (hoặc dùng --data THƯ_MỤC).
-serve-bad-blobs-url = --blobs phải bắt đầu bằng file: hoặc s3: (nhận được “{ $scheme }”).
-serve-bad-file-url = --blobs file: cần đường dẫn đến một thư mục, ví dụ file:///var/lib/motcua/blobs.
-serve-s3-not-yet = Lưu tệp trên S3 chưa được hỗ trợ: nó sẽ có ở bản sau. Hiện hãy bỏ --blobs hoặc dùng file:THƯ_MỤC.
 serve-addr-in-use = Không thể lắng nghe tại { $addr }: địa chỉ này đang được một chương trình khác sử dụng.
 serve-listen-failed = Không thể lắng nghe tại { $addr }: { $reason }

@@ -23,7 +23,7 @@ use crate::ids::DossierId;
 use crate::model::EventRecord;
 
 pub use cases::*;
-pub use fixtures::Fixture;
+pub use fixtures::{Fixture, cw, vn};
 
 /// Edits made behind the store's back, to prove `verify` notices them.
 #[derive(Debug, Clone)]
