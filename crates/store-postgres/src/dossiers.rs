@@ -1,0 +1,491 @@
+//! Dossiers and their timelines. A creation takes its code from the day's
+//! counter row inside its own transaction (the row stays locked until the
+//! commit, a rollback gives the number back); an append locks the dossier
+//! row with `FOR UPDATE` and checks the event count the caller decided on.
+//! What the rows contain is computed in `motcua_store::timeline`.
+
+use chrono::{DateTime, Utc};
+use motcua_domain::calendar;
+use motcua_domain::code::DossierCode;
+use motcua_domain::lifecycle::Stage;
+use motcua_domain::regime::{Regime, RegimeKey};
+use motcua_domain::text::{fold, nfc};
+use motcua_store::hash::micros;
+use motcua_store::timeline::{self, Prepared};
+use motcua_store::{
+    AgencyId, Applicant, Attachment, AttachmentId, CodeSource, Delivery, DossierId, DossierRecord,
+    EventRecord, NewAttachment, NewDossier, NewEvent, NewJob, Page, StateColumns, StoreError,
+    StoreResult, TokenHash, UserId,
+};
+use sqlx::PgConnection;
+use sqlx::postgres::{PgPool, PgRow};
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::convert::{
+    count_u32, count_u64, db_err, get, get_hash, get_json, get_key, key, opt_ts, to_i32, to_i64, ts,
+};
+use crate::jobs;
+
+const COLUMNS: &str = "id, code, procedure_code, procedure_version, receiving_unit, deciding_agency,
+    applicant, delivery, pin_hash, stage, channel, regime_decree, regime_circular, regime_evaluation,
+    entered_at, accepted_at, due_at, original_due_at, paused_since, rescheduled_at, decided_at,
+    returned_at, ended_at, state, head_hash, event_count, created_at, updated_at";
+
+fn from_row(row: &PgRow) -> StoreResult<DossierRecord> {
+    let columns = StateColumns {
+        stage: get_key(row, "stage")?,
+        channel: get_key(row, "channel")?,
+        regime: RegimeKey {
+            decree: get_key(row, "regime_decree")?,
+            circular: get_key(row, "regime_circular")?,
+            evaluation: get_key(row, "regime_evaluation")?,
+        },
+        entered_at: get(row, "entered_at")?,
+        accepted_at: get(row, "accepted_at")?,
+        due: get(row, "due_at")?,
+        original_due: get(row, "original_due_at")?,
+        paused_since: get(row, "paused_since")?,
+        rescheduled_at: get(row, "rescheduled_at")?,
+        decided_at: get(row, "decided_at")?,
+        returned_at: get(row, "returned_at")?,
+        ended_at: get(row, "ended_at")?,
+    };
+    let delivery: String = get(row, "delivery")?;
+    Ok(DossierRecord {
+        id: DossierId::from_uuid(get(row, "id")?),
+        code: DossierCode::upstream(&get::<String>(row, "code")?)?,
+        procedure_code: get(row, "procedure_code")?,
+        procedure_version: get(row, "procedure_version")?,
+        receiving_unit: AgencyId::from_uuid(get(row, "receiving_unit")?),
+        deciding_agency: AgencyId::from_uuid(get(row, "deciding_agency")?),
+        applicant: get_json(row, "applicant")?,
+        delivery: Delivery::from_key(&delivery)
+            .ok_or_else(|| StoreError::corrupt(format!("delivery {delivery}")))?,
+        pin_hash: TokenHash(get_hash(row, "pin_hash")?),
+        state: get_json(row, "state")?,
+        columns,
+        head_hash: get_hash(row, "head_hash")?,
+        event_count: count_u32(get(row, "event_count")?, "event count")?,
+        created_at: get(row, "created_at")?,
+        updated_at: get(row, "updated_at")?,
+    })
+}
+
+fn event_from_row(row: &PgRow) -> StoreResult<EventRecord> {
+    Ok(EventRecord {
+        dossier: DossierId::from_uuid(get(row, "dossier_id")?),
+        seq: count_u32(get(row, "seq")?, "sequence")?,
+        at: get(row, "at")?,
+        actor: get::<Option<Uuid>>(row, "actor")?.map(UserId::from_uuid),
+        role: get_key(row, "role")?,
+        action: get_key(row, "action")?,
+        reason: get(row, "reason")?,
+        // `jsonb` does not keep the text as written, but the payload is
+        // decoded into the typed event and `timeline::check` re-encodes it
+        // canonically before hashing, so nothing the hash covers is lost.
+        event: get_json(row, "payload")?,
+        prev_hash: get_hash(row, "prev_hash")?,
+        hash: get_hash(row, "hash")?,
+    })
+}
+
+fn attachment_from_row(row: &PgRow) -> StoreResult<Attachment> {
+    Ok(Attachment {
+        id: AttachmentId::from_uuid(get(row, "id")?),
+        dossier: DossierId::from_uuid(get(row, "dossier_id")?),
+        event_seq: count_u32(get(row, "event_seq")?, "sequence")?,
+        file_name: get(row, "file_name")?,
+        media_type: get(row, "media_type")?,
+        size: count_u64(get(row, "size")?, "size")?,
+        sha256: get_hash(row, "sha256")?,
+        blob_key: get(row, "blob_key")?,
+        added_by: get::<Option<Uuid>>(row, "added_by")?.map(UserId::from_uuid),
+        added_at: get(row, "added_at")?,
+    })
+}
+
+/// The applicant as stored: NFC, blanks dropped.
+fn clean_applicant(a: Applicant) -> Applicant {
+    let clean = |v: Option<String>| {
+        v.map(|s| nfc(s.trim()).into_owned())
+            .filter(|s| !s.is_empty())
+    };
+    Applicant {
+        user: a.user,
+        name: nfc(a.name.trim()).into_owned(),
+        identity_number: clean(a.identity_number),
+        phone: clean(a.phone),
+        email: clean(a.email).map(|e| e.to_lowercase()),
+        address: clean(a.address),
+    }
+}
+
+/// Allocates the next sequence of `agency` on `day` in the caller's
+/// transaction. The upsert locks the counter row until that transaction
+/// ends: a concurrent creation for the same agency and day waits, then
+/// counts on from the committed value — or from the old one, if this
+/// transaction rolled back — so codes have neither duplicates nor gaps.
+async fn next_sequence(
+    conn: &mut PgConnection,
+    agency: &str,
+    day: chrono::NaiveDate,
+) -> StoreResult<u32> {
+    let last: i32 = sqlx::query_scalar(
+        "INSERT INTO code_sequences (agency_identifier, day, last) VALUES ($1, $2, 1)
+         ON CONFLICT (agency_identifier, day) DO UPDATE SET last = code_sequences.last + 1
+         RETURNING last",
+    )
+    .bind(agency)
+    .bind(day)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    count_u32(last, "code sequence")
+}
+
+async fn insert_event(conn: &mut PgConnection, p: &Prepared) -> StoreResult<()> {
+    let e = &p.event;
+    sqlx::query(
+        "INSERT INTO dossier_events (dossier_id, seq, at, actor, role, action, reason, payload, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(e.dossier.uuid())
+    .bind(to_i32(e.seq, "event")?)
+    .bind(ts(e.at))
+    .bind(e.actor.map(UserId::uuid))
+    .bind(e.role.key())
+    .bind(e.action.key())
+    .bind(&e.reason)
+    .bind(&p.payload)
+    .bind(e.prev_hash.as_bytes().as_slice())
+    .bind(e.hash.as_bytes().as_slice())
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+async fn insert_attachments(
+    conn: &mut PgConnection,
+    dossier: DossierId,
+    seq: u32,
+    actor: Option<UserId>,
+    at: DateTime<Utc>,
+    attachments: &[NewAttachment],
+) -> StoreResult<()> {
+    for a in attachments {
+        sqlx::query(
+            "INSERT INTO attachments (id, dossier_id, event_seq, file_name, media_type, size, sha256, blob_key, added_by, added_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(AttachmentId::new().uuid())
+        .bind(dossier.uuid())
+        .bind(to_i32(seq, "event")?)
+        .bind(nfc(a.file_name.trim()).into_owned())
+        .bind(&a.media_type)
+        .bind(to_i64(a.size)?)
+        .bind(a.sha256.as_bytes().as_slice())
+        .bind(&a.blob_key)
+        .bind(actor.map(UserId::uuid))
+        .bind(ts(at))
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    }
+    Ok(())
+}
+
+async fn insert_jobs(conn: &mut PgConnection, new: &[NewJob]) -> StoreResult<()> {
+    for job in new {
+        jobs::insert(&mut *conn, job).await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn create(pool: &PgPool, new: NewDossier) -> StoreResult<DossierRecord> {
+    let prepared = timeline::prepare_entry(new.id, new.actor, new.entry)?;
+    let entered_at = prepared.state.entered_at;
+    let now = micros(Utc::now());
+    let applicant = clean_applicant(new.applicant);
+    let mut tx = pool.begin().await.map_err(db_err)?;
+    let code = match new.code {
+        CodeSource::Allocate { agency } => {
+            let format = Regime::of(prepared.state.regime).circular.code;
+            let local_day = calendar::to_local(entered_at).date();
+            let seq = next_sequence(&mut tx, agency.as_str(), local_day).await?;
+            DossierCode::issue(&agency, entered_at, seq, format)?
+        }
+        CodeSource::Upstream(code) => code,
+    };
+    let record = DossierRecord {
+        id: new.id,
+        code,
+        procedure_code: new.procedure_code,
+        procedure_version: new.procedure_version,
+        receiving_unit: new.receiving_unit,
+        deciding_agency: new.deciding_agency,
+        applicant,
+        delivery: new.delivery,
+        pin_hash: new.pin_hash,
+        state: prepared.state.clone(),
+        columns: prepared.columns.clone(),
+        head_hash: prepared.event.hash,
+        event_count: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let c = &record.columns;
+    sqlx::query(
+        "INSERT INTO dossiers (id, code, procedure_code, procedure_version, receiving_unit, deciding_agency,
+            applicant_user, applicant, applicant_name_folded, delivery, pin_hash, stage, national_status, channel,
+            regime_decree, regime_circular, regime_evaluation, entered_at, accepted_at, due_at, original_due_at,
+            paused_since, rescheduled_at, decided_at, returned_at, ended_at, state, head_hash, event_count,
+            created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+            $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)",
+    )
+    .bind(record.id.uuid())
+    .bind(record.code.as_str())
+    .bind(&record.procedure_code)
+    .bind(record.procedure_version)
+    .bind(record.receiving_unit.uuid())
+    .bind(record.deciding_agency.uuid())
+    .bind(record.applicant.user.map(UserId::uuid))
+    .bind(Json(&record.applicant))
+    .bind(fold(&record.applicant.name))
+    .bind(record.delivery.key())
+    .bind(record.pin_hash.0.as_bytes().as_slice())
+    .bind(key(&c.stage)?)
+    .bind(i16::from(c.stage.national_status() as u8))
+    .bind(key(&c.channel)?)
+    .bind(key(&c.regime.decree)?)
+    .bind(key(&c.regime.circular)?)
+    .bind(key(&c.regime.evaluation)?)
+    .bind(ts(c.entered_at))
+    .bind(opt_ts(c.accepted_at))
+    .bind(opt_ts(c.due))
+    .bind(opt_ts(c.original_due))
+    .bind(opt_ts(c.paused_since))
+    .bind(opt_ts(c.rescheduled_at))
+    .bind(opt_ts(c.decided_at))
+    .bind(opt_ts(c.returned_at))
+    .bind(opt_ts(c.ended_at))
+    .bind(Json(&record.state))
+    .bind(record.head_hash.as_bytes().as_slice())
+    .bind(1i32)
+    .bind(now)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    insert_event(&mut tx, &prepared).await?;
+    insert_attachments(
+        &mut tx,
+        record.id,
+        1,
+        new.actor,
+        entered_at,
+        &new.attachments,
+    )
+    .await?;
+    insert_jobs(&mut tx, &new.jobs).await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(record)
+}
+
+/// The dossier row, locked until the end of the caller's transaction.
+async fn load_for_update(
+    conn: &mut PgConnection,
+    id: DossierId,
+) -> StoreResult<Option<DossierRecord>> {
+    let sql = format!("SELECT {COLUMNS} FROM dossiers WHERE id = $1 FOR UPDATE");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.uuid())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db_err)?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+pub(crate) async fn append(
+    pool: &PgPool,
+    id: DossierId,
+    expected: u32,
+    new: NewEvent,
+) -> StoreResult<DossierRecord> {
+    let mut tx = pool.begin().await.map_err(db_err)?;
+    let current = load_for_update(&mut tx, id)
+        .await?
+        .ok_or_else(|| StoreError::not_found(format!("dossier {id}")))?;
+    if current.event_count != expected {
+        return Err(StoreError::conflict(format!(
+            "dossier {} changed: it has {} events, not {expected}",
+            current.code, current.event_count
+        )));
+    }
+    let prepared = timeline::prepare_append(&current, new.actor, new.event)?;
+    let now = micros(Utc::now());
+    insert_event(&mut tx, &prepared).await?;
+    let c = &prepared.columns;
+    sqlx::query(
+        "UPDATE dossiers SET stage = $2, national_status = $3, accepted_at = $4, due_at = $5, original_due_at = $6,
+            paused_since = $7, rescheduled_at = $8, decided_at = $9, returned_at = $10, ended_at = $11,
+            state = $12, head_hash = $13, event_count = $14, updated_at = $15
+         WHERE id = $1",
+    )
+    .bind(id.uuid())
+    .bind(key(&c.stage)?)
+    .bind(i16::from(c.stage.national_status() as u8))
+    .bind(opt_ts(c.accepted_at))
+    .bind(opt_ts(c.due))
+    .bind(opt_ts(c.original_due))
+    .bind(opt_ts(c.paused_since))
+    .bind(opt_ts(c.rescheduled_at))
+    .bind(opt_ts(c.decided_at))
+    .bind(opt_ts(c.returned_at))
+    .bind(opt_ts(c.ended_at))
+    .bind(Json(&prepared.state))
+    .bind(prepared.event.hash.as_bytes().as_slice())
+    .bind(to_i32(prepared.event.seq, "event")?)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    insert_attachments(
+        &mut tx,
+        id,
+        prepared.event.seq,
+        new.actor,
+        prepared.event.at,
+        &new.attachments,
+    )
+    .await?;
+    insert_jobs(&mut tx, &new.jobs).await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(DossierRecord {
+        state: prepared.state,
+        columns: prepared.columns,
+        head_hash: prepared.event.hash,
+        event_count: prepared.event.seq,
+        updated_at: now,
+        ..current
+    })
+}
+
+pub(crate) async fn get_one(pool: &PgPool, id: DossierId) -> StoreResult<Option<DossierRecord>> {
+    let sql = format!("SELECT {COLUMNS} FROM dossiers WHERE id = $1");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.uuid())
+        .fetch_optional(pool)
+        .await
+        .map_err(db_err)?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+pub(crate) async fn by_code(pool: &PgPool, code: &str) -> StoreResult<Option<DossierRecord>> {
+    let sql = format!("SELECT {COLUMNS} FROM dossiers WHERE code = $1");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(code.trim())
+        .fetch_optional(pool)
+        .await
+        .map_err(db_err)?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+pub(crate) async fn events(pool: &PgPool, id: DossierId) -> StoreResult<Vec<EventRecord>> {
+    sqlx::query(
+        "SELECT dossier_id, seq, at, actor, role, action, reason, payload, prev_hash, hash
+         FROM dossier_events WHERE dossier_id = $1 ORDER BY seq",
+    )
+    .bind(id.uuid())
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?
+    .iter()
+    .map(event_from_row)
+    .collect()
+}
+
+const ATTACHMENT_COLUMNS: &str =
+    "id, dossier_id, event_seq, file_name, media_type, size, sha256, blob_key, added_by, added_at";
+
+pub(crate) async fn attachments(pool: &PgPool, id: DossierId) -> StoreResult<Vec<Attachment>> {
+    let sql = format!(
+        "SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE dossier_id = $1 ORDER BY event_seq, id"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.uuid())
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(attachment_from_row)
+        .collect()
+}
+
+pub(crate) async fn all_attachments(
+    pool: &PgPool,
+    page: Page<AttachmentId>,
+) -> StoreResult<Vec<Attachment>> {
+    let sql = format!(
+        "SELECT {ATTACHMENT_COLUMNS} FROM attachments
+         WHERE ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(page.after.map(AttachmentId::uuid))
+        .bind(i64::from(page.limit))
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(attachment_from_row)
+        .collect()
+}
+
+/// Dossiers that `agency` receives or decides, in `stages` (any stage when
+/// empty), newest first (ids are UUID v7, ordered by creation).
+pub(crate) async fn of_agency(
+    pool: &PgPool,
+    agency: AgencyId,
+    stages: &[Stage],
+    page: Page<DossierId>,
+) -> StoreResult<Vec<DossierRecord>> {
+    let stage_keys: Vec<String> = stages.iter().map(key).collect::<StoreResult<_>>()?;
+    let sql = format!(
+        "SELECT {COLUMNS} FROM dossiers
+         WHERE (receiving_unit = $1 OR deciding_agency = $1)
+           AND ($2::uuid IS NULL OR id < $2)
+           AND (cardinality($4::text[]) = 0 OR stage = ANY($4))
+         ORDER BY id DESC LIMIT $3"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(agency.uuid())
+        .bind(page.after.map(DossierId::uuid))
+        .bind(i64::from(page.limit))
+        .bind(stage_keys)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+pub(crate) async fn ids(pool: &PgPool, page: Page<DossierId>) -> StoreResult<Vec<DossierId>> {
+    let rows: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT id FROM dossiers WHERE ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2",
+    )
+    .bind(page.after.map(DossierId::uuid))
+    .bind(i64::from(page.limit))
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    Ok(rows.into_iter().map(DossierId::from_uuid).collect())
+}

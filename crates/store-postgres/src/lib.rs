@@ -1,0 +1,281 @@
+//! `motcua-store-postgres`: the engine for many app nodes on one PostgreSQL
+//! (a primary with replicas, e.g. Patroni, or a managed service).
+//!
+//! Every Store call is one transaction at PostgreSQL's default isolation
+//! (read committed), made race-free where it reads then writes by row locks:
+//! - a dossier code comes from an `INSERT … ON CONFLICT DO UPDATE … RETURNING`
+//!   on the day's counter row inside the dossier's transaction (locked until
+//!   the commit; a rollback gives the number back: no duplicates, no gaps);
+//! - an append locks the dossier row (`SELECT … FOR UPDATE`) and checks the
+//!   event count the caller decided on;
+//! - a job claim leases due rows locked with `FOR UPDATE SKIP LOCKED`;
+//! - the audit chain is appended under a transaction-scoped advisory lock.
+//!
+//! Durability is PostgreSQL's default (`fsync`, `synchronous_commit = on`):
+//! a commit that returned is on disk. The schema is migrated from
+//! `migrations/` at connect, under sqlx's advisory lock, so app nodes may
+//! start together; a database migrated by a newer motcua is refused.
+//!
+//! This room only moves rows: what a row must contain is decided in
+//! `motcua-store`.
+#![forbid(unsafe_code)]
+
+mod agencies;
+mod audit;
+mod connect;
+mod convert;
+mod dossiers;
+mod holidays;
+mod jobs;
+mod procedures;
+mod users;
+
+use std::path::Path;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use motcua_domain::calendar::OfficialBreak;
+use motcua_domain::lifecycle::{Role, Stage};
+use motcua_store::{
+    Agency, AgencyId, ApiToken, ApiTokenId, Attachment, AttachmentId, AuditEntry, DossierId,
+    DossierRecord, Engine, EventRecord, FailOutcome, Job, JobId, NewAgency, NewApiToken,
+    NewAuditEntry, NewDossier, NewEvent, NewJob, NewSession, NewUser, Page, ProcedureVersion,
+    RoleGrant, Session, SessionId, Store, StoreError, StoreResult, TokenHash, User, UserId,
+};
+use sqlx::postgres::PgPool;
+
+pub use connect::PoolSettings;
+
+/// A store on one PostgreSQL database. Each value has its own connection
+/// pool: one per app node.
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects to a `postgres:` URL with the default pool
+    /// ([`PoolSettings::default`]) and migrates the database.
+    ///
+    /// TLS as libpq spells it: `?sslmode=verify-full` (with
+    /// `&sslrootcert=FILE` for a private authority) checks the server against
+    /// the web's root certificates.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        Self::connect_with(url, &PoolSettings::default()).await
+    }
+
+    /// Connects with the given pool settings and migrates the database.
+    pub async fn connect_with(url: &str, settings: &PoolSettings) -> StoreResult<Self> {
+        let options = connect::options(url)?;
+        let pool = connect::pool(options.clone(), settings).await?;
+        connect::migrate(options).await?;
+        Ok(PgStore { pool })
+    }
+
+    /// The newest schema version this binary knows.
+    pub fn schema_version() -> i64 {
+        connect::known_version()
+    }
+
+    /// The connection pool (for engine-specific tests and tools).
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Closes every connection of this store's pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[async_trait]
+impl Store for PgStore {
+    fn engine(&self) -> Engine {
+        Engine::Postgres
+    }
+
+    async fn create_agency(&self, new: NewAgency) -> StoreResult<Agency> {
+        agencies::create(&self.pool, new).await
+    }
+    async fn agency(&self, id: AgencyId) -> StoreResult<Option<Agency>> {
+        agencies::get_one(&self.pool, id).await
+    }
+    async fn agency_by_identifier(&self, identifier: &str) -> StoreResult<Option<Agency>> {
+        agencies::by_identifier(&self.pool, identifier).await
+    }
+    async fn child_agencies(&self, parent: Option<AgencyId>) -> StoreResult<Vec<Agency>> {
+        agencies::children(&self.pool, parent).await
+    }
+    async fn update_agency(&self, agency: &Agency) -> StoreResult<()> {
+        agencies::update(&self.pool, agency).await
+    }
+
+    async fn create_user(&self, new: NewUser) -> StoreResult<User> {
+        users::create(&self.pool, new).await
+    }
+    async fn user(&self, id: UserId) -> StoreResult<Option<User>> {
+        users::get_one(&self.pool, id).await
+    }
+    async fn user_by_login(&self, login: &str) -> StoreResult<Option<User>> {
+        users::by_login(&self.pool, login).await
+    }
+    async fn set_password_hash(&self, user: UserId, hash: &str) -> StoreResult<()> {
+        users::set_password_hash(&self.pool, user, hash).await
+    }
+    async fn set_user_disabled(&self, user: UserId, disabled: bool) -> StoreResult<()> {
+        users::set_disabled(&self.pool, user, disabled).await
+    }
+    async fn grant_role(
+        &self,
+        user: UserId,
+        agency: AgencyId,
+        role: Role,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        users::grant_role(&self.pool, user, agency, role, at).await
+    }
+    async fn revoke_role(&self, user: UserId, agency: AgencyId, role: Role) -> StoreResult<bool> {
+        users::revoke_role(&self.pool, user, agency, role).await
+    }
+    async fn roles(&self, user: UserId) -> StoreResult<Vec<RoleGrant>> {
+        users::roles(&self.pool, user).await
+    }
+
+    async fn create_session(&self, new: NewSession) -> StoreResult<Session> {
+        users::create_session(&self.pool, new).await
+    }
+    async fn session(&self, token_hash: &TokenHash) -> StoreResult<Option<Session>> {
+        users::session(&self.pool, token_hash).await
+    }
+    async fn touch_session(&self, id: SessionId, at: DateTime<Utc>) -> StoreResult<()> {
+        users::touch_session(&self.pool, id, at).await
+    }
+    async fn revoke_session(&self, id: SessionId, at: DateTime<Utc>) -> StoreResult<()> {
+        users::revoke_session(&self.pool, id, at).await
+    }
+    async fn revoke_user_sessions(&self, user: UserId, at: DateTime<Utc>) -> StoreResult<u64> {
+        users::revoke_user_sessions(&self.pool, user, at).await
+    }
+    async fn create_api_token(&self, new: NewApiToken) -> StoreResult<ApiToken> {
+        users::create_api_token(&self.pool, new).await
+    }
+    async fn api_token(&self, token_hash: &TokenHash) -> StoreResult<Option<ApiToken>> {
+        users::api_token(&self.pool, token_hash).await
+    }
+    async fn revoke_api_token(&self, id: ApiTokenId, at: DateTime<Utc>) -> StoreResult<()> {
+        users::revoke_api_token(&self.pool, id, at).await
+    }
+
+    async fn put_procedure_version(&self, version: &ProcedureVersion) -> StoreResult<()> {
+        procedures::put(&self.pool, version).await
+    }
+    async fn procedure_in_force(
+        &self,
+        code: &str,
+        on: NaiveDate,
+    ) -> StoreResult<Option<ProcedureVersion>> {
+        procedures::in_force(&self.pool, code, on).await
+    }
+    async fn procedure_versions(&self, code: &str) -> StoreResult<Vec<ProcedureVersion>> {
+        procedures::versions(&self.pool, code).await
+    }
+
+    async fn create_dossier(&self, new: NewDossier) -> StoreResult<DossierRecord> {
+        dossiers::create(&self.pool, new).await
+    }
+    async fn dossier(&self, id: DossierId) -> StoreResult<Option<DossierRecord>> {
+        dossiers::get_one(&self.pool, id).await
+    }
+    async fn dossier_by_code(&self, code: &str) -> StoreResult<Option<DossierRecord>> {
+        dossiers::by_code(&self.pool, code).await
+    }
+    async fn append_event(
+        &self,
+        id: DossierId,
+        expected_events: u32,
+        new: NewEvent,
+    ) -> StoreResult<DossierRecord> {
+        dossiers::append(&self.pool, id, expected_events, new).await
+    }
+    async fn events(&self, id: DossierId) -> StoreResult<Vec<EventRecord>> {
+        dossiers::events(&self.pool, id).await
+    }
+    async fn attachments(&self, id: DossierId) -> StoreResult<Vec<Attachment>> {
+        dossiers::attachments(&self.pool, id).await
+    }
+    async fn dossiers_of_agency(
+        &self,
+        agency: AgencyId,
+        stages: &[Stage],
+        page: Page<DossierId>,
+    ) -> StoreResult<Vec<DossierRecord>> {
+        dossiers::of_agency(&self.pool, agency, stages, page).await
+    }
+    async fn dossier_ids(&self, page: Page<DossierId>) -> StoreResult<Vec<DossierId>> {
+        dossiers::ids(&self.pool, page).await
+    }
+    async fn all_attachments(&self, page: Page<AttachmentId>) -> StoreResult<Vec<Attachment>> {
+        dossiers::all_attachments(&self.pool, page).await
+    }
+
+    async fn enqueue(&self, job: NewJob) -> StoreResult<Option<JobId>> {
+        jobs::enqueue(&self.pool, job).await
+    }
+    async fn claim_jobs(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+        limit: u32,
+    ) -> StoreResult<Vec<Job>> {
+        jobs::claim(&self.pool, worker, now, lease, limit).await
+    }
+    async fn complete_job(&self, id: JobId, worker: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+        jobs::complete(&self.pool, id, worker, now).await
+    }
+    async fn fail_job(
+        &self,
+        id: JobId,
+        worker: &str,
+        error: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<FailOutcome> {
+        jobs::fail(&self.pool, id, worker, error, now).await
+    }
+    async fn job(&self, id: JobId) -> StoreResult<Option<Job>> {
+        jobs::get_one(&self.pool, id).await
+    }
+    async fn dead_jobs(&self, limit: u32) -> StoreResult<Vec<Job>> {
+        jobs::dead(&self.pool, limit).await
+    }
+    async fn retry_dead_job(&self, id: JobId, now: DateTime<Utc>) -> StoreResult<bool> {
+        jobs::retry_dead(&self.pool, id, now).await
+    }
+
+    async fn holiday_breaks(&self) -> StoreResult<Vec<OfficialBreak>> {
+        holidays::all(&self.pool).await
+    }
+    async fn replace_holiday_year(&self, year: i32, breaks: &[OfficialBreak]) -> StoreResult<()> {
+        holidays::replace_year(&self.pool, year, breaks).await
+    }
+    async fn seed_holidays(&self, breaks: &[OfficialBreak]) -> StoreResult<usize> {
+        holidays::seed(&self.pool, breaks).await
+    }
+
+    async fn audit(&self, entry: NewAuditEntry) -> StoreResult<AuditEntry> {
+        audit::append(&self.pool, entry).await
+    }
+    async fn audit_entries(&self, after: Option<u64>, limit: u32) -> StoreResult<Vec<AuditEntry>> {
+        audit::entries(&self.pool, after, limit).await
+    }
+
+    async fn backup_database(&self, _path: &Path) -> StoreResult<()> {
+        Err(StoreError::Unsupported {
+            engine: Engine::Postgres.name(),
+            what: "an online copy of the database: back PostgreSQL up with its own tools \
+                   (pg_dump for a logical copy, pg_basebackup and WAL archiving for \
+                   point-in-time recovery)"
+                .into(),
+        })
+    }
+}
