@@ -27,6 +27,9 @@ pub struct PoolSettings {
     /// How long a call waits for a free connection before the store answers
     /// [`StoreError::Unavailable`].
     pub acquire_timeout: Duration,
+    /// How long opening the store may try to reach the server: a wrong URL
+    /// or a server that is down is reported promptly at start-up.
+    pub connect_timeout: Duration,
 }
 
 impl PoolSettings {
@@ -48,6 +51,7 @@ impl Default for PoolSettings {
             max_connections: Self::DEFAULT_MAX_CONNECTIONS,
             min_connections: 0,
             acquire_timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -73,12 +77,19 @@ pub(crate) async fn pool(
     options: PgConnectOptions,
     settings: &PoolSettings,
 ) -> StoreResult<PgPool> {
-    let pool = PgPoolOptions::new()
+    let connecting = PgPoolOptions::new()
         .max_connections(settings.max_connections.max(1))
         .min_connections(settings.min_connections.min(settings.max_connections))
         .acquire_timeout(settings.acquire_timeout)
-        .connect_with(options)
+        .connect_with(options);
+    let pool = tokio::time::timeout(settings.connect_timeout, connecting)
         .await
+        .map_err(|_| {
+            StoreError::Unavailable(format!(
+                "no answer from the server within {} s",
+                settings.connect_timeout.as_secs()
+            ))
+        })?
         .map_err(|e| match e {
             sqlx::Error::Configuration(e) => {
                 StoreError::invalid(format!("PostgreSQL connection settings: {e}"))

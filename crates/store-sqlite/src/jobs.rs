@@ -75,6 +75,9 @@ pub(crate) async fn claim(
     lease: TimeDelta,
     limit: u32,
 ) -> StoreResult<Vec<Job>> {
+    let until = now
+        .checked_add_signed(lease)
+        .ok_or_else(|| StoreError::invalid(format!("a lease of {lease} is too long")))?;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
     let sql = format!(
         "UPDATE jobs SET state = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1
@@ -86,7 +89,7 @@ pub(crate) async fn claim(
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(worker)
-        .bind(us(now + lease))
+        .bind(us(until))
         .bind(us(now))
         .bind(i64::from(limit))
         .fetch_all(&mut *tx)
