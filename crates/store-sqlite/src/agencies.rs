@@ -34,6 +34,7 @@ fn from_row(row: &SqliteRow) -> StoreResult<Agency> {
 }
 
 pub(crate) async fn create(pool: &SqlitePool, new: NewAgency) -> StoreResult<Agency> {
+    motcua_store::refuse_nul([new.name.as_str()])?;
     let agency = Agency {
         id: AgencyId::new(),
         parent: new.parent,
@@ -108,6 +109,7 @@ pub(crate) async fn children(
 }
 
 pub(crate) async fn update(pool: &SqlitePool, agency: &Agency) -> StoreResult<()> {
+    motcua_store::refuse_nul([agency.name.as_str()])?;
     let name = nfc(agency.name.trim()).into_owned();
     let done = sqlx::query(
         "UPDATE agencies SET name = $2, name_folded = $3, kind = $4, office_hours = $5, receives_any_procedure = $6

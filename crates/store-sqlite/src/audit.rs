@@ -25,6 +25,7 @@ fn from_row(row: &SqliteRow) -> StoreResult<AuditEntry> {
 }
 
 pub(crate) async fn append(pool: &SqlitePool, entry: NewAuditEntry) -> StoreResult<AuditEntry> {
+    motcua_store::refuse_nul([entry.action.as_str(), entry.subject.as_str()])?;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
     let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
         .fetch_optional(&mut *tx)

@@ -214,6 +214,15 @@ async fn insert_jobs(conn: &mut SqliteConnection, new: &[NewJob]) -> StoreResult
 }
 
 pub(crate) async fn create(pool: &SqlitePool, new: NewDossier) -> StoreResult<DossierRecord> {
+    motcua_store::refuse_nul([new.procedure_code.as_str()].into_iter().chain(
+        new.attachments.iter().flat_map(|a| {
+            [
+                a.file_name.as_str(),
+                a.media_type.as_str(),
+                a.blob_key.as_str(),
+            ]
+        }),
+    ))?;
     let prepared = timeline::prepare_entry(new.id, new.actor, new.entry)?;
     let entered_at = prepared.state.entered_at;
     let now = micros(Utc::now());
@@ -321,6 +330,13 @@ pub(crate) async fn append(
     expected: u32,
     new: NewEvent,
 ) -> StoreResult<DossierRecord> {
+    motcua_store::refuse_nul(new.attachments.iter().flat_map(|a| {
+        [
+            a.file_name.as_str(),
+            a.media_type.as_str(),
+            a.blob_key.as_str(),
+        ]
+    }))?;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
     let current = load(&mut tx, id)
         .await?

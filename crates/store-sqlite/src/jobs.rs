@@ -44,6 +44,11 @@ pub(crate) async fn insert(
     conn: &mut SqliteConnection,
     job: &NewJob,
 ) -> StoreResult<Option<JobId>> {
+    motcua_store::refuse_nul(
+        [job.kind.as_str()]
+            .into_iter()
+            .chain(job.idempotency_key.as_deref()),
+    )?;
     let id = JobId::new();
     let done = sqlx::query(
         "INSERT INTO jobs (id, kind, payload, run_at, idempotency_key, attempts, max_attempts, state, created_at)

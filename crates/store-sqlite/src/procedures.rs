@@ -33,6 +33,7 @@ fn from_row(row: &SqliteRow) -> StoreResult<ProcedureVersion> {
 }
 
 pub(crate) async fn put(pool: &SqlitePool, v: &ProcedureVersion) -> StoreResult<()> {
+    motcua_store::refuse_nul([v.code.as_str(), v.name.as_str()])?;
     let name = nfc(v.name.trim()).into_owned();
     sqlx::query(
         "INSERT INTO procedure_versions (code, effective_from, agency_id, name, name_folded, processing_time, spec, updated_at)

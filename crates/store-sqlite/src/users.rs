@@ -40,6 +40,17 @@ fn clean(value: Option<String>) -> Option<String> {
 }
 
 pub(crate) async fn create(pool: &SqlitePool, new: NewUser) -> StoreResult<User> {
+    motcua_store::refuse_nul(
+        [
+            Some(&new.full_name),
+            new.email.as_ref(),
+            new.phone.as_ref(),
+            new.identity_number.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(String::as_str),
+    )?;
     let user = User {
         id: UserId::new(),
         kind: new.kind,

@@ -65,6 +65,18 @@ impl StoreError {
     }
 }
 
+/// Refuses text holding a NUL character: PostgreSQL cannot store one (in
+/// text or in JSON), so neither engine accepts it and both answer alike.
+pub fn refuse_nul<'a>(fields: impl IntoIterator<Item = &'a str>) -> StoreResult<()> {
+    if fields
+        .into_iter()
+        .any(|f| f.contains('\0') || f.contains("\\u0000"))
+    {
+        return Err(StoreError::invalid("text may not contain a NUL character"));
+    }
+    Ok(())
+}
+
 /// The store's result.
 pub type StoreResult<T> = Result<T, StoreError>;
 

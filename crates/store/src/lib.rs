@@ -39,7 +39,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use motcua_domain::calendar::OfficialBreak;
 use motcua_domain::lifecycle::{Role, Stage};
 
-pub use error::{StoreError, StoreResult};
+pub use error::{StoreError, StoreResult, refuse_nul};
 pub use hash::Hash;
 pub use ids::{AgencyId, ApiTokenId, AttachmentId, DossierId, JobId, SessionId, UserId};
 pub use model::*;

@@ -1121,3 +1121,52 @@ pub async fn agencies_list_their_dossiers_by_stage(db: &dyn TestDatabase) {
             .is_empty()
     );
 }
+
+pub async fn text_with_a_nul_is_refused_alike(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    let mut agency = f.department.clone();
+    agency.name = "Sở\0Tư pháp".into();
+    assert!(matches!(
+        store.update_agency(&agency).await,
+        Err(StoreError::Invalid { .. })
+    ));
+    let start = vn(2025, 9, 8, 9, 0);
+    let mut new = f.new_dossier(start, 5);
+    new.applicant.name = "Nguyễn\0Văn A".into();
+    assert!(matches!(
+        store.create_dossier(new).await,
+        Err(StoreError::Invalid { .. })
+    ));
+    let record = f.create(start).await;
+    let refuse = record
+        .state
+        .decide(
+            Action::RefuseAtReception {
+                reason: "thiếu\0giấy".into(),
+            },
+            Role::ReceptionOfficer,
+            start,
+            cw(),
+        )
+        .unwrap();
+    let err = store
+        .append_event(
+            record.id,
+            1,
+            NewEvent {
+                actor: None,
+                event: refuse,
+                attachments: vec![],
+                jobs: vec![],
+            },
+        )
+        .await;
+    assert!(matches!(err, Err(StoreError::Invalid { .. })), "{err:?}");
+    // Nothing was written by the refused calls.
+    assert_eq!(store.dossier(record.id).await.unwrap().unwrap(), record);
+    assert_eq!(
+        store.agency(f.department.id).await.unwrap().unwrap(),
+        f.department
+    );
+}

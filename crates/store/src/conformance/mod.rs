@@ -94,6 +94,7 @@ macro_rules! conformance_tests {
             the_audit_log_is_chained,
             verify_names_every_tampered_dossier,
             agencies_list_their_dossiers_by_stage,
+            text_with_a_nul_is_refused_alike,
         );
     };
     (@cases $factory:expr; $($case:ident),* $(,)?) => {
