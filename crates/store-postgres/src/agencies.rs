@@ -31,7 +31,7 @@ fn from_row(row: &PgRow) -> StoreResult<Agency> {
 
 pub(crate) async fn create(pool: &PgPool, new: NewAgency) -> StoreResult<Agency> {
     let agency = Agency {
-        id: AgencyId::new(),
+        id: new.id,
         parent: new.parent,
         identifier: new.identifier,
         name: nfc(new.name.trim()).into_owned(),

@@ -30,6 +30,8 @@ fn from_row(row: &PgRow) -> StoreResult<AuditEntry> {
 }
 
 pub(crate) async fn append(pool: &PgPool, entry: NewAuditEntry) -> StoreResult<AuditEntry> {
+    motcua_store::refuse_nul([entry.action.as_str(), entry.subject.as_str()])?;
+    motcua_store::refuse_nul_json(&entry.details)?;
     let details = serde_json::to_string(&entry.details)
         .map_err(|e| StoreError::invalid(format!("audit details cannot be encoded: {e}")))?;
     let mut tx = pool.begin().await.map_err(db_err)?;

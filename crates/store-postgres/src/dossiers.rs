@@ -13,9 +13,9 @@ use motcua_domain::text::{fold, nfc};
 use motcua_store::hash::micros;
 use motcua_store::timeline::{self, Prepared};
 use motcua_store::{
-    AgencyId, Applicant, Attachment, AttachmentId, CodeSource, Delivery, DossierId, DossierRecord,
-    EventRecord, NewAttachment, NewDossier, NewEvent, NewJob, Page, StateColumns, StoreError,
-    StoreResult, TokenHash, UserId,
+    AgencyId, Applicant, Attachment, AttachmentId, CodeSource, Delivery, DossierHeader, DossierId,
+    DossierRecord, EventRecord, NewAttachment, NewDossier, NewEvent, NewJob, Page, StateColumns,
+    StoreError, StoreResult, TokenHash, UserId,
 };
 use sqlx::PgConnection;
 use sqlx::postgres::{PgPool, PgRow};
@@ -73,6 +73,7 @@ fn from_row(row: &PgRow) -> StoreResult<DossierRecord> {
 }
 
 fn event_from_row(row: &PgRow) -> StoreResult<EventRecord> {
+    let payload: serde_json::Value = get_json(row, "payload")?;
     Ok(EventRecord {
         dossier: DossierId::from_uuid(get(row, "dossier_id")?),
         seq: count_u32(get(row, "seq")?, "sequence")?,
@@ -81,10 +82,10 @@ fn event_from_row(row: &PgRow) -> StoreResult<EventRecord> {
         role: get_key(row, "role")?,
         action: get_key(row, "action")?,
         reason: get(row, "reason")?,
-        // `jsonb` does not keep the text as written, but the payload is
-        // decoded into the typed event and `timeline::check` re-encodes it
-        // canonically before hashing, so nothing the hash covers is lost.
-        event: get_json(row, "payload")?,
+        // `jsonb` keeps the document's values but not its key order or
+        // spacing; the hash is over its canonical JSON, which is the same.
+        event: timeline::event_of(&payload)?,
+        payload,
         prev_hash: get_hash(row, "prev_hash")?,
         hash: get_hash(row, "hash")?,
     })
@@ -144,6 +145,28 @@ async fn next_sequence(
     count_u32(last, "code sequence")
 }
 
+/// Moves the counter of `agency` on `day` to at least `seq` (an upstream
+/// code took that number).
+async fn skip_sequence(
+    conn: &mut PgConnection,
+    agency: &str,
+    day: chrono::NaiveDate,
+    seq: u32,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO code_sequences (agency_identifier, day, last) VALUES ($1, $2, $3)
+         ON CONFLICT (agency_identifier, day) DO UPDATE
+         SET last = GREATEST(code_sequences.last, excluded.last)",
+    )
+    .bind(agency)
+    .bind(day)
+    .bind(to_i32(seq, "code sequence")?)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
 async fn insert_event(conn: &mut PgConnection, p: &Prepared) -> StoreResult<()> {
     let e = &p.event;
     sqlx::query(
@@ -157,7 +180,7 @@ async fn insert_event(conn: &mut PgConnection, p: &Prepared) -> StoreResult<()> 
     .bind(e.role.key())
     .bind(e.action.key())
     .bind(&e.reason)
-    .bind(&p.payload)
+    .bind(&e.payload)
     .bind(e.prev_hash.as_bytes().as_slice())
     .bind(e.hash.as_bytes().as_slice())
     .execute(&mut *conn)
@@ -182,7 +205,7 @@ async fn insert_attachments(
         .bind(AttachmentId::new().uuid())
         .bind(dossier.uuid())
         .bind(to_i32(seq, "event")?)
-        .bind(nfc(a.file_name.trim()).into_owned())
+        .bind(&a.file_name)
         .bind(&a.media_type)
         .bind(to_i64(a.size)?)
         .bind(a.sha256.as_bytes().as_slice())
@@ -204,29 +227,47 @@ async fn insert_jobs(conn: &mut PgConnection, new: &[NewJob]) -> StoreResult<()>
 }
 
 pub(crate) async fn create(pool: &PgPool, new: NewDossier) -> StoreResult<DossierRecord> {
-    let prepared = timeline::prepare_entry(new.id, new.actor, new.entry)?;
-    let entered_at = prepared.state.entered_at;
+    let (entry, state) = timeline::entry_state(new.entry)?;
+    let entered_at = state.entered_at;
     let now = micros(Utc::now());
-    let applicant = clean_applicant(new.applicant);
     let mut tx = pool.begin().await.map_err(db_err)?;
     let code = match new.code {
         CodeSource::Allocate { agency } => {
-            let format = Regime::of(prepared.state.regime).circular.code;
+            let format = Regime::of(state.regime).circular.code;
             let local_day = calendar::to_local(entered_at).date();
             let seq = next_sequence(&mut tx, agency.as_str(), local_day).await?;
             DossierCode::issue(&agency, entered_at, seq, format)?
         }
-        CodeSource::Upstream(code) => code,
+        CodeSource::Upstream(code) => {
+            // A code from upstream in a form we also allocate: our counter for
+            // that agency and day moves past it, so ours never collide.
+            if let Some(parts) = code.parts() {
+                skip_sequence(&mut tx, parts.agency, parts.date, parts.sequence).await?;
+            }
+            code
+        }
     };
-    let record = DossierRecord {
-        id: new.id,
+    let header = DossierHeader {
         code,
         procedure_code: new.procedure_code,
         procedure_version: new.procedure_version,
         receiving_unit: new.receiving_unit,
         deciding_agency: new.deciding_agency,
-        applicant,
+        applicant: clean_applicant(new.applicant),
         delivery: new.delivery,
+        pin_hash: new.pin_hash.0,
+    };
+    let prepared =
+        timeline::prepare_entry(new.id, new.actor, (entry, state), &header, &new.attachments)?;
+    let record = DossierRecord {
+        id: new.id,
+        code: header.code,
+        procedure_code: header.procedure_code,
+        procedure_version: header.procedure_version,
+        receiving_unit: header.receiving_unit,
+        deciding_agency: header.deciding_agency,
+        applicant: header.applicant,
+        delivery: header.delivery,
         pin_hash: new.pin_hash,
         state: prepared.state.clone(),
         columns: prepared.columns.clone(),
@@ -286,7 +327,7 @@ pub(crate) async fn create(pool: &PgPool, new: NewDossier) -> StoreResult<Dossie
         1,
         new.actor,
         entered_at,
-        &new.attachments,
+        &prepared.attachments,
     )
     .await?;
     insert_jobs(&mut tx, &new.jobs).await?;
@@ -326,7 +367,7 @@ pub(crate) async fn append(
             current.code, current.event_count
         )));
     }
-    let prepared = timeline::prepare_append(&current, new.actor, new.event)?;
+    let prepared = timeline::prepare_append(&current, new.actor, new.event, &new.attachments)?;
     let now = micros(Utc::now());
     insert_event(&mut tx, &prepared).await?;
     let c = &prepared.columns;
@@ -360,7 +401,7 @@ pub(crate) async fn append(
         prepared.event.seq,
         new.actor,
         prepared.event.at,
-        &new.attachments,
+        &prepared.attachments,
     )
     .await?;
     insert_jobs(&mut tx, &new.jobs).await?;

@@ -90,6 +90,17 @@ pub(crate) async fn claim(
     let until = now
         .checked_add_signed(lease)
         .ok_or_else(|| StoreError::invalid("the lease ends too far in the future"))?;
+    // A job whose last allowed attempt ended with its worker gone is
+    // dead-lettered rather than leased again and again.
+    sqlx::query(
+        "UPDATE jobs SET state = 'dead', lease_owner = NULL, lease_until = NULL,
+            last_error = COALESCE(last_error, 'the worker stopped during the last attempt')
+         WHERE state = 'running' AND lease_until <= $1 AND attempts >= max_attempts",
+    )
+    .bind(ts(now))
+    .execute(pool)
+    .await
+    .map_err(db_err)?;
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(worker)
         .bind(ts(until))
@@ -151,7 +162,7 @@ pub(crate) async fn fail(
         FailOutcome::Dead
     } else {
         FailOutcome::Retry {
-            at: micros(now + backoff(attempts)),
+            at: micros(now.checked_add_signed(backoff(attempts)).unwrap_or(now)),
         }
     };
     let (state, run_at) = match outcome {

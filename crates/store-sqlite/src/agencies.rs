@@ -36,7 +36,7 @@ fn from_row(row: &SqliteRow) -> StoreResult<Agency> {
 pub(crate) async fn create(pool: &SqlitePool, new: NewAgency) -> StoreResult<Agency> {
     motcua_store::refuse_nul([new.name.as_str()])?;
     let agency = Agency {
-        id: AgencyId::new(),
+        id: new.id,
         parent: new.parent,
         identifier: new.identifier,
         name: nfc(new.name.trim()).into_owned(),

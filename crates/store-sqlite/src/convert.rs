@@ -63,10 +63,10 @@ pub(crate) fn hash(bytes: &[u8]) -> StoreResult<Hash> {
 }
 
 pub(crate) fn to_json<T: Serialize>(value: &T) -> StoreResult<String> {
-    let text = serde_json::to_string(value)
+    let value = serde_json::to_value(value)
         .map_err(|e| StoreError::invalid(format!("cannot encode: {e}")))?;
-    motcua_store::refuse_nul([text.as_str()])?;
-    Ok(text)
+    motcua_store::refuse_nul_json(&value)?;
+    serde_json::to_string(&value).map_err(|e| StoreError::invalid(format!("cannot encode: {e}")))
 }
 
 pub(crate) fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> StoreResult<T> {

@@ -11,9 +11,9 @@ use motcua_domain::text::{fold, nfc};
 use motcua_store::hash::micros;
 use motcua_store::timeline::{self, Prepared};
 use motcua_store::{
-    Applicant, Attachment, AttachmentId, CodeSource, Delivery, DossierId, DossierRecord,
-    EventRecord, NewAttachment, NewDossier, NewEvent, NewJob, Page, StateColumns, StoreError,
-    StoreResult, TokenHash,
+    Applicant, Attachment, AttachmentId, CodeSource, Delivery, DossierHeader, DossierId,
+    DossierRecord, EventRecord, NewAttachment, NewDossier, NewEvent, NewJob, Page, StateColumns,
+    StoreError, StoreResult, TokenHash,
 };
 use sqlx::sqlite::{SqlitePool, SqliteRow};
 use sqlx::{Row, SqliteConnection};
@@ -78,6 +78,10 @@ fn from_row(row: &SqliteRow) -> StoreResult<DossierRecord> {
 }
 
 fn event_from_row(row: &SqliteRow) -> StoreResult<EventRecord> {
+    let payload: serde_json::Value = from_json(
+        &row.try_get::<String, _>("payload").map_err(db_err)?,
+        "event document",
+    )?;
     Ok(EventRecord {
         dossier: parse(
             &row.try_get::<String, _>("dossier_id").map_err(db_err)?,
@@ -92,10 +96,8 @@ fn event_from_row(row: &SqliteRow) -> StoreResult<EventRecord> {
             "action",
         )?,
         reason: row.try_get("reason").map_err(db_err)?,
-        event: from_json(
-            &row.try_get::<String, _>("payload").map_err(db_err)?,
-            "event",
-        )?,
+        event: timeline::event_of(&payload)?,
+        payload,
         prev_hash: hash(&row.try_get::<Vec<u8>, _>("prev_hash").map_err(db_err)?)?,
         hash: hash(&row.try_get::<Vec<u8>, _>("hash").map_err(db_err)?)?,
     })
@@ -154,6 +156,27 @@ async fn next_sequence(conn: &mut SqliteConnection, agency: &str, day: &str) -> 
     count_u32(last, "code sequence")
 }
 
+/// Moves the counter of `agency` on `day` to at least `seq` (an upstream
+/// code took that number).
+async fn skip_sequence(
+    conn: &mut SqliteConnection,
+    agency: &str,
+    day: &str,
+    seq: u32,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO code_sequences (agency_identifier, day, last) VALUES ($1, $2, $3)
+         ON CONFLICT (agency_identifier, day) DO UPDATE SET last = MAX(last, excluded.last)",
+    )
+    .bind(agency)
+    .bind(day)
+    .bind(i64::from(seq))
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
 async fn insert_event(conn: &mut SqliteConnection, p: &Prepared) -> StoreResult<()> {
     let e = &p.event;
     sqlx::query(
@@ -167,7 +190,7 @@ async fn insert_event(conn: &mut SqliteConnection, p: &Prepared) -> StoreResult<
     .bind(e.role.key())
     .bind(e.action.key())
     .bind(&e.reason)
-    .bind(to_json(&p.payload)?)
+    .bind(to_json(&e.payload)?)
     .bind(e.prev_hash.as_bytes().to_vec())
     .bind(e.hash.as_bytes().to_vec())
     .execute(&mut *conn)
@@ -192,7 +215,7 @@ async fn insert_attachments(
         .bind(AttachmentId::new().to_string())
         .bind(dossier.to_string())
         .bind(i64::from(seq))
-        .bind(nfc(a.file_name.trim()).into_owned())
+        .bind(&a.file_name)
         .bind(&a.media_type)
         .bind(to_i64(a.size)?)
         .bind(a.sha256.as_bytes().to_vec())
@@ -223,21 +246,27 @@ pub(crate) async fn create(pool: &SqlitePool, new: NewDossier) -> StoreResult<Do
             ]
         }),
     ))?;
-    let prepared = timeline::prepare_entry(new.id, new.actor, new.entry)?;
-    let entered_at = prepared.state.entered_at;
+    let (entry, state) = timeline::entry_state(new.entry)?;
+    let entered_at = state.entered_at;
     let now = micros(Utc::now());
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
     let code = match new.code {
         CodeSource::Allocate { agency } => {
-            let format = Regime::of(prepared.state.regime).circular.code;
+            let format = Regime::of(state.regime).circular.code;
             let local_day = day(calendar::to_local(entered_at).date());
             let seq = next_sequence(&mut tx, agency.as_str(), &local_day).await?;
             DossierCode::issue(&agency, entered_at, seq, format)?
         }
-        CodeSource::Upstream(code) => code,
+        CodeSource::Upstream(code) => {
+            // A code from upstream in a form we also allocate: our counter for
+            // that agency and day moves past it, so ours never collide.
+            if let Some(parts) = code.parts() {
+                skip_sequence(&mut tx, parts.agency, &day(parts.date), parts.sequence).await?;
+            }
+            code
+        }
     };
-    let record = DossierRecord {
-        id: new.id,
+    let header = DossierHeader {
         code,
         procedure_code: new.procedure_code,
         procedure_version: new.procedure_version,
@@ -245,6 +274,19 @@ pub(crate) async fn create(pool: &SqlitePool, new: NewDossier) -> StoreResult<Do
         deciding_agency: new.deciding_agency,
         applicant: clean_applicant(new.applicant),
         delivery: new.delivery,
+        pin_hash: new.pin_hash.0,
+    };
+    let prepared =
+        timeline::prepare_entry(new.id, new.actor, (entry, state), &header, &new.attachments)?;
+    let record = DossierRecord {
+        id: new.id,
+        code: header.code,
+        procedure_code: header.procedure_code,
+        procedure_version: header.procedure_version,
+        receiving_unit: header.receiving_unit,
+        deciding_agency: header.deciding_agency,
+        applicant: header.applicant,
+        delivery: header.delivery,
         pin_hash: new.pin_hash,
         state: prepared.state.clone(),
         columns: prepared.columns.clone(),
@@ -304,7 +346,7 @@ pub(crate) async fn create(pool: &SqlitePool, new: NewDossier) -> StoreResult<Do
         1,
         new.actor,
         entered_at,
-        &new.attachments,
+        &prepared.attachments,
     )
     .await?;
     insert_jobs(&mut tx, &new.jobs).await?;
@@ -347,7 +389,7 @@ pub(crate) async fn append(
             current.code, current.event_count
         )));
     }
-    let prepared = timeline::prepare_append(&current, new.actor, new.event)?;
+    let prepared = timeline::prepare_append(&current, new.actor, new.event, &new.attachments)?;
     let now = micros(Utc::now());
     insert_event(&mut tx, &prepared).await?;
     let c = &prepared.columns;
@@ -381,7 +423,7 @@ pub(crate) async fn append(
         prepared.event.seq,
         new.actor,
         prepared.event.at,
-        &new.attachments,
+        &prepared.attachments,
     )
     .await?;
     insert_jobs(&mut tx, &new.jobs).await?;

@@ -73,6 +73,22 @@ pub(crate) async fn enqueue(pool: &SqlitePool, job: NewJob) -> StoreResult<Optio
     insert(&mut conn, &job).await
 }
 
+/// Dead-letters the jobs whose last attempt ended with its worker gone (the
+/// lease ran out on the last allowed attempt): a job that kills its worker
+/// is not leased again and again.
+async fn bury_abandoned(conn: &mut SqliteConnection, now: DateTime<Utc>) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE jobs SET state = 'dead', lease_owner = NULL, lease_until = NULL,
+            last_error = COALESCE(last_error, 'the worker stopped during the last attempt')
+         WHERE state = 'running' AND lease_until <= $1 AND attempts >= max_attempts",
+    )
+    .bind(us(now))
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
 pub(crate) async fn claim(
     pool: &SqlitePool,
     worker: &str,
@@ -84,6 +100,7 @@ pub(crate) async fn claim(
         .checked_add_signed(lease)
         .ok_or_else(|| StoreError::invalid(format!("a lease of {lease} is too long")))?;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    bury_abandoned(&mut tx, now).await?;
     let sql = format!(
         "UPDATE jobs SET state = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1
          WHERE id IN (
@@ -148,7 +165,7 @@ pub(crate) async fn fail(
         FailOutcome::Dead
     } else {
         FailOutcome::Retry {
-            at: micros(now + backoff(attempts)),
+            at: micros(now.checked_add_signed(backoff(attempts)).unwrap_or(now)),
         }
     };
     let (state, run_at) = match outcome {

@@ -96,17 +96,31 @@ pub(crate) async fn get(pool: &SqlitePool, id: UserId) -> StoreResult<Option<Use
 pub(crate) async fn by_login(pool: &SqlitePool, login: &str) -> StoreResult<Option<User>> {
     let login = nfc(login.trim()).into_owned();
     let sql = format!(
-        "SELECT {USER_COLUMNS} FROM users WHERE email = $1 OR phone = $2 OR identity_number = $2"
+        "SELECT {USER_COLUMNS} FROM users WHERE email = $1 OR phone = $2 OR identity_number = $2
+         ORDER BY id LIMIT 2"
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(login.to_lowercase())
         .bind(&login)
-        .fetch_optional(pool)
+        .fetch_all(pool)
         .await
-        .map_err(db_err)?
-        .as_ref()
-        .map(user_from_row)
-        .transpose()
+        .map_err(db_err)?;
+    one_login(
+        rows.iter()
+            .map(user_from_row)
+            .collect::<StoreResult<Vec<_>>>()?,
+    )
+}
+
+/// A login names one account or none: one person's phone number that is
+/// another's identity number must not pick either of them.
+fn one_login(mut users: Vec<User>) -> StoreResult<Option<User>> {
+    if users.len() > 1 {
+        return Err(StoreError::conflict(
+            "this login belongs to more than one account; sign in with your e-mail",
+        ));
+    }
+    Ok(users.pop())
 }
 
 async fn update_one(

@@ -68,13 +68,32 @@ impl StoreError {
 /// Refuses text holding a NUL character: PostgreSQL cannot store one (in
 /// text or in JSON), so neither engine accepts it and both answer alike.
 pub fn refuse_nul<'a>(fields: impl IntoIterator<Item = &'a str>) -> StoreResult<()> {
-    if fields
-        .into_iter()
-        .any(|f| f.contains('\0') || f.contains("\\u0000"))
-    {
-        return Err(StoreError::invalid("text may not contain a NUL character"));
+    if fields.into_iter().any(|f| f.contains('\0')) {
+        return Err(nul_error());
     }
     Ok(())
+}
+
+/// [`refuse_nul`] for every string and key of a JSON value.
+pub fn refuse_nul_json(value: &serde_json::Value) -> StoreResult<()> {
+    use serde_json::Value;
+    let bad = match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => return items.iter().try_for_each(refuse_nul_json),
+        Value::Object(map) => {
+            for (k, v) in map {
+                refuse_nul([k.as_str()])?;
+                refuse_nul_json(v)?;
+            }
+            false
+        }
+        _ => false,
+    };
+    if bad { Err(nul_error()) } else { Ok(()) }
+}
+
+fn nul_error() -> StoreError {
+    StoreError::invalid("text may not contain a NUL character")
 }
 
 /// The store's result.

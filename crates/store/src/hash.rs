@@ -21,7 +21,14 @@
 //! `string "motcua/dossier-event/1"`, dossier id (UUID), sequence (`u32`,
 //! from 1), instant (`i64` µs), optional actor (UUID), role key (string),
 //! action key (string), optional reason (string), payload (canonical JSON as
-//! a string), previous hash (32 bytes).
+//! a string), previous hash (32 bytes). The payload is the *event document*
+//! as stored: `{"event": the domain event, "attachments": [the files that
+//! came with it: name, media type, size, SHA-256, blob key]}`, and on the
+//! entry event also `"dossier": {code, procedure and version, receiving
+//! unit, deciding agency, applicant, delivery, PIN hash}` — so who may see a
+//! dossier and which bytes it refers to are covered too. The hash is over
+//! the stored document, not over a re-encoding of the decoded event, so an
+//! old chain stays checkable after the event type grows.
 //!
 //! An audit entry, in order:
 //! `string "motcua/audit/1"`, sequence (`u64`, from 1), instant (`i64` µs),
@@ -31,6 +38,21 @@
 //! Test vectors: `crates/store/tests/vectors/hash-chain.json`, checked by
 //! the Rust tests and by an independent Python script
 //! (`tools/hash-vectors/check.py`).
+//!
+//! # What the chains prove, and what they cannot
+//!
+//! `verify` catches any edit, deletion (the last event included), insertion
+//! or reordering of events, any edit of a dossier's stored state, its state
+//! columns, its identity (code, agencies, applicant) or its attachments'
+//! records, and any edit or reordering of audit entries — made by someone
+//! who does not also recompute the hashes. The chains are keyed by nothing
+//! outside the database, so someone with write access to the database who
+//! recomputes every later hash and the head, deletes a whole dossier, or
+//! truncates the end of the audit log is not detected by the chains alone.
+//! Closing that gap needs the heads anchored outside the database
+//! (published or signed periodic checkpoints), which the scheduler's
+//! recurring checkpoint job is for; until then, database write access is
+//! the trust boundary.
 
 use std::fmt;
 use std::str::FromStr;

@@ -39,7 +39,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use motcua_domain::calendar::OfficialBreak;
 use motcua_domain::lifecycle::{Role, Stage};
 
-pub use error::{StoreError, StoreResult, refuse_nul};
+pub use error::{StoreError, StoreResult, refuse_nul, refuse_nul_json};
 pub use hash::Hash;
 pub use ids::{AgencyId, ApiTokenId, AttachmentId, DossierId, JobId, SessionId, UserId};
 pub use model::*;

@@ -11,14 +11,18 @@ use serde_json::Value;
 use crate::error::{StoreError, StoreResult};
 use crate::hash::{EventFields, Hash, event_hash, micros};
 use crate::ids::{DossierId, UserId};
-use crate::model::{DossierRecord, EventRecord, StateColumns};
+use crate::model::{
+    Attachment, DossierHeader, DossierRecord, EventRecord, NewAttachment, StateColumns,
+};
 
 /// An event ready to be written with the dossier state it leads to.
 #[derive(Debug, Clone)]
 pub struct Prepared {
+    /// The event row, its document in `payload`.
     pub event: EventRecord,
-    /// The event as stored in the payload column.
-    pub payload: Value,
+    /// The attachments to insert with it, as the document records them
+    /// (names in NFC, trimmed).
+    pub attachments: Vec<NewAttachment>,
     pub state: Dossier,
     pub columns: StateColumns,
 }
@@ -42,15 +46,53 @@ pub fn normalize(mut event: Event) -> Event {
     event
 }
 
+/// Attachments as stored: file names in NFC, trimmed.
+fn clean(attachments: &[NewAttachment]) -> Vec<NewAttachment> {
+    attachments
+        .iter()
+        .map(|a| NewAttachment {
+            file_name: motcua_domain::text::nfc(a.file_name.trim()).into_owned(),
+            media_type: a.media_type.trim().to_ascii_lowercase(),
+            ..a.clone()
+        })
+        .collect()
+}
+
+/// The event document: what the payload column holds and the hash covers.
+pub fn document(
+    event: &Event,
+    header: Option<&DossierHeader>,
+    attachments: &[NewAttachment],
+) -> StoreResult<Value> {
+    let encode = |what: &str, e: serde_json::Error| {
+        StoreError::invalid(format!("{what} cannot be encoded: {e}"))
+    };
+    let mut doc = serde_json::Map::new();
+    doc.insert(
+        "event".into(),
+        serde_json::to_value(event).map_err(|e| encode("event", e))?,
+    );
+    doc.insert(
+        "attachments".into(),
+        serde_json::to_value(attachments).map_err(|e| encode("attachments", e))?,
+    );
+    if let Some(header) = header {
+        doc.insert(
+            "dossier".into(),
+            serde_json::to_value(header).map_err(|e| encode("dossier", e))?,
+        );
+    }
+    Ok(Value::Object(doc))
+}
+
 fn record(
     dossier: DossierId,
     seq: u32,
     actor: Option<UserId>,
     event: Event,
+    payload: Value,
     prev: Hash,
-) -> StoreResult<(EventRecord, Value)> {
-    let payload = serde_json::to_value(&event)
-        .map_err(|e| StoreError::invalid(format!("event cannot be encoded: {e}")))?;
+) -> EventRecord {
     let reason = event.action.text().map(str::to_owned);
     let hash = event_hash(&EventFields {
         dossier: dossier.uuid(),
@@ -63,29 +105,24 @@ fn record(
         payload: &payload,
         prev: &prev,
     });
-    Ok((
-        EventRecord {
-            dossier,
-            seq,
-            at: event.at,
-            actor,
-            role: event.role,
-            action: event.action.kind(),
-            reason,
-            event,
-            prev_hash: prev,
-            hash,
-        },
+    EventRecord {
+        dossier,
+        seq,
+        at: event.at,
+        actor,
+        role: event.role,
+        action: event.action.kind(),
+        reason,
+        event,
         payload,
-    ))
+        prev_hash: prev,
+        hash,
+    }
 }
 
-/// The first event of a new dossier: it must be its entry.
-pub fn prepare_entry(
-    dossier: DossierId,
-    actor: Option<UserId>,
-    entry: Event,
-) -> StoreResult<Prepared> {
+/// The entry event, normalised, and the state it creates: what an engine
+/// needs (the entry instant, the regime) to allocate the dossier's code.
+pub fn entry_state(entry: Event) -> StoreResult<(Event, Dossier)> {
     let entry = normalize(entry);
     if entry.action.kind() != ActionKind::Enter {
         return Err(StoreError::invalid(
@@ -93,11 +130,25 @@ pub fn prepare_entry(
         ));
     }
     let state = Dossier::replay(std::slice::from_ref(&entry))?;
-    let (event, payload) = record(dossier, 1, actor, entry, Hash::GENESIS)?;
+    Ok((entry, state))
+}
+
+/// The first event of a new dossier, from [`entry_state`]'s result, the
+/// dossier's header (its code allocated) and the attachments that came with
+/// it.
+pub fn prepare_entry(
+    dossier: DossierId,
+    actor: Option<UserId>,
+    (entry, state): (Event, Dossier),
+    header: &DossierHeader,
+    attachments: &[NewAttachment],
+) -> StoreResult<Prepared> {
+    let attachments = clean(attachments);
+    let payload = document(&entry, Some(header), &attachments)?;
     Ok(Prepared {
         columns: StateColumns::of(&state),
-        event,
-        payload,
+        event: record(dossier, 1, actor, entry, payload, Hash::GENESIS),
+        attachments,
         state,
     })
 }
@@ -109,6 +160,7 @@ pub fn prepare_append(
     current: &DossierRecord,
     actor: Option<UserId>,
     event: Event,
+    attachments: &[NewAttachment],
 ) -> StoreResult<Prepared> {
     let event = normalize(event);
     // Re-check the event against the state it is appended to: the caller's
@@ -119,11 +171,12 @@ pub fn prepare_append(
         .event_count
         .checked_add(1)
         .ok_or_else(|| StoreError::invalid("too many events"))?;
-    let (record, payload) = record(current.id, seq, actor, event, current.head_hash)?;
+    let attachments = clean(attachments);
+    let payload = document(&event, None, &attachments)?;
     Ok(Prepared {
         columns: StateColumns::of(&state),
-        event: record,
-        payload,
+        event: record(current.id, seq, actor, event, payload, current.head_hash),
+        attachments,
         state,
     })
 }
@@ -148,6 +201,13 @@ pub enum Defect {
     State,
     /// The state columns are not what the events lead to.
     Columns,
+    /// The dossier's code, agencies, applicant, delivery or PIN are not
+    /// what its entry event recorded.
+    Header,
+    /// The attachments recorded with an event are not those in the table.
+    Attachments { seq: u32 },
+    /// The stored rows cannot be read at all.
+    Unreadable(String),
 }
 
 impl std::fmt::Display for Defect {
@@ -165,14 +225,24 @@ impl std::fmt::Display for Defect {
             Defect::Replay(e) => write!(f, "the events cannot be replayed: {e}"),
             Defect::State => f.write_str("the stored state is not what the events lead to"),
             Defect::Columns => f.write_str("the state columns are not what the events lead to"),
+            Defect::Header => f.write_str("the dossier's identity is not what its entry recorded"),
+            Defect::Attachments { seq } => {
+                write!(f, "the attachments of event {seq} are not those recorded")
+            }
+            Defect::Unreadable(e) => write!(f, "its rows cannot be read: {e}"),
         }
     }
 }
 
 /// Checks one stored dossier against its timeline: every hash and link, the
-/// head and the count, and a replay that must rebuild the stored state and
-/// columns exactly.
-pub fn check(record: &DossierRecord, events: &[EventRecord]) -> Vec<Defect> {
+/// head and the count, its identity and attachments against what the events
+/// recorded, and a replay that must rebuild the stored state and columns
+/// exactly.
+pub fn check(
+    record: &DossierRecord,
+    events: &[EventRecord],
+    attachments: &[Attachment],
+) -> Vec<Defect> {
     let mut defects = Vec::new();
     let mut prev = Hash::GENESIS;
     for (i, e) in events.iter().enumerate() {
@@ -186,27 +256,53 @@ pub fn check(record: &DossierRecord, events: &[EventRecord]) -> Vec<Defect> {
         if e.prev_hash != prev {
             defects.push(Defect::BrokenLink { seq: e.seq });
         }
-        let recomputed = serde_json::to_value(&e.event).map(|payload| {
-            event_hash(&EventFields {
-                dossier: record.id.uuid(),
-                seq: e.seq,
-                at: e.at,
-                actor: e.actor.map(UserId::uuid),
-                role: e.role.key(),
-                action: e.action.key(),
-                reason: e.reason.as_deref(),
-                payload: &payload,
-                prev: &e.prev_hash,
-            })
+        let recomputed = event_hash(&EventFields {
+            dossier: record.id.uuid(),
+            seq: e.seq,
+            at: e.at,
+            actor: e.actor.map(UserId::uuid),
+            role: e.role.key(),
+            action: e.action.key(),
+            reason: e.reason.as_deref(),
+            payload: &e.payload,
+            prev: &e.prev_hash,
         });
         let consistent = e.at == e.event.at
             && e.role == e.event.role
             && e.action == e.event.action.kind()
             && e.reason.as_deref() == e.event.action.text();
-        if recomputed.ok() != Some(e.hash) || !consistent {
+        if recomputed != e.hash || !consistent {
             defects.push(Defect::BadHash { seq: e.seq });
         }
+        if e.seq == 1 {
+            let recorded = e.payload.get("dossier");
+            let header = serde_json::to_value(record.header()).ok();
+            if recorded.is_none() || recorded != header.as_ref() {
+                defects.push(Defect::Header);
+            }
+        }
+        let mut stored: Vec<Value> = attachments
+            .iter()
+            .filter(|a| a.event_seq == e.seq)
+            .filter_map(|a| serde_json::to_value(a.as_new()).ok())
+            .collect();
+        let mut recorded: Vec<Value> = e
+            .payload
+            .get("attachments")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let order = |v: &Value| crate::hash::canonical_json(v);
+        stored.sort_by_key(order);
+        recorded.sort_by_key(order);
+        if stored != recorded {
+            defects.push(Defect::Attachments { seq: e.seq });
+        }
         prev = e.hash;
+    }
+    let seqs: Vec<u32> = events.iter().map(|e| e.seq).collect();
+    if attachments.iter().any(|a| !seqs.contains(&a.event_seq)) {
+        defects.push(Defect::Attachments { seq: 0 });
     }
     if record.head_hash != prev {
         defects.push(Defect::Head);
@@ -231,4 +327,12 @@ pub fn check(record: &DossierRecord, events: &[EventRecord]) -> Vec<Defect> {
         Err(e) => defects.push(Defect::Replay(e.to_string())),
     }
     defects
+}
+
+/// Decodes the domain event of a stored event document.
+pub fn event_of(payload: &Value) -> StoreResult<Event> {
+    let event = payload
+        .get("event")
+        .ok_or_else(|| StoreError::corrupt("an event document without its event"))?;
+    serde_json::from_value(event.clone()).map_err(|e| StoreError::corrupt(format!("event: {e}")))
 }

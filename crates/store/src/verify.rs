@@ -34,6 +34,29 @@ impl Report {
     }
 }
 
+/// Reads and checks one dossier: its code (as far as it can be read), its
+/// defects and how many events it has. A row that cannot be read is itself
+/// a defect, so every broken dossier is named and the walk goes on.
+async fn check_one(store: &dyn Store, id: DossierId) -> (String, Vec<Defect>, u64) {
+    let unreadable = |e: crate::StoreError| vec![Defect::Unreadable(e.to_string())];
+    let record = match store.dossier(id).await {
+        Ok(Some(record)) => record,
+        Ok(None) => return (String::new(), Vec::new(), 0),
+        Err(e) => return ("?".into(), unreadable(e), 0),
+    };
+    let code = record.code.to_string();
+    let events = match store.events(id).await {
+        Ok(events) => events,
+        Err(e) => return (code, unreadable(e), 0),
+    };
+    let attachments = match store.attachments(id).await {
+        Ok(attachments) => attachments,
+        Err(e) => return (code, unreadable(e), events.len() as u64),
+    };
+    let defects = timeline::check(&record, &events, &attachments);
+    (code, defects, events.len() as u64)
+}
+
 /// Checks every dossier and the audit log. `progress` is told how many
 /// dossiers have been checked so far.
 pub async fn verify(
@@ -48,29 +71,46 @@ pub async fn verify(
             break;
         };
         for id in ids {
-            let Some(record) = store.dossier(id).await? else {
-                continue;
-            };
-            let events = store.events(id).await?;
             report.dossiers += 1;
-            report.events += events.len() as u64;
-            let defects = timeline::check(&record, &events);
+            // A dossier being written while it is read can look broken for
+            // a moment (its row and its events read apart): read it again
+            // before calling it broken.
+            let mut found = check_one(store, id).await;
+            if !found.1.is_empty() {
+                found = check_one(store, id).await;
+            }
+            let (code, defects, events) = found;
+            report.events += events;
             if !defects.is_empty() {
-                report.broken.push(BrokenDossier {
-                    id,
-                    code: record.code.to_string(),
-                    defects,
-                });
+                report.broken.push(BrokenDossier { id, code, defects });
             }
             progress(report.dossiers);
         }
         page.after = Some(last);
     }
-    let mut after = None;
+    let mut after: Option<u64> = None;
     let mut prev = Hash::GENESIS;
     let mut expected_seq = 1;
     loop {
-        let entries = store.audit_entries(after, 1000).await?;
+        let entries = match store.audit_entries(after, 1000).await {
+            Ok(entries) => entries,
+            Err(_) => {
+                // A page that cannot be read: name its first entry and go on
+                // one entry at a time past it.
+                let next = after.map_or(1, |a| a + 1);
+                report.broken_audit.push(next);
+                after = Some(next);
+                if store
+                    .audit_entries(after, 1)
+                    .await
+                    .map(|e| e.is_empty())
+                    .unwrap_or(false)
+                {
+                    break;
+                }
+                continue;
+            }
+        };
         let Some(last) = entries.last().map(|e| e.seq) else {
             break;
         };

@@ -130,6 +130,7 @@ async fn rows_sort_byte_wise_whatever_the_database_collation() {
     ];
     let root = store
         .create_agency(NewAgency {
+            id: motcua_store::AgencyId::new(),
             parent: None,
             identifier: code::AgencyId::new("H29").unwrap(),
             name: "UBND tỉnh".into(),
@@ -143,6 +144,7 @@ async fn rows_sort_byte_wise_whatever_the_database_collation() {
     for (i, name) in names.iter().enumerate() {
         let agency = store
             .create_agency(NewAgency {
+                id: motcua_store::AgencyId::new(),
                 parent: Some(root.id),
                 identifier: code::AgencyId::new(&format!("000.00.{:02}.H29", i + 1)).unwrap(),
                 name: (*name).into(),
@@ -211,6 +213,7 @@ async fn text_postgres_cannot_hold_is_invalid() {
     let store = db.postgres().await;
     let result = store
         .create_agency(NewAgency {
+            id: motcua_store::AgencyId::new(),
             parent: None,
             identifier: code::AgencyId::new("H29").unwrap(),
             name: "UBND\0tỉnh".into(),

@@ -245,7 +245,7 @@ impl TestDatabase for PgTestDb {
             .bind(record.role.key())
             .bind(record.action.key())
             .bind(record.reason.clone())
-            .bind(serde_json::to_value(&record.event).unwrap())
+            .bind(record.payload.clone())
             .bind(record.prev_hash.as_bytes().to_vec())
             .bind(record.hash.as_bytes().to_vec()),
             Tamper::Stage { dossier, stage } => {
@@ -262,6 +262,27 @@ impl TestDatabase for PgTestDb {
                 sqlx::query("UPDATE dossiers SET state = $2 WHERE id = $1")
                     .bind(dossier.uuid())
                     .bind(serde_json::to_value(state).unwrap())
+            }
+            Tamper::StateText { dossier, text } => {
+                sqlx::query("UPDATE dossiers SET state = $2::jsonb WHERE id = $1")
+                    .bind(dossier.uuid())
+                    .bind(text.clone())
+            }
+            Tamper::DecidingAgency { dossier, agency } => {
+                sqlx::query("UPDATE dossiers SET deciding_agency = $2 WHERE id = $1")
+                    .bind(dossier.uuid())
+                    .bind(agency.uuid())
+            }
+            Tamper::AttachmentBlob { dossier, sha256 } => {
+                sqlx::query("UPDATE attachments SET sha256 = $2, blob_key = $3 WHERE dossier_id = $1")
+                    .bind(dossier.uuid())
+                    .bind(sha256.as_bytes().to_vec())
+                    .bind(sha256.to_hex())
+            }
+            Tamper::AuditDetails { seq, details } => {
+                sqlx::query("UPDATE audit_log SET details = $2::json WHERE seq = $1")
+                    .bind(*seq as i64)
+                    .bind(details.to_string())
             }
         };
         let done = q.execute(&mut conn).await.unwrap();

@@ -75,7 +75,7 @@ impl TestDatabase for SqliteTestDb {
             .bind(record.role.key())
             .bind(record.action.key())
             .bind(record.reason.clone())
-            .bind(serde_json::to_string(&record.event).unwrap())
+            .bind(serde_json::to_string(&record.payload).unwrap())
             .bind(record.prev_hash.as_bytes().to_vec())
             .bind(record.hash.as_bytes().to_vec()),
             Tamper::Stage { dossier, stage } => sqlx::query("UPDATE dossiers SET stage = $2 WHERE id = $1")
@@ -87,6 +87,23 @@ impl TestDatabase for SqliteTestDb {
             Tamper::State { dossier, state } => sqlx::query("UPDATE dossiers SET state = $2 WHERE id = $1")
                 .bind(dossier.to_string())
                 .bind(serde_json::to_string(state).unwrap()),
+            Tamper::StateText { dossier, text } => sqlx::query("UPDATE dossiers SET state = $2 WHERE id = $1")
+                .bind(dossier.to_string())
+                .bind(text.clone()),
+            Tamper::DecidingAgency { dossier, agency } => {
+                sqlx::query("UPDATE dossiers SET deciding_agency = $2 WHERE id = $1")
+                    .bind(dossier.to_string())
+                    .bind(agency.to_string())
+            }
+            Tamper::AttachmentBlob { dossier, sha256 } => {
+                sqlx::query("UPDATE attachments SET sha256 = $2, blob_key = $3 WHERE dossier_id = $1")
+                    .bind(dossier.to_string())
+                    .bind(sha256.as_bytes().to_vec())
+                    .bind(sha256.to_hex())
+            }
+            Tamper::AuditDetails { seq, details } => sqlx::query("UPDATE audit_log SET details = $2 WHERE seq = $1")
+                .bind(*seq as i64)
+                .bind(details.to_string()),
         };
         let done = q.execute(pool).await.unwrap();
         assert_eq!(done.rows_affected(), 1, "{tamper:?}");

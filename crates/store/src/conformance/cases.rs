@@ -56,6 +56,7 @@ pub async fn agencies_form_a_tree(db: &dyn TestDatabase) {
 
     // The same identifier twice is a conflict.
     let mut twin = crate::model::NewAgency {
+        id: crate::ids::AgencyId::new(),
         parent: Some(f.province.id),
         identifier: f.department.identifier.clone(),
         name: "Sở khác".into(),
@@ -70,6 +71,7 @@ pub async fn agencies_form_a_tree(db: &dyn TestDatabase) {
 
     // Names are stored in NFC whatever form they come in.
     twin.identifier = motcua_domain::code::AgencyId::new("000.00.13.H29").unwrap();
+    twin.id = crate::ids::AgencyId::new();
     twin.name = "Sở Tài chi\u{301}nh".into();
     let created = store.create_agency(twin).await.unwrap();
     assert_eq!(created.name, "Sở Tài chính");
@@ -576,7 +578,7 @@ pub fn vector_events(events: &[crate::model::EventRecord]) -> serde_json::Value 
                 "role": e.role.key(),
                 "action": e.action.key(),
                 "reason": e.reason,
-                "payload": serde_json::to_value(&e.event).unwrap(),
+                "payload": e.payload,
                 "prev_hash": e.prev_hash.to_hex(),
                 "hash": e.hash.to_hex(),
             })
@@ -840,12 +842,20 @@ pub async fn recurring_work_runs_once_per_period(db: &dyn TestDatabase) {
     let a = db.open().await;
     let b = db.open().await;
     let day = vn(2025, 9, 8, 0, 0);
-    // Both nodes schedule the daily digest for the same day, several times.
+    // Both nodes schedule the daily digest for the same day, several times,
+    // at the same moment.
+    let mut tasks = Vec::new();
+    for store in [&a, &b, &a, &b, &a, &b] {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let job = NewJob::new("digest.daily", json!({"day": "2025-09-08"}), day)
+                .idempotency_key("digest.daily:2025-09-08");
+            store.enqueue(job).await.unwrap().is_some()
+        }));
+    }
     let mut created = 0;
-    for store in [&a, &b, &a, &b] {
-        let job = NewJob::new("digest.daily", json!({"day": "2025-09-08"}), day)
-            .idempotency_key("digest.daily:2025-09-08");
-        if store.enqueue(job).await.unwrap().is_some() {
+    for t in tasks {
+        if t.await.unwrap() {
             created += 1;
         }
     }
@@ -1169,4 +1179,175 @@ pub async fn text_with_a_nul_is_refused_alike(db: &dyn TestDatabase) {
         store.agency(f.department.id).await.unwrap().unwrap(),
         f.department
     );
+}
+
+pub async fn verify_names_what_it_cannot_read_and_what_changed_hands(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    let start = vn(2025, 9, 8, 9, 0);
+    let mut records = Vec::new();
+    for i in 0..4 {
+        let mut new = f.new_dossier(start + TimeDelta::minutes(i), 5);
+        new.attachments.push(NewAttachment {
+            file_name: format!("to-khai-{i}.pdf"),
+            media_type: "application/pdf".into(),
+            size: 10,
+            sha256: Hash::of(format!("{i}").as_bytes()),
+            blob_key: Hash::of(format!("{i}").as_bytes()).to_hex(),
+        });
+        records.push(store.create_dossier(new).await.unwrap());
+    }
+    for i in 0..3 {
+        store
+            .audit(NewAuditEntry {
+                at: start,
+                actor: None,
+                action: "agency.update".into(),
+                subject: format!("{i}"),
+                details: json!({"i": i}),
+            })
+            .await
+            .unwrap();
+    }
+    assert!(
+        verify::verify(store.as_ref(), |_| {})
+            .await
+            .unwrap()
+            .is_ok()
+    );
+    db.tamper(Tamper::StateText {
+        dossier: records[0].id,
+        text: r#"{"not": "a state"}"#.into(),
+    })
+    .await;
+    db.tamper(Tamper::DecidingAgency {
+        dossier: records[1].id,
+        agency: f.commune.id,
+    })
+    .await;
+    db.tamper(Tamper::AttachmentBlob {
+        dossier: records[2].id,
+        sha256: Hash::of(b"other bytes"),
+    })
+    .await;
+    db.tamper(Tamper::AuditDetails {
+        seq: 2,
+        details: json!({"i": 99}),
+    })
+    .await;
+    let report = verify::verify(store.as_ref(), |_| {}).await.unwrap();
+    let defects = |i: usize| {
+        report
+            .broken
+            .iter()
+            .find(|b| b.id == records[i].id)
+            .map(|b| b.defects.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        matches!(defects(0).as_slice(), [Defect::Unreadable(_)]),
+        "{:?}",
+        defects(0)
+    );
+    assert!(defects(1).contains(&Defect::Header), "{:?}", defects(1));
+    assert!(
+        defects(2).contains(&Defect::Attachments { seq: 1 }),
+        "{:?}",
+        defects(2)
+    );
+    assert!(defects(3).is_empty());
+    assert_eq!(
+        report.broken.len(),
+        3,
+        "the walk went on past the unreadable one"
+    );
+    assert_eq!(report.broken_audit, vec![2]);
+}
+
+pub async fn a_job_that_kills_its_worker_is_dead_lettered(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let now = vn(2025, 9, 8, 9, 0);
+    let id = store
+        .enqueue(NewJob::new("pdf.render", json!({}), now).max_attempts(2))
+        .await
+        .unwrap()
+        .unwrap();
+    let lease = TimeDelta::minutes(1);
+    // Two workers take it and die without a word (their leases run out).
+    assert_eq!(
+        store.claim_jobs("w1", now, lease, 1).await.unwrap().len(),
+        1
+    );
+    assert_eq!(
+        store
+            .claim_jobs("w2", now + TimeDelta::minutes(2), lease, 1)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // The last attempt's lease runs out too: not leased a third time.
+    assert!(
+        store
+            .claim_jobs("w3", now + TimeDelta::minutes(4), lease, 1)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let job = store.job(id).await.unwrap().unwrap();
+    assert_eq!(job.state, JobState::Dead);
+    assert_eq!(job.attempts, 2);
+    assert!(job.last_error.is_some());
+    assert_eq!(store.dead_jobs(10).await.unwrap().len(), 1);
+}
+
+pub async fn upstream_codes_in_our_form_move_our_counter(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    let at = vn(2025, 9, 8, 9, 0);
+    assert_eq!(
+        f.create(at).await.code.as_str(),
+        "000.00.01.H29-250908-0001"
+    );
+    // The national portal sends a dossier coded in our agency's own form.
+    let mut new = f.new_dossier(at, 5);
+    new.code = CodeSource::Upstream(DossierCode::upstream("000.00.01.H29-250908-0005").unwrap());
+    store.create_dossier(new).await.unwrap();
+    // Our next code does not collide with it, now or later that day.
+    assert_eq!(
+        f.create(at).await.code.as_str(),
+        "000.00.01.H29-250908-0006"
+    );
+    // An upstream code below our counter that is free keeps the counter.
+    let mut new = f.new_dossier(at, 5);
+    new.code = CodeSource::Upstream(DossierCode::upstream("000.00.01.H29-250908-0003").unwrap());
+    store.create_dossier(new).await.unwrap();
+    assert_eq!(
+        f.create(at).await.code.as_str(),
+        "000.00.01.H29-250908-0007"
+    );
+}
+
+pub async fn an_ambiguous_login_names_no_one(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let user = |name: &str, phone: Option<&str>, identity: Option<&str>| NewUser {
+        kind: UserKind::Citizen,
+        full_name: name.into(),
+        email: None,
+        phone: phone.map(str::to_owned),
+        identity_number: identity.map(str::to_owned),
+        password_hash: None,
+    };
+    store
+        .create_user(user("A", Some("0312345678"), None))
+        .await
+        .unwrap();
+    store
+        .create_user(user("B", None, Some("0312345678")))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.user_by_login("0312345678").await,
+        Err(StoreError::Conflict { .. })
+    ));
 }

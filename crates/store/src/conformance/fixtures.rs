@@ -44,8 +44,19 @@ pub struct Fixture {
     pub commune: Agency,
 }
 
-fn agency(parent: Option<&Agency>, identifier: &str, name: &str, kind: AgencyKind) -> NewAgency {
+/// Agencies get fixed ids so that the fixed timeline (and its hash) is the
+/// same on every run and engine; a database holds one fixture.
+fn agency(
+    n: u128,
+    parent: Option<&Agency>,
+    identifier: &str,
+    name: &str,
+    kind: AgencyKind,
+) -> NewAgency {
     NewAgency {
+        id: crate::ids::AgencyId::from_uuid(uuid::Uuid::from_u128(
+            0x0192_0000_0000_7000_8000_0000_0001_0000 + n,
+        )),
         parent: parent.map(|a| a.id),
         identifier: code::AgencyId::new(identifier).expect("a valid identifier"),
         name: name.to_owned(),
@@ -59,6 +70,7 @@ impl Fixture {
     pub async fn new(store: Arc<dyn Store>) -> Fixture {
         let province = store
             .create_agency(agency(
+                1,
                 None,
                 "H29",
                 "UBND tỉnh Đồng Tháp",
@@ -68,6 +80,7 @@ impl Fixture {
             .unwrap();
         let centre = store
             .create_agency(agency(
+                2,
                 Some(&province),
                 "000.00.01.H29",
                 "Trung tâm Phục vụ hành chính công tỉnh",
@@ -77,6 +90,7 @@ impl Fixture {
             .unwrap();
         let department = store
             .create_agency(agency(
+                3,
                 Some(&province),
                 "000.00.12.H29",
                 "Sở Tư pháp",
@@ -86,6 +100,7 @@ impl Fixture {
             .unwrap();
         let commune = store
             .create_agency(agency(
+                4,
                 Some(&province),
                 "000.31.40.H29",
                 "UBND phường Cao Lãnh",

@@ -18,8 +18,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motcua_domain::lifecycle::{Dossier, Stage};
 
+use crate::Hash;
 use crate::Store;
-use crate::ids::DossierId;
+use crate::ids::{AgencyId, DossierId};
 use crate::model::EventRecord;
 
 pub use cases::*;
@@ -55,6 +56,20 @@ pub enum Tamper {
     State {
         dossier: DossierId,
         state: Box<Dossier>,
+    },
+    /// Writes JSON that is not a state at all into the state column.
+    StateText { dossier: DossierId, text: String },
+    /// Hands the dossier to another deciding agency (who may see it).
+    DecidingAgency {
+        dossier: DossierId,
+        agency: AgencyId,
+    },
+    /// Points an attachment at other bytes: its SHA-256 and blob key.
+    AttachmentBlob { dossier: DossierId, sha256: Hash },
+    /// Changes the details of an audit entry.
+    AuditDetails {
+        seq: u64,
+        details: serde_json::Value,
     },
 }
 
@@ -95,6 +110,10 @@ macro_rules! conformance_tests {
             verify_names_every_tampered_dossier,
             agencies_list_their_dossiers_by_stage,
             text_with_a_nul_is_refused_alike,
+            verify_names_what_it_cannot_read_and_what_changed_hands,
+            a_job_that_kills_its_worker_is_dead_lettered,
+            upstream_codes_in_our_form_move_our_counter,
+            an_ambiguous_login_names_no_one,
         );
     };
     (@cases $factory:expr; $($case:ident),* $(,)?) => {

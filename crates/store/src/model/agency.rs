@@ -72,6 +72,9 @@ pub struct Agency {
 /// An agency to create.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewAgency {
+    /// Chosen by the caller (a new [`AgencyId`] normally; a known one when
+    /// importing).
+    pub id: AgencyId,
     pub parent: Option<AgencyId>,
     pub identifier: code::AgencyId,
     pub name: String,

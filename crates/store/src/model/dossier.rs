@@ -61,7 +61,7 @@ pub enum CodeSource {
 }
 
 /// A file attached to a dossier; the bytes are in the blob store.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewAttachment {
     pub file_name: String,
     pub media_type: String,
@@ -84,6 +84,35 @@ pub struct Attachment {
     pub blob_key: String,
     pub added_by: Option<UserId>,
     pub added_at: DateTime<Utc>,
+}
+
+impl Attachment {
+    /// What the hash chain records of it (see [`crate::hash`]).
+    pub fn as_new(&self) -> NewAttachment {
+        NewAttachment {
+            file_name: self.file_name.clone(),
+            media_type: self.media_type.clone(),
+            size: self.size,
+            sha256: self.sha256,
+            blob_key: self.blob_key.clone(),
+        }
+    }
+}
+
+/// What a dossier is, fixed when it enters: the entry event's hash covers
+/// it, so who may see the dossier (its agencies, its applicant) cannot be
+/// changed without `verify` noticing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DossierHeader {
+    pub code: DossierCode,
+    pub procedure_code: String,
+    pub procedure_version: NaiveDate,
+    pub receiving_unit: AgencyId,
+    pub deciding_agency: AgencyId,
+    pub applicant: Applicant,
+    pub delivery: Delivery,
+    /// The tracking PIN's hash, in hex.
+    pub pin_hash: Hash,
 }
 
 /// A dossier to create: its entry event, what came with it, and the jobs
@@ -181,6 +210,22 @@ pub struct DossierRecord {
     pub updated_at: DateTime<Utc>,
 }
 
+impl DossierRecord {
+    /// Its header, as the entry event recorded it.
+    pub fn header(&self) -> DossierHeader {
+        DossierHeader {
+            code: self.code.clone(),
+            procedure_code: self.procedure_code.clone(),
+            procedure_version: self.procedure_version,
+            receiving_unit: self.receiving_unit,
+            deciding_agency: self.deciding_agency,
+            applicant: self.applicant.clone(),
+            delivery: self.delivery,
+            pin_hash: self.pin_hash.0,
+        }
+    }
+}
+
 /// An event of a dossier's timeline, as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventRecord {
@@ -193,8 +238,12 @@ pub struct EventRecord {
     pub action: ActionKind,
     /// The reason or summary the action carries, if any.
     pub reason: Option<String>,
-    /// The whole domain event (action with its data, and its effect).
+    /// The domain event (action with its data, and its effect), decoded
+    /// from `payload`.
     pub event: Event,
+    /// The event document as stored and hashed: `{"event": …, "attachments":
+    /// […]}`, with `"dossier": {header}` on the entry (see [`crate::hash`]).
+    pub payload: serde_json::Value,
     pub prev_hash: Hash,
     pub hash: Hash,
 }

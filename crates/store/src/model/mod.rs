@@ -11,8 +11,8 @@ mod user;
 pub use agency::{Agency, AgencyKind, NewAgency};
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use dossier::{
-    Applicant, Attachment, CodeSource, Delivery, DossierRecord, EventRecord, NewAttachment,
-    NewDossier, NewEvent, StateColumns,
+    Applicant, Attachment, CodeSource, Delivery, DossierHeader, DossierRecord, EventRecord,
+    NewAttachment, NewDossier, NewEvent, StateColumns,
 };
 pub use job::{FailOutcome, Job, JobState, NewJob, backoff};
 pub use procedure::ProcedureVersion;
