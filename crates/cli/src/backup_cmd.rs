@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use crate::blob_check;
 use crate::error::CliError;
 use crate::output;
-use crate::storage::{DataArgs, DatabaseLocation, embedded_file, open_store, store_error};
+use crate::storage::{DataArgs, DatabaseLocation, embedded_file, open_existing_store, store_error};
 
 const MANIFEST: &str = "MANIFEST.json";
 const FORMAT: &str = "motcua-backup";
@@ -145,7 +145,7 @@ pub fn backup(args: BackupArgs, lang: Lang) -> Result<ExitCode, CliError> {
         .map_err(|e| CliError::file(&folder, e))?;
     let snapshot = scratch.path().join(DATABASE_FILE);
     runtime()?.block_on(async {
-        let store = open_store(&location, lang).await?;
+        let store = open_existing_store(&location, lang).await?;
         store
             .backup_database(&snapshot)
             .await
@@ -199,11 +199,8 @@ pub fn backup(args: BackupArgs, lang: Lang) -> Result<ExitCode, CliError> {
     let size = file.metadata().map_err(write_err)?.len();
     part.persist_noclobber(&args.to)
         .map_err(|e| CliError::file(&args.to, e.error))?;
-    if let Ok(dir) = File::open(&folder) {
-        // The rename is durable once the folder is; a failure here leaves a
-        // complete file that might not survive a power cut, so say nothing.
-        let _ = dir.sync_all();
-    }
+    // The rename is durable once the folder is.
+    sync_dir(&folder)?;
     output::line(lang.tr_args(
         "backup-done",
         &[
@@ -213,6 +210,18 @@ pub fn backup(args: BackupArgs, lang: Lang) -> Result<ExitCode, CliError> {
         ],
     ))?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn sync_file(path: &Path) -> Result<(), CliError> {
+    File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| CliError::file(path, e))
+}
+
+fn sync_dir(path: &Path) -> Result<(), CliError> {
+    File::open(path)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| CliError::file(path, e))
 }
 
 /// Only what a backup contains may be unpacked: the manifest, the database
@@ -228,7 +237,9 @@ fn allowed_entry(path: &Path) -> bool {
 
 pub fn restore(args: RestoreArgs, lang: Lang) -> Result<ExitCode, CliError> {
     let target_db = embedded_file(&args.data);
-    if target_db.exists() {
+    let journal = |suffix: &str| PathBuf::from(format!("{}{suffix}", target_db.display()));
+    // A leftover journal would be replayed onto the restored file.
+    if target_db.exists() || journal("-wal").exists() || journal("-shm").exists() {
         return Err(CliError::Message(lang.tr_args(
             "restore-target-exists",
             &[("path", args.data.display().to_string().into())],
@@ -313,30 +324,37 @@ pub fn restore(args: RestoreArgs, lang: Lang) -> Result<ExitCode, CliError> {
     }
 
     std::fs::create_dir_all(&args.data).map_err(|e| CliError::file(&args.data, e))?;
+    let mut folders = std::collections::BTreeSet::new();
     for (path, relative) in blob_files(&unpacked_blobs)? {
         let dest = args.data.join("blobs").join(&relative);
         if dest.exists() {
             continue; // Same name, same content: blobs are content-addressed.
         }
-        if let Some(dir) = dest.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| CliError::file(dir, e))?;
-        }
+        let dir = folder_of(&dest);
+        std::fs::create_dir_all(&dir).map_err(|e| CliError::file(&dir, e))?;
+        sync_file(&path)?;
         std::fs::rename(&path, &dest).map_err(|e| CliError::file(&dest, e))?;
+        folders.insert(dir);
+    }
+    folders.insert(args.data.join("blobs"));
+    for dir in &folders {
+        sync_dir(dir)?;
     }
     // The database last: until it is in place, the folder holds no data set.
-    // Closing the verifying store checkpointed its WAL; move any leftover
-    // journal files along so nothing committed is lost.
+    // Closing the verifying store checkpointed its WAL; a journal left over
+    // goes along so nothing committed is lost.
+    sync_file(&unpacked_db)?;
     for suffix in ["-wal", "-shm"] {
         let from = PathBuf::from(format!("{}{suffix}", unpacked_db.display()));
         if from.exists() {
-            let to = PathBuf::from(format!("{}{suffix}", target_db.display()));
+            let to = journal(suffix);
             std::fs::rename(&from, &to).map_err(|e| CliError::file(&to, e))?;
         }
     }
-    std::fs::rename(&unpacked_db, &target_db).map_err(|e| CliError::file(&target_db, e))?;
-    if let Ok(dir) = File::open(&args.data) {
-        let _ = dir.sync_all();
-    }
+    // A hard link fails if a database appeared meanwhile: never overwrite.
+    std::fs::hard_link(&unpacked_db, &target_db).map_err(|e| CliError::file(&target_db, e))?;
+    std::fs::remove_file(&unpacked_db).map_err(|e| CliError::file(&unpacked_db, e))?;
+    sync_dir(&args.data)?;
     output::line(lang.tr_args(
         "restore-done",
         &[

@@ -11,7 +11,7 @@ use motcua_store::verify::{self, Report};
 use crate::blob_check::{self, BlobReport};
 use crate::error::CliError;
 use crate::output;
-use crate::storage::{DataArgs, open_blobs, open_store, store_error};
+use crate::storage::{DataArgs, open_blobs, open_existing_store, open_store, store_error};
 
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
@@ -60,7 +60,7 @@ pub fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, CliError> {
     let location = args.data.database(lang)?;
     let blobs = args.data.blobs_location(lang)?;
     runtime()?.block_on(async {
-        let store = open_store(&location, lang).await?;
+        let store = open_existing_store(&location, lang).await?;
         let bar = spinner(lang.tr("verify-progress"));
         let report = verify::verify(store.as_ref(), |n| bar.set_position(n))
             .await

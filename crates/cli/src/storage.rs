@@ -139,6 +139,48 @@ pub async fn open_store(
     Ok(store)
 }
 
+/// Opens a database that exists already and is at this binary's schema,
+/// changing nothing (for `verify` and `backup`: a wrong `--data` is an
+/// error, not a new empty database that checks out).
+pub async fn open_existing_store(
+    location: &DatabaseLocation,
+    lang: Lang,
+) -> Result<Arc<dyn Store>, CliError> {
+    let store: Arc<dyn Store> = match location {
+        DatabaseLocation::Embedded(data) => {
+            let file = embedded_file(data);
+            if !file.is_file() {
+                return Err(CliError::Message(lang.tr_args(
+                    "data-no-database",
+                    &[("path", file.display().to_string().into())],
+                )));
+            }
+            Arc::new(
+                SqliteStore::open_existing(&file)
+                    .await
+                    .map_err(|e| store_error(e, lang))?,
+            )
+        }
+        DatabaseLocation::Sqlite(url) => {
+            let path = url
+                .trim_start_matches("sqlite://")
+                .trim_start_matches("sqlite:");
+            let path = path.split('?').next().unwrap_or(path);
+            Arc::new(
+                SqliteStore::open_existing(Path::new(path))
+                    .await
+                    .map_err(|e| store_error(e, lang))?,
+            )
+        }
+        DatabaseLocation::Postgres(url) => Arc::new(
+            motcua_store_postgres::PgStore::connect_existing(url)
+                .await
+                .map_err(|e| store_error(e, lang))?,
+        ),
+    };
+    Ok(store)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

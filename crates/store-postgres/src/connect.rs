@@ -185,3 +185,32 @@ async fn migrate_on(pool: &PgPool) -> StoreResult<()> {
         e => StoreError::Database(format!("migration failed: {e}")),
     })
 }
+
+/// Refuses a database that is not at exactly this binary's schema.
+pub(crate) async fn require_current(pool: &PgPool) -> StoreResult<()> {
+    let known = known_version();
+    let has_table: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+        .fetch_one(pool)
+        .await
+        .map_err(db_err)?;
+    let applied: i64 = if has_table {
+        sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+            .fetch_one(pool)
+            .await
+            .map_err(db_err)?
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    match applied.cmp(&known) {
+        std::cmp::Ordering::Equal => Ok(()),
+        std::cmp::Ordering::Greater => Err(StoreError::SchemaTooNew {
+            database: applied,
+            binary: known,
+        }),
+        std::cmp::Ordering::Less => Err(StoreError::SchemaOutdated {
+            database: applied,
+            binary: known,
+        }),
+    }
+}

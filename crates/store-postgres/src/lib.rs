@@ -72,6 +72,15 @@ impl PgStore {
         Ok(PgStore { pool })
     }
 
+    /// Connects to a database that is at this binary's schema already,
+    /// without migrating it (for `verify` and `backup`).
+    pub async fn connect_existing(url: &str) -> StoreResult<Self> {
+        let options = connect::options(url)?;
+        let pool = connect::pool(options, &PoolSettings::default()).await?;
+        connect::require_current(&pool).await?;
+        Ok(PgStore { pool })
+    }
+
     /// The newest schema version this binary knows.
     pub fn schema_version() -> i64 {
         connect::known_version()

@@ -40,6 +40,14 @@ pub(crate) async fn pool_for_path(path: &Path) -> StoreResult<SqlitePool> {
     pool(options(SqliteConnectOptions::new().filename(path))).await
 }
 
+/// A pool on a database file that must exist already.
+pub(crate) async fn pool_for_existing(path: &Path) -> StoreResult<SqlitePool> {
+    if !path.is_file() {
+        return Err(StoreError::not_found(format!("database {}", path.display())));
+    }
+    pool(options(SqliteConnectOptions::new().filename(path)).create_if_missing(false)).await
+}
+
 pub(crate) async fn pool_for_url(url: &str) -> StoreResult<SqlitePool> {
     let base = SqliteConnectOptions::from_str(url)
         .map_err(|e| StoreError::invalid(format!("SQLite URL: {e}")))?;
@@ -54,33 +62,66 @@ async fn pool(options: SqliteConnectOptions) -> StoreResult<SqlitePool> {
         .map_err(|e| StoreError::Unavailable(e.to_string()))
 }
 
-/// Refuses a database migrated by a newer motcua, then applies the
-/// migrations this binary has.
-pub(crate) async fn migrate(pool: &SqlitePool) -> StoreResult<()> {
-    let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+/// The newest migration this binary knows.
+pub(crate) fn known_version() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+/// The newest migration applied to the database (0 for an empty one).
+pub(crate) async fn applied_version(pool: &SqlitePool) -> StoreResult<i64> {
     let table: Option<String> = sqlx::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
     )
     .fetch_optional(pool)
     .await
     .map_err(db_err)?;
-    if table.is_some() {
-        let applied: Option<i64> =
-            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = 1")
-                .fetch_one(pool)
-                .await
-                .map_err(db_err)?;
-        if let Some(applied) = applied
-            && applied > known
-        {
-            return Err(StoreError::SchemaTooNew {
-                database: applied,
-                binary: known,
-            });
-        }
+    if table.is_none() {
+        return Ok(0);
     }
+    let applied: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = 1")
+            .fetch_one(pool)
+            .await
+            .map_err(db_err)?;
+    Ok(applied.unwrap_or(0))
+}
+
+/// Refuses a database migrated by a newer motcua, then applies the
+/// migrations this binary has. Two processes migrating a new file at once
+/// may collide (SQLite migrations take no lock); the loser tries once more.
+pub(crate) async fn migrate(pool: &SqlitePool) -> StoreResult<()> {
+    let known = known_version();
+    let applied = applied_version(pool).await?;
+    if applied > known {
+        return Err(StoreError::SchemaTooNew {
+            database: applied,
+            binary: known,
+        });
+    }
+    if MIGRATOR.run(pool).await.is_ok() {
+        return Ok(());
+    }
+    // A short pause lets the other migrator finish.
+    tokio::time::sleep(Duration::from_millis(250)).await;
     MIGRATOR
         .run(pool)
         .await
         .map_err(|e| StoreError::Database(format!("migration failed: {e}")))
+}
+
+/// Refuses a database that is not at exactly this binary's schema.
+pub(crate) async fn require_current(pool: &SqlitePool) -> StoreResult<()> {
+    let known = known_version();
+    let applied = applied_version(pool).await?;
+    match applied.cmp(&known) {
+        std::cmp::Ordering::Equal => Ok(()),
+        std::cmp::Ordering::Greater => Err(StoreError::SchemaTooNew {
+            database: applied,
+            binary: known,
+        }),
+        std::cmp::Ordering::Less => Err(StoreError::SchemaOutdated {
+            database: applied,
+            binary: known,
+        }),
+    }
 }

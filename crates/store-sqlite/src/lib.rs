@@ -52,6 +52,15 @@ impl SqliteStore {
         Ok(SqliteStore { pool })
     }
 
+    /// Opens a database file that exists already and is at this binary's
+    /// schema, without creating or migrating anything (for `verify` and
+    /// `backup`, which must not change what they look at).
+    pub async fn open_existing(path: &Path) -> StoreResult<Self> {
+        let pool = connect::pool_for_existing(path).await?;
+        connect::require_current(&pool).await?;
+        Ok(SqliteStore { pool })
+    }
+
     /// Opens a `sqlite:` URL (e.g. `sqlite:///srv/motcua/motcua.sqlite3`).
     pub async fn connect(url: &str) -> StoreResult<Self> {
         let pool = connect::pool_for_url(url).await?;

@@ -30,6 +30,12 @@ pub enum StoreError {
         "the database schema is at version {database}, newer than this motcua knows ({binary}); upgrade motcua before using this database"
     )]
     SchemaTooNew { database: i64, binary: i64 },
+    /// The database has not been migrated to this motcua's schema (or is
+    /// empty): `motcua migrate` first.
+    #[error(
+        "the database schema is at version {database}, older than this motcua's ({binary}); run `motcua migrate` first"
+    )]
+    SchemaOutdated { database: i64, binary: i64 },
     /// This engine cannot do that (e.g. an online backup of PostgreSQL,
     /// which its own tools do).
     #[error("not supported by the {engine} engine: {what}")]
@@ -109,6 +115,7 @@ impl Message for StoreError {
             StoreError::Regime(e) => e.message_key(),
             StoreError::Invalid { .. } => "store-error-invalid",
             StoreError::SchemaTooNew { .. } => "store-error-schema-too-new",
+            StoreError::SchemaOutdated { .. } => "store-error-schema-outdated",
             StoreError::Unsupported { .. } => "store-error-unsupported",
             StoreError::Corrupt { .. } => "store-error-corrupt",
             StoreError::Unavailable(_) => "store-error-unavailable",
@@ -126,7 +133,8 @@ impl Message for StoreError {
             StoreError::Code(e) => e.message_args(),
             StoreError::Regime(e) => e.message_args(),
             StoreError::Invalid { reason } => text("reason", reason),
-            StoreError::SchemaTooNew { database, binary } => vec![
+            StoreError::SchemaTooNew { database, binary }
+            | StoreError::SchemaOutdated { database, binary } => vec![
                 ("database", MessageArg::text(database.to_string())),
                 ("binary", MessageArg::text(binary.to_string())),
             ],

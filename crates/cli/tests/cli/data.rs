@@ -155,7 +155,8 @@ fn a_backup_taken_while_writes_run_restores_to_verified_data() {
     let data = dir.path().join("motcua-data");
     let rt = runtime();
     rt.block_on(write_dossiers(&data, 5, 0));
-    // Keep writing (another "node") while the backup runs.
+    // Keep writing (another "node") while the backup runs, and a little
+    // after it, so the backup is taken in the middle of the writes.
     let running = Arc::new(AtomicBool::new(true));
     let writer = {
         let running = running.clone();
@@ -163,24 +164,26 @@ fn a_backup_taken_while_writes_run_restores_to_verified_data() {
         std::thread::spawn(move || {
             runtime().block_on(async {
                 let mut round = 1;
-                while running.load(Ordering::SeqCst) {
+                let mut after_stop = 0;
+                while after_stop < 2 {
+                    if !running.load(Ordering::SeqCst) {
+                        after_stop += 1;
+                    }
                     let store = write_dossiers(&data, 2, 1000 * round).await;
                     store.close().await;
                     round += 1;
                 }
-                round
             })
         })
     };
-    std::thread::sleep(std::time::Duration::from_millis(200));
+    std::thread::sleep(std::time::Duration::from_millis(300));
     let o = motcua(
         dir.path(),
         &["--lang", "en", "backup", "--to", "backup.tar"],
     );
     running.store(false, Ordering::SeqCst);
-    let rounds = writer.join().unwrap();
+    writer.join().unwrap();
     assert!(o.status.success(), "{}", text(&o));
-    assert!(rounds > 1, "writes ran during the backup");
     assert!(
         String::from_utf8_lossy(&o.stdout).contains("Backed up to backup.tar"),
         "{}",
@@ -200,11 +203,23 @@ fn a_backup_taken_while_writes_run_restores_to_verified_data() {
         ],
     );
     assert!(o.status.success(), "{}", text(&o));
-    let o = motcua(
-        dir.path(),
-        &["--lang", "en", "verify", "--data", "restored"],
+    let count = |data: &str| {
+        let o = motcua(dir.path(), &["--lang", "en", "verify", "--data", data]);
+        assert!(o.status.success(), "{}", text(&o));
+        let out = String::from_utf8_lossy(&o.stdout).into_owned();
+        let n = out
+            .split("Intact: ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .unwrap();
+        n.parse::<u64>().unwrap()
+    };
+    let restored = count("restored");
+    let total = count("motcua-data");
+    assert!(
+        restored > 5 && restored < total,
+        "the backup caught the writes mid-way: 5 < {restored} < {total}"
     );
-    assert!(o.status.success(), "{}", text(&o));
     // Never over an existing database, never a half-written file.
     let o = motcua(
         dir.path(),
@@ -268,6 +283,27 @@ fn restore_refuses_what_is_not_a_backup() {
         &["restore", "--from", "junk.tar", "--data", "out"],
     );
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+}
+
+#[test]
+fn verify_and_backup_never_create_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["verify", "--data", "typo"][..],
+        &["backup", "--to", "b.tar", "--data", "typo"][..],
+    ] {
+        let mut all = vec!["--lang", "en"];
+        all.extend_from_slice(args);
+        let o = motcua(dir.path(), &all);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("there is no database"),
+            "{}",
+            text(&o)
+        );
+        assert!(!dir.path().join("typo").exists());
+        assert!(!dir.path().join("b.tar").exists());
+    }
 }
 
 #[test]

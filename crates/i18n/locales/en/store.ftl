@@ -26,3 +26,5 @@ restore-done = Restored to { $path } and verified: { $dossiers } dossiers, { $bl
 restore-verify-failed = the restored data is not intact ({ $broken } problems); do not use it
 blobs-error = attachment storage: { $reason }
 verify-progress = Checking dossiers
+store-error-schema-outdated = the database schema is at version { $database }, older than this motcua's ({ $binary }); run `motcua migrate` first
+data-no-database = there is no database at { $path }; check --data, or run `motcua migrate` to create one

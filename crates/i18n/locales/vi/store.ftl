@@ -26,3 +26,5 @@ restore-done = Đã khôi phục vào { $path } và kiểm tra toàn vẹn: { $d
 restore-verify-failed = bản khôi phục không toàn vẹn ({ $broken } lỗi); không dùng bản này
 blobs-error = kho tệp đính kèm: { $reason }
 verify-progress = Đang kiểm tra hồ sơ
+store-error-schema-outdated = cơ sở dữ liệu ở phiên bản cấu trúc { $database }, cũ hơn phiên bản của motcua này ({ $binary }); hãy chạy `motcua migrate` trước
+data-no-database = không có cơ sở dữ liệu tại { $path }; kiểm tra --data, hoặc chạy `motcua migrate` để tạo mới
