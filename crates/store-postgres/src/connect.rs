@@ -194,11 +194,13 @@ pub(crate) async fn require_current(pool: &PgPool) -> StoreResult<()> {
         .await
         .map_err(db_err)?;
     let applied: i64 = if has_table {
-        sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
-            .fetch_one(pool)
-            .await
-            .map_err(db_err)?
-            .unwrap_or(0)
+        sqlx::query_scalar::<_, Option<i64>>(
+            "SELECT MAX(version) FROM _sqlx_migrations WHERE success",
+        )
+        .fetch_one(pool)
+        .await
+        .map_err(db_err)?
+        .unwrap_or(0)
     } else {
         0
     };

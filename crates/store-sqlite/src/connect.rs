@@ -43,7 +43,10 @@ pub(crate) async fn pool_for_path(path: &Path) -> StoreResult<SqlitePool> {
 /// A pool on a database file that must exist already.
 pub(crate) async fn pool_for_existing(path: &Path) -> StoreResult<SqlitePool> {
     if !path.is_file() {
-        return Err(StoreError::not_found(format!("database {}", path.display())));
+        return Err(StoreError::not_found(format!(
+            "database {}",
+            path.display()
+        )));
     }
     pool(options(SqliteConnectOptions::new().filename(path)).create_if_missing(false)).await
 }
