@@ -142,7 +142,8 @@ pub(crate) async fn fail(
 ) -> StoreResult<FailOutcome> {
     let mut tx = pool.begin().await.map_err(db_err)?;
     // Locked until the end of the transaction: a claim taking over an
-    // expired lease waits, then finds the job pending or dead.
+    // expired lease skips the row meanwhile (SKIP LOCKED) and finds it
+    // pending or dead the next time.
     let row = sqlx::query(
         "SELECT attempts, max_attempts FROM jobs
          WHERE id = $1 AND state = 'running' AND lease_owner = $2

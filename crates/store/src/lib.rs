@@ -156,7 +156,11 @@ pub trait Store: Send + Sync + 'static {
 
     /// Adds a job; `None` when its idempotency key already exists.
     async fn enqueue(&self, job: NewJob) -> StoreResult<Option<JobId>>;
-    /// Leases up to `limit` due jobs to `worker` until `now + lease`.
+    /// Leases up to `limit` due jobs to `worker` until `now + lease`. A lease
+    /// is known by the worker's name, so each claiming loop needs a name of
+    /// its own (host, process and a random part); `now` is the caller's
+    /// clock, so app nodes keep their clocks in sync (NTP). A job whose last
+    /// allowed attempt ran out its lease is dead-lettered here.
     async fn claim_jobs(
         &self,
         worker: &str,
