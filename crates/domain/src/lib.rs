@@ -7,6 +7,7 @@
 //!
 //! Rooms:
 //! - [`calendar`]: the legal clock (lunar calendar, holidays, working days, typed periods).
+//! - [`catalog`]: procedures as data, and how a catalog file is checked.
 //! - [`regime`]: which decree and circular govern a dossier, fixed at its entry instant.
 //! - [`lifecycle`]: the dossier state machine and what each action does to the clock.
 //! - [`indicators`]: how a dossier counts in a reporting period.
@@ -17,6 +18,7 @@
 #![forbid(unsafe_code)]
 
 pub mod calendar;
+pub mod catalog;
 pub mod code;
 pub mod indicators;
 pub mod lifecycle;
