@@ -27,8 +27,9 @@ use motcua_domain::lifecycle::{Role, Stage};
 use motcua_store::{
     Agency, AgencyId, ApiToken, ApiTokenId, Attachment, AttachmentId, AuditEntry, DossierId,
     DossierRecord, Engine, EventRecord, FailOutcome, Job, JobId, NewAgency, NewApiToken,
-    NewAuditEntry, NewDossier, NewEvent, NewJob, NewSession, NewUser, Page, ProcedureVersion,
-    RoleGrant, Session, SessionId, Store, StoreError, StoreResult, TokenHash, User, UserId,
+    NewAuditEntry, NewDossier, NewEvent, NewJob, NewSession, NewUser, Page, ProcedureQuery,
+    ProcedureVersion, RoleGrant, Session, SessionId, Store, StoreError, StoreResult, TokenHash,
+    User, UserId,
 };
 use sqlx::sqlite::SqlitePool;
 
@@ -160,6 +161,9 @@ impl Store for SqliteStore {
     async fn put_procedure_version(&self, version: &ProcedureVersion) -> StoreResult<()> {
         procedures::put(&self.pool, version).await
     }
+    async fn import_procedures(&self, versions: &[ProcedureVersion]) -> StoreResult<usize> {
+        procedures::import(&self.pool, versions).await
+    }
     async fn procedure_in_force(
         &self,
         code: &str,
@@ -169,6 +173,18 @@ impl Store for SqliteStore {
     }
     async fn procedure_versions(&self, code: &str) -> StoreResult<Vec<ProcedureVersion>> {
         procedures::versions(&self.pool, code).await
+    }
+    async fn search_procedures(
+        &self,
+        query: &ProcedureQuery,
+    ) -> StoreResult<Vec<ProcedureVersion>> {
+        procedures::search(&self.pool, query).await
+    }
+    async fn procedure_fields(&self, on: NaiveDate) -> StoreResult<Vec<String>> {
+        procedures::fields(&self.pool, on).await
+    }
+    async fn all_procedure_versions(&self) -> StoreResult<Vec<ProcedureVersion>> {
+        procedures::all(&self.pool).await
     }
 
     async fn create_dossier(&self, new: NewDossier) -> StoreResult<DossierRecord> {

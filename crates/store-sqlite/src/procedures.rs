@@ -1,59 +1,65 @@
-//! Procedures, versioned by the date each version takes effect.
+//! Procedures, versioned by the date each version takes effect. The whole
+//! catalog entry is kept as JSON; searches run on columns computed in Rust
+//! (`ProcedureColumns`), so both engines find the same rows in the same
+//! order.
 
 use chrono::NaiveDate;
-use motcua_domain::text::{fold, nfc};
-use motcua_store::{ProcedureVersion, StoreResult};
-use sqlx::Row;
+use motcua_domain::catalog::Procedure;
+use motcua_store::{
+    ProcedureColumns, ProcedureQuery, ProcedureVersion, StoreResult, like_pattern, refuse_nul,
+};
 use sqlx::sqlite::{SqlitePool, SqliteRow};
+use sqlx::{Row, SqliteConnection};
 
-use crate::convert::{day, db_err, from_day, from_json, from_us, parse, to_json, us};
-
-const COLUMNS: &str = "code, effective_from, agency_id, name, processing_time, spec, updated_at";
+use crate::convert::{day, db_err, from_json, from_us, to_json, us};
 
 fn from_row(row: &SqliteRow) -> StoreResult<ProcedureVersion> {
     Ok(ProcedureVersion {
-        code: row.try_get("code").map_err(db_err)?,
-        effective_from: from_day(&row.try_get::<String, _>("effective_from").map_err(db_err)?)?,
-        agency: parse(
-            &row.try_get::<String, _>("agency_id").map_err(db_err)?,
-            "agency id",
-        )?,
-        name: row.try_get("name").map_err(db_err)?,
-        processing_time: from_json(
-            &row.try_get::<String, _>("processing_time")
-                .map_err(db_err)?,
-            "processing time",
-        )?,
-        spec: from_json(
+        procedure: from_json::<Procedure>(
             &row.try_get::<String, _>("spec").map_err(db_err)?,
-            "procedure spec",
+            "procedure",
         )?,
         updated_at: from_us(row.try_get("updated_at").map_err(db_err)?)?,
     })
 }
 
-pub(crate) async fn put(pool: &SqlitePool, v: &ProcedureVersion) -> StoreResult<()> {
-    motcua_store::refuse_nul([v.code.as_str(), v.name.as_str()])?;
-    let name = nfc(v.name.trim()).into_owned();
+async fn upsert(conn: &mut SqliteConnection, v: &ProcedureVersion) -> StoreResult<()> {
+    let p = &v.procedure;
+    refuse_nul([p.code.as_str(), p.name.as_str(), p.field.as_str()])?;
+    let columns = ProcedureColumns::of(p);
     sqlx::query(
-        "INSERT INTO procedure_versions (code, effective_from, agency_id, name, name_folded, processing_time, spec, updated_at)
+        "INSERT INTO procedure_versions (code, effective_from, name_folded, field, level, competent, spec, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (code, effective_from) DO UPDATE SET
-            agency_id = excluded.agency_id, name = excluded.name, name_folded = excluded.name_folded,
-            processing_time = excluded.processing_time, spec = excluded.spec, updated_at = excluded.updated_at",
+            name_folded = excluded.name_folded, field = excluded.field, level = excluded.level,
+            competent = excluded.competent, spec = excluded.spec, updated_at = excluded.updated_at",
     )
-    .bind(&v.code)
-    .bind(day(v.effective_from))
-    .bind(v.agency.to_string())
-    .bind(&name)
-    .bind(fold(&name))
-    .bind(to_json(&v.processing_time)?)
-    .bind(to_json(&v.spec)?)
+    .bind(&p.code)
+    .bind(day(p.effective_from))
+    .bind(&columns.name_folded)
+    .bind(&columns.field)
+    .bind(columns.level)
+    .bind(&columns.competent)
+    .bind(to_json(p)?)
     .bind(us(v.updated_at))
-    .execute(pool)
+    .execute(&mut *conn)
     .await
     .map_err(db_err)?;
     Ok(())
+}
+
+pub(crate) async fn put(pool: &SqlitePool, v: &ProcedureVersion) -> StoreResult<()> {
+    let mut conn = pool.acquire().await.map_err(db_err)?;
+    upsert(&mut conn, v).await
+}
+
+pub(crate) async fn import(pool: &SqlitePool, versions: &[ProcedureVersion]) -> StoreResult<usize> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    for v in versions {
+        upsert(&mut tx, v).await?;
+    }
+    tx.commit().await.map_err(db_err)?;
+    Ok(versions.len())
 }
 
 pub(crate) async fn in_force(
@@ -61,26 +67,80 @@ pub(crate) async fn in_force(
     code: &str,
     on: NaiveDate,
 ) -> StoreResult<Option<ProcedureVersion>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM procedure_versions WHERE code = $1 AND effective_from <= $2
-         ORDER BY effective_from DESC LIMIT 1"
-    );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(code)
-        .bind(day(on))
-        .fetch_optional(pool)
-        .await
-        .map_err(db_err)?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+    sqlx::query(
+        "SELECT spec, updated_at FROM procedure_versions WHERE code = $1 AND effective_from <= $2
+         ORDER BY effective_from DESC LIMIT 1",
+    )
+    .bind(code)
+    .bind(day(on))
+    .fetch_optional(pool)
+    .await
+    .map_err(db_err)?
+    .as_ref()
+    .map(from_row)
+    .transpose()
 }
 
 pub(crate) async fn versions(pool: &SqlitePool, code: &str) -> StoreResult<Vec<ProcedureVersion>> {
-    let sql =
-        format!("SELECT {COLUMNS} FROM procedure_versions WHERE code = $1 ORDER BY effective_from");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(code)
+    sqlx::query(
+        "SELECT spec, updated_at FROM procedure_versions WHERE code = $1 ORDER BY effective_from",
+    )
+    .bind(code)
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?
+    .iter()
+    .map(from_row)
+    .collect()
+}
+
+pub(crate) async fn search(
+    pool: &SqlitePool,
+    q: &ProcedureQuery,
+) -> StoreResult<Vec<ProcedureVersion>> {
+    let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    sqlx::query(
+        "SELECT p.spec, p.updated_at FROM procedure_versions p
+         WHERE p.effective_from = (SELECT MAX(v.effective_from) FROM procedure_versions v
+                                   WHERE v.code = p.code AND v.effective_from <= $1)
+           AND ($2 IS NULL OR p.name_folded LIKE $2 ESCAPE '\\' OR p.code = $3)
+           AND ($4 IS NULL OR p.field = $4)
+           AND ($5 IS NULL OR p.level = $5)
+           AND ($6 IS NULL OR p.competent = $6)
+         ORDER BY p.name_folded, p.code
+         LIMIT $7 OFFSET $8",
+    )
+    .bind(day(q.on))
+    .bind(text.map(like_pattern))
+    .bind(text.map(str::to_owned))
+    .bind(&q.field)
+    .bind(q.level.map(ProcedureColumns::level_key))
+    .bind(&q.competent)
+    .bind(i64::from(q.limit))
+    .bind(i64::from(q.offset))
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?
+    .iter()
+    .map(from_row)
+    .collect()
+}
+
+pub(crate) async fn fields(pool: &SqlitePool, on: NaiveDate) -> StoreResult<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT p.field FROM procedure_versions p
+         WHERE p.effective_from = (SELECT MAX(v.effective_from) FROM procedure_versions v
+                                   WHERE v.code = p.code AND v.effective_from <= $1)
+         ORDER BY p.field",
+    )
+    .bind(day(on))
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)
+}
+
+pub(crate) async fn all(pool: &SqlitePool) -> StoreResult<Vec<ProcedureVersion>> {
+    sqlx::query("SELECT spec, updated_at FROM procedure_versions ORDER BY code, effective_from")
         .fetch_all(pool)
         .await
         .map_err(db_err)?

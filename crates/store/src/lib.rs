@@ -111,6 +111,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// Saves a version (replacing the one with the same code and date).
     async fn put_procedure_version(&self, version: &ProcedureVersion) -> StoreResult<()>;
+    /// Saves many versions in one transaction: all or none (a catalog
+    /// import). Returns how many.
+    async fn import_procedures(&self, versions: &[ProcedureVersion]) -> StoreResult<usize>;
     /// The version of `code` in force on `on`.
     async fn procedure_in_force(
         &self,
@@ -119,6 +122,13 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Option<ProcedureVersion>>;
     /// Every version of `code`, oldest first.
     async fn procedure_versions(&self, code: &str) -> StoreResult<Vec<ProcedureVersion>>;
+    /// The versions in force on a day that match, by folded name then code.
+    async fn search_procedures(&self, query: &ProcedureQuery)
+    -> StoreResult<Vec<ProcedureVersion>>;
+    /// The fields (*lĩnh vực*) of the procedures in force on `on`, sorted.
+    async fn procedure_fields(&self, on: NaiveDate) -> StoreResult<Vec<String>>;
+    /// Every version of every procedure (a catalog export), by code and date.
+    async fn all_procedure_versions(&self) -> StoreResult<Vec<ProcedureVersion>>;
 
     // --- dossiers ----------------------------------------------------------
 

@@ -19,7 +19,8 @@ use crate::hash::Hash;
 use crate::ids::DossierId;
 use crate::model::{
     AgencyKind, CodeSource, FailOutcome, JobState, NewApiToken, NewAttachment, NewAuditEntry,
-    NewEvent, NewJob, NewSession, NewUser, Page, ProcedureVersion, TokenHash, UserKind,
+    NewEvent, NewJob, NewSession, NewUser, Page, ProcedureQuery, ProcedureVersion, TokenHash,
+    UserKind,
 };
 use crate::timeline::Defect;
 use crate::verify;
@@ -319,27 +320,39 @@ pub async fn sessions_and_tokens_are_kept_by_hash(db: &dyn TestDatabase) {
     );
 }
 
-pub async fn procedures_are_versioned_by_date(db: &dyn TestDatabase) {
-    let store = db.open().await;
-    let f = Fixture::new(store.clone()).await;
-    let version = |from: (i32, u32, u32), days: u32| ProcedureVersion {
-        code: "1.001193".into(),
-        effective_from: NaiveDate::from_ymd_opt(from.0, from.1, from.2).unwrap(),
-        agency: f.department.id,
-        name: "Cấp phiếu lý lịch tư pháp".into(),
-        processing_time: Period::WorkingDays(days),
-        spec: json!({"fee": 200000, "documents": ["Tờ khai", "CCCD"]}),
+fn on(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn version(p: motcua_domain::catalog::Procedure) -> ProcedureVersion {
+    ProcedureVersion {
+        procedure: p,
         updated_at: vn(2025, 1, 1, 8, 0),
+    }
+}
+
+pub async fn procedures_are_versioned_by_date(db: &dyn TestDatabase) {
+    use motcua_domain::catalog::{Competent, ServiceLevel};
+    let store = db.open().await;
+    let lltp = |from: NaiveDate, days: u32| {
+        version(super::fixtures::procedure(
+            "1.001193",
+            "Cấp Phiếu lý lịch tư pháp",
+            "Lý lịch tư pháp",
+            ServiceLevel::Full,
+            Competent::Agency("000.00.12.H29".into()),
+            from,
+            days,
+        ))
     };
     store
-        .put_procedure_version(&version((2024, 1, 1), 10))
+        .put_procedure_version(&lltp(on(2024, 1, 1), 10))
         .await
         .unwrap();
     store
-        .put_procedure_version(&version((2025, 7, 1), 7))
+        .put_procedure_version(&lltp(on(2025, 7, 1), 7))
         .await
         .unwrap();
-    let on = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
     assert!(
         store
             .procedure_in_force("1.001193", on(2023, 12, 31))
@@ -353,6 +366,7 @@ pub async fn procedures_are_versioned_by_date(db: &dyn TestDatabase) {
             .await
             .unwrap()
             .unwrap()
+            .procedure
             .processing_time,
         Period::WorkingDays(10)
     );
@@ -361,15 +375,153 @@ pub async fn procedures_are_versioned_by_date(db: &dyn TestDatabase) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(current, version((2025, 7, 1), 7));
+    assert_eq!(current, lltp(on(2025, 7, 1), 7));
     // Saving the same date again replaces that version.
     store
-        .put_procedure_version(&version((2025, 7, 1), 5))
+        .put_procedure_version(&lltp(on(2025, 7, 1), 5))
         .await
         .unwrap();
     let versions = store.procedure_versions("1.001193").await.unwrap();
     assert_eq!(versions.len(), 2);
-    assert_eq!(versions[1].processing_time, Period::WorkingDays(5));
+    assert_eq!(
+        versions[1].procedure.processing_time,
+        Period::WorkingDays(5)
+    );
+    assert_eq!(store.all_procedure_versions().await.unwrap().len(), 2);
+}
+
+pub async fn the_catalog_is_searched_as_it_stands_on_a_day(db: &dyn TestDatabase) {
+    use motcua_domain::catalog::{Competent, ServiceLevel};
+    let store = db.open().await;
+    let p = |code: &str, name: &str, field: &str, level, competent: Competent, from| {
+        version(super::fixtures::procedure(
+            code, name, field, level, competent, from, 5,
+        ))
+    };
+    let commune = || Competent::Level("commune".into());
+    let catalog = vec![
+        p(
+            "1.001193",
+            "Cấp Phiếu lý lịch tư pháp",
+            "Lý lịch tư pháp",
+            ServiceLevel::Full,
+            Competent::Agency("000.00.12.H29".into()),
+            on(2024, 1, 1),
+        ),
+        p(
+            "1.000894",
+            "Đăng ký khai sinh",
+            "Hộ tịch",
+            ServiceLevel::Full,
+            commune(),
+            on(2024, 1, 1),
+        ),
+        p(
+            "1.001022",
+            "Đăng ký kết hôn",
+            "Hộ tịch",
+            ServiceLevel::Partial,
+            commune(),
+            on(2024, 1, 1),
+        ),
+        p(
+            "1.009994",
+            "Cấp giấy phép xây dựng nhà ở riêng lẻ",
+            "Xây dựng",
+            ServiceLevel::Partial,
+            commune(),
+            on(2024, 1, 1),
+        ),
+        // Renamed from 2026: before then, the old name is the one in force.
+        p(
+            "1.009994",
+            "Cấp giấy phép xây dựng mới nhà ở riêng lẻ",
+            "Xây dựng",
+            ServiceLevel::Full,
+            commune(),
+            on(2026, 1, 1),
+        ),
+        p(
+            "2.000001",
+            "Thủ tục chưa có hiệu lực",
+            "Hộ tịch",
+            ServiceLevel::Full,
+            commune(),
+            on(2030, 1, 1),
+        ),
+    ];
+    assert_eq!(store.import_procedures(&catalog).await.unwrap(), 6);
+    let search =
+        |text: Option<&str>, field: Option<&str>, level: Option<ServiceLevel>, day: NaiveDate| {
+            let store = store.clone();
+            let q = ProcedureQuery {
+                text: text.map(str::to_owned),
+                field: field.map(str::to_owned),
+                level,
+                competent: None,
+                on: day,
+                limit: 50,
+                offset: 0,
+            };
+            async move {
+                store
+                    .search_procedures(&q)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|v| (v.procedure.code, v.procedure.name))
+                    .collect::<Vec<_>>()
+            }
+        };
+    let today = on(2025, 9, 8);
+    // Without diacritics, any case, and the code itself.
+    assert_eq!(
+        search(Some("GIAY phep  xay dung"), None, None, today).await,
+        vec![(
+            "1.009994".into(),
+            "Cấp giấy phép xây dựng nhà ở riêng lẻ".into()
+        )]
+    );
+    assert_eq!(search(Some("1.000894"), None, None, today).await.len(), 1);
+    assert_eq!(
+        search(None, Some("Hộ tịch"), None, today).await,
+        vec![
+            ("1.001022".into(), "Đăng ký kết hôn".into()),
+            ("1.000894".into(), "Đăng ký khai sinh".into()),
+        ]
+    );
+    assert_eq!(
+        search(None, None, Some(ServiceLevel::Partial), today)
+            .await
+            .len(),
+        2
+    );
+    assert_eq!(
+        search(Some("xay dung"), None, None, on(2026, 2, 1)).await,
+        vec![(
+            "1.009994".into(),
+            "Cấp giấy phép xây dựng mới nhà ở riêng lẻ".into()
+        )]
+    );
+    // A LIKE wildcard typed by a user is a literal.
+    assert!(search(Some("%"), None, None, today).await.is_empty());
+    assert_eq!(
+        store.procedure_fields(today).await.unwrap(),
+        vec![
+            "Hộ tịch".to_owned(),
+            "Lý lịch tư pháp".to_owned(),
+            "Xây dựng".to_owned()
+        ]
+    );
+    let mut q = ProcedureQuery::all_on(today, 2);
+    assert_eq!(store.search_procedures(&q).await.unwrap().len(), 2);
+    q.offset = 2;
+    assert_eq!(store.search_procedures(&q).await.unwrap().len(), 2);
+    // An import is all or nothing.
+    let mut bad = catalog.clone();
+    bad[2].procedure.name = "có\0NUL".into();
+    assert!(store.import_procedures(&bad).await.is_err());
+    assert_eq!(store.all_procedure_versions().await.unwrap().len(), 6);
 }
 
 pub async fn a_dossier_is_created_with_its_code_event_attachments_and_jobs(db: &dyn TestDatabase) {

@@ -218,3 +218,59 @@ impl Fixture {
         .await
     }
 }
+
+/// A small catalog entry for the cases.
+pub fn procedure(
+    code: &str,
+    name: &str,
+    field: &str,
+    level: motcua_domain::catalog::ServiceLevel,
+    competent: motcua_domain::catalog::Competent,
+    from: NaiveDate,
+    days: u32,
+) -> motcua_domain::catalog::Procedure {
+    use motcua_domain::catalog::{
+        DocumentForm, EntryStatus, Fee, FieldKind, FormField, Procedure, RequiredDocument,
+    };
+    Procedure {
+        code: code.into(),
+        name: name.into(),
+        name_en: None,
+        competent,
+        field: field.into(),
+        level,
+        legal_basis: vec!["Luật Hộ tịch 2014".into()],
+        processing_time: Period::WorkingDays(days),
+        fees: vec![Fee {
+            name: "Lệ phí".into(),
+            amount_vnd: 8_000,
+            note: None,
+        }],
+        documents: vec![RequiredDocument {
+            name: "Tờ khai".into(),
+            form: DocumentForm::Original,
+            sets: 1,
+            required: true,
+            upload: Some("to_khai".into()),
+            note: None,
+        }],
+        form: vec![FormField {
+            id: "to_khai".into(),
+            label: "Tờ khai".into(),
+            label_en: None,
+            kind: FieldKind::File {
+                accept: vec!["application/pdf".into()],
+                max_bytes: 5 << 20,
+                multiple: false,
+            },
+            required: true,
+            help: None,
+        }],
+        result: "Kết quả".into(),
+        steps: vec![],
+        by_post: true,
+        effective_from: from,
+        status: EntryStatus::Unverified,
+        sources: vec!["test".into()],
+    }
+}

@@ -24,7 +24,7 @@ use crate::ids::{AgencyId, DossierId};
 use crate::model::EventRecord;
 
 pub use cases::*;
-pub use fixtures::{Fixture, cw, vn};
+pub use fixtures::{Fixture, cw, procedure, vn};
 
 /// Edits made behind the store's back, to prove `verify` notices them.
 #[derive(Debug, Clone)]
@@ -95,6 +95,7 @@ macro_rules! conformance_tests {
             roles_are_granted_per_agency,
             sessions_and_tokens_are_kept_by_hash,
             procedures_are_versioned_by_date,
+            the_catalog_is_searched_as_it_stands_on_a_day,
             a_dossier_is_created_with_its_code_event_attachments_and_jobs,
             codes_run_per_agency_and_day,
             upstream_codes_are_kept,

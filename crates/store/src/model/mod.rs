@@ -15,7 +15,7 @@ pub use dossier::{
     NewAttachment, NewDossier, NewEvent, StateColumns,
 };
 pub use job::{FailOutcome, Job, JobState, NewJob, backoff};
-pub use procedure::ProcedureVersion;
+pub use procedure::{ProcedureColumns, ProcedureQuery, ProcedureVersion, like_pattern};
 pub use user::{
     ApiToken, NewApiToken, NewSession, NewUser, RoleGrant, Session, TokenHash, User, UserKind,
 };
