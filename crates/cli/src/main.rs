@@ -9,6 +9,7 @@
 mod backup_cmd;
 mod blob_check;
 mod calendar_cmd;
+mod catalog_cmd;
 mod data_cmd;
 mod error;
 mod output;
@@ -50,6 +51,9 @@ enum Command {
     Backup(backup_cmd::BackupArgs),
     /// Restore a backup into an empty data folder, verifying it first.
     Restore(backup_cmd::RestoreArgs),
+    /// Import or export the procedure catalog (YAML or JSON).
+    #[command(subcommand)]
+    Catalog(catalog_cmd::CatalogCommand),
     /// The legal clock: lunar dates, holidays, due dates.
     #[command(subcommand)]
     Calendar(calendar_cmd::CalendarCommand),
@@ -83,6 +87,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => data_cmd::verify(args, lang),
         Command::Backup(args) => backup_cmd::backup(args, lang),
         Command::Restore(args) => backup_cmd::restore(args, lang),
+        Command::Catalog(cmd) => catalog_cmd::run(cmd, lang),
         Command::Calendar(cmd) => calendar_cmd::run(cmd, lang),
         Command::Phone(cmd) => phone_cmd::run(cmd, lang),
     };

@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::Period;
 use crate::lifecycle::Role;
+use crate::message::{Message, MessageArg};
 
 /// The version of the catalog file format.
 pub const FORMAT_VERSION: u32 = 1;
@@ -39,14 +40,55 @@ pub struct Catalog {
 }
 
 /// Who decides a procedure.
+///
+/// Written in a catalog file as a map with exactly one key,
+/// `{ agency: so-tu-phap }` or `{ level: commune }`, the same in YAML and
+/// JSON (YAML libraries otherwise want a `!tag` for an enum).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(try_from = "CompetentFields", into = "CompetentFields")]
 pub enum Competent {
     /// One agency, by its electronic identifier (a department, the province).
     Agency(String),
     /// Every agency of a kind decides for its own area (`commune`,
     /// `province`, `department`); the applicant picks which.
     Level(String),
+}
+
+/// The file form of [`Competent`].
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CompetentFields {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    agency: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    level: Option<String>,
+}
+
+impl TryFrom<CompetentFields> for Competent {
+    type Error = &'static str;
+
+    fn try_from(fields: CompetentFields) -> Result<Self, Self::Error> {
+        match (fields.agency, fields.level) {
+            (Some(agency), None) => Ok(Competent::Agency(agency)),
+            (None, Some(level)) => Ok(Competent::Level(level)),
+            _ => Err("`competent` takes exactly one of `agency` or `level`"),
+        }
+    }
+}
+
+impl From<Competent> for CompetentFields {
+    fn from(competent: Competent) -> Self {
+        match competent {
+            Competent::Agency(agency) => CompetentFields {
+                agency: Some(agency),
+                level: None,
+            },
+            Competent::Level(level) => CompetentFields {
+                agency: None,
+                level: Some(level),
+            },
+        }
+    }
 }
 
 /// How far a procedure is offered online (ND 42/2022; the old levels 3 and
@@ -270,19 +312,113 @@ pub struct Procedure {
     pub sources: Vec<String>,
 }
 
+/// What can be wrong in a catalog.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogProblem {
+    #[error("this motcua reads catalog version {expected}, not {found}")]
+    Version { found: u32, expected: u32 },
+    #[error("the same code and effective date appear twice")]
+    DuplicateVersion,
+    #[error("code must be letters, digits, dots and dashes")]
+    BadCode,
+    #[error("{what} is empty")]
+    Empty { what: &'static str },
+    #[error("legal_basis names no law")]
+    NoLegalBasis,
+    #[error("sources is empty: say where the facts come from")]
+    NoSources,
+    #[error("competent names no agency")]
+    NoCompetent,
+    #[error("id must be lower-case letters, digits and _")]
+    BadId,
+    #[error("the same id appears twice")]
+    DuplicateId,
+    #[error("max must be above 0")]
+    ZeroMax,
+    #[error("min is above max")]
+    MinAboveMax,
+    #[error("a choice needs at least two options")]
+    TooFewOptions,
+    #[error("accept lists no media type")]
+    NoMediaType,
+    #[error("accept holds something that is not a media type")]
+    NotMediaType,
+    #[error("max_bytes must be between 1 byte and 100 MiB")]
+    BadMaxBytes,
+    #[error("sets must be at least 1")]
+    ZeroSets,
+    #[error("upload `{upload}` is not a file field")]
+    UploadNotFile { upload: String },
+    #[error("upload `{upload}` is not a field of the form")]
+    UploadUnknown { upload: String },
+    #[error("two steps share an id")]
+    DuplicateStep,
+    #[error("waits for unknown step `{step}`")]
+    UnknownStep { step: String },
+    #[error("the steps wait for each other in a circle")]
+    StepCycle,
+}
+
 /// What is wrong with a catalog, pointing at the entry and field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{location}: {reason}")]
+#[error("{location}: {problem}")]
 pub struct CatalogError {
     /// `procedures[3] (1.001193).form[2]`.
     pub location: String,
-    pub reason: String,
+    pub problem: CatalogProblem,
 }
 
-fn err(location: impl Into<String>, reason: impl Into<String>) -> CatalogError {
+impl Message for CatalogError {
+    fn message_key(&self) -> &'static str {
+        use CatalogProblem as P;
+        match self.problem {
+            P::Version { .. } => "catalog-error-version",
+            P::DuplicateVersion => "catalog-error-duplicate-version",
+            P::BadCode => "catalog-error-bad-code",
+            P::Empty { .. } => "catalog-error-empty",
+            P::NoLegalBasis => "catalog-error-no-legal-basis",
+            P::NoSources => "catalog-error-no-sources",
+            P::NoCompetent => "catalog-error-no-competent",
+            P::BadId => "catalog-error-bad-id",
+            P::DuplicateId => "catalog-error-duplicate-id",
+            P::ZeroMax => "catalog-error-zero-max",
+            P::MinAboveMax => "catalog-error-min-above-max",
+            P::TooFewOptions => "catalog-error-too-few-options",
+            P::NoMediaType => "catalog-error-no-media-type",
+            P::NotMediaType => "catalog-error-not-media-type",
+            P::BadMaxBytes => "catalog-error-bad-max-bytes",
+            P::ZeroSets => "catalog-error-zero-sets",
+            P::UploadNotFile { .. } => "catalog-error-upload-not-file",
+            P::UploadUnknown { .. } => "catalog-error-upload-unknown",
+            P::DuplicateStep => "catalog-error-duplicate-step",
+            P::UnknownStep { .. } => "catalog-error-unknown-step",
+            P::StepCycle => "catalog-error-step-cycle",
+        }
+    }
+
+    fn message_args(&self) -> Vec<(&'static str, MessageArg)> {
+        use CatalogProblem as P;
+        let mut args = vec![("location", MessageArg::text(self.location.clone()))];
+        match &self.problem {
+            P::Version { found, expected } => {
+                args.push(("found", MessageArg::Count(u64::from(*found))));
+                args.push(("expected", MessageArg::Count(u64::from(*expected))));
+            }
+            P::Empty { what } => args.push(("what", MessageArg::text(*what))),
+            P::UploadNotFile { upload } | P::UploadUnknown { upload } => {
+                args.push(("upload", MessageArg::text(upload.clone())));
+            }
+            P::UnknownStep { step } => args.push(("step", MessageArg::text(step.clone()))),
+            _ => {}
+        }
+        args
+    }
+}
+
+fn err(location: impl Into<String>, problem: CatalogProblem) -> CatalogError {
     CatalogError {
         location: location.into(),
-        reason: reason.into(),
+        problem,
     }
 }
 
@@ -307,17 +443,17 @@ impl Catalog {
         if self.version != FORMAT_VERSION {
             errors.push(err(
                 "version",
-                format!(
-                    "this motcua reads catalog version {FORMAT_VERSION}, not {}",
-                    self.version
-                ),
+                CatalogProblem::Version {
+                    found: self.version,
+                    expected: FORMAT_VERSION,
+                },
             ));
         }
         let mut seen = BTreeSet::new();
         for (i, p) in self.procedures.iter().enumerate() {
             let at = format!("procedures[{i}] ({})", p.code);
             if !seen.insert((p.code.clone(), p.effective_from)) {
-                errors.push(err(&at, "the same code and effective date appear twice"));
+                errors.push(err(&at, CatalogProblem::DuplicateVersion));
             }
             errors.extend(p.problems(&at));
         }
@@ -335,26 +471,26 @@ impl Procedure {
         let mut errors = Vec::new();
         let blank = |s: &str| s.trim().is_empty();
         if !is_code(&self.code) {
-            errors.push(err(at, "code must be letters, digits, dots and dashes"));
+            errors.push(err(at, CatalogProblem::BadCode));
         }
         if blank(&self.name) {
-            errors.push(err(at, "name is empty"));
+            errors.push(err(at, CatalogProblem::Empty { what: "name" }));
         }
         if blank(&self.field) {
-            errors.push(err(at, "field is empty"));
+            errors.push(err(at, CatalogProblem::Empty { what: "field" }));
         }
         if blank(&self.result) {
-            errors.push(err(at, "result is empty"));
+            errors.push(err(at, CatalogProblem::Empty { what: "result" }));
         }
         if self.legal_basis.iter().all(|b| blank(b)) {
-            errors.push(err(at, "legal_basis names no law"));
+            errors.push(err(at, CatalogProblem::NoLegalBasis));
         }
         if self.sources.iter().all(|s| blank(s)) {
-            errors.push(err(at, "sources is empty: say where the facts come from"));
+            errors.push(err(at, CatalogProblem::NoSources));
         }
         match &self.competent {
             Competent::Agency(id) | Competent::Level(id) if blank(id) => {
-                errors.push(err(at, "competent names no agency"));
+                errors.push(err(at, CatalogProblem::NoCompetent));
             }
             _ => {}
         }
@@ -365,42 +501,45 @@ impl Procedure {
         }
         for (j, fee) in self.fees.iter().enumerate() {
             if blank(&fee.name) {
-                errors.push(err(format!("{at}.fees[{j}]"), "fee name is empty"));
+                errors.push(err(
+                    format!("{at}.fees[{j}]"),
+                    CatalogProblem::Empty { what: "name" },
+                ));
             }
         }
         let mut ids = BTreeMap::new();
         for (j, f) in self.form.iter().enumerate() {
             let fat = format!("{at}.form[{j}] ({})", f.id);
             if !is_identifier(&f.id) {
-                errors.push(err(&fat, "id must be lower-case letters, digits and _"));
+                errors.push(err(&fat, CatalogProblem::BadId));
             }
             if ids.insert(f.id.clone(), &f.kind).is_some() {
-                errors.push(err(&fat, "the same id appears twice"));
+                errors.push(err(&fat, CatalogProblem::DuplicateId));
             }
             if blank(&f.label) {
-                errors.push(err(&fat, "label is empty"));
+                errors.push(err(&fat, CatalogProblem::Empty { what: "label" }));
             }
             match &f.kind {
                 FieldKind::Text { max } | FieldKind::LongText { max } if *max == 0 => {
-                    errors.push(err(&fat, "max must be above 0"));
+                    errors.push(err(&fat, CatalogProblem::ZeroMax));
                 }
                 FieldKind::Number { min, max } if min > max => {
-                    errors.push(err(&fat, "min is above max"));
+                    errors.push(err(&fat, CatalogProblem::MinAboveMax));
                 }
                 FieldKind::Choice { options } if options.len() < 2 => {
-                    errors.push(err(&fat, "a choice needs at least two options"));
+                    errors.push(err(&fat, CatalogProblem::TooFewOptions));
                 }
                 FieldKind::File {
                     accept, max_bytes, ..
                 } => {
                     if accept.is_empty() {
-                        errors.push(err(&fat, "accept lists no media type"));
+                        errors.push(err(&fat, CatalogProblem::NoMediaType));
                     }
                     if accept.iter().any(|t| !t.contains('/')) {
-                        errors.push(err(&fat, "accept holds something that is not a media type"));
+                        errors.push(err(&fat, CatalogProblem::NotMediaType));
                     }
                     if *max_bytes == 0 || *max_bytes > 100 * 1024 * 1024 {
-                        errors.push(err(&fat, "max_bytes must be between 1 byte and 100 MiB"));
+                        errors.push(err(&fat, CatalogProblem::BadMaxBytes));
                     }
                 }
                 _ => {}
@@ -409,41 +548,46 @@ impl Procedure {
         for (j, d) in self.documents.iter().enumerate() {
             let dat = format!("{at}.documents[{j}]");
             if blank(&d.name) {
-                errors.push(err(&dat, "name is empty"));
+                errors.push(err(&dat, CatalogProblem::Empty { what: "name" }));
             }
             if d.sets == 0 {
-                errors.push(err(&dat, "sets must be at least 1"));
+                errors.push(err(&dat, CatalogProblem::ZeroSets));
             }
             if let Some(upload) = &d.upload {
                 match ids.get(upload) {
                     Some(FieldKind::File { .. }) => {}
-                    Some(_) => {
-                        errors.push(err(&dat, format!("upload `{upload}` is not a file field")))
-                    }
+                    Some(_) => errors.push(err(
+                        &dat,
+                        CatalogProblem::UploadNotFile {
+                            upload: upload.clone(),
+                        },
+                    )),
                     None => errors.push(err(
                         &dat,
-                        format!("upload `{upload}` is not a field of the form"),
+                        CatalogProblem::UploadUnknown {
+                            upload: upload.clone(),
+                        },
                     )),
                 }
             }
         }
         let step_ids: BTreeSet<&str> = self.steps.iter().map(|s| s.id.as_str()).collect();
         if step_ids.len() != self.steps.len() {
-            errors.push(err(at, "two steps share an id"));
+            errors.push(err(at, CatalogProblem::DuplicateStep));
         }
         for (j, s) in self.steps.iter().enumerate() {
             let sat = format!("{at}.steps[{j}] ({})", s.id);
             if !is_identifier(&s.id) {
-                errors.push(err(&sat, "id must be lower-case letters, digits and _"));
+                errors.push(err(&sat, CatalogProblem::BadId));
             }
             for a in &s.after {
                 if !step_ids.contains(a.as_str()) {
-                    errors.push(err(&sat, format!("waits for unknown step `{a}`")));
+                    errors.push(err(&sat, CatalogProblem::UnknownStep { step: a.clone() }));
                 }
             }
         }
         if has_cycle(&self.steps) {
-            errors.push(err(at, "the steps wait for each other in a circle"));
+            errors.push(err(at, CatalogProblem::StepCycle));
         }
         errors
     }

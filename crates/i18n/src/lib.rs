@@ -388,7 +388,35 @@ mod domain_messages {
         .iter()
         .map(|input| phone::normalize(input, Recorded::Unknown).unwrap_err())
         .collect();
+        use motcua_domain::catalog::{CatalogError, CatalogProblem};
+        let catalog: Vec<CatalogError> = [
+            CatalogProblem::Version { found: 2, expected: 1 },
+            CatalogProblem::DuplicateVersion,
+            CatalogProblem::BadCode,
+            CatalogProblem::Empty { what: "name" },
+            CatalogProblem::NoLegalBasis,
+            CatalogProblem::NoSources,
+            CatalogProblem::NoCompetent,
+            CatalogProblem::BadId,
+            CatalogProblem::DuplicateId,
+            CatalogProblem::ZeroMax,
+            CatalogProblem::MinAboveMax,
+            CatalogProblem::TooFewOptions,
+            CatalogProblem::NoMediaType,
+            CatalogProblem::NotMediaType,
+            CatalogProblem::BadMaxBytes,
+            CatalogProblem::ZeroSets,
+            CatalogProblem::UploadNotFile { upload: "x".into() },
+            CatalogProblem::UploadUnknown { upload: "x".into() },
+            CatalogProblem::DuplicateStep,
+            CatalogProblem::UnknownStep { step: "x".into() },
+            CatalogProblem::StepCycle,
+        ]
+        .into_iter()
+        .map(|problem| CatalogError { location: "procedures[0]".into(), problem })
+        .collect();
         let mut all: Vec<&dyn Message> = Vec::new();
+        all.extend(catalog.iter().map(|e| e as &dyn Message));
         all.extend(calendar.iter().map(|e| e as &dyn Message));
         all.push(&regime);
         all.extend(code.iter().map(|e| e as &dyn Message));

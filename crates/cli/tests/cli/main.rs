@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod calendar;
+mod catalog;
 mod data;
 mod phone;
 mod serve;

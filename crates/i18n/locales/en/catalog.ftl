@@ -1,0 +1,27 @@
+# The procedure catalog: import, export and the errors of a catalog file.
+catalog-error-version = { $location }: this motcua reads catalog version { $expected }, not { $found }
+catalog-error-duplicate-version = { $location }: the same code and effective date appear twice
+catalog-error-bad-code = { $location }: a code is letters, digits, dots and dashes
+catalog-error-empty = { $location }: { $what } is empty
+catalog-error-no-legal-basis = { $location }: no legal basis is given
+catalog-error-no-sources = { $location }: no source is given for the facts
+catalog-error-no-competent = { $location }: no competent agency is given
+catalog-error-bad-id = { $location }: a field id is lower-case letters, digits and _
+catalog-error-duplicate-id = { $location }: the same field id appears twice
+catalog-error-zero-max = { $location }: the maximum length must be above 0
+catalog-error-min-above-max = { $location }: the minimum is above the maximum
+catalog-error-too-few-options = { $location }: a choice needs at least two options
+catalog-error-no-media-type = { $location }: no accepted file type is given
+catalog-error-not-media-type = { $location }: a file type is written type/subtype (e.g. application/pdf)
+catalog-error-bad-max-bytes = { $location }: the size limit must be between 1 byte and 100 MiB
+catalog-error-zero-sets = { $location }: the number of sets must be at least 1
+catalog-error-upload-not-file = { $location }: field “{ $upload }” is not an upload
+catalog-error-upload-unknown = { $location }: the form has no field “{ $upload }”
+catalog-error-duplicate-step = { $location }: two steps share an id
+catalog-error-unknown-step = { $location }: a step waits for a step that does not exist: “{ $step }”
+catalog-error-step-cycle = { $location }: the steps wait for each other in a circle
+catalog-parse-error = { $path }: the catalog cannot be read: { $reason }
+catalog-invalid = The catalog has { $count } problems; nothing was imported.
+catalog-imported = Imported { $count } procedure versions.
+catalog-exported = Exported { $count } procedure versions to { $path }.
+catalog-bad-format = --format must be yaml or json, not “{ $value }”

@@ -1,0 +1,27 @@
+# Danh mục thủ tục hành chính: nhập, xuất và lỗi của tệp danh mục.
+catalog-error-version = { $location }: motcua này đọc danh mục phiên bản { $expected }, không phải { $found }
+catalog-error-duplicate-version = { $location }: cùng mã và ngày hiệu lực xuất hiện hai lần
+catalog-error-bad-code = { $location }: mã chỉ gồm chữ, số, dấu chấm và gạch ngang
+catalog-error-empty = { $location }: thiếu { $what }
+catalog-error-no-legal-basis = { $location }: chưa nêu căn cứ pháp lý
+catalog-error-no-sources = { $location }: chưa nêu nguồn thông tin
+catalog-error-no-competent = { $location }: chưa nêu cơ quan có thẩm quyền
+catalog-error-bad-id = { $location }: mã trường chỉ gồm chữ thường, số và dấu _
+catalog-error-duplicate-id = { $location }: mã trường bị trùng
+catalog-error-zero-max = { $location }: độ dài tối đa phải lớn hơn 0
+catalog-error-min-above-max = { $location }: giá trị nhỏ nhất lớn hơn giá trị lớn nhất
+catalog-error-too-few-options = { $location }: danh sách lựa chọn cần ít nhất hai mục
+catalog-error-no-media-type = { $location }: chưa nêu loại tệp được nhận
+catalog-error-not-media-type = { $location }: loại tệp phải viết dạng kiểu/phân loại (ví dụ application/pdf)
+catalog-error-bad-max-bytes = { $location }: dung lượng tối đa phải từ 1 byte đến 100 MiB
+catalog-error-zero-sets = { $location }: số bộ phải ít nhất là 1
+catalog-error-upload-not-file = { $location }: trường “{ $upload }” không phải trường tải tệp
+catalog-error-upload-unknown = { $location }: biểu mẫu không có trường “{ $upload }”
+catalog-error-duplicate-step = { $location }: hai bước trùng mã
+catalog-error-unknown-step = { $location }: bước chờ một bước không có: “{ $step }”
+catalog-error-step-cycle = { $location }: các bước chờ nhau thành vòng
+catalog-parse-error = { $path }: không đọc được danh mục: { $reason }
+catalog-invalid = Danh mục có { $count } lỗi; chưa nhập gì.
+catalog-imported = Đã nhập { $count } phiên bản thủ tục.
+catalog-exported = Đã xuất { $count } phiên bản thủ tục vào { $path }.
+catalog-bad-format = --format phải là yaml hoặc json, không phải “{ $value }”
