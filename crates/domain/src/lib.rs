@@ -6,6 +6,7 @@
 //! so the store, the web layer and the statistics all reach the same answer.
 //!
 //! Rooms:
+//! - [`address`]: the administrative units in force (two tiers since 2025), name search, addresses.
 //! - [`calendar`]: the legal clock (lunar calendar, holidays, working days, typed periods).
 //! - [`catalog`]: procedures as data, and how a catalog file is checked.
 //! - [`regime`]: which decree and circular govern a dossier, fixed at its entry instant.
@@ -17,6 +18,7 @@
 //! - [`message`]: how errors ask to be worded (keys and typed arguments).
 #![forbid(unsafe_code)]
 
+pub mod address;
 pub mod calendar;
 pub mod catalog;
 pub mod code;

@@ -2,6 +2,7 @@
 //! the build quick on two cores); each room of the domain has its module.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod address;
 mod calendar;
 mod lifecycle;
 mod phone;
