@@ -8,3 +8,4 @@
 #![forbid(unsafe_code)]
 
 pub mod catalog;
+pub mod outbox;
