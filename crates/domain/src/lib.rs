@@ -13,6 +13,8 @@
 //! - [`lifecycle`]: the dossier state machine and what each action does to the clock.
 //! - [`indicators`]: how a dossier counts in a reporting period.
 //! - [`code`]: dossier codes.
+//! - [`forms`]: an application form filled in, checked against its field definitions.
+//! - [`identity`]: personal identification numbers (CCCD) and tax codes.
 //! - [`phone`]: Vietnamese phone numbers across the 2017 and 2018 renumberings.
 //! - [`text`]: NFC normalisation and search folding.
 //! - [`message`]: how errors ask to be worded (keys and typed arguments).
@@ -22,6 +24,8 @@ pub mod address;
 pub mod calendar;
 pub mod catalog;
 pub mod code;
+pub mod forms;
+pub mod identity;
 pub mod indicators;
 pub mod lifecycle;
 pub mod message;

@@ -390,7 +390,10 @@ mod domain_messages {
         .collect();
         use motcua_domain::catalog::{CatalogError, CatalogProblem};
         let catalog: Vec<CatalogError> = [
-            CatalogProblem::Version { found: 2, expected: 1 },
+            CatalogProblem::Version {
+                found: 2,
+                expected: 1,
+            },
             CatalogProblem::DuplicateVersion,
             CatalogProblem::BadCode,
             CatalogProblem::Empty { what: "name" },
@@ -413,9 +416,43 @@ mod domain_messages {
             CatalogProblem::StepCycle,
         ]
         .into_iter()
-        .map(|problem| CatalogError { location: "procedures[0]".into(), problem })
+        .map(|problem| CatalogError {
+            location: "procedures[0]".into(),
+            problem,
+        })
+        .collect();
+        use motcua_domain::forms::{FieldProblem, Problem};
+        use motcua_domain::identity::IdentityError;
+        let forms: Vec<FieldProblem> = [
+            Problem::Required,
+            Problem::BadCharacter,
+            Problem::TooLong { max: 20 },
+            Problem::NotANumber,
+            Problem::OutOfRange { min: 1, max: 9 },
+            Problem::NotADate,
+            Problem::NotAnOption,
+            Problem::Identity(IdentityError::PersonalLength),
+            Problem::Identity(IdentityError::PersonalPlace),
+            Problem::Identity(IdentityError::PersonalCentury),
+            Problem::Identity(IdentityError::TaxCodeShape),
+            Problem::Email,
+            Problem::CommuneMissing,
+            Problem::FileType {
+                accepted: "PDF".into(),
+            },
+            Problem::FileTooLarge { max_bytes: 5 << 20 },
+            Problem::TooManyFiles,
+            Problem::UnknownField,
+            Problem::NotAFileField,
+        ]
+        .into_iter()
+        .map(|problem| FieldProblem {
+            field: "x".into(),
+            problem,
+        })
         .collect();
         let mut all: Vec<&dyn Message> = Vec::new();
+        all.extend(forms.iter().map(|e| e as &dyn Message));
         all.extend(catalog.iter().map(|e| e as &dyn Message));
         all.extend(calendar.iter().map(|e| e as &dyn Message));
         all.push(&regime);

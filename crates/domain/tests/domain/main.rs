@@ -4,5 +4,7 @@
 
 mod address;
 mod calendar;
+mod forms;
+mod identity;
 mod lifecycle;
 mod phone;

@@ -1,0 +1,19 @@
+# Application forms: errors shown next to the input.
+form-error-required = This information is missing
+form-error-bad-character = It holds a control character; please type it again
+form-error-too-long = Longer than { $max } characters
+form-error-not-a-number = Enter a whole number, such as 2
+form-error-out-of-range = Enter a number from { $min } to { $max }
+form-error-not-a-date = Enter a real date as day/month/year, such as 05/03/1995
+form-error-not-an-option = Choose one of the listed options
+form-error-email = Enter an e-mail address in the right form, such as name@example.vn
+form-error-commune-missing = Choose the commune or ward
+form-error-file-type = The file is not of an accepted type; only { $accepted }
+form-error-file-too-large = The file is larger than { $max } MB
+form-error-too-many-files = This item takes one file only
+form-error-unknown-field = The form has no such item
+form-error-not-a-file-field = This item does not take files
+identity-error-length = A personal identification number (CCCD) has exactly 12 digits
+identity-error-place = The first three digits are not a place of birth registration; check the number on the card
+identity-error-century = The fourth digit must be 0 to 3; check the number on the card
+identity-error-tax-code = A tax code has 10 digits (plus -xxx for a dependent unit), or 12 digits for a person

@@ -1,0 +1,19 @@
+# Biểu mẫu nộp hồ sơ: lỗi hiện ngay cạnh ô nhập.
+form-error-required = Chưa nhập thông tin này
+form-error-bad-character = Có ký tự điều khiển không hợp lệ; hãy gõ lại
+form-error-too-long = Dài quá { $max } ký tự
+form-error-not-a-number = Hãy nhập một số nguyên, ví dụ 2
+form-error-out-of-range = Hãy nhập một số từ { $min } đến { $max }
+form-error-not-a-date = Hãy nhập ngày có thật theo dạng ngày/tháng/năm, ví dụ 05/03/1995
+form-error-not-an-option = Hãy chọn một mục trong danh sách
+form-error-email = Hãy nhập địa chỉ thư điện tử đúng dạng, ví dụ ten@example.vn
+form-error-commune-missing = Hãy chọn xã, phường hoặc đặc khu
+form-error-file-type = Tệp không đúng loại; chỉ nhận { $accepted }
+form-error-file-too-large = Tệp lớn quá { $max } MB
+form-error-too-many-files = Mục này chỉ nhận một tệp
+form-error-unknown-field = Biểu mẫu không có mục này
+form-error-not-a-file-field = Mục này không nhận tệp
+identity-error-length = Số định danh cá nhân (số CCCD) gồm đúng 12 chữ số
+identity-error-place = Ba chữ số đầu không phải mã nơi đăng ký khai sinh; hãy kiểm tra lại số trên thẻ
+identity-error-century = Chữ số thứ tư phải từ 0 đến 3; hãy kiểm tra lại số trên thẻ
+identity-error-tax-code = Mã số thuế gồm 10 chữ số (thêm -xxx với đơn vị phụ thuộc), hoặc 12 chữ số với cá nhân
