@@ -8,4 +8,5 @@
 #![forbid(unsafe_code)]
 
 pub mod catalog;
+pub mod jobs;
 pub mod outbox;

@@ -1,0 +1,29 @@
+//! The app's integration tests, on the embedded SQLite store (one test
+//! binary for the crate: each module is an area).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod jobs;
+
+use std::sync::Arc;
+
+use motcua_store::Store;
+use motcua_store_sqlite::SqliteStore;
+use tempfile::TempDir;
+
+/// A fresh SQLite database in its own temporary folder (kept as long as the
+/// value lives).
+pub struct TestStore {
+    pub store: Arc<dyn Store>,
+    _dir: TempDir,
+}
+
+pub async fn sqlite() -> TestStore {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("motcua.sqlite3"))
+        .await
+        .unwrap();
+    TestStore {
+        store: Arc::new(store),
+        _dir: dir,
+    }
+}
