@@ -15,6 +15,7 @@
 //! - [`code`]: dossier codes.
 //! - [`forms`]: an application form filled in, checked against its field definitions.
 //! - [`identity`]: personal identification numbers (CCCD) and tax codes.
+//! - [`postal`]: public-post legs: TT 17 route classes and J+n, the route rule and postage as data, estimates.
 //! - [`phone`]: Vietnamese phone numbers across the 2017 and 2018 renumberings.
 //! - [`text`]: NFC normalisation and search folding.
 //! - [`message`]: how errors ask to be worded (keys and typed arguments).
@@ -30,5 +31,6 @@ pub mod indicators;
 pub mod lifecycle;
 pub mod message;
 pub mod phone;
+pub mod postal;
 pub mod regime;
 pub mod text;

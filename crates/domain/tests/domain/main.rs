@@ -8,3 +8,4 @@ mod forms;
 mod identity;
 mod lifecycle;
 mod phone;
+mod postal;
