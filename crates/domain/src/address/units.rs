@@ -310,13 +310,15 @@ impl Units {
                 province,
             });
         }
-        if let Some(empty) = provinces
+        if let Some((i, empty)) = provinces
             .iter()
-            .find(|p| !by_province.contains_key(&p.code))
+            .enumerate()
+            .find(|(_, p)| !by_province.contains_key(&p.code))
         {
+            // Line 1 is the header.
             return Err(data(
                 PF,
-                0,
+                i + 2,
                 format!("province {} has no commune", empty.code),
             ));
         }

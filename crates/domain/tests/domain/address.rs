@@ -364,7 +364,7 @@ fn the_loader_refuses_a_broken_list() {
         (
             format!("{provinces}83,Tỉnh Bến Tre,Bến Tre,tinh\n"),
             communes.to_owned(),
-            "no commune",
+            "provinces.csv:3: province 83 has no commune",
         ),
     ];
     for (p, c, expected) in cases {
