@@ -91,6 +91,15 @@ pub enum Problem {
     },
     /// More than one file for a field that takes one.
     TooManyFiles,
+    /// Shorter than allowed (a password).
+    TooShort {
+        min: u32,
+    },
+    /// The confirmation differs from the first entry (a new password).
+    Mismatch,
+    /// Already used by another account (an e-mail, a phone number, an
+    /// identity number).
+    Taken,
     /// An input no field of the form has.
     UnknownField,
     /// A file sent for a field that does not take files.
@@ -132,6 +141,9 @@ impl Message for FieldProblem {
             Problem::FileType { .. } => "form-error-file-type",
             Problem::FileTooLarge { .. } => "form-error-file-too-large",
             Problem::TooManyFiles => "form-error-too-many-files",
+            Problem::TooShort { .. } => "form-error-too-short",
+            Problem::Mismatch => "form-error-mismatch",
+            Problem::Taken => "form-error-taken",
             Problem::UnknownField => "form-error-unknown-field",
             Problem::NotAFileField => "form-error-not-a-file-field",
         }
@@ -141,6 +153,7 @@ impl Message for FieldProblem {
         let mut args = vec![("field", MessageArg::text(self.field.clone()))];
         match &self.problem {
             Problem::TooLong { max } => args.push(("max", MessageArg::Count(u64::from(*max)))),
+            Problem::TooShort { min } => args.push(("min", MessageArg::Count(u64::from(*min)))),
             Problem::OutOfRange { min, max } => {
                 args.push(("min", MessageArg::text(min.to_string())));
                 args.push(("max", MessageArg::text(max.to_string())));
@@ -163,7 +176,7 @@ impl Message for FieldProblem {
 /// A size in megabytes as people read it (`5`, `0.5`).
 fn megabytes(bytes: u64) -> String {
     let tenths = bytes.saturating_mul(10) / (1024 * 1024);
-    if tenths % 10 == 0 {
+    if tenths.is_multiple_of(10) {
         format!("{}", tenths / 10)
     } else {
         format!("{}.{}", tenths / 10, tenths % 10)

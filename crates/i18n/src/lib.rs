@@ -442,6 +442,9 @@ mod domain_messages {
             },
             Problem::FileTooLarge { max_bytes: 5 << 20 },
             Problem::TooManyFiles,
+            Problem::TooShort { min: 10 },
+            Problem::Mismatch,
+            Problem::Taken,
             Problem::UnknownField,
             Problem::NotAFileField,
         ]
@@ -451,7 +454,53 @@ mod domain_messages {
             problem,
         })
         .collect();
+        use motcua_domain::address::{AddressError, CodeKind, CommuneCode, ProvinceCode};
+        use motcua_domain::postal::{PostalError, RouteClass};
+        let commune = CommuneCode::new(29869).expect("a commune code");
+        let addresses = [
+            AddressError::BadCode {
+                what: CodeKind::Commune,
+                text: "1".into(),
+            },
+            AddressError::BadCode {
+                what: CodeKind::Province,
+                text: "1".into(),
+            },
+            AddressError::UnknownProvince {
+                code: ProvinceCode::new(99).expect("a province code"),
+            },
+            AddressError::UnknownCommune { code: commune },
+            AddressError::EmptyDetail,
+            AddressError::DetailTooLong {
+                chars: 300,
+                max: 200,
+            },
+            AddressError::EmptyLegacy,
+            AddressError::LegacyTooLong {
+                chars: 400,
+                max: 300,
+            },
+            AddressError::ControlCharacter,
+            AddressError::Data {
+                file: "communes.csv",
+                line: 2,
+                reason: "x".into(),
+            },
+        ];
+        let postal: Vec<PostalError> = RouteClass::ALL
+            .into_iter()
+            .map(|class| PostalError::NoPrice { class, grams: 200 })
+            .chain([
+                PostalError::UnknownCommune { code: commune },
+                PostalError::Data {
+                    file: "routes.toml",
+                    reason: "x".into(),
+                },
+            ])
+            .collect();
         let mut all: Vec<&dyn Message> = Vec::new();
+        all.extend(addresses.iter().map(|e| e as &dyn Message));
+        all.extend(postal.iter().map(|e| e as &dyn Message));
         all.extend(forms.iter().map(|e| e as &dyn Message));
         all.extend(catalog.iter().map(|e| e as &dyn Message));
         all.extend(calendar.iter().map(|e| e as &dyn Message));

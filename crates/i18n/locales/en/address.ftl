@@ -1,0 +1,19 @@
+# Addresses from the list of administrative units, and postal routes.
+address-code-province = province
+address-code-commune = commune
+address-error-bad-code = “{ $text }” is not a { $what } code ({ $digits } digits)
+address-error-unknown-province = No province has code { $code }
+address-error-unknown-commune = No commune of the list in force has code { $code }
+address-error-empty-detail = Enter the house number, street, hamlet or residential group
+address-error-detail-too-long = The house number, street and hamlet take { $chars } characters; at most { $max }
+address-error-empty-legacy = Enter the old address
+address-error-legacy-too-long = The old address takes { $chars } characters; at most { $max }
+address-error-control-character = The address holds a control character; please type it again
+address-error-data = Unit list { $file }, line { $line }: { $reason }
+postal-route-within-district = within a district
+postal-route-between-districts = between districts of a province
+postal-route-between-major-urban-areas = inter-province between major urban areas
+postal-route-inter-province = inter-province
+postal-error-unknown-commune = No commune of the list in force has code { $code }
+postal-error-no-price = The tariff has no price for { $grams } g on the { $class } route
+postal-error-data = Postal data { $file }: { $reason }

@@ -1,0 +1,48 @@
+# E-mails and text messages to citizens. Plain text.
+mail-verify-subject = Verify your e-mail address
+mail-verify-body =
+    Dear { $name },
+
+    You (or someone) registered for an online public-services account with this address.
+    To verify the address, open this link within { $days } days:
+
+    { $link }
+
+    If you did not register, ignore this message.
+mail-reset-subject = Reset the password of your public-services account
+mail-reset-body =
+    Dear { $name },
+
+    Someone asked to reset the password of your account. To set a new password,
+    open this link within { $minutes } minutes:
+
+    { $link }
+
+    If you did not ask, ignore this message; your password stays as it is.
+mail-submitted-subject = Application { $code } received
+mail-submitted-body =
+    Dear { $name },
+
+    { $province } has received your online application.
+
+    Procedure: { $procedure }
+    Application code: { $code }
+    Tracking PIN: { $pin }
+    Submitted: { $entered }
+    Expected result date: { $estimate } (an estimate; the legal time limit starts when an officer accepts the application as complete)
+
+    Track its status with the code and the PIN at:
+    { $link }
+
+    Keep the PIN; do not share it with anyone not concerned.
+mail-status-subject = Application { $code }: { $stage }
+mail-status-body =
+    Dear { $name },
+
+    Application { $code } ({ $procedure }) is now: { $stage }.
+    { $detail }
+
+    See the details after signing in:
+    { $link }
+sms-submitted = Application { $code } received. Tracking PIN: { $pin }. Expected result: { $estimate }.
+sms-status = Application { $code }: { $stage }.

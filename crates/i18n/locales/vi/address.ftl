@@ -1,0 +1,19 @@
+# Địa chỉ theo danh mục đơn vị hành chính và tuyến bưu chính.
+address-code-province = tỉnh, thành phố
+address-code-commune = xã, phường, đặc khu
+address-error-bad-code = “{ $text }” không phải mã { $what } ({ $digits } chữ số)
+address-error-unknown-province = Không có tỉnh, thành phố mã { $code }
+address-error-unknown-commune = Không có xã, phường, đặc khu mã { $code } trong danh mục hiện hành
+address-error-empty-detail = Hãy nhập số nhà, tên đường, thôn, ấp hoặc tổ dân phố
+address-error-detail-too-long = Số nhà, đường, thôn dài { $chars } ký tự; tối đa { $max }
+address-error-empty-legacy = Hãy nhập địa chỉ cũ
+address-error-legacy-too-long = Địa chỉ cũ dài { $chars } ký tự; tối đa { $max }
+address-error-control-character = Địa chỉ có ký tự điều khiển không hợp lệ; hãy gõ lại
+address-error-data = Dữ liệu danh mục { $file }, dòng { $line }: { $reason }
+postal-route-within-district = nội huyện
+postal-route-between-districts = liên huyện trong tỉnh
+postal-route-between-major-urban-areas = liên tỉnh giữa các đô thị loại đặc biệt, loại I
+postal-route-inter-province = liên tỉnh
+postal-error-unknown-commune = Không có xã, phường, đặc khu mã { $code } trong danh mục hiện hành
+postal-error-no-price = Bảng cước chưa có giá cho bưu gửi { $grams } g tuyến { $class }
+postal-error-data = Dữ liệu bưu chính { $file }: { $reason }

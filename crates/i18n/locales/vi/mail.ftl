@@ -1,0 +1,48 @@
+# Thư điện tử và tin nhắn gửi người dân. Văn bản thuần, không định dạng.
+mail-verify-subject = Xác minh địa chỉ thư điện tử của bạn
+mail-verify-body =
+    Kính gửi { $name },
+
+    Bạn (hoặc ai đó) vừa đăng ký tài khoản dịch vụ công trực tuyến bằng địa chỉ này.
+    Để xác minh địa chỉ, hãy mở liên kết sau trong { $days } ngày tới:
+
+    { $link }
+
+    Nếu bạn không đăng ký, hãy bỏ qua thư này.
+mail-reset-subject = Đặt lại mật khẩu tài khoản dịch vụ công
+mail-reset-body =
+    Kính gửi { $name },
+
+    Có yêu cầu đặt lại mật khẩu cho tài khoản của bạn. Để đặt mật khẩu mới,
+    hãy mở liên kết sau trong { $minutes } phút tới:
+
+    { $link }
+
+    Nếu bạn không yêu cầu, hãy bỏ qua thư này; mật khẩu hiện tại vẫn giữ nguyên.
+mail-submitted-subject = Đã nhận hồ sơ { $code }
+mail-submitted-body =
+    Kính gửi { $name },
+
+    { $province } đã nhận hồ sơ trực tuyến của bạn.
+
+    Thủ tục: { $procedure }
+    Mã hồ sơ: { $code }
+    Mã tra cứu (PIN): { $pin }
+    Thời điểm nộp: { $entered }
+    Ngày dự kiến có kết quả: { $estimate } (ước tính; thời hạn chính thức được tính từ khi cán bộ tiếp nhận hồ sơ hợp lệ)
+
+    Tra cứu tình trạng hồ sơ bằng mã hồ sơ và mã PIN tại:
+    { $link }
+
+    Hãy giữ mã PIN; không chia sẻ cho người không liên quan.
+mail-status-subject = Hồ sơ { $code }: { $stage }
+mail-status-body =
+    Kính gửi { $name },
+
+    Hồ sơ { $code } ({ $procedure }) vừa chuyển sang tình trạng: { $stage }.
+    { $detail }
+
+    Xem chi tiết sau khi đăng nhập:
+    { $link }
+sms-submitted = Da nhan ho so { $code }. Ma tra cuu PIN: { $pin }. Du kien co ket qua: { $estimate }.
+sms-status = Ho so { $code }: { $stage }.
