@@ -25,12 +25,12 @@ use uuid::Uuid;
 use crate::convert::{
     count_u32, count_u64, db_err, get, get_hash, get_json, get_key, key, opt_ts, to_i32, to_i64, ts,
 };
-use crate::jobs;
+use crate::{jobs, portal};
 
 const COLUMNS: &str = "id, code, procedure_code, procedure_version, receiving_unit, deciding_agency,
     applicant, delivery, pin_hash, stage, channel, regime_decree, regime_circular, regime_evaluation,
     entered_at, accepted_at, due_at, original_due_at, paused_since, rescheduled_at, decided_at,
-    returned_at, ended_at, state, head_hash, event_count, created_at, updated_at";
+    returned_at, ended_at, state, head_hash, event_count, created_at, updated_at, form";
 
 fn from_row(row: &PgRow) -> StoreResult<DossierRecord> {
     let columns = StateColumns {
@@ -63,6 +63,7 @@ fn from_row(row: &PgRow) -> StoreResult<DossierRecord> {
         delivery: Delivery::from_key(&delivery)
             .ok_or_else(|| StoreError::corrupt(format!("delivery {delivery}")))?,
         pin_hash: TokenHash(get_hash(row, "pin_hash")?),
+        form: get_json(row, "form")?,
         state: get_json(row, "state")?,
         columns,
         head_hash: get_hash(row, "head_hash")?,
@@ -101,6 +102,7 @@ fn attachment_from_row(row: &PgRow) -> StoreResult<Attachment> {
         size: count_u64(get(row, "size")?, "size")?,
         sha256: get_hash(row, "sha256")?,
         blob_key: get(row, "blob_key")?,
+        field: get(row, "field")?,
         added_by: get::<Option<Uuid>>(row, "added_by")?.map(UserId::from_uuid),
         added_at: get(row, "added_at")?,
     })
@@ -199,8 +201,9 @@ async fn insert_attachments(
 ) -> StoreResult<()> {
     for a in attachments {
         sqlx::query(
-            "INSERT INTO attachments (id, dossier_id, event_seq, file_name, media_type, size, sha256, blob_key, added_by, added_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO attachments (id, dossier_id, event_seq, file_name, media_type, size, sha256, blob_key, field,
+                added_by, added_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(AttachmentId::new().uuid())
         .bind(dossier.uuid())
@@ -210,6 +213,7 @@ async fn insert_attachments(
         .bind(to_i64(a.size)?)
         .bind(a.sha256.as_bytes().as_slice())
         .bind(&a.blob_key)
+        .bind(&a.field)
         .bind(actor.map(UserId::uuid))
         .bind(ts(at))
         .execute(&mut *conn)
@@ -227,10 +231,15 @@ async fn insert_jobs(conn: &mut PgConnection, new: &[NewJob]) -> StoreResult<()>
 }
 
 pub(crate) async fn create(pool: &PgPool, new: NewDossier) -> StoreResult<DossierRecord> {
+    let form = motcua_store::clean::form(&new.form)?;
     let (entry, state) = timeline::entry_state(new.entry)?;
     let entered_at = state.entered_at;
     let now = micros(Utc::now());
     let mut tx = pool.begin().await.map_err(db_err)?;
+    // A draft saved under this id waits for this creation, then finds the
+    // dossier (taken before the code counter's row lock, which a draft
+    // save never takes: no two transactions wait on each other in turn).
+    portal::lock_id(&mut tx, new.id).await?;
     let code = match new.code {
         CodeSource::Allocate { agency } => {
             let format = Regime::of(state.regime).circular.code;
@@ -256,6 +265,7 @@ pub(crate) async fn create(pool: &PgPool, new: NewDossier) -> StoreResult<Dossie
         applicant: clean_applicant(new.applicant),
         delivery: new.delivery,
         pin_hash: new.pin_hash.0,
+        form,
     };
     let prepared =
         timeline::prepare_entry(new.id, new.actor, (entry, state), &header, &new.attachments)?;
@@ -269,6 +279,7 @@ pub(crate) async fn create(pool: &PgPool, new: NewDossier) -> StoreResult<Dossie
         applicant: header.applicant,
         delivery: header.delivery,
         pin_hash: new.pin_hash,
+        form: header.form,
         state: prepared.state.clone(),
         columns: prepared.columns.clone(),
         head_hash: prepared.event.hash,
@@ -282,9 +293,9 @@ pub(crate) async fn create(pool: &PgPool, new: NewDossier) -> StoreResult<Dossie
             applicant_user, applicant, applicant_name_folded, delivery, pin_hash, stage, national_status, channel,
             regime_decree, regime_circular, regime_evaluation, entered_at, accepted_at, due_at, original_due_at,
             paused_since, rescheduled_at, decided_at, returned_at, ended_at, state, head_hash, event_count,
-            created_at, updated_at)
+            created_at, updated_at, form)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-            $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)",
+            $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32)",
     )
     .bind(record.id.uuid())
     .bind(record.code.as_str())
@@ -317,6 +328,7 @@ pub(crate) async fn create(pool: &PgPool, new: NewDossier) -> StoreResult<Dossie
     .bind(1i32)
     .bind(now)
     .bind(now)
+    .bind(Json(&record.form))
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -455,7 +467,8 @@ pub(crate) async fn events(pool: &PgPool, id: DossierId) -> StoreResult<Vec<Even
 }
 
 const ATTACHMENT_COLUMNS: &str =
-    "id, dossier_id, event_seq, file_name, media_type, size, sha256, blob_key, added_by, added_at";
+    "id, dossier_id, event_seq, file_name, media_type, size, sha256, blob_key, field,
+    added_by, added_at";
 
 pub(crate) async fn attachments(pool: &PgPool, id: DossierId) -> StoreResult<Vec<Attachment>> {
     let sql = format!(
@@ -511,6 +524,30 @@ pub(crate) async fn of_agency(
         .bind(page.after.map(DossierId::uuid))
         .bind(i64::from(page.limit))
         .bind(stage_keys)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+/// The dossiers `user` filed, newest first (ids are UUID v7, ordered by
+/// creation).
+pub(crate) async fn of_applicant(
+    pool: &PgPool,
+    user: UserId,
+    page: Page<DossierId>,
+) -> StoreResult<Vec<DossierRecord>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM dossiers
+         WHERE applicant_user = $1 AND ($2::uuid IS NULL OR id < $2)
+         ORDER BY id DESC LIMIT $3"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(user.uuid())
+        .bind(page.after.map(DossierId::uuid))
+        .bind(i64::from(page.limit))
         .fetch_all(pool)
         .await
         .map_err(db_err)?

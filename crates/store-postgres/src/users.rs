@@ -5,8 +5,8 @@ use motcua_domain::lifecycle::Role;
 use motcua_domain::text::{fold, nfc};
 use motcua_store::hash::micros;
 use motcua_store::{
-    AgencyId, ApiToken, ApiTokenId, NewApiToken, NewSession, NewUser, RoleGrant, Session,
-    SessionId, StoreError, StoreResult, TokenHash, User, UserId, UserKind,
+    AgencyId, ApiToken, ApiTokenId, NewApiToken, NewSession, NewUser, NewUserToken, RoleGrant,
+    Session, SessionId, StoreError, StoreResult, TokenHash, TokenPurpose, User, UserId, UserKind,
 };
 use sqlx::Postgres;
 use sqlx::postgres::{PgArguments, PgPool, PgRow};
@@ -15,7 +15,8 @@ use sqlx::query::Query;
 use crate::convert::{db_err, get, get_hash, get_key, key, opt_ts, ts};
 
 const USER_COLUMNS: &str =
-    "id, kind, full_name, email, phone, identity_number, password_hash, disabled, created_at";
+    "id, kind, full_name, email, phone, identity_number, password_hash, disabled,
+    created_at, email_verified_at, representative, language";
 
 fn user_from_row(row: &PgRow) -> StoreResult<User> {
     let kind: String = get(row, "kind")?;
@@ -30,6 +31,9 @@ fn user_from_row(row: &PgRow) -> StoreResult<User> {
         password_hash: get(row, "password_hash")?,
         disabled: get(row, "disabled")?,
         created_at: get(row, "created_at")?,
+        email_verified_at: get(row, "email_verified_at")?,
+        representative: get(row, "representative")?,
+        language: get(row, "language")?,
     })
 }
 
@@ -52,10 +56,14 @@ pub(crate) async fn create(pool: &PgPool, new: NewUser) -> StoreResult<User> {
         password_hash: new.password_hash,
         disabled: false,
         created_at: micros(Utc::now()),
+        email_verified_at: None,
+        representative: motcua_store::clean::optional_text(new.representative.as_deref())?,
+        language: motcua_store::clean::language(&new.language)?,
     };
     sqlx::query(
-        "INSERT INTO users (id, kind, full_name, name_folded, email, phone, identity_number, password_hash, disabled, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, false, $9)",
+        "INSERT INTO users (id, kind, full_name, name_folded, email, phone, identity_number, password_hash, disabled,
+            created_at, representative, language)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, false, $9, $10, $11)",
     )
     .bind(user.id.uuid())
     .bind(user.kind.key())
@@ -66,6 +74,8 @@ pub(crate) async fn create(pool: &PgPool, new: NewUser) -> StoreResult<User> {
     .bind(&user.identity_number)
     .bind(&user.password_hash)
     .bind(ts(user.created_at))
+    .bind(&user.representative)
+    .bind(&user.language)
     .execute(pool)
     .await
     .map_err(db_err)?;
@@ -138,6 +148,17 @@ pub(crate) async fn set_disabled(pool: &PgPool, user: UserId, disabled: bool) ->
     let q = sqlx::query("UPDATE users SET disabled = $2 WHERE id = $1")
         .bind(user.uuid())
         .bind(disabled);
+    update_one(pool, q, format!("user {user}")).await
+}
+
+pub(crate) async fn set_email_verified(
+    pool: &PgPool,
+    user: UserId,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    let q = sqlx::query("UPDATE users SET email_verified_at = $2 WHERE id = $1")
+        .bind(user.uuid())
+        .bind(ts(at));
     update_one(pool, q, format!("user {user}")).await
 }
 
@@ -355,4 +376,43 @@ pub(crate) async fn revoke_api_token(
             .bind(id.uuid())
             .bind(ts(at));
     update_one(pool, q, format!("API token {id}")).await
+}
+
+pub(crate) async fn create_user_token(pool: &PgPool, new: NewUserToken) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO user_tokens (token_hash, user_id, purpose, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(new.token_hash.0.as_bytes().as_slice())
+    .bind(new.user.uuid())
+    .bind(new.purpose.key())
+    .bind(ts(new.now))
+    .bind(ts(new.expires_at))
+    .execute(pool)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+/// One UPDATE: it locks the token's row, and a concurrent use waiting on
+/// that lock re-checks `used_at IS NULL` once it is released, finds the
+/// token used, and updates nothing.
+pub(crate) async fn consume_user_token(
+    pool: &PgPool,
+    purpose: TokenPurpose,
+    token_hash: &TokenHash,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<UserId>> {
+    let user: Option<uuid::Uuid> = sqlx::query_scalar(
+        "UPDATE user_tokens SET used_at = $3
+         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3
+         RETURNING user_id",
+    )
+    .bind(token_hash.0.as_bytes().as_slice())
+    .bind(purpose.key())
+    .bind(ts(now))
+    .fetch_optional(pool)
+    .await
+    .map_err(db_err)?;
+    Ok(user.map(UserId::from_uuid))
 }

@@ -27,7 +27,7 @@ use crate::jobs;
 const COLUMNS: &str = "id, code, procedure_code, procedure_version, receiving_unit, deciding_agency,
     applicant, delivery, pin_hash, stage, channel, regime_decree, regime_circular, regime_evaluation,
     entered_at, accepted_at, due_at, original_due_at, paused_since, rescheduled_at, decided_at,
-    returned_at, ended_at, state, head_hash, event_count, created_at, updated_at";
+    returned_at, ended_at, state, head_hash, event_count, created_at, updated_at, form";
 
 fn from_row(row: &SqliteRow) -> StoreResult<DossierRecord> {
     let get_s = |c: &str| row.try_get::<String, _>(c).map_err(db_err);
@@ -68,6 +68,7 @@ fn from_row(row: &SqliteRow) -> StoreResult<DossierRecord> {
         pin_hash: TokenHash(hash(
             &row.try_get::<Vec<u8>, _>("pin_hash").map_err(db_err)?,
         )?),
+        form: from_json(&get_s("form")?, "form")?,
         state: from_json(&get_s("state")?, "dossier state")?,
         columns,
         head_hash: hash(&row.try_get::<Vec<u8>, _>("head_hash").map_err(db_err)?)?,
@@ -119,6 +120,7 @@ fn attachment_from_row(row: &SqliteRow) -> StoreResult<Attachment> {
         size: count_u64(row.try_get("size").map_err(db_err)?, "size")?,
         sha256: hash(&row.try_get::<Vec<u8>, _>("sha256").map_err(db_err)?)?,
         blob_key: row.try_get("blob_key").map_err(db_err)?,
+        field: row.try_get("field").map_err(db_err)?,
         added_by: opt_parse(row.try_get("added_by").map_err(db_err)?, "user id")?,
         added_at: from_us(row.try_get("added_at").map_err(db_err)?)?,
     })
@@ -209,8 +211,9 @@ async fn insert_attachments(
 ) -> StoreResult<()> {
     for a in attachments {
         sqlx::query(
-            "INSERT INTO attachments (id, dossier_id, event_seq, file_name, media_type, size, sha256, blob_key, added_by, added_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO attachments (id, dossier_id, event_seq, file_name, media_type, size, sha256, blob_key, field,
+                added_by, added_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(AttachmentId::new().to_string())
         .bind(dossier.to_string())
@@ -220,6 +223,7 @@ async fn insert_attachments(
         .bind(to_i64(a.size)?)
         .bind(a.sha256.as_bytes().to_vec())
         .bind(&a.blob_key)
+        .bind(&a.field)
         .bind(actor.map(|u| u.to_string()))
         .bind(us(at))
         .execute(&mut *conn)
@@ -246,6 +250,7 @@ pub(crate) async fn create(pool: &SqlitePool, new: NewDossier) -> StoreResult<Do
             ]
         }),
     ))?;
+    let form = motcua_store::clean::form(&new.form)?;
     let (entry, state) = timeline::entry_state(new.entry)?;
     let entered_at = state.entered_at;
     let now = micros(Utc::now());
@@ -275,6 +280,7 @@ pub(crate) async fn create(pool: &SqlitePool, new: NewDossier) -> StoreResult<Do
         applicant: clean_applicant(new.applicant),
         delivery: new.delivery,
         pin_hash: new.pin_hash.0,
+        form,
     };
     let prepared =
         timeline::prepare_entry(new.id, new.actor, (entry, state), &header, &new.attachments)?;
@@ -288,6 +294,7 @@ pub(crate) async fn create(pool: &SqlitePool, new: NewDossier) -> StoreResult<Do
         applicant: header.applicant,
         delivery: header.delivery,
         pin_hash: new.pin_hash,
+        form: header.form,
         state: prepared.state.clone(),
         columns: prepared.columns.clone(),
         head_hash: prepared.event.hash,
@@ -301,9 +308,9 @@ pub(crate) async fn create(pool: &SqlitePool, new: NewDossier) -> StoreResult<Do
             applicant_user, applicant, applicant_name_folded, delivery, pin_hash, stage, national_status, channel,
             regime_decree, regime_circular, regime_evaluation, entered_at, accepted_at, due_at, original_due_at,
             paused_since, rescheduled_at, decided_at, returned_at, ended_at, state, head_hash, event_count,
-            created_at, updated_at)
+            created_at, updated_at, form)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-            $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)",
+            $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32)",
     )
     .bind(record.id.to_string())
     .bind(record.code.as_str())
@@ -336,6 +343,7 @@ pub(crate) async fn create(pool: &SqlitePool, new: NewDossier) -> StoreResult<Do
     .bind(1i64)
     .bind(us(now))
     .bind(us(now))
+    .bind(to_json(&record.form)?)
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -470,7 +478,8 @@ pub(crate) async fn events(pool: &SqlitePool, id: DossierId) -> StoreResult<Vec<
 }
 
 const ATTACHMENT_COLUMNS: &str =
-    "id, dossier_id, event_seq, file_name, media_type, size, sha256, blob_key, added_by, added_at";
+    "id, dossier_id, event_seq, file_name, media_type, size, sha256, blob_key, field,
+    added_by, added_at";
 
 pub(crate) async fn attachments(pool: &SqlitePool, id: DossierId) -> StoreResult<Vec<Attachment>> {
     let sql = format!(
@@ -532,6 +541,29 @@ pub(crate) async fn of_agency(
         query = query.bind(k);
     }
     query
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+/// The dossiers `user` filed, newest first (ids are UUID v7, ordered by
+/// creation).
+pub(crate) async fn of_applicant(
+    pool: &SqlitePool,
+    user: motcua_store::UserId,
+    page: Page<DossierId>,
+) -> StoreResult<Vec<DossierRecord>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM dossiers WHERE applicant_user = $1 AND ($2 IS NULL OR id < $2)
+         ORDER BY id DESC LIMIT $3"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(user.to_string())
+        .bind(page.after.map(|a| a.to_string()))
+        .bind(i64::from(page.limit))
         .fetch_all(pool)
         .await
         .map_err(db_err)?

@@ -15,6 +15,7 @@ mod convert;
 mod dossiers;
 mod holidays;
 mod jobs;
+mod portal;
 mod procedures;
 mod users;
 
@@ -26,10 +27,10 @@ use motcua_domain::calendar::OfficialBreak;
 use motcua_domain::lifecycle::{Role, Stage};
 use motcua_store::{
     Agency, AgencyId, ApiToken, ApiTokenId, Attachment, AttachmentId, AuditEntry, DossierId,
-    DossierRecord, Engine, EventRecord, FailOutcome, Job, JobId, NewAgency, NewApiToken,
-    NewAuditEntry, NewDossier, NewEvent, NewJob, NewSession, NewUser, Page, ProcedureQuery,
-    ProcedureVersion, RoleGrant, Session, SessionId, Store, StoreError, StoreResult, TokenHash,
-    User, UserId,
+    DossierRecord, Draft, Engine, EventRecord, FailOutcome, Job, JobId, NewAgency, NewApiToken,
+    NewAuditEntry, NewDossier, NewEvent, NewJob, NewSession, NewUser, NewUserToken, Page,
+    ProcedureQuery, ProcedureVersion, Rating, RoleGrant, Session, SessionId, Store, StoreError,
+    StoreResult, TokenHash, TokenPurpose, User, UserId,
 };
 use sqlx::sqlite::SqlitePool;
 
@@ -157,6 +158,44 @@ impl Store for SqliteStore {
     async fn revoke_api_token(&self, id: ApiTokenId, at: DateTime<Utc>) -> StoreResult<()> {
         users::revoke_api_token(&self.pool, id, at).await
     }
+    async fn set_email_verified(&self, user: UserId, at: DateTime<Utc>) -> StoreResult<()> {
+        users::set_email_verified(&self.pool, user, at).await
+    }
+
+    async fn create_user_token(&self, new: NewUserToken) -> StoreResult<()> {
+        users::create_user_token(&self.pool, new).await
+    }
+    async fn consume_user_token(
+        &self,
+        purpose: TokenPurpose,
+        token_hash: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<UserId>> {
+        users::consume_user_token(&self.pool, purpose, token_hash, now).await
+    }
+
+    async fn save_draft(&self, draft: &Draft) -> StoreResult<()> {
+        portal::save_draft(&self.pool, draft).await
+    }
+    async fn draft(&self, id: DossierId) -> StoreResult<Option<Draft>> {
+        portal::draft(&self.pool, id).await
+    }
+    async fn drafts_of_user(&self, user: UserId) -> StoreResult<Vec<Draft>> {
+        portal::drafts_of_user(&self.pool, user).await
+    }
+    async fn delete_draft(&self, id: DossierId) -> StoreResult<bool> {
+        portal::delete_draft(&self.pool, id).await
+    }
+
+    async fn record_failure(&self, key: &str, at: DateTime<Utc>) -> StoreResult<()> {
+        portal::record_failure(&self.pool, key, at).await
+    }
+    async fn failures_since(&self, key: &str, since: DateTime<Utc>) -> StoreResult<u32> {
+        portal::failures_since(&self.pool, key, since).await
+    }
+    async fn clear_failures(&self, key: &str) -> StoreResult<()> {
+        portal::clear_failures(&self.pool, key).await
+    }
 
     async fn put_procedure_version(&self, version: &ProcedureVersion) -> StoreResult<()> {
         procedures::put(&self.pool, version).await
@@ -218,11 +257,25 @@ impl Store for SqliteStore {
     ) -> StoreResult<Vec<DossierRecord>> {
         dossiers::of_agency(&self.pool, agency, stages, page).await
     }
+    async fn dossiers_of_applicant(
+        &self,
+        user: UserId,
+        page: Page<DossierId>,
+    ) -> StoreResult<Vec<DossierRecord>> {
+        dossiers::of_applicant(&self.pool, user, page).await
+    }
     async fn dossier_ids(&self, page: Page<DossierId>) -> StoreResult<Vec<DossierId>> {
         dossiers::ids(&self.pool, page).await
     }
     async fn all_attachments(&self, page: Page<AttachmentId>) -> StoreResult<Vec<Attachment>> {
         dossiers::all_attachments(&self.pool, page).await
+    }
+
+    async fn rate_dossier(&self, rating: &Rating) -> StoreResult<()> {
+        portal::rate_dossier(&self.pool, rating).await
+    }
+    async fn rating(&self, dossier: DossierId) -> StoreResult<Option<Rating>> {
+        portal::rating(&self.pool, dossier).await
     }
 
     async fn enqueue(&self, job: NewJob) -> StoreResult<Option<JobId>> {

@@ -5,8 +5,8 @@ use motcua_domain::lifecycle::Role;
 use motcua_domain::text::{fold, nfc};
 use motcua_store::hash::micros;
 use motcua_store::{
-    AgencyId, ApiToken, ApiTokenId, NewApiToken, NewSession, NewUser, RoleGrant, Session,
-    SessionId, StoreError, StoreResult, TokenHash, User, UserId, UserKind,
+    AgencyId, ApiToken, ApiTokenId, NewApiToken, NewSession, NewUser, NewUserToken, RoleGrant,
+    Session, SessionId, StoreError, StoreResult, TokenHash, TokenPurpose, User, UserId, UserKind,
 };
 use sqlx::Row;
 use sqlx::sqlite::{SqlitePool, SqliteRow};
@@ -14,7 +14,8 @@ use sqlx::sqlite::{SqlitePool, SqliteRow};
 use crate::convert::{db_err, from_key, from_us, hash, key, opt_from_us, opt_us, parse, us};
 
 const USER_COLUMNS: &str =
-    "id, kind, full_name, email, phone, identity_number, password_hash, disabled, created_at";
+    "id, kind, full_name, email, phone, identity_number, password_hash, disabled,
+    created_at, email_verified_at, representative, language";
 
 fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
     let kind: String = row.try_get("kind").map_err(db_err)?;
@@ -29,6 +30,9 @@ fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
         password_hash: row.try_get("password_hash").map_err(db_err)?,
         disabled: row.try_get("disabled").map_err(db_err)?,
         created_at: from_us(row.try_get("created_at").map_err(db_err)?)?,
+        email_verified_at: opt_from_us(row.try_get("email_verified_at").map_err(db_err)?)?,
+        representative: row.try_get("representative").map_err(db_err)?,
+        language: row.try_get("language").map_err(db_err)?,
     })
 }
 
@@ -61,10 +65,14 @@ pub(crate) async fn create(pool: &SqlitePool, new: NewUser) -> StoreResult<User>
         password_hash: new.password_hash,
         disabled: false,
         created_at: micros(Utc::now()),
+        email_verified_at: None,
+        representative: motcua_store::clean::optional_text(new.representative.as_deref())?,
+        language: motcua_store::clean::language(&new.language)?,
     };
     sqlx::query(
-        "INSERT INTO users (id, kind, full_name, name_folded, email, phone, identity_number, password_hash, disabled, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9)",
+        "INSERT INTO users (id, kind, full_name, name_folded, email, phone, identity_number, password_hash, disabled,
+            created_at, representative, language)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11)",
     )
     .bind(user.id.to_string())
     .bind(user.kind.key())
@@ -75,6 +83,8 @@ pub(crate) async fn create(pool: &SqlitePool, new: NewUser) -> StoreResult<User>
     .bind(&user.identity_number)
     .bind(&user.password_hash)
     .bind(us(user.created_at))
+    .bind(&user.representative)
+    .bind(&user.language)
     .execute(pool)
     .await
     .map_err(db_err)?;
@@ -154,6 +164,17 @@ pub(crate) async fn set_disabled(
     let q = sqlx::query("UPDATE users SET disabled = $2 WHERE id = $1")
         .bind(user.to_string())
         .bind(disabled);
+    update_one(pool, q, format!("user {user}")).await
+}
+
+pub(crate) async fn set_email_verified(
+    pool: &SqlitePool,
+    user: UserId,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    let q = sqlx::query("UPDATE users SET email_verified_at = $2 WHERE id = $1")
+        .bind(user.to_string())
+        .bind(us(at));
     update_one(pool, q, format!("user {user}")).await
 }
 
@@ -387,4 +408,41 @@ pub(crate) async fn revoke_api_token(
             .bind(id.to_string())
             .bind(us(at));
     update_one(pool, q, format!("API token {id}")).await
+}
+
+pub(crate) async fn create_user_token(pool: &SqlitePool, new: NewUserToken) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO user_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(new.token_hash.0.as_bytes().to_vec())
+    .bind(new.user.to_string())
+    .bind(new.purpose.key())
+    .bind(us(new.now))
+    .bind(us(new.expires_at))
+    .execute(pool)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+/// One statement, so SQLite's single writer makes it atomic: of two
+/// concurrent uses, the second finds the token used.
+pub(crate) async fn consume_user_token(
+    pool: &SqlitePool,
+    purpose: TokenPurpose,
+    token_hash: &TokenHash,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<UserId>> {
+    let user: Option<String> = sqlx::query_scalar(
+        "UPDATE user_tokens SET used_at = $3
+         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3
+         RETURNING user_id",
+    )
+    .bind(token_hash.0.as_bytes().to_vec())
+    .bind(purpose.key())
+    .bind(us(now))
+    .fetch_optional(pool)
+    .await
+    .map_err(db_err)?;
+    user.map(|u| parse(&u, "user id")).transpose()
 }

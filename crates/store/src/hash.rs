@@ -23,12 +23,16 @@
 //! action key (string), optional reason (string), payload (canonical JSON as
 //! a string), previous hash (32 bytes). The payload is the *event document*
 //! as stored: `{"event": the domain event, "attachments": [the files that
-//! came with it: name, media type, size, SHA-256, blob key]}`, and on the
-//! entry event also `"dossier": {code, procedure and version, receiving
-//! unit, deciding agency, applicant, delivery, PIN hash}` — so who may see a
-//! dossier and which bytes it refers to are covered too. The hash is over
-//! the stored document, not over a re-encoding of the decoded event, so an
-//! old chain stays checkable after the event type grows.
+//! came with it: name, media type, size, SHA-256, blob key, and the form
+//! field it answers when it names one]}`, and on the entry event also
+//! `"dossier": {code, procedure and version, receiving unit, deciding
+//! agency, applicant, delivery, PIN hash, and the filled form when it has
+//! any value}` — so who may see a dossier, what the applicant declared and
+//! which bytes it refers to are covered too. (A member that is left out when
+//! absent or empty keeps the documents written before it existed hashing as
+//! they did.) The hash is over the stored document, not over a re-encoding
+//! of the decoded event, so an old chain stays checkable after the event
+//! type grows.
 //!
 //! An audit entry, in order:
 //! `string "motcua/audit/1"`, sequence (`u64`, from 1), instant (`i64` µs),
@@ -43,8 +47,8 @@
 //!
 //! `verify` catches any edit, deletion (the last event included), insertion
 //! or reordering of events, any edit of a dossier's stored state, its state
-//! columns, its identity (code, agencies, applicant) or its attachments'
-//! records, and any edit or reordering of audit entries — made by someone
+//! columns, its identity (code, agencies, applicant), its form or its
+//! attachments' records (their fields included), and any edit or reordering of audit entries — made by someone
 //! who does not also recompute the hashes. The chains are keyed by nothing
 //! outside the database, so someone with write access to the database who
 //! recomputes every later hash and the head, deletes a whole dossier, or

@@ -22,8 +22,12 @@
 //! - **Jobs** are claimed under a lease; a job whose key exists is not
 //!   created twice.
 //! - **The audit log** is append-only and hash chained.
+//! - **One-time tokens** are used once however many nodes try at the same
+//!   moment, and **failure counters** (logins, tracking PINs) are kept in
+//!   the database, so a cluster counts them as one.
 #![forbid(unsafe_code)]
 
+pub mod clean;
 pub mod error;
 pub mod hash;
 pub mod ids;
@@ -43,6 +47,10 @@ pub use error::{StoreError, StoreResult, refuse_nul, refuse_nul_json};
 pub use hash::Hash;
 pub use ids::{AgencyId, ApiTokenId, AttachmentId, DossierId, JobId, SessionId, UserId};
 pub use model::*;
+
+/// How long failure counters keep a failure: [`Store::record_failure`]
+/// forgets that key's older ones.
+pub const FAILURES_KEPT: TimeDelta = TimeDelta::days(7);
 
 /// Which engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -107,6 +115,51 @@ pub trait Store: Send + Sync + 'static {
     async fn api_token(&self, token_hash: &TokenHash) -> StoreResult<Option<ApiToken>>;
     async fn revoke_api_token(&self, id: ApiTokenId, at: DateTime<Utc>) -> StoreResult<()>;
 
+    /// Marks the account's e-mail as verified at `at` (`NotFound` for an
+    /// unknown account).
+    async fn set_email_verified(&self, user: UserId, at: DateTime<Utc>) -> StoreResult<()>;
+
+    // --- one-time tokens (e-mail verification, password reset) ------------
+
+    /// Records a one-time token (its hash only); a hash already recorded is
+    /// [`StoreError::Conflict`].
+    async fn create_user_token(&self, new: NewUserToken) -> StoreResult<()>;
+    /// Uses a token once: if a token with this hash and purpose exists, is
+    /// unused and not expired at `now` (it expires *at* `expires_at`),
+    /// marks it used and returns its user — atomically, so two concurrent
+    /// uses give the user to only one of them. Otherwise `None`.
+    async fn consume_user_token(
+        &self,
+        purpose: TokenPurpose,
+        token_hash: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<UserId>>;
+
+    // --- drafts --------------------------------------------------------------
+
+    /// Creates or replaces a draft (a replacement keeps the first
+    /// `created_at`). A draft id that belongs to another user, or that is
+    /// already a dossier's id, is [`StoreError::Conflict`]: a draft is
+    /// frozen once submitted.
+    async fn save_draft(&self, draft: &Draft) -> StoreResult<()>;
+    async fn draft(&self, id: DossierId) -> StoreResult<Option<Draft>>;
+    /// A user's drafts, most recently updated first.
+    async fn drafts_of_user(&self, user: UserId) -> StoreResult<Vec<Draft>>;
+    /// Deletes a draft; whether there was one.
+    async fn delete_draft(&self, id: DossierId) -> StoreResult<bool>;
+
+    // --- failure counters ------------------------------------------------------
+    // Login attempts, tracking-PIN guesses: counted in the database so every
+    // node of a cluster sees the same count.
+
+    /// Records a failure under `key` at `at` (and forgets that key's
+    /// failures older than [`FAILURES_KEPT`] before `at`).
+    async fn record_failure(&self, key: &str, at: DateTime<Utc>) -> StoreResult<()>;
+    /// How many failures were recorded for `key` at or after `since`.
+    async fn failures_since(&self, key: &str, since: DateTime<Utc>) -> StoreResult<u32>;
+    /// Forgets every failure of `key` (a successful login).
+    async fn clear_failures(&self, key: &str) -> StoreResult<()>;
+
     // --- procedures --------------------------------------------------------
 
     /// Saves a version (replacing the one with the same code and date).
@@ -133,7 +186,10 @@ pub trait Store: Send + Sync + 'static {
     // --- dossiers ----------------------------------------------------------
 
     /// Creates a dossier with its entry event, attachments and jobs, and
-    /// allocates its code, in one transaction.
+    /// allocates its code, in one transaction. An id (or an upstream code)
+    /// that exists already is [`StoreError::Conflict`] and changes nothing
+    /// (nor does it delete anything: the draft a dossier was submitted from
+    /// stays, so a repeated submission finds both).
     async fn create_dossier(&self, new: NewDossier) -> StoreResult<DossierRecord>;
     async fn dossier(&self, id: DossierId) -> StoreResult<Option<DossierRecord>>;
     async fn dossier_by_code(&self, code: &str) -> StoreResult<Option<DossierRecord>>;
@@ -157,10 +213,25 @@ pub trait Store: Send + Sync + 'static {
         stages: &[Stage],
         page: Page<DossierId>,
     ) -> StoreResult<Vec<DossierRecord>>;
+    /// The dossiers filed by `user` (`applicant.user`), newest first, a
+    /// page at a time (the cursor is the last id of the previous page).
+    async fn dossiers_of_applicant(
+        &self,
+        user: UserId,
+        page: Page<DossierId>,
+    ) -> StoreResult<Vec<DossierRecord>>;
     /// Every dossier id in order, a page at a time (for `verify`).
     async fn dossier_ids(&self, page: Page<DossierId>) -> StoreResult<Vec<DossierId>>;
     /// Every attachment in order, a page at a time (for `verify`).
     async fn all_attachments(&self, page: Page<AttachmentId>) -> StoreResult<Vec<Attachment>>;
+
+    // --- satisfaction ----------------------------------------------------------
+
+    /// Records an applicant's rating of a dossier; a second rating of the
+    /// same dossier is [`StoreError::Conflict`], an unknown dossier
+    /// [`StoreError::NotFound`].
+    async fn rate_dossier(&self, rating: &Rating) -> StoreResult<()>;
+    async fn rating(&self, dossier: DossierId) -> StoreResult<Option<Rating>>;
 
     // --- jobs ----------------------------------------------------------------
 

@@ -46,13 +46,19 @@ pub fn normalize(mut event: Event) -> Event {
     event
 }
 
-/// Attachments as stored: file names in NFC, trimmed.
+/// Attachments as stored: file names and fields in NFC, trimmed (a blank
+/// field is none).
 fn clean(attachments: &[NewAttachment]) -> Vec<NewAttachment> {
     attachments
         .iter()
         .map(|a| NewAttachment {
             file_name: motcua_domain::text::nfc(a.file_name.trim()).into_owned(),
             media_type: a.media_type.trim().to_ascii_lowercase(),
+            field: a
+                .field
+                .as_deref()
+                .map(|f| motcua_domain::text::nfc(f.trim()).into_owned())
+                .filter(|f| !f.is_empty()),
             ..a.clone()
         })
         .collect()
@@ -82,7 +88,10 @@ pub fn document(
             serde_json::to_value(header).map_err(|e| encode("dossier", e))?,
         );
     }
-    Ok(Value::Object(doc))
+    let doc = Value::Object(doc);
+    // Neither engine stores a NUL (PostgreSQL cannot): refused alike.
+    crate::error::refuse_nul_json(&doc)?;
+    Ok(doc)
 }
 
 fn record(
@@ -201,8 +210,8 @@ pub enum Defect {
     State,
     /// The state columns are not what the events lead to.
     Columns,
-    /// The dossier's code, agencies, applicant, delivery or PIN are not
-    /// what its entry event recorded.
+    /// The dossier's code, agencies, applicant, delivery, PIN or form are
+    /// not what its entry event recorded.
     Header,
     /// The attachments recorded with an event are not those in the table.
     Attachments { seq: u32 },

@@ -61,6 +61,7 @@ async fn write_dossiers(data: &Path, n: usize, start_minute: i64) -> Arc<SqliteS
             size: info.size,
             sha256: info.key.to_hex().parse().unwrap(),
             blob_key: info.key.to_hex(),
+            field: None,
         });
         let record = store.create_dossier(new).await.unwrap();
         f.walk_to_return(record, at).await;

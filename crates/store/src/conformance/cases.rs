@@ -106,6 +106,8 @@ pub async fn users_log_in_by_email_phone_or_identity(db: &dyn TestDatabase) {
             phone: Some("0912345678".into()),
             identity_number: Some("087190000123".into()),
             password_hash: None,
+            representative: None,
+            language: "vi".into(),
         })
         .await
         .unwrap();
@@ -136,6 +138,8 @@ pub async fn users_log_in_by_email_phone_or_identity(db: &dyn TestDatabase) {
         phone: None,
         identity_number: None,
         password_hash: None,
+        representative: None,
+        language: "vi".into(),
     };
     assert!(matches!(
         store.create_user(again).await,
@@ -168,6 +172,8 @@ pub async fn roles_are_granted_per_agency(db: &dyn TestDatabase) {
             phone: None,
             identity_number: None,
             password_hash: None,
+            representative: None,
+            language: "vi".into(),
         })
         .await
         .unwrap();
@@ -224,6 +230,8 @@ pub async fn sessions_and_tokens_are_kept_by_hash(db: &dyn TestDatabase) {
             phone: None,
             identity_number: None,
             password_hash: None,
+            representative: None,
+            language: "vi".into(),
         })
         .await
         .unwrap();
@@ -536,6 +544,7 @@ pub async fn a_dossier_is_created_with_its_code_event_attachments_and_jobs(db: &
         size: 204_800,
         sha256: Hash::of(b"pdf"),
         blob_key: Hash::of(b"pdf").to_hex(),
+        field: None,
     });
     new.jobs
         .push(NewJob::new("email.send", json!({"to": "a@b.vn"}), at));
@@ -1346,6 +1355,7 @@ pub async fn verify_names_what_it_cannot_read_and_what_changed_hands(db: &dyn Te
             size: 10,
             sha256: Hash::of(format!("{i}").as_bytes()),
             blob_key: Hash::of(format!("{i}").as_bytes()).to_hex(),
+            field: None,
         });
         records.push(store.create_dossier(new).await.unwrap());
     }
@@ -1489,6 +1499,8 @@ pub async fn an_ambiguous_login_names_no_one(db: &dyn TestDatabase) {
         phone: phone.map(str::to_owned),
         identity_number: identity.map(str::to_owned),
         password_hash: None,
+        representative: None,
+        language: "vi".into(),
     };
     store
         .create_user(user("A", Some("0312345678"), None))

@@ -147,6 +147,7 @@ impl Fixture {
             },
             delivery: Delivery::Counter,
             pin_hash: TokenHash::of("123456"),
+            form: Default::default(),
             actor: None,
             entry,
             attachments: vec![],

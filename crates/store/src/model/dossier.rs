@@ -1,5 +1,6 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use motcua_domain::code::{self, DossierCode};
+use motcua_domain::forms::FormValues;
 use motcua_domain::lifecycle::{ActionKind, Channel, Dossier, Event, Role, Stage};
 use motcua_domain::regime::RegimeKey;
 use serde::{Deserialize, Serialize};
@@ -68,6 +69,11 @@ pub struct NewAttachment {
     pub size: u64,
     pub sha256: Hash,
     pub blob_key: String,
+    /// The form field it answers (a file field of the procedure's form),
+    /// if any. Left out of the hashed document when absent, so events
+    /// written before attachments named their field hash as they did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 /// An attachment as stored.
@@ -82,6 +88,8 @@ pub struct Attachment {
     pub size: u64,
     pub sha256: Hash,
     pub blob_key: String,
+    /// The form field it answers, if any.
+    pub field: Option<String>,
     pub added_by: Option<UserId>,
     pub added_at: DateTime<Utc>,
 }
@@ -95,6 +103,7 @@ impl Attachment {
             size: self.size,
             sha256: self.sha256,
             blob_key: self.blob_key.clone(),
+            field: self.field.clone(),
         }
     }
 }
@@ -113,6 +122,11 @@ pub struct DossierHeader {
     pub delivery: Delivery,
     /// The tracking PIN's hash, in hex.
     pub pin_hash: Hash,
+    /// The filled application form. Left out of the hashed document when
+    /// empty, so entries written before dossiers carried a form hash as
+    /// they did.
+    #[serde(default, skip_serializing_if = "FormValues::is_empty")]
+    pub form: FormValues,
 }
 
 /// A dossier to create: its entry event, what came with it, and the jobs
@@ -131,6 +145,9 @@ pub struct NewDossier {
     pub delivery: Delivery,
     /// The hash of the tracking PIN issued at submission.
     pub pin_hash: TokenHash,
+    /// The filled application form (checked by `domain::forms::fill`);
+    /// its files are among `attachments`, each naming its field.
+    pub form: FormValues,
     pub actor: Option<UserId>,
     /// The `Enter` event made by `domain::lifecycle::Dossier::enter`.
     pub entry: Event,
@@ -199,6 +216,8 @@ pub struct DossierRecord {
     pub applicant: Applicant,
     pub delivery: Delivery,
     pub pin_hash: TokenHash,
+    /// The filled application form, as the entry event recorded it.
+    pub form: FormValues,
     /// The full state, as the last event left it.
     pub state: Dossier,
     /// The columns repeating it.
@@ -222,6 +241,7 @@ impl DossierRecord {
             applicant: self.applicant.clone(),
             delivery: self.delivery,
             pin_hash: self.pin_hash.0,
+            form: self.form.clone(),
         }
     }
 }

@@ -5,6 +5,7 @@ mod agency;
 mod audit;
 mod dossier;
 mod job;
+mod portal;
 mod procedure;
 mod user;
 
@@ -15,6 +16,7 @@ pub use dossier::{
     NewAttachment, NewDossier, NewEvent, StateColumns,
 };
 pub use job::{FailOutcome, Job, JobState, NewJob, backoff};
+pub use portal::{Draft, DraftFile, NewUserToken, Rating, Satisfaction, TokenPurpose};
 pub use procedure::{ProcedureColumns, ProcedureQuery, ProcedureVersion, like_pattern};
 pub use user::{
     ApiToken, NewApiToken, NewSession, NewUser, RoleGrant, Session, TokenHash, User, UserKind,

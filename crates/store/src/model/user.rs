@@ -46,6 +46,23 @@ pub struct User {
     pub password_hash: Option<String>,
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
+    /// When the account proved that `email` is its own (the link of a
+    /// [`crate::TokenPurpose::VerifyEmail`] token was followed).
+    pub email_verified_at: Option<DateTime<Utc>>,
+    /// A business account's legal representative (*người đại diện theo
+    /// pháp luật*): `full_name` is then the business's name and
+    /// `identity_number` its tax code.
+    pub representative: Option<String>,
+    /// The language messages to this person are written in: one of
+    /// [`User::LANGUAGES`].
+    pub language: String,
+}
+
+impl User {
+    /// The languages an account may choose, the default first.
+    pub const LANGUAGES: [&'static str; 2] = ["vi", "en"];
+    /// The language of an account that did not choose one.
+    pub const DEFAULT_LANGUAGE: &'static str = "vi";
 }
 
 /// An account to create.
@@ -57,6 +74,10 @@ pub struct NewUser {
     pub phone: Option<String>,
     pub identity_number: Option<String>,
     pub password_hash: Option<String>,
+    /// A business account's legal representative.
+    pub representative: Option<String>,
+    /// One of [`User::LANGUAGES`] (any case); blank for the default.
+    pub language: String,
 }
 
 /// A role an official holds in an agency.
