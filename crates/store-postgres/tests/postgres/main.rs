@@ -279,6 +279,16 @@ impl TestDatabase for PgTestDb {
                     .bind(sha256.as_bytes().to_vec())
                     .bind(sha256.to_hex())
             }
+            Tamper::Form { dossier, form } => {
+                sqlx::query("UPDATE dossiers SET form = $2 WHERE id = $1")
+                    .bind(dossier.uuid())
+                    .bind(form.clone())
+            }
+            Tamper::AttachmentField { dossier, field } => {
+                sqlx::query("UPDATE attachments SET field = $2 WHERE dossier_id = $1")
+                    .bind(dossier.uuid())
+                    .bind(field.clone())
+            }
             Tamper::AuditDetails { seq, details } => {
                 sqlx::query("UPDATE audit_log SET details = $2::json WHERE seq = $1")
                     .bind(*seq as i64)

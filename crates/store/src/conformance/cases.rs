@@ -1,12 +1,13 @@
 //! The cases. Each takes a fresh database and panics on the first thing an
 //! engine does differently from the contract in [`crate::Store`].
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use chrono::{NaiveDate, TimeDelta};
 use motcua_domain::calendar::{self, OfficeHours, OfficialBreak, Period, Verification};
 use motcua_domain::code::DossierCode;
+use motcua_domain::forms::FormValues;
 use motcua_domain::lifecycle::{Action, Channel, Dossier, Role, Stage};
 use serde_json::json;
 use uuid::Uuid;
@@ -16,10 +17,11 @@ use super::{Tamper, TestDatabase};
 use crate::Store;
 use crate::error::StoreError;
 use crate::hash::Hash;
-use crate::ids::DossierId;
+use crate::ids::{DossierId, UserId};
 use crate::model::{
-    AgencyKind, CodeSource, FailOutcome, JobState, NewApiToken, NewAttachment, NewAuditEntry,
-    NewEvent, NewJob, NewSession, NewUser, Page, ProcedureQuery, ProcedureVersion, TokenHash,
+    AgencyKind, CodeSource, Delivery, Draft, DraftFile, FailOutcome, JobState, NewApiToken,
+    NewAttachment, NewAuditEntry, NewEvent, NewJob, NewSession, NewUser, NewUserToken, Page,
+    ProcedureQuery, ProcedureVersion, Rating, Satisfaction, TokenHash, TokenPurpose, User,
     UserKind,
 };
 use crate::timeline::Defect;
@@ -783,6 +785,34 @@ pub async fn fixed_timeline(store: Arc<dyn Store>) -> crate::model::DossierRecor
         .await
 }
 
+/// A filled form with a value of every kind.
+pub fn sample_form() -> FormValues {
+    use motcua_domain::address::Address;
+    use motcua_domain::forms::FieldValue;
+    let mut values = BTreeMap::new();
+    values.insert(
+        "ho_ten".to_owned(),
+        FieldValue::Text("Nguyễn Thị Ánh".into()),
+    );
+    values.insert("so_ban".to_owned(), FieldValue::Number(2));
+    values.insert(
+        "ngay_sinh".to_owned(),
+        FieldValue::Date(NaiveDate::from_ymd_opt(1990, 1, 15).unwrap()),
+    );
+    values.insert(
+        "noi_cu_tru".to_owned(),
+        FieldValue::Address(Address::Unit {
+            commune: "29869".parse().unwrap(),
+            detail: "số 12 đường Lý Thường Kiệt".into(),
+        }),
+    );
+    values.insert(
+        "dia_chi_cu".to_owned(),
+        FieldValue::Address(Address::Legacy("Phường 1, TP Cao Lãnh, Đồng Tháp".into())),
+    );
+    FormValues(values)
+}
+
 pub async fn both_engines_hash_alike(db: &dyn TestDatabase) {
     let store = db.open().await;
     let record = fixed_timeline(store.clone()).await;
@@ -1514,4 +1544,918 @@ pub async fn an_ambiguous_login_names_no_one(db: &dyn TestDatabase) {
         store.user_by_login("0312345678").await,
         Err(StoreError::Conflict { .. })
     ));
+}
+
+/// A citizen's account to create.
+fn citizen(name: &str, email: &str) -> NewUser {
+    NewUser {
+        kind: UserKind::Citizen,
+        full_name: name.into(),
+        email: Some(email.into()),
+        phone: None,
+        identity_number: None,
+        password_hash: None,
+        representative: None,
+        language: String::new(),
+    }
+}
+
+pub async fn accounts_keep_their_language_representative_and_verified_email(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    // A business: its name, its tax code, its legal representative.
+    let business = store
+        .create_user(NewUser {
+            kind: UserKind::Business,
+            full_name: "Công ty TNHH Sen Hồng".into(),
+            email: Some("lienhe@senhong.vn".into()),
+            phone: None,
+            identity_number: Some("1400123456".into()),
+            password_hash: None,
+            // Decomposed, with spaces around: stored in NFC, trimmed.
+            representative: Some("  Lê Va\u{306}n Đa\u{323}i ".into()),
+            language: " EN".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(business.representative.as_deref(), Some("Lê Văn Đại"));
+    assert_eq!(business.language, "en");
+    assert_eq!(business.email_verified_at, None);
+    assert_eq!(
+        store.user(business.id).await.unwrap().as_ref(),
+        Some(&business)
+    );
+    // A citizen who chose nothing gets the default; a blank representative
+    // is none.
+    let mut new = citizen("Trần Thị Hoa", "hoa@example.vn");
+    new.representative = Some("   ".into());
+    let person = store.create_user(new).await.unwrap();
+    assert_eq!(person.language, User::DEFAULT_LANGUAGE);
+    assert_eq!(person.representative, None);
+    assert_eq!(store.user(person.id).await.unwrap().unwrap(), person);
+    // A language motcua does not speak is refused, and nothing is created.
+    let mut new = citizen("Jean Dupont", "jean@example.fr");
+    new.language = "fr".into();
+    assert!(matches!(
+        store.create_user(new).await,
+        Err(StoreError::Invalid { .. })
+    ));
+    assert!(
+        store
+            .user_by_login("jean@example.fr")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // The e-mail is verified, to the microsecond.
+    let at = vn(2025, 9, 8, 9, 0) + TimeDelta::nanoseconds(1_234_567);
+    store.set_email_verified(person.id, at).await.unwrap();
+    let read = store.user(person.id).await.unwrap().unwrap();
+    assert_eq!(read.email_verified_at, Some(crate::hash::micros(at)));
+    assert_eq!(
+        read,
+        User {
+            email_verified_at: Some(crate::hash::micros(at)),
+            ..person.clone()
+        }
+    );
+    assert_eq!(
+        store.user_by_login("hoa@example.vn").await.unwrap(),
+        Some(read)
+    );
+    assert!(matches!(
+        store.set_email_verified(UserId::new(), at).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+pub async fn one_time_tokens_are_used_once(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let user = store
+        .create_user(citizen("Trần Thị Hoa", "hoa@example.vn"))
+        .await
+        .unwrap();
+    let now = vn(2025, 9, 8, 9, 0);
+    let token = |secret: &str, purpose, hours| NewUserToken {
+        user: user.id,
+        purpose,
+        token_hash: TokenHash::of(secret),
+        now,
+        expires_at: now + TimeDelta::hours(hours),
+    };
+    store
+        .create_user_token(token("verify", TokenPurpose::VerifyEmail, 24))
+        .await
+        .unwrap();
+    // The same hash twice is a conflict.
+    assert!(matches!(
+        store
+            .create_user_token(token("verify", TokenPurpose::ResetPassword, 1))
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let verify = TokenHash::of("verify");
+    // The wrong purpose finds nothing and uses nothing.
+    assert_eq!(
+        store
+            .consume_user_token(TokenPurpose::ResetPassword, &verify, now)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .consume_user_token(TokenPurpose::VerifyEmail, &verify, now)
+            .await
+            .unwrap(),
+        Some(user.id)
+    );
+    // Used once.
+    assert_eq!(
+        store
+            .consume_user_token(TokenPurpose::VerifyEmail, &verify, now)
+            .await
+            .unwrap(),
+        None
+    );
+    // A token expires at its expiry instant.
+    store
+        .create_user_token(token("reset", TokenPurpose::ResetPassword, 1))
+        .await
+        .unwrap();
+    let reset = TokenHash::of("reset");
+    assert_eq!(
+        store
+            .consume_user_token(
+                TokenPurpose::ResetPassword,
+                &reset,
+                now + TimeDelta::hours(1)
+            )
+            .await
+            .unwrap(),
+        None
+    );
+    store
+        .create_user_token(token("reset-2", TokenPurpose::ResetPassword, 1))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .consume_user_token(
+                TokenPurpose::ResetPassword,
+                &TokenHash::of("reset-2"),
+                now + TimeDelta::minutes(59),
+            )
+            .await
+            .unwrap(),
+        Some(user.id)
+    );
+    // A token never recorded.
+    assert_eq!(
+        store
+            .consume_user_token(TokenPurpose::VerifyEmail, &TokenHash::of("guess"), now)
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+pub async fn concurrent_uses_of_a_token_give_it_to_one(db: &dyn TestDatabase) {
+    let a = db.open().await;
+    let b = db.open().await;
+    let user = a
+        .create_user(citizen("Trần Thị Hoa", "hoa@example.vn"))
+        .await
+        .unwrap();
+    let now = vn(2025, 9, 8, 9, 0);
+    for round in 0..5 {
+        let secret = format!("reset-{round}");
+        a.create_user_token(NewUserToken {
+            user: user.id,
+            purpose: TokenPurpose::ResetPassword,
+            token_hash: TokenHash::of(&secret),
+            now,
+            expires_at: now + TimeDelta::hours(1),
+        })
+        .await
+        .unwrap();
+        // Two app nodes, each with several requests following the same link.
+        let mut tasks = Vec::new();
+        for i in 0..8 {
+            let store = if i % 2 == 0 { a.clone() } else { b.clone() };
+            let hash = TokenHash::of(&secret);
+            tasks.push(tokio::spawn(async move {
+                store
+                    .consume_user_token(TokenPurpose::ResetPassword, &hash, now)
+                    .await
+                    .unwrap()
+            }));
+        }
+        let mut winners = Vec::new();
+        for t in tasks {
+            if let Some(u) = t.await.unwrap() {
+                winners.push(u);
+            }
+        }
+        assert_eq!(winners, vec![user.id], "round {round}");
+    }
+}
+
+fn draft_file(field: &str, name: &str) -> DraftFile {
+    DraftFile {
+        field: field.into(),
+        file_name: name.into(),
+        media_type: "application/pdf".into(),
+        size: 2_048,
+        sha256: Hash::of(name.as_bytes()),
+        blob_key: Hash::of(name.as_bytes()).to_hex(),
+    }
+}
+
+fn draft(user: UserId, at: chrono::DateTime<chrono::Utc>) -> Draft {
+    Draft {
+        id: DossierId::new(),
+        user,
+        procedure_code: "1.001193".into(),
+        inputs: BTreeMap::from([
+            ("full_name".to_owned(), "Trần Thị Hoa".to_owned()),
+            ("home.commune".to_owned(), "29869".to_owned()),
+        ]),
+        files: vec![],
+        delivery: None,
+        pin: "042917".into(),
+        created_at: at,
+        updated_at: at,
+    }
+}
+
+pub async fn drafts_are_saved_replaced_listed_and_deleted(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    let hoa = store
+        .create_user(citizen("Trần Thị Hoa", "hoa@example.vn"))
+        .await
+        .unwrap();
+    let binh = store
+        .create_user(citizen("Lê Văn Bình", "binh@example.vn"))
+        .await
+        .unwrap();
+    let t0 = vn(2025, 9, 8, 9, 0) + TimeDelta::nanoseconds(999);
+    let mut first = draft(hoa.id, t0);
+    // Inputs as typed, a wrong date included; decomposed text comes back
+    // in NFC.
+    first
+        .inputs
+        .insert("birth_date".into(), "31/02/1990 ".into());
+    first
+        .inputs
+        .insert("note".into(), "Nguye\u{302}\u{303}n".into());
+    first.files = vec![draft_file("to_khai", "tờ khai.pdf")];
+    first.delivery = Some(Delivery::Post);
+    store.save_draft(&first).await.unwrap();
+    let read = store.draft(first.id).await.unwrap().unwrap();
+    assert_eq!(read.inputs["note"], "Nguyễn");
+    assert_eq!(read.inputs["birth_date"], "31/02/1990 ", "kept as typed");
+    assert_eq!(read.created_at, crate::hash::micros(t0));
+    assert_eq!(
+        read,
+        Draft {
+            inputs: BTreeMap::from([
+                ("full_name".to_owned(), "Trần Thị Hoa".to_owned()),
+                ("home.commune".to_owned(), "29869".to_owned()),
+                ("birth_date".to_owned(), "31/02/1990 ".to_owned()),
+                ("note".to_owned(), "Nguyễn".to_owned()),
+            ]),
+            created_at: crate::hash::micros(t0),
+            updated_at: crate::hash::micros(t0),
+            ..first.clone()
+        }
+    );
+    let second = draft(hoa.id, t0 + TimeDelta::minutes(1));
+    store.save_draft(&second).await.unwrap();
+    let ids = |drafts: Vec<Draft>| drafts.into_iter().map(|d| d.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(store.drafts_of_user(hoa.id).await.unwrap()),
+        vec![second.id, first.id],
+        "most recently updated first"
+    );
+    // Replaced: the first is now the most recent; it keeps its creation.
+    let mut replaced = first.clone();
+    replaced.inputs = BTreeMap::from([("full_name".to_owned(), "Trần Thị Hoà".to_owned())]);
+    replaced.files.push(draft_file("anh", "ảnh.jpg"));
+    replaced.delivery = None;
+    replaced.created_at = t0 + TimeDelta::minutes(2);
+    replaced.updated_at = t0 + TimeDelta::minutes(2);
+    store.save_draft(&replaced).await.unwrap();
+    let read = store.draft(first.id).await.unwrap().unwrap();
+    assert_eq!(
+        read,
+        Draft {
+            created_at: crate::hash::micros(t0),
+            updated_at: crate::hash::micros(t0 + TimeDelta::minutes(2)),
+            ..replaced.clone()
+        }
+    );
+    assert_eq!(
+        ids(store.drafts_of_user(hoa.id).await.unwrap()),
+        vec![first.id, second.id]
+    );
+    // Another account cannot take a draft's id.
+    let mut stolen = replaced.clone();
+    stolen.user = binh.id;
+    stolen.inputs.clear();
+    assert!(matches!(
+        store.save_draft(&stolen).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(store.draft(first.id).await.unwrap().unwrap(), read);
+    assert!(store.drafts_of_user(binh.id).await.unwrap().is_empty());
+    // Nor can a draft take a dossier's id.
+    let record = f.create(t0).await;
+    let mut late = draft(hoa.id, t0);
+    late.id = record.id;
+    assert!(matches!(
+        store.save_draft(&late).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert!(store.draft(record.id).await.unwrap().is_none());
+    // A NUL is refused.
+    let mut bad = draft(hoa.id, t0);
+    bad.inputs.insert("x".into(), "a\0b".into());
+    assert!(matches!(
+        store.save_draft(&bad).await,
+        Err(StoreError::Invalid { .. })
+    ));
+    assert!(store.draft(bad.id).await.unwrap().is_none());
+    // Deleted once.
+    assert!(store.delete_draft(second.id).await.unwrap());
+    assert!(!store.delete_draft(second.id).await.unwrap());
+    assert!(store.draft(second.id).await.unwrap().is_none());
+    assert_eq!(
+        ids(store.drafts_of_user(hoa.id).await.unwrap()),
+        vec![first.id]
+    );
+}
+
+pub async fn a_submitted_draft_stays_as_it_was(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    let hoa = store
+        .create_user(citizen("Trần Thị Hoa", "hoa@example.vn"))
+        .await
+        .unwrap();
+    let at = vn(2025, 9, 8, 9, 0);
+    let mut submitted = draft(hoa.id, at);
+    submitted.files = vec![draft_file("to_khai", "to-khai.pdf")];
+    store.save_draft(&submitted).await.unwrap();
+    let saved = store.draft(submitted.id).await.unwrap().unwrap();
+    // The dossier takes the draft's id and the hash of its PIN.
+    let mut new = f.new_dossier(at, 5);
+    new.id = submitted.id;
+    new.applicant.user = Some(hoa.id);
+    new.pin_hash = TokenHash::of(&submitted.pin);
+    let record = store.create_dossier(new).await.unwrap();
+    // The draft stays (a repeated submission finds it, PIN and all) …
+    assert_eq!(
+        store.draft(submitted.id).await.unwrap(),
+        Some(saved.clone())
+    );
+    assert_eq!(
+        TokenHash::of(&saved.pin),
+        store.dossier(record.id).await.unwrap().unwrap().pin_hash
+    );
+    // … and cannot change any more (a second tab saving it).
+    let mut edited = submitted.clone();
+    edited
+        .inputs
+        .insert("full_name".into(), "Người khác".into());
+    edited.updated_at = at + TimeDelta::minutes(5);
+    assert!(matches!(
+        store.save_draft(&edited).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(store.draft(submitted.id).await.unwrap(), Some(saved));
+    // The app may still delete it.
+    assert!(store.delete_draft(submitted.id).await.unwrap());
+    assert_eq!(store.dossier(record.id).await.unwrap().unwrap(), record);
+}
+
+/// A draft saved while its dossier is created, from two app nodes at once:
+/// the dossier is created, and the save either went through (it came
+/// first) or is refused as a conflict — no other error, no deadlock, and
+/// the draft is whole (the edited one or the first).
+pub async fn a_draft_saved_during_its_submission_is_saved_before_or_refused(db: &dyn TestDatabase) {
+    let a = db.open().await;
+    let b = db.open().await;
+    let f = Arc::new(Fixture::new(a.clone()).await);
+    let hoa = a
+        .create_user(citizen("Trần Thị Hoa", "hoa@example.vn"))
+        .await
+        .unwrap();
+    let at = vn(2025, 9, 8, 9, 0);
+    for round in 0..10 {
+        let first = draft(hoa.id, at);
+        a.save_draft(&first).await.unwrap();
+        let mut edited = first.clone();
+        edited
+            .inputs
+            .insert("note".into(), format!("sửa lần {round}"));
+        edited.updated_at = at + TimeDelta::minutes(1);
+        let mut new = f.new_dossier(at, 5);
+        new.id = first.id;
+        new.applicant.user = Some(hoa.id);
+        let save = {
+            let b = b.clone();
+            let edited = edited.clone();
+            tokio::spawn(async move { b.save_draft(&edited).await })
+        };
+        let create = {
+            let a = a.clone();
+            tokio::spawn(async move { a.create_dossier(new).await })
+        };
+        let (saved, created) = (save.await.unwrap(), create.await.unwrap());
+        let record = created.unwrap();
+        let now = a.draft(first.id).await.unwrap().unwrap();
+        match saved {
+            Ok(()) => assert_eq!(now.inputs, edited.inputs, "round {round}"),
+            Err(StoreError::Conflict { .. }) => {
+                assert_eq!(now, first_read(&first), "round {round}")
+            }
+            Err(e) => panic!("round {round}: {e:?}"),
+        }
+        assert!(a.dossier(record.id).await.unwrap().is_some());
+    }
+}
+
+/// A draft as the store reads it back (instants to the microsecond).
+fn first_read(d: &Draft) -> Draft {
+    Draft {
+        created_at: crate::hash::micros(d.created_at),
+        updated_at: crate::hash::micros(d.updated_at),
+        ..d.clone()
+    }
+}
+
+pub async fn failures_are_counted_since_an_instant_and_cleared(db: &dyn TestDatabase) {
+    let a = db.open().await;
+    let b = db.open().await;
+    let t = vn(2025, 9, 8, 9, 0);
+    let key = "login:hoa@example.vn";
+    // Failures recorded by two app nodes count together.
+    for (i, store) in [&a, &b, &a].into_iter().enumerate() {
+        store
+            .record_failure(key, t + TimeDelta::minutes(i as i64))
+            .await
+            .unwrap();
+    }
+    b.record_failure("pin:000.00.01.H29-250908-0001", t)
+        .await
+        .unwrap();
+    assert_eq!(a.failures_since(key, t).await.unwrap(), 3);
+    assert_eq!(
+        b.failures_since(key, t + TimeDelta::minutes(1))
+            .await
+            .unwrap(),
+        2,
+        "at or after"
+    );
+    assert_eq!(
+        a.failures_since(key, t + TimeDelta::minutes(2) + TimeDelta::microseconds(1))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        a.failures_since("pin:000.00.01.H29-250908-0001", t)
+            .await
+            .unwrap(),
+        1
+    );
+    // Keys are compared in NFC.
+    a.record_failure("login:Nguye\u{302}\u{303}n", t)
+        .await
+        .unwrap();
+    assert_eq!(a.failures_since("login:Nguyễn", t).await.unwrap(), 1);
+    // A successful login clears its key only.
+    b.clear_failures(key).await.unwrap();
+    assert_eq!(a.failures_since(key, t).await.unwrap(), 0);
+    assert_eq!(
+        a.failures_since("pin:000.00.01.H29-250908-0001", t)
+            .await
+            .unwrap(),
+        1
+    );
+    // Old failures are forgotten as new ones come.
+    a.record_failure(key, t).await.unwrap();
+    a.record_failure(key, t + crate::FAILURES_KEPT + TimeDelta::days(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        a.failures_since(key, t - TimeDelta::days(1)).await.unwrap(),
+        1
+    );
+    assert!(matches!(
+        a.record_failure(" ", t).await,
+        Err(StoreError::Invalid { .. })
+    ));
+    assert!(matches!(
+        a.record_failure("a\0b", t).await,
+        Err(StoreError::Invalid { .. })
+    ));
+}
+
+pub async fn applicants_list_their_dossiers_a_page_at_a_time(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    let hoa = store
+        .create_user(citizen("Trần Thị Hoa", "hoa@example.vn"))
+        .await
+        .unwrap();
+    let binh = store
+        .create_user(citizen("Lê Văn Bình", "binh@example.vn"))
+        .await
+        .unwrap();
+    let at = vn(2025, 9, 8, 9, 0);
+    let mut mine = Vec::new();
+    for i in 0..5 {
+        for (user, list) in [(Some(hoa.id), true), (Some(binh.id), false), (None, false)] {
+            if !list && i % 2 == 1 {
+                continue;
+            }
+            let mut new = f.new_dossier(at + TimeDelta::minutes(i), 5);
+            new.applicant.user = user;
+            let record = store.create_dossier(new).await.unwrap();
+            if list {
+                mine.push(record);
+            }
+        }
+    }
+    mine.reverse();
+    let mut page = Page::first(2);
+    let mut seen = Vec::new();
+    loop {
+        let got = store.dossiers_of_applicant(hoa.id, page).await.unwrap();
+        assert!(got.len() <= 2);
+        let Some(last) = got.last().map(|d| d.id) else {
+            break;
+        };
+        seen.extend(got);
+        page.after = Some(last);
+    }
+    assert_eq!(seen, mine, "newest first, every one once");
+    assert_eq!(
+        store
+            .dossiers_of_applicant(binh.id, Page::first(10))
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    assert!(
+        store
+            .dossiers_of_applicant(UserId::new(), Page::first(10))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+pub async fn a_dossier_is_rated_once(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    let hoa = store
+        .create_user(citizen("Trần Thị Hoa", "hoa@example.vn"))
+        .await
+        .unwrap();
+    let at = vn(2025, 9, 8, 9, 0);
+    let returned = f.walk_to_return(f.create(at).await, at).await;
+    let other = f.create(at).await;
+    let rating = Rating {
+        dossier: returned.id,
+        user: hoa.id,
+        overall: Satisfaction::VerySatisfied,
+        convenience: Satisfaction::Satisfied,
+        timeliness: Satisfaction::VerySatisfied,
+        attitude: Satisfaction::NotYetSatisfied,
+        comment: Some(" Cán bộ tiếp nhận chưa nhiê\u{323}t tình ".into()),
+        rated_at: at + TimeDelta::days(1) + TimeDelta::nanoseconds(1_001),
+    };
+    assert!(store.rating(returned.id).await.unwrap().is_none());
+    store.rate_dossier(&rating).await.unwrap();
+    let read = store.rating(returned.id).await.unwrap().unwrap();
+    assert_eq!(
+        read,
+        Rating {
+            comment: Some("Cán bộ tiếp nhận chưa nhiệt tình".into()),
+            rated_at: crate::hash::micros(rating.rated_at),
+            ..rating.clone()
+        }
+    );
+    // Once.
+    let again = Rating {
+        overall: Satisfaction::NotYetSatisfied,
+        comment: None,
+        ..rating.clone()
+    };
+    assert!(matches!(
+        store.rate_dossier(&again).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(store.rating(returned.id).await.unwrap().unwrap(), read);
+    assert!(store.rating(other.id).await.unwrap().is_none());
+    // A blank comment is none; an unknown dossier is not found.
+    store
+        .rate_dossier(&Rating {
+            dossier: other.id,
+            comment: Some("  ".into()),
+            ..rating.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(store.rating(other.id).await.unwrap().unwrap().comment, None);
+    assert!(matches!(
+        store
+            .rate_dossier(&Rating {
+                dossier: DossierId::new(),
+                ..rating.clone()
+            })
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+fn attachment(name: &str, field: Option<&str>) -> NewAttachment {
+    NewAttachment {
+        file_name: name.into(),
+        media_type: "application/pdf".into(),
+        size: 1_000,
+        sha256: Hash::of(name.as_bytes()),
+        blob_key: Hash::of(name.as_bytes()).to_hex(),
+        field: field.map(str::to_owned),
+    }
+}
+
+pub async fn a_form_and_its_attachment_fields_round_trip(db: &dyn TestDatabase) {
+    use motcua_domain::forms::FieldValue;
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    let at = vn(2025, 9, 8, 9, 0);
+    let mut new = f.new_dossier(at, 5);
+    let mut form = sample_form();
+    // Decomposed text is stored in NFC.
+    form.0.insert(
+        "ghi_chu".into(),
+        FieldValue::Text("Đô\u{300}ng Tha\u{301}p".into()),
+    );
+    new.form = form;
+    new.attachments = vec![
+        attachment("to-khai.pdf", Some(" to_khai ")),
+        attachment("cccd.pdf", Some("giay_to")),
+        attachment("khac.pdf", Some("")),
+        attachment("ghi-chu.pdf", None),
+    ];
+    let record = store.create_dossier(new).await.unwrap();
+    let mut expected = sample_form();
+    expected
+        .0
+        .insert("ghi_chu".into(), FieldValue::Text("Đồng Tháp".into()));
+    assert_eq!(record.form, expected);
+    assert_eq!(store.dossier(record.id).await.unwrap().unwrap(), record);
+    let fields = |attachments: Vec<crate::model::Attachment>| {
+        let mut v: Vec<(String, Option<String>)> = attachments
+            .into_iter()
+            .map(|a| (a.file_name, a.field))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        fields(store.attachments(record.id).await.unwrap()),
+        vec![
+            ("cccd.pdf".into(), Some("giay_to".into())),
+            ("ghi-chu.pdf".into(), None),
+            ("khac.pdf".into(), None),
+            ("to-khai.pdf".into(), Some("to_khai".into())),
+        ]
+    );
+    // The entry event records the form and each attachment's field.
+    let events = store.events(record.id).await.unwrap();
+    assert_eq!(
+        events[0].payload["dossier"]["form"],
+        serde_json::to_value(&expected).unwrap()
+    );
+    let recorded: BTreeSet<String> = events[0].payload["attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a.get("field").and_then(|f| f.as_str()).map(str::to_owned))
+        .collect();
+    assert_eq!(
+        recorded,
+        BTreeSet::from(["giay_to".to_owned(), "to_khai".to_owned()])
+    );
+    // A supplement answers a field too.
+    let accepted = f
+        .act(&record, Action::Accept, Role::ReceptionOfficer, at)
+        .await;
+    let event = accepted
+        .state
+        .decide(Action::Assign, Role::Specialist, at, cw())
+        .unwrap();
+    let assigned = store
+        .append_event(
+            record.id,
+            accepted.event_count,
+            NewEvent {
+                actor: None,
+                event,
+                attachments: vec![attachment("ban-ve.pdf", Some("ban_ve"))],
+                jobs: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(assigned.form, expected);
+    let added = store
+        .attachments(record.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.event_seq == 3)
+        .unwrap();
+    assert_eq!(added.field.as_deref(), Some("ban_ve"));
+    assert_eq!(
+        store
+            .dossiers_of_agency(f.department.id, &[], Page::first(10))
+            .await
+            .unwrap()[0]
+            .form,
+        expected
+    );
+    // A dossier without a form or fields records neither (and so hashes as
+    // before forms were kept).
+    let plain = f.create(at).await;
+    assert!(plain.form.is_empty());
+    let entry = &store.events(plain.id).await.unwrap()[0];
+    assert!(entry.payload["dossier"].get("form").is_none());
+    assert!(
+        verify::verify(store.as_ref(), |_| {})
+            .await
+            .unwrap()
+            .is_ok()
+    );
+    // A form holding a NUL is refused, and nothing is written.
+    let mut bad = f.new_dossier(at, 5);
+    bad.form
+        .0
+        .insert("x".into(), FieldValue::Text("a\0b".into()));
+    let id = bad.id;
+    assert!(matches!(
+        store.create_dossier(bad).await,
+        Err(StoreError::Invalid { .. })
+    ));
+    assert!(store.dossier(id).await.unwrap().is_none());
+}
+
+pub async fn verify_catches_an_edited_form_or_attachment_field(db: &dyn TestDatabase) {
+    use motcua_domain::forms::FieldValue;
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    let at = vn(2025, 9, 8, 9, 0);
+    let mut records = Vec::new();
+    for i in 0..5 {
+        let mut new = f.new_dossier(at + TimeDelta::minutes(i), 5);
+        if i % 2 == 0 {
+            new.form = sample_form();
+        }
+        new.attachments = vec![attachment(
+            &format!("to-khai-{i}.pdf"),
+            (i != 3).then_some("to_khai"),
+        )];
+        records.push(store.create_dossier(new).await.unwrap());
+    }
+    assert!(
+        verify::verify(store.as_ref(), |_| {})
+            .await
+            .unwrap()
+            .is_ok()
+    );
+    // Someone changes what the applicant declared …
+    let mut edited = sample_form();
+    edited
+        .0
+        .insert("ho_ten".into(), FieldValue::Text("Người khác".into()));
+    db.tamper(Tamper::Form {
+        dossier: records[0].id,
+        form: serde_json::to_value(&edited).unwrap(),
+    })
+    .await;
+    // … gives a form to a dossier filed without one …
+    db.tamper(Tamper::Form {
+        dossier: records[1].id,
+        form: serde_json::to_value(sample_form()).unwrap(),
+    })
+    .await;
+    // … moves a file to another field, or takes a field from it or gives one.
+    db.tamper(Tamper::AttachmentField {
+        dossier: records[2].id,
+        field: Some("giay_to".into()),
+    })
+    .await;
+    db.tamper(Tamper::AttachmentField {
+        dossier: records[3].id,
+        field: Some("to_khai".into()),
+    })
+    .await;
+    db.tamper(Tamper::AttachmentField {
+        dossier: records[4].id,
+        field: None,
+    })
+    .await;
+    let report = verify::verify(store.as_ref(), |_| {}).await.unwrap();
+    let defects = |i: usize| {
+        report
+            .broken
+            .iter()
+            .find(|b| b.id == records[i].id)
+            .map(|b| b.defects.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(defects(0), vec![Defect::Header]);
+    assert_eq!(defects(1), vec![Defect::Header]);
+    for i in 2..5 {
+        assert_eq!(defects(i), vec![Defect::Attachments { seq: 1 }], "{i}");
+    }
+    assert_eq!(report.broken.len(), 5);
+}
+
+pub async fn a_duplicate_dossier_id_is_a_conflict_that_changes_nothing(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    let hoa = store
+        .create_user(citizen("Trần Thị Hoa", "hoa@example.vn"))
+        .await
+        .unwrap();
+    let at = vn(2025, 9, 8, 9, 0);
+    let mut new = f.new_dossier(at, 5);
+    new.applicant.user = Some(hoa.id);
+    new.form = sample_form();
+    new.attachments = vec![attachment("to-khai.pdf", Some("to_khai"))];
+    new.jobs
+        .push(NewJob::new("email.send", json!({"n": 1}), at));
+    let first = store.create_dossier(new).await.unwrap();
+    let events = store.events(first.id).await.unwrap();
+    let attachments = store.attachments(first.id).await.unwrap();
+    // The same submission again (a retry, a double click), and another
+    // dossier under the same id: both refused.
+    for later in [0, 60] {
+        let mut twin = f.new_dossier(at + TimeDelta::minutes(later), 5);
+        twin.id = first.id;
+        twin.applicant.user = Some(hoa.id);
+        twin.applicant.name = "Người khác".into();
+        twin.attachments = vec![attachment("khac.pdf", None)];
+        twin.jobs
+            .push(NewJob::new("email.send", json!({"n": 2}), at));
+        let err = store.create_dossier(twin).await;
+        assert!(matches!(err, Err(StoreError::Conflict { .. })), "{err:?}");
+    }
+    assert_eq!(store.dossier(first.id).await.unwrap().unwrap(), first);
+    assert_eq!(store.events(first.id).await.unwrap(), events);
+    assert_eq!(store.attachments(first.id).await.unwrap(), attachments);
+    // A refused creation under a draft's id leaves the draft (and takes
+    // no code).
+    let kept = draft(hoa.id, at);
+    store.save_draft(&kept).await.unwrap();
+    let saved = store.draft(kept.id).await.unwrap();
+    assert!(saved.is_some());
+    let mut clash = f.new_dossier(at, 5);
+    clash.id = kept.id;
+    clash.applicant.user = Some(hoa.id);
+    clash.code = CodeSource::Upstream(first.code.clone());
+    assert!(matches!(
+        store.create_dossier(clash).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(store.draft(kept.id).await.unwrap(), saved);
+    assert!(store.dossier(kept.id).await.unwrap().is_none());
+    // Only the first creation's job exists.
+    let jobs = store
+        .claim_jobs("w", at + TimeDelta::days(1), TimeDelta::minutes(1), 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        jobs.iter().map(|j| j.payload.clone()).collect::<Vec<_>>(),
+        vec![json!({"n": 1})]
+    );
+    // No code was used up by the refused ones.
+    assert_eq!(
+        f.create(at).await.code.as_str(),
+        "000.00.01.H29-250908-0002"
+    );
+    assert_eq!(
+        store
+            .dossiers_of_applicant(hoa.id, Page::first(10))
+            .await
+            .unwrap(),
+        vec![first]
+    );
 }

@@ -66,6 +66,16 @@ pub enum Tamper {
     },
     /// Points an attachment at other bytes: its SHA-256 and blob key.
     AttachmentBlob { dossier: DossierId, sha256: Hash },
+    /// Rewrites the form column of a dossier (JSON).
+    Form {
+        dossier: DossierId,
+        form: serde_json::Value,
+    },
+    /// Sets the field every attachment of a dossier answers.
+    AttachmentField {
+        dossier: DossierId,
+        field: Option<String>,
+    },
     /// Changes the details of an audit entry.
     AuditDetails {
         seq: u64,
@@ -115,6 +125,18 @@ macro_rules! conformance_tests {
             a_job_that_kills_its_worker_is_dead_lettered,
             upstream_codes_in_our_form_move_our_counter,
             an_ambiguous_login_names_no_one,
+            accounts_keep_their_language_representative_and_verified_email,
+            one_time_tokens_are_used_once,
+            concurrent_uses_of_a_token_give_it_to_one,
+            drafts_are_saved_replaced_listed_and_deleted,
+            a_submitted_draft_stays_as_it_was,
+            a_draft_saved_during_its_submission_is_saved_before_or_refused,
+            failures_are_counted_since_an_instant_and_cleared,
+            applicants_list_their_dossiers_a_page_at_a_time,
+            a_dossier_is_rated_once,
+            a_form_and_its_attachment_fields_round_trip,
+            verify_catches_an_edited_form_or_attachment_field,
+            a_duplicate_dossier_id_is_a_conflict_that_changes_nothing,
         );
     };
     (@cases $factory:expr; $($case:ident),* $(,)?) => {
