@@ -103,12 +103,14 @@ def main():
     with open(path, encoding="utf-8") as f:
         vectors = json.load(f)
     failures = 0
-    prev = "0" * 64
-    for e in vectors["events"]:
-        ok = event_hash(e) == e["hash"] and e["prev_hash"] == prev
-        failures += not ok
-        print("event %d: %s" % (e["seq"], "ok" if ok else "MISMATCH"))
-        prev = e["hash"]
+    # Each list is one dossier's timeline, chained from the genesis hash.
+    for chain in ("events", "form_events"):
+        prev = "0" * 64
+        for e in vectors[chain]:
+            ok = event_hash(e) == e["hash"] and e["prev_hash"] == prev
+            failures += not ok
+            print("%s %d: %s" % (chain, e["seq"], "ok" if ok else "MISMATCH"))
+            prev = e["hash"]
     for a in vectors["audit"]:
         ok = audit_hash(a) == a["hash"]
         failures += not ok

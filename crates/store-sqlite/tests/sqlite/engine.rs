@@ -88,6 +88,8 @@ async fn the_hash_vectors_file_is_current() {
     let store = std::sync::Arc::new(db.sqlite().await);
     let record = motcua_store::conformance::fixed_timeline(store.clone()).await;
     let events = store.events(record.id).await.unwrap();
+    let with_form = motcua_store::conformance::fixed_form_timeline(store.clone()).await;
+    let form_events = store.events(with_form.id).await.unwrap();
     let audit = motcua_store::hash::audit_hash(&motcua_store::hash::AuditFields {
         seq: 1,
         at: chrono::DateTime::from_timestamp_micros(1_757_296_800_123_456).unwrap(),
@@ -100,6 +102,9 @@ async fn the_hash_vectors_file_is_current() {
     let file = serde_json::json!({
         "about": "Test vectors of motcua's hash chains: see crates/store/src/hash.rs for the encoding.",
         "events": motcua_store::conformance::vector_events(&events),
+        // A second chain: a dossier filed with a form, and attachments
+        // naming the field they answer.
+        "form_events": motcua_store::conformance::vector_events(&form_events),
         "audit": [{
             "seq": 1,
             "at_micros": 1_757_296_800_123_456i64,

@@ -753,7 +753,7 @@ pub fn vector_events(events: &[crate::model::EventRecord]) -> serde_json::Value 
 /// A timeline with fixed ids and instants (with nanoseconds that the store
 /// must drop), the same on every engine.
 pub async fn fixed_timeline(store: Arc<dyn Store>) -> crate::model::DossierRecord {
-    let f = Fixture::new(store.clone()).await;
+    let f = Fixture::load_or_new(store.clone()).await;
     let at = vn(2025, 9, 8, 9, 0) + TimeDelta::nanoseconds(987_654_321);
     let mut new = f.new_dossier(at, 5);
     new.id = DossierId::from_uuid(Uuid::from_u128(0x0192_0000_0000_7000_8000_0000_0000_0001));
@@ -813,8 +813,56 @@ pub fn sample_form() -> FormValues {
     FormValues(values)
 }
 
+/// The second dossier of the test vectors: one filed with a form and with
+/// attachments that name the field they answer (and one that names none),
+/// with fixed ids and instants, then accepted.
+pub async fn fixed_form_timeline(store: Arc<dyn Store>) -> crate::model::DossierRecord {
+    let f = Fixture::load_or_new(store.clone()).await;
+    let at = vn(2025, 9, 9, 9, 0) + TimeDelta::nanoseconds(123_456_789);
+    let mut new = f.new_dossier(at, 5);
+    new.id = DossierId::from_uuid(Uuid::from_u128(0x0192_0000_0000_7000_8000_0000_0000_0003));
+    new.actor = Some(crate::ids::UserId::from_uuid(Uuid::from_u128(
+        0x0192_0000_0000_7000_8000_0000_0000_0002,
+    )));
+    new.form = sample_form();
+    new.attachments = vec![
+        NewAttachment {
+            file_name: "tờ khai.pdf".into(),
+            media_type: "application/pdf".into(),
+            size: 48_213,
+            sha256: Hash::of(b"to khai"),
+            blob_key: Hash::of(b"to khai").to_hex(),
+            field: Some("to_khai".into()),
+        },
+        NewAttachment {
+            file_name: "ghi-chu.txt".into(),
+            media_type: "text/plain".into(),
+            size: 12,
+            sha256: Hash::of(b"ghi chu"),
+            blob_key: Hash::of(b"ghi chu").to_hex(),
+            field: None,
+        },
+    ];
+    let record = store.create_dossier(new).await.unwrap();
+    f.act(
+        &record,
+        Action::Accept,
+        Role::ReceptionOfficer,
+        at + TimeDelta::minutes(10),
+    )
+    .await
+}
+
 pub async fn both_engines_hash_alike(db: &dyn TestDatabase) {
     let store = db.open().await;
+    let with_form = fixed_form_timeline(store.clone()).await;
+    let events = store.events(with_form.id).await.unwrap();
+    let vectors: serde_json::Value = serde_json::from_str(HASH_VECTORS).unwrap();
+    assert_eq!(
+        vector_events(&events),
+        vectors["form_events"],
+        "the events of the dossier with a form differ from the test vectors"
+    );
     let record = fixed_timeline(store.clone()).await;
     let events = store.events(record.id).await.unwrap();
     assert_eq!(events.len(), 4);
@@ -823,7 +871,6 @@ pub async fn both_engines_hash_alike(db: &dyn TestDatabase) {
             .iter()
             .all(|e| e.at.timestamp_subsec_nanos() % 1000 == 0)
     );
-    let vectors: serde_json::Value = serde_json::from_str(HASH_VECTORS).unwrap();
     assert_eq!(
         vector_events(&events),
         vectors["events"],

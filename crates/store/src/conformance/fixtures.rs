@@ -117,6 +117,29 @@ impl Fixture {
         }
     }
 
+    /// The fixture of a database that has it already, or a new one.
+    pub async fn load_or_new(store: Arc<dyn Store>) -> Fixture {
+        let id = |n: u128| {
+            crate::ids::AgencyId::from_uuid(uuid::Uuid::from_u128(
+                0x0192_0000_0000_7000_8000_0000_0001_0000 + n,
+            ))
+        };
+        let Some(province) = store.agency(id(1)).await.unwrap() else {
+            return Fixture::new(store).await;
+        };
+        let get = |n| {
+            let store = store.clone();
+            async move { store.agency(id(n)).await.unwrap().unwrap() }
+        };
+        Fixture {
+            province,
+            centre: get(2).await,
+            department: get(3).await,
+            commune: get(4).await,
+            store,
+        }
+    }
+
     /// A dossier entering at the centre's counter at `at`, decided by the
     /// department, its code allocated under the centre's identifier.
     pub fn new_dossier(&self, at: DateTime<Utc>, days: u32) -> NewDossier {
