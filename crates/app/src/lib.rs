@@ -5,8 +5,23 @@
 //! Nothing here knows about HTTP or the command line: the web layer and the
 //! binary call these functions and word their errors. Every use case that
 //! a national-portal intake will need later takes plain values, not forms.
+//! Each takes the instant it happens at (`now`) rather than reading a clock,
+//! so tests and replays decide time.
 #![forbid(unsafe_code)]
 
+pub mod accounts;
+pub mod applicant;
+pub mod apply;
 pub mod catalog;
+pub mod demo;
+mod error;
 pub mod jobs;
+pub mod notices;
 pub mod outbox;
+mod secret;
+mod services;
+pub mod track;
+
+pub use error::AppError;
+pub use secret::{PIN_DIGITS, pin, token};
+pub use services::{Services, Settings};

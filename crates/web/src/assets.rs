@@ -34,6 +34,15 @@ pub fn css_path() -> &'static str {
     CSS_PATH.as_str()
 }
 
+/// `GET /static/{file}`: the stylesheet under its versioned name.
+pub(crate) async fn serve(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
+    if format!("/static/{file}") == css_path() {
+        css().await
+    } else {
+        crate::error::WebError::NotFound.into_response()
+    }
+}
+
 pub(crate) async fn css() -> Response {
     let mut response = CSS.into_response();
     let headers = response.headers_mut();

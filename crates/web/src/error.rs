@@ -30,9 +30,11 @@
 //! | `not-found` | 404 | no such route or resource |
 //! | `method-not-allowed` | 405 | the route exists, the method does not |
 //! | `request-timeout` | 408 | the request took longer than [`crate::REQUEST_TIMEOUT`] |
+//! | `conflict` | 409 | the resource's state does not allow this now (a dossier's stage, a procedure not offered online, someone acted first) |
 //! | `payload-too-large` | 413 | the body is larger than the route accepts |
 //! | `unsupported-media-type` | 415 | wrong `Content-Type` (e.g. JSON expected) |
-//! | `invalid-input` | 422 | well-formed input with wrong content (a missing field, a bad value) |
+//! | `invalid-input` | 422 | well-formed input with wrong content (a missing field, a bad value); the problem lists `errors`, one per field |
+//! | `too-many-requests` | 429 | too many failed attempts (sign-in, tracking PIN); `Retry-After` says when to try again |
 //! | `internal` | 500 | a fault on our side; details only in the logs |
 //! | `unavailable` | 503 | a dependency (database, storage) cannot be reached |
 //! | `http-error` | any other | a status from a layer that has no type of its own yet |
@@ -44,12 +46,17 @@ use axum::body::Body;
 use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Request, State};
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_LANGUAGE, CONTENT_LENGTH, CONTENT_TYPE, VARY, WWW_AUTHENTICATE,
+    CACHE_CONTROL, CONTENT_LANGUAGE, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, VARY,
+    WWW_AUTHENTICATE,
 };
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use motcua_app::AppError;
+use motcua_domain::forms::FieldProblem;
+use motcua_domain::message::{Message, MessageArg};
 use motcua_i18n::{Arg, Lang};
+use motcua_store::StoreError;
 use serde::Serialize;
 
 use crate::page::{PageCtx, html_response};
@@ -73,6 +80,8 @@ pub enum ProblemKind {
     PayloadTooLarge,
     UnsupportedMediaType,
     InvalidInput,
+    Conflict,
+    TooManyRequests,
     Internal,
     Unavailable,
     /// A status with no type of its own; the status is kept as it was.
@@ -81,7 +90,7 @@ pub enum ProblemKind {
 
 impl ProblemKind {
     /// Every kind with a type of its own (for documentation and tests).
-    pub const ALL: [ProblemKind; 11] = [
+    pub const ALL: [ProblemKind; 13] = [
         ProblemKind::BadRequest,
         ProblemKind::Unauthenticated,
         ProblemKind::Forbidden,
@@ -91,6 +100,8 @@ impl ProblemKind {
         ProblemKind::PayloadTooLarge,
         ProblemKind::UnsupportedMediaType,
         ProblemKind::InvalidInput,
+        ProblemKind::Conflict,
+        ProblemKind::TooManyRequests,
         ProblemKind::Internal,
         ProblemKind::Unavailable,
     ];
@@ -107,6 +118,8 @@ impl ProblemKind {
             ProblemKind::PayloadTooLarge => "payload-too-large",
             ProblemKind::UnsupportedMediaType => "unsupported-media-type",
             ProblemKind::InvalidInput => "invalid-input",
+            ProblemKind::Conflict => "conflict",
+            ProblemKind::TooManyRequests => "too-many-requests",
             ProblemKind::Internal => "internal",
             ProblemKind::Unavailable => "unavailable",
             ProblemKind::Other(_) => "http-error",
@@ -129,6 +142,8 @@ impl ProblemKind {
             ProblemKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ProblemKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ProblemKind::InvalidInput => StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemKind::Conflict => StatusCode::CONFLICT,
+            ProblemKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ProblemKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             ProblemKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ProblemKind::Other(status) => status,
@@ -182,9 +197,25 @@ pub enum WebError {
     /// The user may not do this.
     #[error("forbidden")]
     Forbidden,
+    /// A form without this browser's CSRF token, or a cross-site state
+    /// change.
+    #[error("CSRF check failed")]
+    CsrfRejected,
     /// No such route or resource.
     #[error("not found")]
     NotFound,
+    /// Refused by a rule, with the domain's or the use case's own words
+    /// (not found, a stage that does not allow it, too many attempts).
+    #[error("refused ({kind}): {}", .message.key)]
+    Refused {
+        kind: ProblemKind,
+        message: DomainText,
+        /// Seconds until a throttled client may try again.
+        retry_after: Option<u64>,
+    },
+    /// The input has problems, each at its field.
+    #[error("{} invalid fields", .0.len())]
+    Fields(Vec<FieldProblem>),
     /// A dependency cannot be reached; the cause is logged, not shown.
     #[error("service unavailable")]
     Unavailable(#[source] BoxError),
@@ -211,8 +242,10 @@ impl WebError {
             WebError::Unauthenticated | WebError::MalformedCredentials => {
                 ProblemKind::Unauthenticated
             }
-            WebError::Forbidden => ProblemKind::Forbidden,
+            WebError::Forbidden | WebError::CsrfRejected => ProblemKind::Forbidden,
             WebError::NotFound => ProblemKind::NotFound,
+            WebError::Refused { kind, .. } => *kind,
+            WebError::Fields(_) => ProblemKind::InvalidInput,
             WebError::Unavailable(_) => ProblemKind::Unavailable,
             WebError::Internal(_) => ProblemKind::Internal,
         }
@@ -224,6 +257,8 @@ impl WebError {
                 Detail::Reason(reason.clone())
             }
             WebError::MalformedCredentials => Detail::Key("problem-malformed-credentials-detail"),
+            WebError::Refused { message, .. } => Detail::Message(message.clone()),
+            WebError::CsrfRejected => Detail::Key("problem-csrf-detail"),
             _ => Detail::General,
         }
     }
@@ -270,6 +305,71 @@ impl From<PathRejection> for WebError {
     }
 }
 
+/// A message of the catalogs with its arguments, worded when the response
+/// is rendered (in the request's language).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainText {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, MessageArg)>,
+}
+
+impl DomainText {
+    pub fn of(message: &dyn Message) -> Self {
+        DomainText {
+            key: message.message_key(),
+            args: message.message_args(),
+        }
+    }
+
+    /// The text in `lang`.
+    pub fn say(&self, lang: Lang) -> String {
+        lang.describe(self)
+    }
+}
+
+impl Message for DomainText {
+    fn message_key(&self) -> &'static str {
+        self.key
+    }
+
+    fn message_args(&self) -> Vec<(&'static str, MessageArg)> {
+        self.args.clone()
+    }
+}
+
+impl From<AppError> for WebError {
+    fn from(err: AppError) -> Self {
+        let refused = |kind: ProblemKind, message: &dyn Message| WebError::Refused {
+            kind,
+            message: DomainText::of(message),
+            retry_after: None,
+        };
+        match err {
+            AppError::Invalid(problems) => WebError::Fields(problems),
+            AppError::NotFound(_) => refused(ProblemKind::NotFound, &err),
+            AppError::BadCredentials => refused(ProblemKind::Unauthenticated, &err),
+            AppError::Disabled => refused(ProblemKind::Forbidden, &err),
+            AppError::Throttled { until } => WebError::Refused {
+                kind: ProblemKind::TooManyRequests,
+                message: DomainText::of(&err),
+                retry_after: Some(
+                    u64::try_from((until - chrono::Utc::now()).num_seconds())
+                        .unwrap_or(1)
+                        .max(1),
+                ),
+            },
+            AppError::BadLink => refused(ProblemKind::InvalidInput, &err),
+            AppError::NotOnline | AppError::Lifecycle(_) => refused(ProblemKind::Conflict, &err),
+            AppError::Store(StoreError::Conflict { .. }) => refused(ProblemKind::Conflict, &err),
+            AppError::Store(StoreError::NotFound { .. }) => refused(ProblemKind::NotFound, &err),
+            AppError::Store(StoreError::Unavailable(_)) | AppError::Blob(_) => {
+                WebError::Unavailable(Box::new(err))
+            }
+            other => WebError::Internal(Box::new(other)),
+        }
+    }
+}
+
 /// What a problem says beyond its title.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Detail {
@@ -279,6 +379,8 @@ enum Detail {
     Key(&'static str),
     /// The general explanation plus what was wrong with the input.
     Reason(String),
+    /// A message of the domain or the use cases.
+    Message(DomainText),
 }
 
 /// Rides on an error response from the handler to `render_errors`.
@@ -286,6 +388,9 @@ enum Detail {
 struct PendingProblem {
     kind: ProblemKind,
     detail: Detail,
+    /// Problems at fields of the input (an invalid form).
+    fields: Vec<FieldProblem>,
+    retry_after: Option<u64>,
 }
 
 /// Reasons come from parsers and may quote the input: keep them short.
@@ -300,6 +405,7 @@ impl PendingProblem {
         match &self.detail {
             Detail::General => lang.tr(&self.kind.detail_key()),
             Detail::Key(key) => lang.tr(key),
+            Detail::Message(text) => text.say(lang),
             Detail::Reason(reason) => {
                 let reason: String = reason.chars().take(MAX_REASON_CHARS).collect();
                 lang.tr_args(
@@ -316,6 +422,7 @@ impl PendingProblem {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
+        let (kind, detail) = (self.kind(), self.detail());
         match &self {
             WebError::Internal(cause) => {
                 tracing::error!(error = %cause, source = ?cause.source(), "internal error");
@@ -325,9 +432,16 @@ impl IntoResponse for WebError {
             }
             other => tracing::debug!(error = %other, "request refused"),
         }
+        let (fields, retry_after) = match self {
+            WebError::Fields(problems) => (problems, None),
+            WebError::Refused { retry_after, .. } => (Vec::new(), retry_after),
+            _ => (Vec::new(), None),
+        };
         let problem = PendingProblem {
-            kind: self.kind(),
-            detail: self.detail(),
+            kind,
+            detail,
+            fields,
+            retry_after,
         };
         let mut response = problem.kind.status().into_response();
         response.extensions_mut().insert(problem);
@@ -346,6 +460,20 @@ struct ProblemBody<'a> {
     instance: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     request_id: Option<&'a str>,
+    /// One entry per field with a problem (RFC 9457 extension member).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<FieldErrorBody>,
+}
+
+/// A problem at one field of the input.
+#[derive(Debug, Serialize)]
+struct FieldErrorBody {
+    /// The input's name (`identity`, `home.commune`).
+    field: String,
+    /// The stable message key, for clients that word it themselves.
+    code: &'static str,
+    /// The message in the request's language.
+    message: String,
 }
 
 /// Where the error happened, captured before the request is handed on.
@@ -384,6 +512,8 @@ pub(crate) async fn render_errors(
         None if is_unrendered_error(&response) => PendingProblem {
             kind: ProblemKind::from_status(response.status()),
             detail: Detail::General,
+            fields: Vec::new(),
+            retry_after: None,
         },
         None => return response,
     };
@@ -421,6 +551,15 @@ fn render(facts: &RequestFacts, problem: &PendingProblem, original: Response) ->
             detail,
             instance: &facts.path,
             request_id: facts.request_id.as_deref(),
+            errors: problem
+                .fields
+                .iter()
+                .map(|p| FieldErrorBody {
+                    field: p.field.clone(),
+                    code: p.message_key(),
+                    message: lang.describe(p),
+                })
+                .collect(),
         };
         let json = serde_json::to_vec(&body).unwrap_or_default();
         let mut response = (status, json).into_response();
@@ -429,6 +568,11 @@ fn render(facts: &RequestFacts, problem: &PendingProblem, original: Response) ->
         headers.insert(CONTENT_LANGUAGE, HeaderValue::from_static(lang.tag()));
         headers.insert(VARY, HeaderValue::from_static("cookie, accept-language"));
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let Some(seconds) = problem.retry_after
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+        {
+            headers.insert(RETRY_AFTER, value);
+        }
         if problem.kind == ProblemKind::Unauthenticated {
             headers.insert(
                 WWW_AUTHENTICATE,
@@ -437,11 +581,13 @@ fn render(facts: &RequestFacts, problem: &PendingProblem, original: Response) ->
         }
         response
     } else {
+        let fields: Vec<String> = problem.fields.iter().map(|p| lang.describe(p)).collect();
         error_page(
             &facts.page,
             status,
             &title,
             &detail,
+            &fields,
             facts.request_id.as_deref(),
         )
     };
@@ -458,6 +604,7 @@ struct ErrorPage<'a> {
     status: u16,
     title: &'a str,
     detail: &'a str,
+    fields: &'a [String],
     request_id: Option<&'a str>,
 }
 
@@ -466,6 +613,7 @@ fn error_page(
     status: StatusCode,
     title: &str,
     detail: &str,
+    fields: &[String],
     request_id: Option<&str>,
 ) -> Response {
     let page = ErrorPage {
@@ -473,6 +621,7 @@ fn error_page(
         status: status.as_u16(),
         title,
         detail,
+        fields,
         request_id,
     };
     match page.render() {

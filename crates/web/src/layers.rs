@@ -6,8 +6,10 @@
 //! 3. baseline security headers on every response;
 //! 4. error rendering (problem+json under `/api/`, HTML elsewhere);
 //! 5. a panic becomes a 500 (logged) instead of a dropped connection;
-//! 6. the request timeout ([`crate::REQUEST_TIMEOUT`], answered 408);
-//! 7. the default body limit ([`crate::DEFAULT_BODY_LIMIT`]).
+//! 6. the CSRF token cookie, and cross-site form posts refused
+//!    ([`crate::csrf`]);
+//! 7. the request timeout ([`crate::REQUEST_TIMEOUT`], answered 408);
+//! 8. the default body limit ([`crate::DEFAULT_BODY_LIMIT`]).
 
 use std::any::Any;
 
@@ -83,6 +85,7 @@ pub(crate) fn apply(routes: Router<AppState>, state: AppState) -> Router {
             render_errors,
         ))
         .layer(CatchPanicLayer::custom(panic_response))
+        .layer(axum::middleware::from_fn(crate::csrf::layer))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             crate::REQUEST_TIMEOUT,

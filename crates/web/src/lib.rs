@@ -39,6 +39,7 @@
 pub mod assets;
 pub mod auth;
 mod cookies;
+pub mod csrf;
 pub mod error;
 pub mod extract;
 mod health;
@@ -46,7 +47,10 @@ pub mod lang;
 mod layers;
 pub mod page;
 mod pages;
+pub mod policy;
+mod portal;
 mod state;
+pub mod visitor;
 
 use std::future::Future;
 use std::time::Duration;
@@ -74,11 +78,21 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The whole application: pages, API and the layers around them.
 pub fn router(state: AppState) -> Router {
-    let routes = Router::new()
-        .route("/", get(pages::home))
-        .route("/healthz", get(health::healthz))
-        .route(lang::LANG_SWITCH_PATH, get(lang::switch_language))
-        .route(assets::css_path(), get(assets::css));
+    let routes = Router::new();
+    let routes = portal::add(routes, "GET", "/", get(pages::home));
+    let routes = portal::add(routes, "GET", "/healthz", get(health::healthz));
+    let routes = portal::add(
+        routes,
+        "GET",
+        lang::LANG_SWITCH_PATH,
+        get(lang::switch_language),
+    );
+    let routes = portal::add(routes, "GET", "/static/{file}", get(assets::serve));
+    let routes = portal::routes(routes);
+    let routes = routes.route_layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        policy::enforce,
+    ));
     with_conventions(routes, state)
 }
 

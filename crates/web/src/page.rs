@@ -25,6 +25,10 @@ pub struct PageCtx {
     here: String,
     province: Option<Arc<str>>,
     version: &'static str,
+    /// This browser's CSRF token, for the forms of the page.
+    csrf: String,
+    /// The signed-in person's name, for the header.
+    user_name: Option<String>,
 }
 
 /// One entry of the language switch.
@@ -48,6 +52,8 @@ impl PageCtx {
             here: here.into(),
             province: state.province_name().map(Arc::from),
             version: state.build().version,
+            csrf: String::new(),
+            user_name: None,
         }
     }
 
@@ -88,6 +94,48 @@ impl PageCtx {
         }
     }
 
+    /// The value of every form's hidden `_csrf` input.
+    pub fn csrf(&self) -> &str {
+        &self.csrf
+    }
+
+    /// The name field of the CSRF input.
+    pub fn csrf_field(&self) -> &'static str {
+        crate::csrf::FIELD
+    }
+
+    /// Whether someone is signed in.
+    pub fn signed_in(&self) -> bool {
+        self.user_name.is_some()
+    }
+
+    /// The signed-in person's name ("" when nobody is).
+    pub fn user_name(&self) -> &str {
+        self.user_name.as_deref().unwrap_or("")
+    }
+
+    /// The path (and query) of this page.
+    pub fn here(&self) -> &str {
+        &self.here
+    }
+
+    /// A date as dd/mm/yyyy.
+    pub fn date(&self, date: &chrono::NaiveDate) -> String {
+        date.format("%d/%m/%Y").to_string()
+    }
+
+    /// An instant in Vietnam's time, `HH:MM dd/mm/yyyy`.
+    pub fn instant(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        motcua_domain::calendar::to_local(*at)
+            .format("%H:%M %d/%m/%Y")
+            .to_string()
+    }
+
+    /// A message of the domain or the use cases, in the page's language.
+    pub fn say(&self, message: &dyn motcua_domain::message::Message) -> String {
+        self.lang.describe(message)
+    }
+
     pub fn version(&self) -> &'static str {
         self.version
     }
@@ -124,7 +172,21 @@ impl FromRequestParts<AppState> for PageCtx {
             .extensions
             .get::<OriginalUri>()
             .map_or(&parts.uri, |original| &original.0);
-        Ok(PageCtx::from_request(&parts.headers, uri, state))
+        let mut ctx = PageCtx::from_request(&parts.headers, uri, state);
+        if let Some(token) = parts.extensions.get::<crate::csrf::CsrfToken>() {
+            ctx.csrf = token.0.clone();
+        }
+        // Who is signed in is only shown; a failure to find out leaves the
+        // header anonymous rather than failing the page.
+        if let Ok(visitor) =
+            <crate::visitor::Visitor as FromRequestParts<AppState>>::from_request_parts(
+                parts, state,
+            )
+            .await
+        {
+            ctx.user_name = visitor.user().map(|u| u.full_name.clone());
+        }
+        Ok(ctx)
     }
 }
 

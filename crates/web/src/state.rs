@@ -1,10 +1,13 @@
-//! What every handler can reach: build facts today; the store, the blob
-//! store and the authenticator as later issues add them.
+//! What every handler can reach: build facts, the use cases' services (the
+//! store, the blob storage, the settings) and the authenticator.
 
 use std::fmt;
 use std::sync::Arc;
 
+use motcua_app::Services;
+
 use crate::auth::Authenticator;
+use crate::error::WebError;
 
 /// Facts about the running build, shown by `/healthz` and in the footer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +38,7 @@ pub struct AppState {
     build: BuildInfo,
     province: Option<Arc<str>>,
     authenticator: Option<Arc<dyn Authenticator>>,
+    services: Option<Arc<Services>>,
 }
 
 impl AppState {
@@ -45,6 +49,7 @@ impl AppState {
             build,
             province: None,
             authenticator: None,
+            services: None,
         }
     }
 
@@ -61,6 +66,29 @@ impl AppState {
     pub fn with_authenticator(mut self, authenticator: Arc<dyn Authenticator>) -> Self {
         self.authenticator = Some(authenticator);
         self
+    }
+
+    /// The store, the blob storage and the settings: the portal's pages and
+    /// API need them (without, they answer 503). Also wires the session
+    /// authenticator, so [`crate::CurrentUser`] knows who is signed in.
+    #[must_use]
+    pub fn with_services(mut self, services: Arc<Services>) -> Self {
+        self.authenticator = Some(Arc::new(crate::visitor::SessionAuthenticator(
+            services.clone(),
+        )));
+        self.services = Some(services);
+        self
+    }
+
+    pub fn services(&self) -> Option<&Arc<Services>> {
+        self.services.as_ref()
+    }
+
+    /// The services, or 503 when this state has none.
+    pub fn require_services(&self) -> Result<&Services, WebError> {
+        self.services
+            .as_deref()
+            .ok_or_else(|| WebError::Unavailable("no store is configured".into()))
     }
 
     pub fn build(&self) -> BuildInfo {
@@ -82,6 +110,7 @@ impl fmt::Debug for AppState {
             .field("build", &self.build)
             .field("province", &self.province)
             .field("authenticator", &self.authenticator.is_some())
+            .field("services", &self.services)
             .finish()
     }
 }

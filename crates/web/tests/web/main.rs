@@ -5,6 +5,7 @@
 mod auth;
 mod errors;
 mod pages;
+mod portal;
 mod serve;
 
 use axum::Router;

@@ -1,0 +1,189 @@
+//! The demonstration province (`motcua serve --demo`): the demo catalog of
+//! `data/catalog/demo.yaml`, a small agency tree of Đồng Tháp, and accounts
+//! whose log-ins are printed at start and listed in the README.
+//!
+//! Loading is idempotent: what exists already is left as it is (so a
+//! demonstration database keeps its dossiers across restarts), and the
+//! catalog is imported again (the same versions replace themselves).
+//!
+//! The agency identifiers are placeholders of the right shape, not the
+//! province's real QCVN 102 identifiers.
+
+use chrono::{DateTime, Utc};
+use motcua_domain::calendar::OfficeHours;
+use motcua_domain::code;
+use motcua_store::{AgencyId, AgencyKind, NewAgency, NewUser, StoreError, UserKind};
+
+use crate::{AppError, Services, accounts, catalog};
+
+/// The demo catalog, compiled in.
+pub const CATALOG_YAML: &str = include_str!("../../../data/catalog/demo.yaml");
+
+/// The password of every demo account.
+pub const PASSWORD: &str = "motcua-demo";
+
+/// A demo account, as printed at start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoAccount {
+    pub role: &'static str,
+    pub login: &'static str,
+    pub name: &'static str,
+}
+
+/// The demo accounts.
+pub const ACCOUNTS: [DemoAccount; 2] = [
+    DemoAccount {
+        role: "citizen",
+        login: "an@demo.motcua.vn",
+        name: "Nguyễn Văn An",
+    },
+    DemoAccount {
+        role: "business",
+        login: "senhong@demo.motcua.vn",
+        name: "Công ty TNHH Sen Hồng",
+    },
+];
+
+struct DemoAgency {
+    identifier: &'static str,
+    name: &'static str,
+    kind: AgencyKind,
+    receives_any_procedure: bool,
+}
+
+/// The province first; everything else under it.
+const AGENCIES: [DemoAgency; 7] = [
+    DemoAgency {
+        identifier: "000.00.00.H82",
+        name: "Ủy ban nhân dân tỉnh Đồng Tháp",
+        kind: AgencyKind::Province,
+        receives_any_procedure: false,
+    },
+    DemoAgency {
+        identifier: "000.00.31.H82",
+        name: "Trung tâm Phục vụ hành chính công tỉnh Đồng Tháp",
+        kind: AgencyKind::ServiceCentre,
+        receives_any_procedure: true,
+    },
+    DemoAgency {
+        identifier: "000.00.60.H29",
+        name: "Công an tỉnh Đồng Tháp",
+        kind: AgencyKind::Department,
+        receives_any_procedure: false,
+    },
+    DemoAgency {
+        identifier: "000.41.01.H82",
+        name: "Ủy ban nhân dân phường Cao Lãnh",
+        kind: AgencyKind::Commune,
+        receives_any_procedure: false,
+    },
+    DemoAgency {
+        identifier: "000.41.02.H82",
+        name: "Ủy ban nhân dân phường Mỹ Tho",
+        kind: AgencyKind::Commune,
+        receives_any_procedure: false,
+    },
+    DemoAgency {
+        identifier: "000.41.03.H82",
+        name: "Ủy ban nhân dân phường Sa Đéc",
+        kind: AgencyKind::Commune,
+        receives_any_procedure: false,
+    },
+    DemoAgency {
+        identifier: "000.41.04.H82",
+        name: "Ủy ban nhân dân xã Tháp Mười",
+        kind: AgencyKind::Commune,
+        receives_any_procedure: false,
+    },
+];
+
+/// What loading did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Loaded {
+    pub agencies: usize,
+    pub procedures: usize,
+    pub accounts: usize,
+}
+
+/// Loads the demonstration province into the store.
+pub async fn load(svc: &Services, now: DateTime<Utc>) -> Result<Loaded, AppError> {
+    let mut loaded = Loaded::default();
+    let mut province: Option<AgencyId> = None;
+    for a in &AGENCIES {
+        let identifier =
+            code::AgencyId::new(a.identifier).map_err(|e| AppError::Internal(e.to_string()))?;
+        let agency = match svc.store.agency_by_identifier(a.identifier).await? {
+            Some(existing) => existing,
+            None => {
+                loaded.agencies += 1;
+                svc.store
+                    .create_agency(NewAgency {
+                        id: AgencyId::new(),
+                        parent: province,
+                        identifier,
+                        name: a.name.to_owned(),
+                        kind: a.kind,
+                        office_hours: OfficeHours::standard(),
+                        receives_any_procedure: a.receives_any_procedure,
+                    })
+                    .await?
+            }
+        };
+        if a.kind == AgencyKind::Province {
+            province = Some(agency.id);
+        }
+    }
+    let parsed = catalog::parse(CATALOG_YAML, catalog::Format::Yaml)
+        .map_err(|e| AppError::Internal(format!("the demo catalog: {e}")))?;
+    loaded.procedures = catalog::import(svc.store.as_ref(), parsed, now)
+        .await
+        .map_err(|e| match e {
+            catalog::CatalogFileError::Store(e) => AppError::Store(e),
+            other => AppError::Internal(other.to_string()),
+        })?;
+    let people = [
+        (
+            &ACCOUNTS[0],
+            UserKind::Citizen,
+            "087095000123",
+            Some("0912345678"),
+            None,
+        ),
+        (
+            &ACCOUNTS[1],
+            UserKind::Business,
+            "1400100123",
+            Some("02773851234"),
+            Some("Trần Thị Bình"),
+        ),
+    ];
+    let hash = accounts::hash_password(PASSWORD.to_owned()).await?;
+    for (account, kind, identity, phone, representative) in people {
+        if svc.store.user_by_login(account.login).await?.is_some() {
+            continue;
+        }
+        let created = svc
+            .store
+            .create_user(NewUser {
+                kind,
+                full_name: account.name.to_owned(),
+                email: Some(account.login.to_owned()),
+                phone: phone.map(str::to_owned),
+                identity_number: Some(identity.to_owned()),
+                password_hash: Some(hash.clone()),
+                representative: representative.map(str::to_owned),
+                language: "vi".to_owned(),
+            })
+            .await;
+        match created {
+            Ok(user) => {
+                svc.store.set_email_verified(user.id, now).await?;
+                loaded.accounts += 1;
+            }
+            // Someone registered the same phone or number by hand.
+            Err(StoreError::Conflict { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(loaded)
+}

@@ -1,0 +1,181 @@
+//! Who may call what: one table of endpoint × role, enforced in one place
+//! (the [`enforce`] middleware) and tested from the same table.
+//!
+//! Every route of the application has a row; a route without one is
+//! refused (and the router refuses to be built with one in debug builds,
+//! so a test catches it). Handlers still ask for what they need (an
+//! [`crate::visitor::Applicant`] extractor), so a mistake here fails closed.
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::header::LOCATION;
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use motcua_store::UserKind;
+
+use crate::error::WebError;
+use crate::state::AppState;
+use crate::visitor::Visitor;
+
+/// Who may reach an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// A signed-in citizen or business (the applicant of the portal).
+    Applicant,
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Endpoint {
+    pub method: &'static str,
+    /// The route as registered (`/ho-so/{id}`).
+    pub path: &'static str,
+    pub access: Access,
+}
+
+const fn public(method: &'static str, path: &'static str) -> Endpoint {
+    Endpoint {
+        method,
+        path,
+        access: Access::Public,
+    }
+}
+
+const fn applicant(method: &'static str, path: &'static str) -> Endpoint {
+    Endpoint {
+        method,
+        path,
+        access: Access::Applicant,
+    }
+}
+
+/// Every endpoint of the application and who may call it.
+pub const ENDPOINTS: &[Endpoint] = &[
+    // Infrastructure.
+    public("GET", "/"),
+    public("GET", "/healthz"),
+    public("GET", crate::lang::LANG_SWITCH_PATH),
+    public("GET", "/static/{file}"),
+    // Catalog and addresses.
+    public("GET", "/thu-tuc"),
+    public("GET", "/thu-tuc/{code}"),
+    // Accounts.
+    public("GET", "/dang-ky"),
+    public("POST", "/dang-ky"),
+    public("GET", "/dang-nhap"),
+    public("POST", "/dang-nhap"),
+    public("POST", "/dang-xuat"),
+    public("GET", "/tai-khoan/xac-minh"),
+    public("POST", "/tai-khoan/xac-minh"),
+    public("GET", "/quen-mat-khau"),
+    public("POST", "/quen-mat-khau"),
+    public("GET", "/tai-khoan/dat-lai-mat-khau"),
+    public("POST", "/tai-khoan/dat-lai-mat-khau"),
+    applicant("POST", "/tai-khoan/gui-lai-xac-minh"),
+    // Tracking.
+    public("GET", "/tra-cuu"),
+    public("POST", "/tra-cuu"),
+    // Applying.
+    applicant("POST", "/thu-tuc/{code}/nop"),
+    applicant("GET", "/nop-ho-so/{id}"),
+    applicant("POST", "/nop-ho-so/{id}"),
+    applicant("POST", "/nop-ho-so/{id}/tep"),
+    applicant("POST", "/nop-ho-so/{id}/tep/{index}/xoa"),
+    applicant("POST", "/nop-ho-so/{id}/nop"),
+    applicant("POST", "/nop-ho-so/{id}/xoa"),
+    // The applicant's dossiers.
+    applicant("GET", "/ho-so"),
+    applicant("GET", "/ho-so/{id}"),
+    applicant("GET", "/ho-so/{id}/bien-nhan"),
+    applicant("GET", "/ho-so/{id}/tep/{attachment}"),
+    applicant("POST", "/ho-so/{id}/bo-sung"),
+    applicant("POST", "/ho-so/{id}/sua-doi"),
+    applicant("POST", "/ho-so/{id}/rut"),
+    applicant("POST", "/ho-so/{id}/danh-gia"),
+];
+
+/// The row of `method` on the route `path`.
+pub fn endpoint(method: &Method, path: &str) -> Option<&'static Endpoint> {
+    ENDPOINTS
+        .iter()
+        .find(|e| e.path == path && e.method == method.as_str())
+        .or_else(|| {
+            // HEAD is answered by the GET route.
+            (*method == Method::HEAD)
+                .then(|| {
+                    ENDPOINTS
+                        .iter()
+                        .find(|e| e.path == path && e.method == "GET")
+                })
+                .flatten()
+        })
+}
+
+/// Whether a route is in the table (checked as the router is built).
+pub fn is_listed(method: &str, path: &str) -> bool {
+    ENDPOINTS
+        .iter()
+        .any(|e| e.path == path && e.method == method)
+}
+
+fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+/// Middleware: lets a request through only if the table allows its
+/// visitor. An anonymous visitor of a page that needs an account is sent to
+/// the sign-in page (and back afterwards); an API client gets 401.
+pub(crate) async fn enforce(
+    State(state): State<AppState>,
+    matched: Option<MatchedPath>,
+    request: Request,
+    next: Next,
+) -> Result<Response, WebError> {
+    let Some(matched) = matched else {
+        // No route matched: the fallback answers 404.
+        return Ok(next.run(request).await);
+    };
+    let Some(row) = endpoint(request.method(), matched.as_str()) else {
+        if ENDPOINTS.iter().any(|e| e.path == matched.as_str()) {
+            // A method the route does not have: the router answers 405.
+            return Ok(next.run(request).await);
+        }
+        tracing::error!(path = matched.as_str(), method = %request.method(), "route missing from the policy table");
+        return Err(WebError::Forbidden);
+    };
+    match row.access {
+        Access::Public => Ok(next.run(request).await),
+        Access::Applicant => {
+            let (mut parts, body) = request.into_parts();
+            let visitor =
+                <Visitor as axum::extract::FromRequestParts<AppState>>::from_request_parts(
+                    &mut parts, &state,
+                )
+                .await?;
+            match visitor.user() {
+                Some(user) if matches!(user.kind, UserKind::Citizen | UserKind::Business) => {
+                    Ok(next.run(Request::from_parts(parts, body)).await)
+                }
+                Some(_) => Err(WebError::Forbidden),
+                None if is_api(parts.uri.path()) || parts.method != Method::GET => {
+                    Err(WebError::Unauthenticated)
+                }
+                None => Ok(to_sign_in(
+                    parts.uri.path_and_query().map_or("/", |pq| pq.as_str()),
+                )),
+            }
+        }
+    }
+}
+
+/// A redirect to the sign-in page that comes back to `here`.
+pub(crate) fn to_sign_in(here: &str) -> Response {
+    let target = format!("/dang-nhap?tiep={}", crate::lang::percent_encode(here));
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(&target) {
+        response.headers_mut().insert(LOCATION, value);
+    }
+    response
+}
