@@ -7,6 +7,7 @@ mod apply;
 mod policy;
 mod search;
 mod track;
+mod weight;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
