@@ -10,19 +10,28 @@
 //! [`GRACE`]), and exits 0. Logs go to standard error through `tracing`
 //! (`RUST_LOG`, default `info`).
 //!
+//! Beside the server runs the job runner (`motcua_app::jobs`), which
+//! delivers the outbox: e-mail through `--smtp-url`, or as `.eml` files in
+//! `OUTBOX/mail` without one; text messages recorded in `OUTBOX/sms`. It
+//! stops on the same signal, after the job it is running.
+//!
 //! Not here yet, said plainly rather than pretended: demo data (`--demo`
 //! arrives with the citizen portal and the back office).
 
 use std::future::Future;
 use std::io::IsTerminal;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
+use motcua_app::jobs::{self, Handlers, Runner};
+use motcua_app::outbox::{Mailer, SmsSender};
 use motcua_blobs::BlobLocation;
 use motcua_i18n::{Arg, Lang, Localized};
+use motcua_notify::{FileMailer, NotifyError, RecordedSms, SmtpMailer};
 use motcua_web::{AppState, BuildInfo};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -40,6 +49,24 @@ pub struct ServeArgs {
     /// Load the demonstration province.
     #[arg(long)]
     pub demo: bool,
+    /// SMTP relay for e-mail: `smtp://user:password@host` (STARTTLS, port
+    /// 587), `smtps://user:password@host` (TLS, 465), `smtp://127.0.0.1:25?tls=none`
+    /// (a relay on this machine). Without it e-mails are written as .eml
+    /// files in OUTBOX/mail.
+    #[arg(long, env = "MOTCUA_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Sender of every e-mail, e.g. `Một cửa tỉnh Đồng Tháp <no-reply@dongthap.gov.vn>`.
+    #[arg(
+        long,
+        env = "MOTCUA_MAIL_FROM",
+        default_value = "motcua <no-reply@localhost>"
+    )]
+    pub mail_from: String,
+    /// Folder of the e-mails written without a relay (`mail/`) and of the
+    /// recorded text messages (`sms/`) [default: DATA/outbox, also with
+    /// --database-url].
+    #[arg(long, env = "MOTCUA_OUTBOX_DIR")]
+    pub outbox_dir: Option<PathBuf>,
 }
 
 /// How long requests in flight may take to finish after a stop signal: the
@@ -80,11 +107,12 @@ pub fn run(args: ServeArgs, lang: Lang) -> Result<ExitCode, CliError> {
     // Checked before anything is printed or opened.
     let database = args.data.database(lang)?;
     let blobs = args.data.blobs_location(lang)?;
+    let outbox = Outbox::from_args(&args, lang)?;
     init_logging();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(serve(database, blobs, &args, lang))
+    runtime.block_on(serve(database, blobs, outbox, &args, lang))
 }
 
 fn init_logging() {
@@ -101,6 +129,7 @@ fn init_logging() {
 async fn serve(
     database: DatabaseLocation,
     blobs: BlobLocation,
+    outbox: Outbox,
     args: &ServeArgs,
     lang: Lang,
 ) -> Result<ExitCode, CliError> {
@@ -143,11 +172,15 @@ async fn serve(
     if args.demo {
         tracing::warn!("{}", lang.tr("serve-demo-not-yet"));
     }
+    let handlers = outbox.prepare(&database, lang)?;
 
     let state = AppState::new(BuildInfo {
         version: env!("CARGO_PKG_VERSION"),
     });
     let (stop, stopped) = watch::channel(false);
+    let jobs = tokio::spawn(
+        Runner::new(Arc::clone(&store), handlers, jobs::worker_name()).run(stop.subscribe()),
+    );
     let server = motcua_web::serve(listener, state, wait_for_stop(stopped));
     tokio::pin!(server);
 
@@ -177,6 +210,7 @@ async fn serve(
             )
         ),
     }
+    stop_jobs(jobs, lang).await;
     tracing::info!("{}", lang.tr("serve-stopped"));
     Ok(ExitCode::SUCCESS)
 }
@@ -188,6 +222,105 @@ fn shown(dir: &Path) -> Arg {
         .display()
         .to_string()
         .into()
+}
+
+// --- the outbox -------------------------------------------------------------
+
+/// How long the job runner may take, once the server has stopped, to
+/// finish the job it is running (an SMTP send is bounded by its own
+/// timeout, 60 s by default). A job cut short runs again later.
+const JOBS_GRACE: Duration = Duration::from_secs(60);
+
+/// Where the outbox's messages go, checked before anything is printed.
+struct Outbox {
+    mailer: Arc<dyn Mailer>,
+    /// The relay (no password), or else the `.eml` folder.
+    mail_to: Result<String, PathBuf>,
+    sms: Arc<dyn SmsSender>,
+    sms_dir: PathBuf,
+}
+
+impl Outbox {
+    fn from_args(args: &ServeArgs, lang: Lang) -> Result<Self, CliError> {
+        let bad = |key: &str, e: NotifyError| {
+            let reason = match e {
+                NotifyError::SmtpUrl(reason) => reason,
+                other => other.to_string(),
+            };
+            CliError::Message(lang.tr_args(key, &[("reason", reason.into())]))
+        };
+        // The default is beside the data even with --database-url, where
+        // `--data` keeps its default: ./motcua-data/outbox.
+        let dir = args
+            .outbox_dir
+            .clone()
+            .unwrap_or_else(|| args.data.data.join("outbox"));
+        let (mailer, mail_to): (Arc<dyn Mailer>, _) = match &args.smtp_url {
+            Some(url) => {
+                let mailer = SmtpMailer::from_url(url, &args.mail_from).map_err(|e| match e {
+                    NotifyError::SmtpUrl(_) => bad("serve-bad-smtp-url", e),
+                    _ => bad("serve-bad-mail-from", e),
+                })?;
+                let relay = mailer.settings().to_string();
+                (Arc::new(mailer), Ok(relay))
+            }
+            None => {
+                let mail_dir = dir.join("mail");
+                let mailer = FileMailer::new(&mail_dir, &args.mail_from)
+                    .map_err(|e| bad("serve-bad-mail-from", e))?;
+                (Arc::new(mailer), Err(mail_dir))
+            }
+        };
+        let sms_dir = dir.join("sms");
+        Ok(Outbox {
+            mailer,
+            mail_to,
+            sms: Arc::new(RecordedSms::new(&sms_dir)),
+            sms_dir,
+        })
+    }
+
+    /// Creates the folders, says where messages go, and gives the job
+    /// runner its handlers.
+    fn prepare(self, database: &DatabaseLocation, lang: Lang) -> Result<Handlers, CliError> {
+        match &self.mail_to {
+            Ok(relay) => tracing::info!(
+                "{}",
+                lang.tr_args("serve-mail-smtp", &[("relay", relay.clone().into())])
+            ),
+            Err(dir) => {
+                std::fs::create_dir_all(dir).map_err(|e| CliError::file(dir, e))?;
+                tracing::info!(
+                    "{}",
+                    lang.tr_args("serve-mail-files", &[("path", shown(dir))])
+                );
+                if matches!(database, DatabaseLocation::Postgres(_)) {
+                    tracing::warn!("{}", lang.tr("serve-mail-files-many-nodes"));
+                }
+            }
+        }
+        std::fs::create_dir_all(&self.sms_dir).map_err(|e| CliError::file(&self.sms_dir, e))?;
+        tracing::info!(
+            "{}",
+            lang.tr_args("serve-sms-recorded", &[("path", shown(&self.sms_dir))])
+        );
+        Ok(Handlers::notifications(self.mailer, self.sms))
+    }
+}
+
+/// Waits for the job runner (told to stop with the server) to finish.
+async fn stop_jobs(jobs: tokio::task::JoinHandle<()>, lang: Lang) {
+    match tokio::time::timeout(JOBS_GRACE, jobs).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::error!(error = %e, "the job runner failed"),
+        Err(_) => tracing::warn!(
+            "{}",
+            lang.tr_args(
+                "serve-jobs-forced",
+                &[("seconds", JOBS_GRACE.as_secs().into())]
+            )
+        ),
+    }
 }
 
 async fn wait_for_stop(mut stopped: watch::Receiver<bool>) {
@@ -233,5 +366,77 @@ mod tests {
                 assert!(!line.contains("Unknown localization"), "{line}");
             }
         }
+    }
+
+    #[test]
+    fn the_outbox_messages_read_in_both_languages() {
+        let args: [(&'static str, Arg); 4] = [
+            ("reason", "r".into()),
+            ("relay", "relay.example.vn:587 (STARTTLS)".into()),
+            ("path", "/srv/motcua/outbox/mail".into()),
+            ("seconds", 60u64.into()),
+        ];
+        for key in [
+            "serve-bad-smtp-url",
+            "serve-bad-mail-from",
+            "serve-mail-smtp",
+            "serve-mail-files",
+            "serve-mail-files-many-nodes",
+            "serve-sms-recorded",
+            "serve-jobs-forced",
+        ] {
+            for lang in Lang::ALL {
+                let line = lang.tr_args(key, &args);
+                assert!(!line.is_empty() && !line.contains('\n'), "{line}");
+                assert!(!line.contains("Unknown localization"), "{key}: {line}");
+                assert!(!line.contains("{ $"), "{key}: {line}");
+            }
+        }
+    }
+
+    fn outbox_of(extra: &[&str]) -> Result<Outbox, CliError> {
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            serve: ServeArgs,
+        }
+        let cli = <Cli as clap::Parser>::try_parse_from(
+            ["motcua", "--data", "/srv/motcua"].iter().chain(extra),
+        )
+        .unwrap();
+        Outbox::from_args(&cli.serve, Lang::En)
+    }
+
+    #[test]
+    fn the_outbox_defaults_to_files_beside_the_data() {
+        let outbox = outbox_of(&[]).unwrap();
+        assert_eq!(
+            outbox.mail_to,
+            Err(PathBuf::from("/srv/motcua/outbox/mail"))
+        );
+        assert_eq!(outbox.sms_dir, PathBuf::from("/srv/motcua/outbox/sms"));
+        let outbox = outbox_of(&["--outbox-dir", "/var/spool/motcua"]).unwrap();
+        assert_eq!(outbox.sms_dir, PathBuf::from("/var/spool/motcua/sms"));
+    }
+
+    #[test]
+    fn a_relay_is_named_without_its_password() {
+        let outbox = outbox_of(&["--smtp-url", "smtps://motcua:secret@relay.example.vn"]).unwrap();
+        assert_eq!(
+            outbox.mail_to,
+            Ok("relay.example.vn:465 (TLS, user motcua)".into())
+        );
+        let Err(CliError::Message(line)) = outbox_of(&[
+            "--smtp-url",
+            "smtp://motcua:secret@relay.example.vn?tls=none",
+        ]) else {
+            panic!("a password over plain text to another host is refused");
+        };
+        assert!(line.starts_with("--smtp-url is not valid: "), "{line}");
+        assert!(!line.contains("secret"), "{line}");
+        assert!(matches!(
+            outbox_of(&["--mail-from", "not an address"]),
+            Err(CliError::Message(line)) if line.starts_with("--mail-from is not valid")
+        ));
     }
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use lettre::message::Mailbox;
 use motcua_app::outbox::{DeliveryError, EmailMessage, Mailer};
 
-use crate::{NotifyError, create_folder, message, parse_from, spool};
+use crate::{NotifyError, message, parse_from, spool};
 
 /// Writes each e-mail as an RFC 5322 `.eml` file in a folder (the binary
 /// passes `DATA/outbox/mail`), exactly as it would go to a relay. Nothing
@@ -17,12 +17,13 @@ pub struct FileMailer {
 }
 
 impl FileMailer {
-    /// A mailer writing into `dir` (created now) with sender `from`.
+    /// A mailer writing into `dir` (created at the first message if
+    /// missing) with sender `from`.
     pub fn new(dir: impl Into<PathBuf>, from: &str) -> Result<Self, NotifyError> {
-        let dir = dir.into();
-        let from = parse_from(from)?;
-        create_folder(&dir)?;
-        Ok(FileMailer { dir, from })
+        Ok(FileMailer {
+            dir: dir.into(),
+            from: parse_from(from)?,
+        })
     }
 
     pub fn dir(&self) -> &Path {

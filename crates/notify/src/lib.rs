@@ -28,8 +28,6 @@ pub use file::FileMailer;
 pub use sms::{RecordedSms, RecordedSmsFile};
 pub use smtp::{SmtpMailer, SmtpSecurity, SmtpSettings};
 
-use std::path::PathBuf;
-
 /// Why a transport could not be set up.
 #[derive(Debug, thiserror::Error)]
 pub enum NotifyError {
@@ -39,13 +37,6 @@ pub enum NotifyError {
     /// The sender address does not parse.
     #[error("“{value}” is not a sender address (e.g. `Một cửa <no-reply@example.vn>`): {reason}")]
     From { value: String, reason: String },
-    /// The folder for files cannot be created.
-    #[error("{}: {source}", path.display())]
-    Folder {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
 }
 
 /// Parses the sender of every e-mail (`Tên <no-reply@example.vn>` or a bare
@@ -54,12 +45,5 @@ pub(crate) fn parse_from(value: &str) -> Result<lettre::message::Mailbox, Notify
     value.trim().parse().map_err(|e| NotifyError::From {
         value: value.to_owned(),
         reason: format!("{e}"),
-    })
-}
-
-fn create_folder(path: &std::path::Path) -> Result<(), NotifyError> {
-    std::fs::create_dir_all(path).map_err(|source| NotifyError::Folder {
-        path: path.to_path_buf(),
-        source,
     })
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use motcua_app::outbox::{DeliveryError, SmsMessage, SmsSender};
 use serde::{Deserialize, Serialize};
 
-use crate::{NotifyError, create_folder, spool};
+use crate::spool;
 
 /// What a recorded text message's file holds (one JSON object).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,11 +27,10 @@ pub struct RecordedSms {
 }
 
 impl RecordedSms {
-    /// A recorder writing into `dir` (created now).
-    pub fn new(dir: impl Into<PathBuf>) -> Result<Self, NotifyError> {
-        let dir = dir.into();
-        create_folder(&dir)?;
-        Ok(RecordedSms { dir })
+    /// A recorder writing into `dir` (created at the first message if
+    /// missing).
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        RecordedSms { dir: dir.into() }
     }
 
     pub fn dir(&self) -> &Path {

@@ -83,7 +83,7 @@ async fn a_bad_sender_or_recipient_is_refused() {
 async fn a_text_message_is_recorded_not_sent() {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("sms");
-    let sms = RecordedSms::new(&folder).unwrap();
+    let sms = RecordedSms::new(&folder);
     let message = SmsMessage {
         to: "+84912345678".into(),
         text: "Hồ sơ 000.00.01.H12-250101-0001 đã có kết quả.".into(),
