@@ -3,6 +3,7 @@
 //! a client that keeps its cookies like a browser.
 
 mod accounts;
+mod after;
 mod apply;
 mod policy;
 mod search;
@@ -209,4 +210,44 @@ pub fn between<'a>(body: &'a str, start: &str, end: &str) -> Option<&'a str> {
     let from = body.find(start)? + start.len();
     let to = body[from..].find(end)? + from;
     Some(&body[from..to])
+}
+
+/// Submits a certification dossier as An; returns its code and PIN.
+pub async fn submitted(browser: &mut Browser<'_>) -> (String, String) {
+    browser.sign_in("an@demo.motcua.vn").await;
+    let reply = browser.post("/thu-tuc/2.000815/nop", &[]).await;
+    let id = reply
+        .header("location")
+        .trim_start_matches("/nop-ho-so/")
+        .to_owned();
+    let fields = [
+        ("agency", "000.41.02.H82"),
+        ("nguoi_yeu_cau_ho_ten", "Nguyễn Văn An"),
+        ("nguoi_yeu_cau_so_dinh_danh", "087095000123"),
+        ("nguoi_yeu_cau_dien_thoai", "0912345678"),
+        ("ten_giay_to", "Giấy khai sinh"),
+        ("co_quan_cap", "UBND phường Mỹ Tho"),
+        ("so_trang", "1"),
+        ("so_ban", "1"),
+        ("delivery", "counter"),
+        ("action", "save"),
+    ];
+    browser.post(&format!("/nop-ho-so/{id}"), &fields).await;
+    browser
+        .post_multipart(
+            &format!("/nop-ho-so/{id}/tep"),
+            &[("field", "ban_chup")],
+            &[("file", "a.pdf", "application/pdf", pdf_bytes())],
+        )
+        .await;
+    let done = browser.post(&format!("/nop-ho-so/{id}/nop"), &[]).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let receipt = browser.get(done.header("location")).await;
+    let code = between(&receipt.body, "<dt>Mã hồ sơ</dt><dd><strong>", "</strong>")
+        .unwrap()
+        .to_owned();
+    let pin = between(&receipt.body, "<strong class=\"pin\">", "</strong>")
+        .unwrap()
+        .to_owned();
+    (code, pin)
 }
