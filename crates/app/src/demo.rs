@@ -19,6 +19,9 @@ use crate::{AppError, Services, accounts, catalog};
 /// The demo catalog, compiled in.
 pub const CATALOG_YAML: &str = include_str!("../../../data/catalog/demo.yaml");
 
+/// The province the demonstration is of.
+pub const PROVINCE_NAME: &str = "Tỉnh Đồng Tháp";
+
 /// The password of every demo account.
 pub const PASSWORD: &str = "motcua-demo";
 

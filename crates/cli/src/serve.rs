@@ -15,8 +15,12 @@
 //! `OUTBOX/mail` without one; text messages recorded in `OUTBOX/sms`. It
 //! stops on the same signal, after the job it is running.
 //!
-//! Not here yet, said plainly rather than pretended: demo data (`--demo`
-//! arrives with the citizen portal and the back office).
+//! The portal's pages and API work on the store and the attachment storage
+//! through `motcua_app::Services`. `--demo` loads the demonstration
+//! province (`motcua_app::demo`: the demo catalog, an agency tree of Đồng
+//! Tháp, demo accounts) and prints the demo log-ins after the listening
+//! line. Links in e-mails start with `--public-url` (default: the listening
+//! address).
 
 use std::future::Future;
 use std::io::IsTerminal;
@@ -29,6 +33,7 @@ use std::time::Duration;
 use clap::Args;
 use motcua_app::jobs::{self, Handlers, Runner};
 use motcua_app::outbox::{Mailer, SmsSender};
+use motcua_app::{Services, Settings};
 use motcua_blobs::BlobLocation;
 use motcua_i18n::{Arg, Lang, Localized};
 use motcua_notify::{FileMailer, NotifyError, RecordedSms, SmtpMailer};
@@ -46,9 +51,18 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080", env = "MOTCUA_LISTEN")]
     pub listen: SocketAddr,
-    /// Load the demonstration province.
+    /// Load the demonstration province (demo catalog, agencies and
+    /// accounts; kept across restarts).
     #[arg(long)]
     pub demo: bool,
+    /// Where people reach this portal, for links in e-mails and the QR code
+    /// on receipts (e.g. `https://dichvucong.dongthap.gov.vn`) [default:
+    /// http://LISTEN].
+    #[arg(long, env = "MOTCUA_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// The province (or office) named in the page header and in e-mails.
+    #[arg(long, env = "MOTCUA_PROVINCE")]
+    pub province: Option<String>,
     /// SMTP relay for e-mail: `smtp://user:password@host` (STARTTLS, port
     /// 587), `smtps://user:password@host` (TLS, 465), `smtp://127.0.0.1:25?tls=none`
     /// (a relay on this machine). Without it e-mails are written as .eml
@@ -168,15 +182,53 @@ async fn serve(
             lang.tr_args("serve-blobs-dir", &[("path", shown(folder))])
         );
     }
-    let _blobs = open_blobs(blobs, lang).await?;
-    if args.demo {
-        tracing::warn!("{}", lang.tr("serve-demo-not-yet"));
-    }
+    let blobs = open_blobs(blobs, lang).await?;
     let handlers = outbox.prepare(&database, lang)?;
 
-    let state = AppState::new(BuildInfo {
-        version: env!("CARGO_PKG_VERSION"),
+    let province = match (&args.province, args.demo) {
+        (Some(name), _) => Some(name.trim().to_owned()),
+        (None, true) => Some(motcua_app::demo::PROVINCE_NAME.to_owned()),
+        (None, false) => None,
+    };
+    let services = Arc::new(Services {
+        store: Arc::clone(&store),
+        blobs,
+        settings: Settings {
+            public_url: args
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{addr}")),
+            province_name: province
+                .clone()
+                .unwrap_or_else(|| lang.tr("web-province-placeholder")),
+        },
     });
+    let demo_accounts = if args.demo {
+        let loaded = motcua_app::demo::load(&services, chrono::Utc::now())
+            .await
+            .map_err(|e| CliError::Message(lang.describe(&e)))?;
+        tracing::info!(
+            "{}",
+            lang.tr_args(
+                "serve-demo-loaded",
+                &[
+                    ("agencies", loaded.agencies.into()),
+                    ("procedures", loaded.procedures.into()),
+                    ("accounts", loaded.accounts.into()),
+                ],
+            )
+        );
+        true
+    } else {
+        false
+    };
+    let mut state = AppState::new(BuildInfo {
+        version: env!("CARGO_PKG_VERSION"),
+    })
+    .with_services(services);
+    if let Some(name) = province {
+        state = state.with_province_name(name);
+    }
     let (stop, stopped) = watch::channel(false);
     let jobs = tokio::spawn(
         Runner::new(Arc::clone(&store), handlers, jobs::worker_name()).run(stop.subscribe()),
@@ -188,6 +240,20 @@ async fn serve(
     tracing::info!(%addr, "serving");
     // A closed standard output must not stop a running server.
     let _ = crate::output::line(lang.tr_args("serve-listening", &[("url", url.into())]));
+    if demo_accounts {
+        let _ = crate::output::line(lang.tr_args(
+            "serve-demo-accounts",
+            &[("password", motcua_app::demo::PASSWORD.into())],
+        ));
+        for account in &motcua_app::demo::ACCOUNTS {
+            let _ = crate::output::line(format!(
+                "  {} — {} ({})",
+                account.login,
+                account.name,
+                lang.tr(&format!("serve-demo-role-{}", account.role))
+            ));
+        }
+    }
 
     tokio::select! {
         // The server only ends by itself on an error of the listener.

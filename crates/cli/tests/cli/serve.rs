@@ -171,7 +171,14 @@ fn serves_health_creates_the_data_folder_and_stops_cleanly_on_sigterm() {
     // Give the reader thread a moment to drain the last lines.
     thread::sleep(Duration::from_millis(100));
     let log = server.stderr.lock().unwrap().clone();
-    assert_eq!(log.matches("no demonstration data").count(), 1, "{log}");
+    assert_eq!(
+        log.matches(
+            "Demonstration data: 7 agencies added, 15 procedure versions loaded, 2 accounts added."
+        )
+        .count(),
+        1,
+        "{log}"
+    );
     assert!(log.contains("Database: SQLite"), "{log}");
     assert!(log.contains("Server stopped"), "{log}");
 }
