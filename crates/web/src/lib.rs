@@ -36,6 +36,7 @@
 //!   Query strings are never logged (a tracking PIN may travel in one).
 #![forbid(unsafe_code)]
 
+pub mod api;
 pub mod assets;
 pub mod auth;
 mod cookies;
@@ -89,6 +90,7 @@ pub fn router(state: AppState) -> Router {
     );
     let routes = portal::add(routes, "GET", "/static/{file}", get(assets::serve));
     let routes = portal::routes(routes);
+    let routes = api::routes(routes);
     let routes = routes.route_layer(axum::middleware::from_fn_with_state(
         state.clone(),
         policy::enforce,

@@ -21,7 +21,8 @@ async fn every_endpoint_admits_exactly_whom_the_table_says() {
     let mut anonymous = Browser::new(&portal);
     let mut citizen = Browser::new(&portal);
     citizen.sign_in("an@demo.motcua.vn").await;
-    for endpoint in ENDPOINTS {
+    // The API's rows take Bearer tokens, not cookies: `api::policy` tests them.
+    for endpoint in ENDPOINTS.iter().filter(|e| !e.path.starts_with("/api/")) {
         let path = concrete(endpoint.path);
         let request = || {
             Request::builder()
