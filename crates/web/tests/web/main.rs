@@ -2,6 +2,7 @@
 //! driven with `tower::ServiceExt::oneshot` (no sockets, no HTTP client).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod api;
 mod auth;
 mod errors;
 mod pages;
