@@ -6,6 +6,8 @@
 //! compared byte for byte: a test fails when they differ and says how to
 //! write it again (`MOTCUA_WRITE_OPENAPI=1 cargo test -p motcua-web`).
 
+use std::sync::OnceLock;
+
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -142,7 +144,12 @@ pub fn openapi_json() -> Result<String, serde_json::Error> {
     )
 )]
 pub(crate) async fn serve() -> Result<Response, WebError> {
-    let json = openapi_json().map_err(WebError::internal)?;
+    // Rendered once: the document does not change while the process runs.
+    static RENDERED: OnceLock<Result<String, String>> = OnceLock::new();
+    let json = RENDERED
+        .get_or_init(|| openapi_json().map_err(|e| e.to_string()))
+        .as_deref()
+        .map_err(|e| WebError::internal(e.clone()))?;
     let mut response = (StatusCode::OK, json).into_response();
     response
         .headers_mut()
