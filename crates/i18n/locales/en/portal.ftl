@@ -139,6 +139,7 @@ apply-upload = Upload
 apply-remove-file = Remove
 apply-submit-body = On submission the application gets its code and a tracking PIN. The legal time limit starts when an officer accepts it as complete.
 apply-submit = Submit the application
+apply-fees-when = Fees are paid once the application is accepted, at the one-stop unit or when the result is collected; online payment is not open on this system yet.
 apply-discard = Delete this draft
 address-province = Province or city
 address-choose-province = Choose the province

@@ -139,6 +139,7 @@ apply-upload = Tải lên
 apply-remove-file = Xóa
 apply-submit-body = Khi bấm nộp, hồ sơ được cấp mã và mã tra cứu (PIN). Thời hạn giải quyết được tính từ khi cán bộ tiếp nhận hồ sơ hợp lệ.
 apply-submit = Nộp hồ sơ
+apply-fees-when = Phí, lệ phí được nộp sau khi hồ sơ được tiếp nhận, tại bộ phận một cửa hoặc khi nhận kết quả; thanh toán trực tuyến chưa được mở trên hệ thống này.
 apply-discard = Xóa bản nháp này
 address-province = Tỉnh, thành phố
 address-choose-province = Chọn tỉnh, thành phố

@@ -257,6 +257,9 @@ struct ApplyPage {
     /// The delivery address field (shown when the post is chosen).
     delivery_address: FieldView,
     saved: bool,
+    /// The fees, to be paid after acceptance (online payment is a step of
+    /// its own, not yet offered).
+    fees: Vec<(String, String)>,
 }
 
 async fn apply_page(
@@ -330,6 +333,11 @@ async fn apply_page(
         fields,
         file_fields,
         deliveries,
+        fees: procedure
+            .fees
+            .iter()
+            .map(|f| (f.name.clone(), words::vnd(f.amount_vnd)))
+            .collect(),
         errors,
         saved,
         ctx,

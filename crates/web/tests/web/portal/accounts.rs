@@ -327,3 +327,42 @@ async fn a_forgotten_password_is_reset_by_e_mail() {
         .await;
     assert_eq!(reply.status, 303);
 }
+
+#[tokio::test]
+async fn an_expired_session_is_sent_to_sign_in() {
+    let portal = portal().await;
+    let store = &portal.services.store;
+    let user = store
+        .user_by_login("an@demo.motcua.vn")
+        .await
+        .unwrap()
+        .unwrap();
+    let now = Utc::now();
+    let token = "expired-session-token-of-the-test-0123456789";
+    store
+        .create_session(motcua_store::NewSession {
+            user: user.id,
+            token_hash: motcua_store::TokenHash::of(token),
+            now: now - chrono::TimeDelta::hours(13),
+            expires_at: now - chrono::TimeDelta::hours(1),
+        })
+        .await
+        .unwrap();
+    let mut browser = Browser::new(&portal);
+    browser
+        .cookies
+        .insert("motcua_session".into(), token.into());
+    let page = browser.get("/ho-so").await;
+    assert_eq!(page.status, 303);
+    assert_eq!(page.header("location"), "/dang-nhap?tiep=/ho-so");
+    let post = browser.post("/thu-tuc/2.000815/nop", &[]).await;
+    assert_eq!(post.status, 401);
+    // The same token as a bearer credential is refused too.
+    let api = browser
+        .request(
+            axum::http::Request::get("/ho-so").header("authorization", format!("Bearer {token}")),
+            axum::body::Body::empty(),
+        )
+        .await;
+    assert_eq!(api.status, 303);
+}
