@@ -296,19 +296,59 @@ pub fn language_of(user: &User) -> Lang {
     Lang::from_tag(&user.language).unwrap_or_default()
 }
 
-/// A login as accounts store it: an e-mail in lower case, a phone number in
-/// today's national form, an identity number or tax code as typed.
-pub fn normalise_login(login: &str) -> String {
+/// The spellings an account may keep a login under, most likely first: an
+/// e-mail in lower case; a personal identification number or tax code
+/// without separators; a phone number in today's national form (an old
+/// 11-digit mobile converted); the digits as typed without spaces or dots
+/// (a 10-digit number that was also an old landline is ambiguous to
+/// `phone::normalize`, yet it can only be today's number of an account;
+/// a tax code opening with `03` reads as an old landline too).
+pub fn login_candidates(login: &str) -> Vec<String> {
     let login = text::nfc(login.trim()).into_owned();
+    if login.is_empty() {
+        return Vec::new();
+    }
     if login.contains('@') {
-        return login.to_lowercase();
+        return vec![login.to_lowercase()];
     }
-    if PersonalNumber::parse(&login).is_err()
-        && let Ok(n) = phone::normalize(&login, Recorded::Unknown)
-    {
-        return n.national().to_owned();
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |s: String| {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    if let Ok(n) = PersonalNumber::parse(&login) {
+        add(n.as_str().to_owned());
     }
-    login
+    if let Ok(n) = phone::normalize(&login, Recorded::Unknown) {
+        add(n.national().to_owned());
+    }
+    if let Ok(code) = TaxCode::parse(&login) {
+        add(code.as_str().to_owned());
+    }
+    let digits: String = login
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '.' | '\u{a0}'))
+        .collect();
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        add(digits);
+    }
+    add(login);
+    out
+}
+
+/// The account a login names, trying its spellings in turn.
+async fn account_of(svc: &Services, candidates: &[String]) -> Result<Option<User>, AppError> {
+    for candidate in candidates {
+        match svc.store.user_by_login(candidate).await {
+            Ok(Some(user)) => return Ok(Some(user)),
+            Ok(None) => {}
+            // A login shared by two accounts signs in neither.
+            Err(StoreError::Conflict { .. }) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(None)
 }
 
 /// A signed-in session: the secret for the cookie (or `Bearer`), and whose.
@@ -327,22 +367,18 @@ pub async fn sign_in(
     password: &str,
     now: DateTime<Utc>,
 ) -> Result<SignedIn, AppError> {
-    let login = normalise_login(login);
-    if login.is_empty() {
+    let candidates = login_candidates(login);
+    let Some(first) = candidates.first() else {
         return Err(AppError::field(fields::LOGIN, Problem::Required));
-    }
-    let key = format!("login:{login}");
+    };
+    // Failures are counted under the login's most likely spelling.
+    let key = format!("login:{first}");
     if svc.store.failures_since(&key, now - LOGIN_WINDOW).await? >= LOGIN_FAILURES_ALLOWED {
         return Err(AppError::Throttled {
             until: now + LOGIN_WINDOW,
         });
     }
-    let user = match svc.store.user_by_login(&login).await {
-        Ok(user) => user,
-        // A login shared by two accounts signs in neither.
-        Err(StoreError::Conflict { .. }) => None,
-        Err(e) => return Err(e.into()),
-    };
+    let user = account_of(svc, &candidates).await?;
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     // Without an account, a password is still checked against a dummy hash,
     // so the answer takes as long either way.
@@ -546,4 +582,22 @@ pub async fn verify_password(password: String, stored: Option<String>) -> Result
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::login_candidates;
+
+    #[test]
+    fn logins_are_tried_as_accounts_keep_them() {
+        let first = |s: &str| login_candidates(s).into_iter().next().unwrap_or_default();
+        assert_eq!(login_candidates(" An@Example.VN "), ["an@example.vn"]);
+        assert_eq!(first("0168 912 3456"), "0389123456");
+        assert!(login_candidates("0389 123 456").contains(&"0389123456".to_owned()));
+        assert_eq!(first("087.095.000.123"), "087095000123");
+        assert_eq!(first("1400100123 - 001"), "1400100123-001");
+        // A tax code that reads as an old landline is still tried as itself.
+        assert!(login_candidates("0301234567").contains(&"0301234567".to_owned()));
+        assert!(login_candidates("  ").is_empty());
+    }
 }

@@ -216,6 +216,15 @@ async fn register_verify_sign_in_and_out() {
     let reply = browser.get("/ho-so").await;
     assert_eq!(reply.status, 303, "an ended session is sent to sign in");
     assert!(reply.header("location").starts_with("/dang-nhap"));
+
+    // Today's number typed in groups signs in too.
+    let reply = browser
+        .post(
+            "/dang-nhap",
+            &[("login", "0389 123 456"), ("password", "mat-khau-dai")],
+        )
+        .await;
+    assert_eq!(reply.status, 303, "{}", reply.body);
 }
 
 #[tokio::test]
