@@ -15,6 +15,7 @@ pub mod apply;
 pub mod catalog;
 pub mod demo;
 mod error;
+pub mod find;
 pub mod jobs;
 pub mod notices;
 pub mod outbox;

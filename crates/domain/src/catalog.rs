@@ -107,6 +107,26 @@ pub enum ServiceLevel {
 }
 
 impl ServiceLevel {
+    pub const ALL: [ServiceLevel; 3] = [
+        ServiceLevel::Information,
+        ServiceLevel::Partial,
+        ServiceLevel::Full,
+    ];
+
+    /// The key used in catalog files and URLs (`information`, `partial`,
+    /// `full`).
+    pub fn key(self) -> &'static str {
+        match self {
+            ServiceLevel::Information => "information",
+            ServiceLevel::Partial => "partial",
+            ServiceLevel::Full => "full",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        ServiceLevel::ALL.into_iter().find(|l| l.key() == key)
+    }
+
     /// Whether the dossier can be filed online.
     pub fn online(self) -> bool {
         !matches!(self, ServiceLevel::Information)

@@ -51,6 +51,7 @@ mod pages;
 pub mod policy;
 mod portal;
 mod state;
+mod uploads;
 pub mod visitor;
 
 use std::future::Future;

@@ -9,7 +9,8 @@
 
 use axum::extract::{Path, State};
 use chrono::NaiveDate;
-use motcua_app::apply;
+use chrono::Utc;
+use motcua_app::{apply, find};
 use motcua_domain::address::{Commune, Province, ProvinceCode, Units};
 use motcua_domain::calendar::{self, Period};
 use motcua_domain::catalog::{
@@ -17,7 +18,7 @@ use motcua_domain::catalog::{
     ServiceLevel, Step,
 };
 use motcua_domain::lifecycle::Role;
-use motcua_store::{Agency, ProcedureQuery};
+use motcua_store::Agency;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -25,9 +26,6 @@ use super::schema::{BadRequest, DeliveryChoice, NotFound, RoleKey, Unavailable};
 use crate::error::WebError;
 use crate::extract::{Json, Query};
 use crate::state::AppState;
-
-/// Results per page.
-const PAGE_SIZE: u32 = 20;
 
 fn today() -> NaiveDate {
     calendar::to_local(chrono::Utc::now()).date()
@@ -461,15 +459,6 @@ pub(crate) struct ProcedureSearch {
     fields: Vec<String>,
 }
 
-fn level_of(key: &str) -> Option<ServiceLevel> {
-    match key {
-        "information" => Some(ServiceLevel::Information),
-        "partial" => Some(ServiceLevel::Partial),
-        "full" => Some(ServiceLevel::Full),
-        _ => None,
-    }
-}
-
 /// `GET /api/procedures`.
 #[utoipa::path(
     get,
@@ -489,51 +478,35 @@ pub(crate) async fn search(
     Query(params): Query<SearchParams>,
 ) -> Result<Json<ProcedureSearch>, WebError> {
     let svc = state.require_services()?;
-    let today = today();
-    let page = params.page.unwrap_or(1).clamp(1, 500);
-    let text = params.q.trim().to_owned();
-    let query = ProcedureQuery {
-        text: (!text.is_empty()).then_some(text),
-        field: (!params.field.is_empty()).then(|| params.field.clone()),
-        level: level_of(&params.level),
-        competent: None,
-        on: today,
-        // One more than shown tells whether there is a next page.
-        limit: PAGE_SIZE + 1,
-        offset: (page - 1) * PAGE_SIZE,
-    };
-    let found = svc
-        .store
-        .search_procedures(&query)
-        .await
-        .map_err(store_error)?;
-    let more = found.len() > PAGE_SIZE as usize;
+    let found = find::search(
+        svc,
+        &find::Search {
+            text: params.q,
+            field: params.field,
+            level: ServiceLevel::from_key(&params.level),
+            page: params.page.unwrap_or(1),
+        },
+        Utc::now(),
+    )
+    .await?;
     let procedures = found
+        .procedures
         .iter()
-        .take(PAGE_SIZE as usize)
-        .map(|v| {
-            let p = &v.procedure;
-            ProcedureSummary {
-                code: p.code.clone(),
-                name: p.name.clone(),
-                name_en: p.name_en.clone(),
-                field: p.field.clone(),
-                level: p.level.into(),
-                processing_time: p.processing_time.into(),
-                online: p.level.online(),
-            }
+        .map(|p| ProcedureSummary {
+            code: p.code.clone(),
+            name: p.name.clone(),
+            name_en: p.name_en.clone(),
+            field: p.field.clone(),
+            level: p.level.into(),
+            processing_time: p.processing_time.into(),
+            online: p.level.online(),
         })
         .collect();
-    let fields = svc
-        .store
-        .procedure_fields(today)
-        .await
-        .map_err(store_error)?;
     Ok(Json(ProcedureSearch {
-        page,
-        more,
+        page: found.page,
+        more: found.more,
         procedures,
-        fields,
+        fields: found.fields,
     }))
 }
 

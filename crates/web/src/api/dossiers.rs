@@ -19,7 +19,6 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::ApiApplicant;
 use super::drafts::dossier_id;
-use super::multipart::files_and_fields;
 use super::schema::{
     ActionKey, BadRequest, Binary, Conflict, DeliveryChoice, InvalidInput, NotFound, OutcomeKey,
     PayloadTooLarge, Problem, RoleKey, SatisfactionLevel, StageKey, Unauthenticated, Unavailable,
@@ -28,6 +27,7 @@ use super::schema::{
 use crate::error::WebError;
 use crate::extract::{Json, Query};
 use crate::state::AppState;
+use crate::uploads::files_and_fields;
 
 /// A dossier in the list.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -451,7 +451,7 @@ pub(crate) async fn supplement(
         return Err(AppError::NotFound("dossier").into());
     }
     let field = applicant::extra_files_field(view.procedure.as_ref());
-    let (_, files) = files_and_fields(svc, multipart, &field).await?;
+    let (_, files) = files_and_fields(svc, multipart, &field, None).await?;
     applicant::supplement(svc, applicant.user(), id, files, Utc::now()).await?;
     detail_of(svc, &applicant, id).await
 }
@@ -487,7 +487,7 @@ pub(crate) async fn amend(
     let id = dossier_id(&id)?;
     let view = applicant::view(svc, applicant.user(), id).await?;
     let field = applicant::extra_files_field(view.procedure.as_ref());
-    let (fields, files) = files_and_fields(svc, multipart, &field).await?;
+    let (fields, files) = files_and_fields(svc, multipart, &field, None).await?;
     let summary = fields.get("summary").map(String::as_str).unwrap_or("");
     applicant::amend(svc, applicant.user(), id, summary, files, Utc::now()).await?;
     detail_of(svc, &applicant, id).await

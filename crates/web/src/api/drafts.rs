@@ -19,7 +19,6 @@ use tokio_util::io::StreamReader;
 use utoipa::{IntoParams, ToSchema};
 
 use super::ApiApplicant;
-use super::multipart::upload_error;
 use super::schema::{
     BadRequest, Binary, DeliveryChoice, InvalidInput, NotFound, PayloadTooLarge, Problem,
     Unauthenticated, Unavailable, UnsupportedMediaType,
@@ -28,6 +27,7 @@ use crate::error::WebError;
 use crate::extract::{Json, Query};
 use crate::portal::UPLOAD_BODY_LIMIT;
 use crate::state::AppState;
+use crate::uploads::upload_error;
 
 /// A draft or dossier id from the path (an unreadable one is simply not
 /// found).

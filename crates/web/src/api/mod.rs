@@ -26,7 +26,6 @@ mod catalog;
 mod doc;
 mod dossiers;
 mod drafts;
-mod multipart;
 mod schema;
 mod track;
 

@@ -13,7 +13,6 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::Utc;
-use futures::TryStreamExt;
 use motcua_app::apply::{self, inputs};
 use motcua_app::{AppError, Services};
 use motcua_domain::address::{ProvinceCode, Units};
@@ -21,15 +20,15 @@ use motcua_domain::catalog::{Competent, FieldKind, FormField, Procedure, Service
 use motcua_domain::forms::accepted_names;
 use motcua_store::{Delivery, DossierId, Draft};
 use serde::Deserialize;
-use tokio_util::io::StreamReader;
 
 use super::account::see_other;
 use super::form::{Errors, input_id};
 use super::words;
-use crate::csrf::{self, Posted};
+use crate::csrf::Posted;
 use crate::error::WebError;
 use crate::page::{PageCtx, render};
 use crate::state::AppState;
+use crate::uploads::{CsrfGate, next_part, part_reader, part_text};
 use crate::visitor::Applicant;
 
 /// A draft id from the path (an unreadable one is simply not found).
@@ -395,7 +394,7 @@ pub(crate) async fn save(
 ) -> Result<Response, WebError> {
     let svc = state.require_services()?;
     let id = draft_id(&id)?;
-    typed.remove(csrf::FIELD);
+    typed.remove(crate::csrf::FIELD);
     let action = typed.remove("action").unwrap_or_default();
     let delivery = typed
         .remove("delivery")
@@ -422,77 +421,6 @@ pub(crate) async fn save(
     }
 }
 
-/// The most a multipart upload may be beyond the file itself (the
-/// CSRF token, the field name).
-const FORM_OVERHEAD: usize = 64 * 1024;
-
-/// The CSRF check of a multipart form, read part by part: the token must
-/// be the first part, before any other part (a file above all) is read.
-pub(crate) struct MultipartGate<'h> {
-    headers: &'h HeaderMap,
-    checked: bool,
-    /// The text parts read so far (besides the token).
-    pub fields: BTreeMap<String, String>,
-}
-
-impl<'h> MultipartGate<'h> {
-    pub fn new(headers: &'h HeaderMap) -> Self {
-        MultipartGate {
-            headers,
-            checked: false,
-            fields: BTreeMap::new(),
-        }
-    }
-
-    /// A text part arrived.
-    pub fn text(&mut self, name: String, value: String) -> Result<(), WebError> {
-        if value.len() > FORM_OVERHEAD {
-            return Err(WebError::PayloadTooLarge);
-        }
-        if name == csrf::FIELD && !self.checked {
-            csrf::verify(self.headers, Some(&value))?;
-            self.checked = true;
-            return Ok(());
-        }
-        self.check()?;
-        self.fields.insert(name, value);
-        Ok(())
-    }
-
-    /// Whether the token came first; call before reading a file part and
-    /// at the end.
-    pub fn check(&self) -> Result<(), WebError> {
-        if self.checked {
-            Ok(())
-        } else {
-            csrf::verify(self.headers, None)
-        }
-    }
-}
-
-/// The next part of a multipart form.
-pub(crate) async fn next_part(
-    multipart: &mut Multipart,
-) -> Result<Option<axum::extract::multipart::Field<'_>>, WebError> {
-    multipart
-        .next_field()
-        .await
-        .map_err(|e| WebError::BadRequest {
-            reason: e.body_text(),
-        })
-}
-
-/// The text of a part.
-pub(crate) async fn part_text(
-    part: axum::extract::multipart::Field<'_>,
-) -> Result<(String, String), WebError> {
-    let name = part.name().unwrap_or_default().to_owned();
-    let value = part.text().await.map_err(|e| WebError::BadRequest {
-        reason: e.body_text(),
-    })?;
-    Ok((name, value))
-}
-
 /// `POST /nop-ho-so/{id}/tep` (multipart: `_csrf`, `field`, then the
 /// file): streams the file to storage, checked against its field.
 pub(crate) async fn upload(
@@ -506,7 +434,8 @@ pub(crate) async fn upload(
     let svc = state.require_services()?;
     let id = draft_id(&id)?;
     let lang = ctx.lang();
-    let mut gate = MultipartGate::new(&headers);
+    let mut gate = CsrfGate::new(&headers);
+    let mut field_id = String::new();
     let mut result = Err(AppError::field(
         "file",
         motcua_domain::forms::Problem::Required,
@@ -514,13 +443,19 @@ pub(crate) async fn upload(
     while let Some(part) = next_part(&mut multipart).await? {
         if part.file_name().is_none() {
             let (name, value) = part_text(part).await?;
-            gate.text(name, value)?;
+            if name == crate::csrf::FIELD {
+                gate.token(&value)?;
+            } else {
+                gate.check()?;
+                if name == "field" {
+                    field_id = value;
+                }
+            }
             continue;
         }
         gate.check()?;
-        let field_id = gate.fields.get("field").cloned().unwrap_or_default();
         let name = part.file_name().unwrap_or("tep").to_owned();
-        let mut reader = StreamReader::new(part.map_err(std::io::Error::other));
+        let mut reader = part_reader(part);
         result = apply::upload(
             svc,
             applicant.user(),

@@ -6,9 +6,9 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use motcua_app::find;
 use motcua_domain::calendar;
 use motcua_domain::catalog::{Competent, Procedure, ServiceLevel};
-use motcua_store::ProcedureQuery;
 use serde::Deserialize;
 
 use super::words;
@@ -16,9 +16,6 @@ use crate::error::WebError;
 use crate::extract::Query;
 use crate::page::{PageCtx, render};
 use crate::state::AppState;
-
-/// Results per page.
-const PAGE_SIZE: u32 = 20;
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct SearchParams {
@@ -70,15 +67,6 @@ impl SearchPage {
     }
 }
 
-fn level_of(key: &str) -> Option<ServiceLevel> {
-    match key {
-        "information" => Some(ServiceLevel::Information),
-        "partial" => Some(ServiceLevel::Partial),
-        "full" => Some(ServiceLevel::Full),
-        _ => None,
-    }
-}
-
 pub(crate) fn row(lang: motcua_i18n::Lang, p: &Procedure) -> Row {
     Row {
         code: p.code.clone(),
@@ -97,28 +85,20 @@ pub(crate) async fn search(
     Query(params): Query<SearchParams>,
 ) -> Result<Response, WebError> {
     let svc = state.require_services()?;
-    let today = calendar::to_local(chrono::Utc::now()).date();
-    let page = params.page.unwrap_or(1).clamp(1, 500);
-    let text = params.q.trim().to_owned();
-    let query = ProcedureQuery {
-        text: (!text.is_empty()).then(|| text.clone()),
-        field: (!params.field.is_empty()).then(|| params.field.clone()),
-        level: level_of(&params.level),
-        competent: None,
-        on: today,
-        // One more than shown tells whether there is a next page.
-        limit: PAGE_SIZE + 1,
-        offset: (page - 1) * PAGE_SIZE,
-    };
-    let found = svc.store.search_procedures(&query).await.map_err(app)?;
-    let more = found.len() > PAGE_SIZE as usize;
+    let found = find::search(
+        svc,
+        &find::Search {
+            text: params.q.clone(),
+            field: params.field.clone(),
+            level: ServiceLevel::from_key(&params.level),
+            page: params.page.unwrap_or(1),
+        },
+        chrono::Utc::now(),
+    )
+    .await?;
     let lang = ctx.lang();
-    let rows = found
-        .iter()
-        .take(PAGE_SIZE as usize)
-        .map(|v| row(lang, &v.procedure))
-        .collect();
-    let fields = svc.store.procedure_fields(today).await.map_err(app)?;
+    let rows = found.procedures.iter().map(|p| row(lang, p)).collect();
+    let text = params.q.trim().to_owned();
     let levels = ["partial", "full", "information"]
         .into_iter()
         .map(|k| (k, lang.tr(&format!("level-{k}"))))
@@ -129,11 +109,11 @@ pub(crate) async fn search(
         q: text,
         field: params.field,
         level: params.level,
-        fields,
+        fields: found.fields,
         levels,
         rows,
-        page,
-        more,
+        page: found.page,
+        more: found.more,
         searched,
     };
     render(lang, StatusCode::OK, &page_view)

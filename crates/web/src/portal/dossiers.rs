@@ -10,22 +10,22 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_LENGTH, CON
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use futures::TryStreamExt;
 use motcua_app::applicant::{self, DossierView, Satisfactions};
 use motcua_app::{AppError, apply, track};
 use motcua_domain::lifecycle::ActionKind;
 use motcua_store::{AttachmentId, Page, Satisfaction};
 use serde::Deserialize;
-use tokio_util::io::{ReaderStream, StreamReader};
+use tokio_util::io::ReaderStream;
 
 use super::account::see_other;
-use super::apply::{MultipartGate, draft_id, next_part, part_text};
+use super::apply::draft_id;
 use super::form::Errors;
 use super::words;
 use crate::csrf::Posted;
 use crate::error::WebError;
 use crate::page::{PageCtx, render};
 use crate::state::AppState;
+use crate::uploads::{CsrfGate, UploadError, files_and_fields};
 use crate::visitor::Applicant;
 
 /// A line of the list.
@@ -315,51 +315,8 @@ pub(crate) async fn download(
     Ok(response)
 }
 
-/// Reads the files and text parts of a multipart form (after its CSRF
-/// token), storing each file as it streams.
-async fn files_and_fields(
-    svc: &motcua_app::Services,
-    headers: &HeaderMap,
-    mut multipart: Multipart,
-    field: &motcua_domain::catalog::FormField,
-) -> Result<
-    (
-        std::collections::BTreeMap<String, String>,
-        Vec<apply::StoredFile>,
-    ),
-    AppOrWeb,
-> {
-    let mut gate = MultipartGate::new(headers);
-    let mut files = Vec::new();
-    while let Some(part) = next_part(&mut multipart).await.map_err(AppOrWeb::Web)? {
-        match part.file_name() {
-            // A file input left empty sends a part with an empty name.
-            Some("") => continue,
-            Some(name) => {
-                gate.check().map_err(AppOrWeb::Web)?;
-                let name = name.to_owned();
-                let mut reader = StreamReader::new(part.map_err(std::io::Error::other));
-                files.push(
-                    apply::store_file(svc, field, &name, &mut reader)
-                        .await
-                        .map_err(AppOrWeb::App)?,
-                );
-            }
-            None => {
-                let (name, value) = part_text(part).await.map_err(AppOrWeb::Web)?;
-                gate.text(name, value).map_err(AppOrWeb::Web)?;
-            }
-        }
-    }
-    gate.check().map_err(AppOrWeb::Web)?;
-    Ok((gate.fields, files))
-}
-
 /// A refusal of the use cases (shown on the page) or of the web layer.
-enum AppOrWeb {
-    App(AppError),
-    Web(WebError),
-}
+type AppOrWeb = UploadError;
 
 /// What the dossier page shows after an action: the new state, or the
 /// page again with the action's problems.
@@ -397,7 +354,8 @@ pub(crate) async fn supplement(
     let view = applicant::view(svc, applicant.user(), id).await?;
     let field = applicant::extra_files_field(view.procedure.as_ref());
     let result = async {
-        let (_, files) = files_and_fields(svc, &headers, multipart, &field).await?;
+        let (_, files) =
+            files_and_fields(svc, multipart, &field, Some(CsrfGate::new(&headers))).await?;
         applicant::supplement(svc, applicant.user(), id, files, Utc::now())
             .await
             .map(|_| ())
@@ -421,7 +379,8 @@ pub(crate) async fn amend(
     let view = applicant::view(svc, applicant.user(), id).await?;
     let field = applicant::extra_files_field(view.procedure.as_ref());
     let result = async {
-        let (fields, files) = files_and_fields(svc, &headers, multipart, &field).await?;
+        let (fields, files) =
+            files_and_fields(svc, multipart, &field, Some(CsrfGate::new(&headers))).await?;
         let summary = fields.get("summary").map(String::as_str).unwrap_or("");
         applicant::amend(svc, applicant.user(), id, summary, files, Utc::now())
             .await
