@@ -116,3 +116,39 @@ impl Message for AppError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+    use motcua_i18n::Lang;
+
+    use super::*;
+
+    #[test]
+    fn every_refusal_reads_in_both_languages() {
+        let errors = [
+            AppError::field("x", Problem::Required),
+            AppError::NotFound("procedure"),
+            AppError::NotFound("dossier"),
+            AppError::NotFound("draft"),
+            AppError::NotFound("file"),
+            AppError::NotFound("account"),
+            AppError::BadCredentials,
+            AppError::Disabled,
+            AppError::Throttled { until: Utc::now() },
+            AppError::BadLink,
+            AppError::NotOnline,
+            AppError::Internal("x".into()),
+        ];
+        for lang in Lang::ALL {
+            for e in &errors {
+                let text = lang.describe(e);
+                assert!(lang.has(e.message_key()), "{lang} {}", e.message_key());
+                assert!(
+                    !text.contains('{') && !text.contains("app-thing"),
+                    "{lang}: {text}"
+                );
+            }
+        }
+    }
+}
