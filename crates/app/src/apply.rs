@@ -693,13 +693,35 @@ async fn resubmitted(
     })
 }
 
+/// The route the post carries the result on: from the deciding agency's
+/// commune to the delivery address's, by the route rule of
+/// `data/postal/routes.toml`. When either end is unknown (an agency whose
+/// office is not recorded, an old address kept as text) the longest class
+/// is taken: the latest date the rules allow.
+async fn return_route(svc: &Services, dossier: &DossierRecord) -> Result<Route, AppError> {
+    let from = svc
+        .store
+        .agency(dossier.deciding_agency)
+        .await?
+        .and_then(|a| a.commune);
+    let to = match dossier.form.get(inputs::DELIVERY_ADDRESS) {
+        Some(FieldValue::Address(address)) => address.commune(),
+        _ => None,
+    };
+    let (Some(from), Some(to)) = (from, to) else {
+        return Ok(Route::of_class(RouteClass::InterProvince));
+    };
+    let units = Units::bundled().map_err(|e| AppError::Internal(e.to_string()))?;
+    let rules = postal::RouteRules::bundled().map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(rules
+        .route_between(units, from, to)
+        .unwrap_or_else(|_| Route::of_class(RouteClass::InterProvince)))
+}
+
 /// The day the applicant can expect the result, before the legal clock
-/// starts: the processing time from submission, plus the post's return leg
-/// when the result goes by post. The route is counted from the deciding
-/// agency's province to the applicant's commune; agencies do not record
-/// their commune yet, so an agency is taken to be in a different province
-/// unless the address is in the same province as the receiving unit's
-/// name suggests — i.e. the longest class, the latest date the rules allow.
+/// starts: the processing time from submission (the officer assumed to
+/// accept at once), plus the post's return leg when the result goes by
+/// post ([`postal::estimate`] states every assumption).
 pub async fn estimate(
     svc: &Services,
     dossier: &DossierRecord,
@@ -710,8 +732,10 @@ pub async fn estimate(
         Some(agency) => agency.office_hours,
         None => motcua_domain::calendar::OfficeHours::standard(),
     };
-    let delivery =
-        (dossier.delivery == Delivery::Post).then(|| Route::of_class(RouteClass::InterProvince));
+    let delivery = match dossier.delivery {
+        Delivery::Post => Some(return_route(svc, dossier).await?),
+        Delivery::Counter | Delivery::Online => None,
+    };
     let request = EstimateRequest {
         submitted: calendar::to_local(dossier.state.entered_at),
         processing: procedure.processing_time,

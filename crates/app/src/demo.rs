@@ -7,9 +7,11 @@
 //! catalog is imported again (the same versions replace themselves).
 //!
 //! The agency identifiers are placeholders of the right shape, not the
-//! province's real QCVN 102 identifiers.
+//! province's real QCVN 102 identifiers. The provincial offices are placed
+//! in Phường Mỹ Tho, the seat of the merged province (unverified).
 
 use chrono::{DateTime, Utc};
+use motcua_domain::address::CommuneCode;
 use motcua_domain::calendar::OfficeHours;
 use motcua_domain::code;
 use motcua_store::{AgencyId, AgencyKind, NewAgency, NewUser, StoreError, UserKind};
@@ -52,6 +54,8 @@ struct DemoAgency {
     name: &'static str,
     kind: AgencyKind,
     receives_any_procedure: bool,
+    /// The commune code of its office (from `data/addresses/`).
+    commune: u32,
 }
 
 /// The province first; everything else under it.
@@ -61,42 +65,49 @@ const AGENCIES: [DemoAgency; 7] = [
         name: "Ủy ban nhân dân tỉnh Đồng Tháp",
         kind: AgencyKind::Province,
         receives_any_procedure: false,
+        commune: 28261,
     },
     DemoAgency {
         identifier: "000.00.31.H82",
         name: "Trung tâm Phục vụ hành chính công tỉnh Đồng Tháp",
         kind: AgencyKind::ServiceCentre,
         receives_any_procedure: true,
+        commune: 28261,
     },
     DemoAgency {
         identifier: "000.00.60.H29",
         name: "Công an tỉnh Đồng Tháp",
         kind: AgencyKind::Department,
         receives_any_procedure: false,
+        commune: 28261,
     },
     DemoAgency {
         identifier: "000.41.01.H82",
         name: "Ủy ban nhân dân phường Cao Lãnh",
         kind: AgencyKind::Commune,
         receives_any_procedure: false,
+        commune: 29869,
     },
     DemoAgency {
         identifier: "000.41.02.H82",
         name: "Ủy ban nhân dân phường Mỹ Tho",
         kind: AgencyKind::Commune,
         receives_any_procedure: false,
+        commune: 28261,
     },
     DemoAgency {
         identifier: "000.41.03.H82",
         name: "Ủy ban nhân dân phường Sa Đéc",
         kind: AgencyKind::Commune,
         receives_any_procedure: false,
+        commune: 29905,
     },
     DemoAgency {
         identifier: "000.41.04.H82",
         name: "Ủy ban nhân dân xã Tháp Mười",
         kind: AgencyKind::Commune,
         receives_any_procedure: false,
+        commune: 30037,
     },
 ];
 
@@ -128,6 +139,7 @@ pub async fn load(svc: &Services, now: DateTime<Utc>) -> Result<Loaded, AppError
                         kind: a.kind,
                         office_hours: OfficeHours::standard(),
                         receives_any_procedure: a.receives_any_procedure,
+                        commune: CommuneCode::new(a.commune),
                     })
                     .await?
             }

@@ -11,8 +11,7 @@ use uuid::Uuid;
 
 use crate::convert::{db_err, get, get_json, ts};
 
-const COLUMNS: &str =
-    "id, parent_id, identifier, name, kind, office_hours, receives_any_procedure, created_at";
+const COLUMNS: &str = "id, parent_id, identifier, name, kind, office_hours, receives_any_procedure, commune, created_at";
 
 fn from_row(row: &PgRow) -> StoreResult<Agency> {
     let kind: String = get(row, "kind")?;
@@ -25,6 +24,12 @@ fn from_row(row: &PgRow) -> StoreResult<Agency> {
             .ok_or_else(|| StoreError::corrupt(format!("agency kind {kind}")))?,
         office_hours: get_json(row, "office_hours")?,
         receives_any_procedure: get(row, "receives_any_procedure")?,
+        commune: get::<Option<String>>(row, "commune")?
+            .map(|c| {
+                c.parse()
+                    .map_err(|_| StoreError::corrupt(format!("agency commune {c}")))
+            })
+            .transpose()?,
         created_at: get(row, "created_at")?,
     })
 }
@@ -38,11 +43,12 @@ pub(crate) async fn create(pool: &PgPool, new: NewAgency) -> StoreResult<Agency>
         kind: new.kind,
         office_hours: new.office_hours,
         receives_any_procedure: new.receives_any_procedure,
+        commune: new.commune,
         created_at: micros(Utc::now()),
     };
     sqlx::query(
-        "INSERT INTO agencies (id, parent_id, identifier, name, name_folded, kind, office_hours, receives_any_procedure, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO agencies (id, parent_id, identifier, name, name_folded, kind, office_hours, receives_any_procedure, created_at, commune)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(agency.id.uuid())
     .bind(agency.parent.map(AgencyId::uuid))
@@ -53,6 +59,7 @@ pub(crate) async fn create(pool: &PgPool, new: NewAgency) -> StoreResult<Agency>
     .bind(Json(&agency.office_hours))
     .bind(agency.receives_any_procedure)
     .bind(ts(agency.created_at))
+    .bind(agency.commune.map(|c| c.to_string()))
     .execute(pool)
     .await
     .map_err(db_err)?;
@@ -103,8 +110,8 @@ pub(crate) async fn children(pool: &PgPool, parent: Option<AgencyId>) -> StoreRe
 pub(crate) async fn update(pool: &PgPool, agency: &Agency) -> StoreResult<()> {
     let name = nfc(agency.name.trim()).into_owned();
     let done = sqlx::query(
-        "UPDATE agencies SET name = $2, name_folded = $3, kind = $4, office_hours = $5, receives_any_procedure = $6
-         WHERE id = $1",
+        "UPDATE agencies SET name = $2, name_folded = $3, kind = $4, office_hours = $5, receives_any_procedure = $6,
+         commune = $7 WHERE id = $1",
     )
     .bind(agency.id.uuid())
     .bind(&name)
@@ -112,6 +119,7 @@ pub(crate) async fn update(pool: &PgPool, agency: &Agency) -> StoreResult<()> {
     .bind(agency.kind.key())
     .bind(Json(&agency.office_hours))
     .bind(agency.receives_any_procedure)
+    .bind(agency.commune.map(|c| c.to_string()))
     .execute(pool)
     .await
     .map_err(db_err)?;

@@ -9,8 +9,7 @@ use sqlx::sqlite::{SqlitePool, SqliteRow};
 
 use crate::convert::{db_err, from_json, from_us, opt_parse, parse, to_json, us};
 
-const COLUMNS: &str =
-    "id, parent_id, identifier, name, kind, office_hours, receives_any_procedure, created_at";
+const COLUMNS: &str = "id, parent_id, identifier, name, kind, office_hours, receives_any_procedure, commune, created_at";
 
 fn from_row(row: &SqliteRow) -> StoreResult<Agency> {
     let kind: String = row.try_get("kind").map_err(db_err)?;
@@ -29,6 +28,14 @@ fn from_row(row: &SqliteRow) -> StoreResult<Agency> {
             "office hours",
         )?,
         receives_any_procedure: row.try_get("receives_any_procedure").map_err(db_err)?,
+        commune: row
+            .try_get::<Option<String>, _>("commune")
+            .map_err(db_err)?
+            .map(|c| {
+                c.parse()
+                    .map_err(|_| StoreError::corrupt(format!("agency commune {c}")))
+            })
+            .transpose()?,
         created_at: from_us(row.try_get("created_at").map_err(db_err)?)?,
     })
 }
@@ -43,11 +50,12 @@ pub(crate) async fn create(pool: &SqlitePool, new: NewAgency) -> StoreResult<Age
         kind: new.kind,
         office_hours: new.office_hours,
         receives_any_procedure: new.receives_any_procedure,
+        commune: new.commune,
         created_at: motcua_store::hash::micros(Utc::now()),
     };
     sqlx::query(
-        "INSERT INTO agencies (id, parent_id, identifier, name, name_folded, kind, office_hours, receives_any_procedure, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO agencies (id, parent_id, identifier, name, name_folded, kind, office_hours, receives_any_procedure, created_at, commune)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(agency.id.to_string())
     .bind(agency.parent.map(|p| p.to_string()))
@@ -58,6 +66,7 @@ pub(crate) async fn create(pool: &SqlitePool, new: NewAgency) -> StoreResult<Age
     .bind(to_json(&agency.office_hours)?)
     .bind(agency.receives_any_procedure)
     .bind(us(agency.created_at))
+    .bind(agency.commune.map(|c| c.to_string()))
     .execute(pool)
     .await
     .map_err(db_err)?;
@@ -112,8 +121,8 @@ pub(crate) async fn update(pool: &SqlitePool, agency: &Agency) -> StoreResult<()
     motcua_store::refuse_nul([agency.name.as_str()])?;
     let name = nfc(agency.name.trim()).into_owned();
     let done = sqlx::query(
-        "UPDATE agencies SET name = $2, name_folded = $3, kind = $4, office_hours = $5, receives_any_procedure = $6
-         WHERE id = $1",
+        "UPDATE agencies SET name = $2, name_folded = $3, kind = $4, office_hours = $5, receives_any_procedure = $6,
+         commune = $7 WHERE id = $1",
     )
     .bind(agency.id.to_string())
     .bind(&name)
@@ -121,6 +130,7 @@ pub(crate) async fn update(pool: &SqlitePool, agency: &Agency) -> StoreResult<()
     .bind(agency.kind.key())
     .bind(to_json(&agency.office_hours)?)
     .bind(agency.receives_any_procedure)
+    .bind(agency.commune.map(|c| c.to_string()))
     .execute(pool)
     .await
     .map_err(db_err)?;

@@ -138,6 +138,7 @@ async fn rows_sort_byte_wise_whatever_the_database_collation() {
             kind: AgencyKind::Province,
             office_hours: OfficeHours::standard(),
             receives_any_procedure: false,
+            commune: None,
         })
         .await
         .unwrap();
@@ -152,6 +153,7 @@ async fn rows_sort_byte_wise_whatever_the_database_collation() {
                 kind: AgencyKind::Unit,
                 office_hours: OfficeHours::standard(),
                 receives_any_procedure: false,
+                commune: None,
             })
             .await
             .unwrap();
@@ -221,6 +223,7 @@ async fn text_postgres_cannot_hold_is_invalid() {
             kind: AgencyKind::Province,
             office_hours: OfficeHours::standard(),
             receives_any_procedure: false,
+            commune: None,
         })
         .await;
     assert!(

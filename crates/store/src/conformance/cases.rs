@@ -66,6 +66,7 @@ pub async fn agencies_form_a_tree(db: &dyn TestDatabase) {
         kind: AgencyKind::Department,
         office_hours: OfficeHours::standard(),
         receives_any_procedure: false,
+        commune: None,
     };
     assert!(matches!(
         store.create_agency(twin.clone()).await,
@@ -87,8 +88,14 @@ pub async fn agencies_form_a_tree(db: &dyn TestDatabase) {
         end: chrono::NaiveTime::from_hms_opt(16, 30, 0).unwrap(),
     }])
     .unwrap();
+    // So can where its office stands.
+    centre.commune = motcua_domain::address::CommuneCode::new(28261);
     store.update_agency(&centre).await.unwrap();
     assert_eq!(store.agency(centre.id).await.unwrap().unwrap(), centre);
+    assert_eq!(
+        store.agency(f.commune.id).await.unwrap().unwrap().commune,
+        motcua_domain::address::CommuneCode::new(29869)
+    );
     assert!(
         store
             .agency(crate::ids::AgencyId::new())

@@ -63,6 +63,10 @@ fn agency(
         kind,
         office_hours: OfficeHours::standard(),
         receives_any_procedure: kind == AgencyKind::ServiceCentre,
+        // A commune's office stands in a commune of the list (Cao Lãnh).
+        commune: (kind == AgencyKind::Commune)
+            .then(|| motcua_domain::address::CommuneCode::new(29869))
+            .flatten(),
     }
 }
 

@@ -1,4 +1,5 @@
 use chrono::{DateTime, Utc};
+use motcua_domain::address::CommuneCode;
 use motcua_domain::calendar::OfficeHours;
 use motcua_domain::code;
 use serde::{Deserialize, Serialize};
@@ -66,6 +67,9 @@ pub struct Agency {
     /// A service centre that receives any procedure of the province
     /// (*phi địa giới*, ND 118 Art. 14(2)).
     pub receives_any_procedure: bool,
+    /// The commune its office stands in, when known: where the post takes
+    /// its results from (the route class of a postal leg).
+    pub commune: Option<CommuneCode>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -81,4 +85,5 @@ pub struct NewAgency {
     pub kind: AgencyKind,
     pub office_hours: OfficeHours,
     pub receives_any_procedure: bool,
+    pub commune: Option<CommuneCode>,
 }

@@ -6,6 +6,7 @@ mod accounts;
 mod after;
 mod apply;
 mod policy;
+mod post;
 mod search;
 mod track;
 mod weight;
