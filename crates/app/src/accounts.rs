@@ -234,7 +234,31 @@ pub async fn register(
     Ok(user)
 }
 
-/// Sends (again) the link that proves the account's e-mail address.
+/// Verification e-mails a signed-in person may ask for again in
+/// [`RESET_WINDOW`] (so no one floods an inbox through the button).
+pub const RESENDS_ALLOWED: u32 = 3;
+
+/// Sends the link again, at the account holder's request; quietly does
+/// nothing past [`RESENDS_ALLOWED`] an hour or once the address is proved.
+pub async fn resend_verification(
+    svc: &Services,
+    user: &User,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if user.email_verified_at.is_some() {
+        return Ok(());
+    }
+    let key = format!("verify:{}", user.id);
+    if svc.store.failures_since(&key, now - RESET_WINDOW).await? >= RESENDS_ALLOWED {
+        return Err(AppError::Throttled {
+            until: now + RESET_WINDOW,
+        });
+    }
+    svc.store.record_failure(&key, now).await?;
+    send_verification(svc, user, now).await
+}
+
+/// Sends the link that proves the account's e-mail address.
 pub async fn send_verification(
     svc: &Services,
     user: &User,

@@ -323,7 +323,7 @@ pub(crate) async fn resend_verification(
     Posted(_): Posted<Empty>,
 ) -> Result<Response, WebError> {
     let svc = state.require_services()?;
-    accounts::send_verification(svc, applicant.user(), Utc::now()).await?;
+    accounts::resend_verification(svc, applicant.user(), Utc::now()).await?;
     let body = ctx.t1(
         "register-done-body",
         "email",

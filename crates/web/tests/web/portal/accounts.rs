@@ -375,3 +375,33 @@ async fn an_expired_session_is_sent_to_sign_in() {
         .await;
     assert_eq!(api.status, 303);
 }
+
+#[tokio::test]
+async fn the_verification_link_is_sent_again_a_few_times_an_hour() {
+    let portal = portal().await;
+    let mut browser = Browser::new(&portal);
+    assert_eq!(browser.post("/dang-ky", GOOD).await.status, 201);
+    let reply = browser
+        .post(
+            "/dang-nhap",
+            &[("login", "cuc@example.vn"), ("password", "mat-khau-dai")],
+        )
+        .await;
+    assert_eq!(reply.status, 303);
+    let mine = browser.get("/ho-so").await;
+    assert!(
+        mine.body.contains("/tai-khoan/gui-lai-xac-minh"),
+        "the page offers to send it again"
+    );
+    for _ in 0..3 {
+        assert_eq!(
+            browser
+                .post("/tai-khoan/gui-lai-xac-minh", &[])
+                .await
+                .status,
+            200
+        );
+    }
+    let reply = browser.post("/tai-khoan/gui-lai-xac-minh", &[]).await;
+    assert_eq!(reply.status, 429);
+}
