@@ -133,12 +133,22 @@ pub(crate) async fn complete(
     Ok(done.rows_affected() == 1)
 }
 
+/// What a failure may lead to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// A retry with backoff while attempts remain (`Store::fail_job`).
+    MayRetry,
+    /// The dead letter at once (`Store::dead_letter_job`).
+    Permanent,
+}
+
 pub(crate) async fn fail(
     pool: &PgPool,
     id: JobId,
     worker: &str,
     error: &str,
     now: DateTime<Utc>,
+    failure: Failure,
 ) -> StoreResult<FailOutcome> {
     let mut tx = pool.begin().await.map_err(db_err)?;
     // Locked until the end of the transaction: a claim taking over an
@@ -159,7 +169,7 @@ pub(crate) async fn fail(
     };
     let attempts = count(&row, "attempts")?;
     let max = count(&row, "max_attempts")?;
-    let outcome = if attempts >= max {
+    let outcome = if failure == Failure::Permanent || attempts >= max {
         FailOutcome::Dead
     } else {
         FailOutcome::Retry {
@@ -184,6 +194,30 @@ pub(crate) async fn fail(
     .map_err(db_err)?;
     tx.commit().await.map_err(db_err)?;
     Ok(outcome)
+}
+
+/// One conditional statement: it locks the row, so a claim taking over an
+/// expired lease at the same moment either skips it (and finds it pending
+/// the next time) or took it first (and the lease check fails here).
+pub(crate) async fn release(
+    pool: &PgPool,
+    id: JobId,
+    worker: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    // The claim counted `attempts + 1`: undo exactly that.
+    let done = sqlx::query(
+        "UPDATE jobs SET state = 'pending', run_at = LEAST(run_at, $3),
+            attempts = GREATEST(attempts - 1, 0), lease_owner = NULL, lease_until = NULL
+         WHERE id = $1 AND state = 'running' AND lease_owner = $2",
+    )
+    .bind(id.uuid())
+    .bind(worker)
+    .bind(ts(now))
+    .execute(pool)
+    .await
+    .map_err(db_err)?;
+    Ok(done.rows_affected() == 1)
 }
 
 pub(crate) async fn get_one(pool: &PgPool, id: JobId) -> StoreResult<Option<Job>> {

@@ -142,12 +142,22 @@ pub(crate) async fn complete(
     Ok(done.rows_affected() == 1)
 }
 
+/// What a failure may lead to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// A retry with backoff while attempts remain (`Store::fail_job`).
+    MayRetry,
+    /// The dead letter at once (`Store::dead_letter_job`).
+    Permanent,
+}
+
 pub(crate) async fn fail(
     pool: &SqlitePool,
     id: JobId,
     worker: &str,
     error: &str,
     now: DateTime<Utc>,
+    failure: Failure,
 ) -> StoreResult<FailOutcome> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
     let row = sqlx::query("SELECT attempts, max_attempts FROM jobs WHERE id = $1 AND state = 'running' AND lease_owner = $2")
@@ -161,7 +171,7 @@ pub(crate) async fn fail(
     };
     let attempts = count_u32(row.try_get("attempts").map_err(db_err)?, "attempts")?;
     let max = count_u32(row.try_get("max_attempts").map_err(db_err)?, "attempts")?;
-    let outcome = if attempts >= max {
+    let outcome = if failure == Failure::Permanent || attempts >= max {
         FailOutcome::Dead
     } else {
         FailOutcome::Retry {
@@ -185,6 +195,29 @@ pub(crate) async fn fail(
     .map_err(db_err)?;
     tx.commit().await.map_err(db_err)?;
     Ok(outcome)
+}
+
+/// One conditional statement: the lease is checked and the job handed back
+/// at once, so no transaction is needed (as for [`complete`]).
+pub(crate) async fn release(
+    pool: &SqlitePool,
+    id: JobId,
+    worker: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    // The claim counted `attempts + 1`: undo exactly that.
+    let done = sqlx::query(
+        "UPDATE jobs SET state = 'pending', run_at = MIN(run_at, $3), attempts = MAX(attempts - 1, 0),
+            lease_owner = NULL, lease_until = NULL
+         WHERE id = $1 AND state = 'running' AND lease_owner = $2",
+    )
+    .bind(id.to_string())
+    .bind(worker)
+    .bind(us(now))
+    .execute(pool)
+    .await
+    .map_err(db_err)?;
+    Ok(done.rows_affected() == 1)
 }
 
 pub(crate) async fn get(pool: &SqlitePool, id: JobId) -> StoreResult<Option<Job>> {

@@ -300,7 +300,19 @@ impl Store for SqliteStore {
         error: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<FailOutcome> {
-        jobs::fail(&self.pool, id, worker, error, now).await
+        jobs::fail(&self.pool, id, worker, error, now, jobs::Failure::MayRetry).await
+    }
+    async fn dead_letter_job(
+        &self,
+        id: JobId,
+        worker: &str,
+        error: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<FailOutcome> {
+        jobs::fail(&self.pool, id, worker, error, now, jobs::Failure::Permanent).await
+    }
+    async fn release_job(&self, id: JobId, worker: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+        jobs::release(&self.pool, id, worker, now).await
     }
     async fn job(&self, id: JobId) -> StoreResult<Option<Job>> {
         jobs::get(&self.pool, id).await

@@ -251,7 +251,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<Job>>;
     /// Marks a job done, if `worker` still holds it.
     async fn complete_job(&self, id: JobId, worker: &str, now: DateTime<Utc>) -> StoreResult<bool>;
-    /// Records a failed attempt: retried later with backoff, or dead-lettered.
+    /// Records a failed attempt: retried later with backoff, or dead-lettered
+    /// when it was the last allowed one. [`FailOutcome::LeaseLost`] when
+    /// `worker` no longer holds the job: nothing changes then.
     async fn fail_job(
         &self,
         id: JobId,
@@ -259,6 +261,28 @@ pub trait Store: Send + Sync + 'static {
         error: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<FailOutcome>;
+    /// Records a failure no retry can mend (an address refused, a payload
+    /// that does not parse): the job is dead-lettered at once with `error`,
+    /// whatever attempts it has left; the attempt that failed stays counted.
+    /// [`FailOutcome::Dead`], or [`FailOutcome::LeaseLost`] when `worker` no
+    /// longer holds the job (nothing changes then); never a retry.
+    /// [`Store::retry_dead_job`] brings it back like any dead job.
+    async fn dead_letter_job(
+        &self,
+        id: JobId,
+        worker: &str,
+        error: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<FailOutcome>;
+    /// Hands back a job `worker` claimed but never started (its runner is
+    /// stopping): pending again and due at once, keeping its place in the
+    /// queue (its time becomes the earlier of its own and `now`), lease
+    /// cleared, and without the attempt its claim counted, so a job on its
+    /// last attempt is not dead-lettered for a run that never happened; its
+    /// last error stays. `false` when `worker` no longer holds the job
+    /// (nothing changes then). Only for a job not started: one that ran and
+    /// is handed back this way would never use up its attempts.
+    async fn release_job(&self, id: JobId, worker: &str, now: DateTime<Utc>) -> StoreResult<bool>;
     async fn job(&self, id: JobId) -> StoreResult<Option<Job>>;
     /// Dead-lettered jobs, oldest first.
     async fn dead_jobs(&self, limit: u32) -> StoreResult<Vec<Job>>;
