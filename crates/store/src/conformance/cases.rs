@@ -17,7 +17,7 @@ use super::{Tamper, TestDatabase};
 use crate::Store;
 use crate::error::StoreError;
 use crate::hash::Hash;
-use crate::ids::{DossierId, UserId};
+use crate::ids::{DossierId, JobId, UserId};
 use crate::model::{
     AgencyKind, CodeSource, Delivery, Draft, DraftFile, FailOutcome, JobState, NewApiToken,
     NewAttachment, NewAuditEntry, NewEvent, NewJob, NewSession, NewUser, NewUserToken, Page,
@@ -1545,6 +1545,188 @@ pub async fn a_job_that_kills_its_worker_is_dead_lettered(db: &dyn TestDatabase)
     assert_eq!(job.attempts, 2);
     assert!(job.last_error.is_some());
     assert_eq!(store.dead_jobs(10).await.unwrap().len(), 1);
+}
+
+pub async fn a_permanent_failure_is_dead_lettered_at_once(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let now = vn(2025, 9, 8, 9, 0);
+    let lease = TimeDelta::minutes(1);
+    let id = store
+        .enqueue(NewJob::new("email.send", json!({"to": "x@refused.invalid"}), now).max_attempts(5))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store.claim_jobs("w1", now, lease, 10).await.unwrap().len(),
+        1
+    );
+    let claimed = store.job(id).await.unwrap().unwrap();
+    // Only the worker holding the lease may dead-letter it.
+    assert_eq!(
+        store
+            .dead_letter_job(id, "w2", "permanent: not mine", now)
+            .await
+            .unwrap(),
+        FailOutcome::LeaseLost
+    );
+    assert_eq!(
+        store.job(id).await.unwrap().unwrap(),
+        claimed,
+        "nothing changed"
+    );
+    // Four attempts left, and yet: dead at once, the failed attempt counted.
+    let t = now + TimeDelta::seconds(5);
+    assert_eq!(
+        store
+            .dead_letter_job(id, "w1", "permanent: 550 no such user", t)
+            .await
+            .unwrap(),
+        FailOutcome::Dead
+    );
+    let job = store.job(id).await.unwrap().unwrap();
+    assert_eq!(job.state, JobState::Dead);
+    assert_eq!(job.attempts, 1);
+    assert_eq!(job.lease_owner, None);
+    assert_eq!(job.lease_until, None);
+    assert_eq!(
+        job.last_error.as_deref(),
+        Some("permanent: 550 no such user")
+    );
+    let dead = store.dead_jobs(10).await.unwrap();
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0].id, id);
+    assert_eq!(
+        dead[0].last_error.as_deref(),
+        Some("permanent: 550 no such user")
+    );
+    assert!(
+        store
+            .claim_jobs("w2", t + TimeDelta::days(1), lease, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a dead job is not claimed"
+    );
+    // Dead already: the same worker no longer holds it.
+    assert_eq!(
+        store.dead_letter_job(id, "w1", "again", t).await.unwrap(),
+        FailOutcome::LeaseLost
+    );
+    assert_eq!(store.job(id).await.unwrap().unwrap(), job);
+    // An administrator sends it again (the address was mended): fresh
+    // attempts, and it runs.
+    assert!(store.retry_dead_job(id, t).await.unwrap());
+    let again = store.claim_jobs("w3", t, lease, 10).await.unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].id, id);
+    assert_eq!(again[0].attempts, 1);
+    assert!(store.complete_job(id, "w3", t).await.unwrap());
+    assert_eq!(store.job(id).await.unwrap().unwrap().state, JobState::Done);
+    assert!(store.dead_jobs(10).await.unwrap().is_empty());
+
+    // A worker whose lease ran out and was taken over changes nothing.
+    let other = store
+        .enqueue(NewJob::new("sms.send", json!({}), t))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(store.claim_jobs("a", t, lease, 10).await.unwrap().len(), 1);
+    let later = t + TimeDelta::minutes(2);
+    assert_eq!(
+        store.claim_jobs("b", later, lease, 10).await.unwrap().len(),
+        1
+    );
+    let taken = store.job(other).await.unwrap().unwrap();
+    assert_eq!(
+        store
+            .dead_letter_job(other, "a", "permanent: late", later)
+            .await
+            .unwrap(),
+        FailOutcome::LeaseLost
+    );
+    assert_eq!(store.job(other).await.unwrap().unwrap(), taken);
+    assert_eq!(taken.lease_owner.as_deref(), Some("b"));
+    assert!(store.dead_jobs(10).await.unwrap().is_empty());
+}
+
+pub async fn a_claimed_job_is_released_without_its_attempt(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let now = vn(2025, 9, 8, 9, 0);
+    let lease = TimeDelta::minutes(10);
+    let id = store
+        .enqueue(NewJob::new("email.send", json!({"n": 1}), now).max_attempts(3))
+        .await
+        .unwrap()
+        .unwrap();
+    // A first attempt fails, so the job has a history to keep.
+    assert_eq!(
+        store.claim_jobs("w1", now, lease, 10).await.unwrap().len(),
+        1
+    );
+    let FailOutcome::Retry { at: due } = store.fail_job(id, "w1", "SMTP 451", now).await.unwrap()
+    else {
+        panic!("a first failure is retried");
+    };
+    let before = store.job(id).await.unwrap().unwrap();
+    assert_eq!(before.attempts, 1);
+    let claimed = store.claim_jobs("w1", due, lease, 10).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].attempts, 2);
+
+    // Someone else cannot hand it back.
+    let t = due + TimeDelta::seconds(10);
+    assert!(!store.release_job(id, "w2", t).await.unwrap());
+    assert_eq!(store.job(id).await.unwrap().unwrap(), claimed[0]);
+
+    // Its holder can: pending, due, lease gone, the claim's attempt undone,
+    // its last error kept.
+    assert!(store.release_job(id, "w1", t).await.unwrap());
+    let released = store.job(id).await.unwrap().unwrap();
+    assert_eq!(released.state, JobState::Pending);
+    assert_eq!(released.attempts, before.attempts);
+    assert_eq!(released.lease_owner, None);
+    assert_eq!(released.lease_until, None);
+    assert_eq!(released.run_at, due, "its place in the queue is kept");
+    assert_eq!(released.last_error.as_deref(), Some("SMTP 451"));
+    assert_eq!(released, before, "as it was before the claim");
+    // Released already: a second release is not the holder's any more.
+    assert!(!store.release_job(id, "w1", t).await.unwrap());
+    // Claimed again at once, by anyone.
+    let again = store.claim_jobs("w2", t, lease, 10).await.unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].id, id);
+    assert_eq!(again[0].attempts, 2);
+    assert_eq!(again[0].lease_owner.as_deref(), Some("w2"));
+    // The old holder cannot release the new holder's claim.
+    assert!(!store.release_job(id, "w1", t).await.unwrap());
+    assert_eq!(store.job(id).await.unwrap().unwrap(), again[0]);
+    assert!(store.complete_job(id, "w2", t).await.unwrap());
+    // Nor a done job, nor one that does not exist.
+    assert!(!store.release_job(id, "w2", t).await.unwrap());
+    assert!(!store.release_job(JobId::new(), "w2", t).await.unwrap());
+
+    // A job released on its last attempt is not dead-lettered: the attempt
+    // never ran. Released by a node whose clock is behind, it is due by
+    // that clock.
+    let last = store
+        .enqueue(NewJob::new("sms.send", json!({}), t).max_attempts(1))
+        .await
+        .unwrap()
+        .unwrap();
+    let taken = store.claim_jobs("w1", t, lease, 10).await.unwrap();
+    assert_eq!(taken.len(), 1);
+    assert_eq!(taken[0].attempts, 1);
+    let behind = t - TimeDelta::seconds(5);
+    assert!(store.release_job(last, "w1", behind).await.unwrap());
+    let job = store.job(last).await.unwrap().unwrap();
+    assert_eq!(job.state, JobState::Pending);
+    assert_eq!(job.attempts, 0);
+    assert_eq!(job.run_at, behind);
+    let retaken = store.claim_jobs("w2", behind, lease, 10).await.unwrap();
+    assert_eq!(retaken.len(), 1);
+    assert_eq!(retaken[0].id, last);
+    assert_eq!(retaken[0].attempts, 1);
+    assert!(store.dead_jobs(10).await.unwrap().is_empty());
 }
 
 pub async fn upstream_codes_in_our_form_move_our_counter(db: &dyn TestDatabase) {

@@ -123,6 +123,8 @@ macro_rules! conformance_tests {
             text_with_a_nul_is_refused_alike,
             verify_names_what_it_cannot_read_and_what_changed_hands,
             a_job_that_kills_its_worker_is_dead_lettered,
+            a_permanent_failure_is_dead_lettered_at_once,
+            a_claimed_job_is_released_without_its_attempt,
             upstream_codes_in_our_form_move_our_counter,
             an_ambiguous_login_names_no_one,
             accounts_keep_their_language_representative_and_verified_email,
