@@ -1,6 +1,7 @@
 //! The handlers of the outbox's notification jobs: they read the message
 //! from the job's payload and give it to the transport the binary chose.
-//! A payload that does not parse will never parse: a permanent failure.
+//! A payload that does not parse will never parse: a permanent failure,
+//! dead-lettered at once.
 
 use std::sync::Arc;
 

@@ -12,17 +12,14 @@
 //! runs at least once: a handler must be idempotent or accept that a job
 //! whose worker died mid-way runs again.
 //!
-//! What the store cannot do yet, said plainly:
-//! - **A permanent failure is not dead-lettered at once.** `Store::fail_job`
-//!   decides alone between a retry with backoff and the dead letter (when
-//!   the attempts run out); it takes no "do not retry" flag. A permanent
-//!   error is therefore recorded as such (`permanent: …` in `last_error`) and
-//!   retried like any other until its attempts are used up.
-//! - **A claimed job cannot be handed back.** When the runner stops in the
-//!   middle of a batch, the jobs it claimed but did not start are failed
-//!   with "not run: the worker stopped" so another worker takes them after
-//!   the first backoff (30 s) rather than after the lease; the attempt the
-//!   claim counted is spent.
+//! How a failure is recorded depends on what the handler says of it: a
+//! [`JobError::Temporary`] one is retried with backoff until the job's
+//! attempts run out (`Store::fail_job`); a [`JobError::Permanent`] one (an
+//! address refused, a payload that does not parse) is dead-lettered at once
+//! (`Store::dead_letter_job`), since retrying it for hours mends nothing.
+//! When the runner stops in the middle of a batch, the jobs it claimed but
+//! did not start are handed back (`Store::release_job`): due again at once
+//! for another worker, without the attempt their claim counted.
 
 pub mod delivery;
 
@@ -168,7 +165,7 @@ pub enum JobOutcome {
         at: DateTime<Utc>,
         error: JobError,
     },
-    /// Failed on its last attempt: dead-lettered.
+    /// Failed on its last attempt, or permanently: dead-lettered.
     Dead {
         error: JobError,
     },
@@ -176,7 +173,7 @@ pub enum JobOutcome {
     /// this worker's outcome was not recorded.
     LeaseLost,
     /// Claimed but not started because the runner was stopping; handed
-    /// back as a failure (see the module notes).
+    /// back, due at once and with its attempt unspent.
     NotRun,
 }
 
@@ -336,14 +333,24 @@ impl Runner {
             Err(error) => error,
         };
         // The payload is never logged: it holds addresses and phone numbers.
-        let outcome = self
-            .store
-            .fail_job(job.id, &self.worker, &error.to_string(), now)
-            .await?;
+        let message = error.to_string();
+        let outcome = if error.is_permanent() {
+            self.store
+                .dead_letter_job(job.id, &self.worker, &message, now)
+                .await?
+        } else {
+            self.store
+                .fail_job(job.id, &self.worker, &message, now)
+                .await?
+        };
         Ok(match outcome {
             FailOutcome::Retry { at } => {
                 tracing::warn!(job = %job.id, kind = %job.kind, attempt = job.attempts, %at, %error, "job failed; will retry");
                 JobOutcome::Retry { at, error }
+            }
+            FailOutcome::Dead if error.is_permanent() => {
+                tracing::error!(job = %job.id, kind = %job.kind, attempt = job.attempts, %error, "job failed permanently: dead-lettered");
+                JobOutcome::Dead { error }
             }
             FailOutcome::Dead => {
                 tracing::error!(job = %job.id, kind = %job.kind, attempt = job.attempts, %error, "job failed on its last attempt: dead-lettered");
@@ -356,17 +363,22 @@ impl Runner {
         })
     }
 
-    /// Gives back a claimed job the runner will not start.
+    /// Gives back a claimed job the runner will not start: due again at
+    /// once for another worker, its attempt unspent.
     async fn hand_back(&self, job: &Job) -> Result<JobOutcome, StoreError> {
-        self.store
-            .fail_job(
-                job.id,
-                &self.worker,
-                "not run: the worker stopped",
-                (self.clock)(),
-            )
-            .await?;
-        Ok(JobOutcome::NotRun)
+        Ok(
+            if self
+                .store
+                .release_job(job.id, &self.worker, (self.clock)())
+                .await?
+            {
+                tracing::debug!(job = %job.id, kind = %job.kind, "job handed back: the worker is stopping");
+                JobOutcome::NotRun
+            } else {
+                tracing::warn!(job = %job.id, kind = %job.kind, "job not run, and its lease was lost");
+                JobOutcome::LeaseLost
+            },
+        )
     }
 
     /// Calls the job's handler on a task of its own, so a handler that

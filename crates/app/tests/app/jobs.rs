@@ -1,6 +1,7 @@
 //! The job runner on a real SQLite store: handled jobs complete, failures are
-//! retried then dead-lettered, unknown kinds fail with a clear message, and
-//! the loop stops when told to, after the job it is running.
+//! retried then dead-lettered (permanent ones at once), unknown kinds fail
+//! with a clear message, and the loop stops when told to, after the job it is
+//! running, handing back the jobs it did not start.
 
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -130,28 +131,38 @@ async fn a_failing_job_is_retried_then_dead_lettered() {
 }
 
 #[tokio::test]
-async fn a_permanent_failure_is_recorded_as_such() {
+async fn a_permanent_failure_is_dead_lettered_at_once() {
     let db = sqlite().await;
-    let (handler, _) = fixed(Err(JobError::Permanent("no such mailbox".into())));
-    let id = enqueue(
-        &*db.store,
-        NewJob::new("test.bad", json!({}), Utc::now()).max_attempts(1),
-    )
-    .await;
+    let (handler, calls) = fixed(Err(JobError::Permanent("no such mailbox".into())));
+    // Eight attempts allowed (the default), yet one is enough.
+    let id = enqueue(&*db.store, NewJob::new("test.bad", json!({}), Utc::now())).await;
+    let (clock, offset) = movable_clock();
     let runner = Runner::new(
         Arc::clone(&db.store),
         Handlers::new().with("test.bad", handler),
         "test-worker",
-    );
+    )
+    .clock(clock);
     let batch = runner.run_once().await.unwrap();
     assert!(
         matches!(batch.jobs.as_slice(), [(_, _, JobOutcome::Dead { error })] if error.is_permanent()),
         "{batch:?}"
     );
+    let job = state(&*db.store, id).await;
+    assert_eq!(job.state, JobState::Dead);
+    assert_eq!(job.attempts, 1);
     assert_eq!(
-        state(&*db.store, id).await.last_error.as_deref(),
+        job.last_error.as_deref(),
         Some("permanent: no such mailbox")
     );
+    let dead = db.store.dead_jobs(10).await.unwrap();
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0].id, id);
+
+    // Not retried, however long one waits.
+    offset.store(7 * 24 * 3600, Ordering::SeqCst);
+    assert_eq!(runner.run_once().await.unwrap().claimed(), 0);
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
 
 #[tokio::test]
@@ -289,9 +300,10 @@ async fn on_stop_the_running_job_finishes_and_the_rest_are_handed_back() {
         NewJob::new("test.slow", json!({}), Utc::now() - TimeDelta::seconds(2)),
     )
     .await;
+    // On its last attempt: handed back, it must not be dead-lettered.
     let second = enqueue(
         &*db.store,
-        NewJob::new("test.slow", json!({}), Utc::now() - TimeDelta::seconds(1)),
+        NewJob::new("test.slow", json!({}), Utc::now() - TimeDelta::seconds(1)).max_attempts(1),
     )
     .await;
     let runner = Runner::new(
@@ -317,12 +329,27 @@ async fn on_stop_the_running_job_finishes_and_the_rest_are_handed_back() {
         .unwrap();
     assert_eq!(finished.load(Ordering::SeqCst), 1);
     assert_eq!(state(&*db.store, first).await.state, JobState::Done);
-    let second = state(&*db.store, second).await;
-    assert_eq!(second.state, JobState::Pending);
-    assert_eq!(
-        second.last_error.as_deref(),
-        Some("not run: the worker stopped")
+    let handed_back = state(&*db.store, second).await;
+    assert_eq!(handed_back.state, JobState::Pending);
+    assert_eq!(handed_back.attempts, 0, "the claim's attempt is not spent");
+    assert_eq!(handed_back.lease_owner, None);
+    assert_eq!(handed_back.last_error, None);
+    assert!(handed_back.run_at <= Utc::now());
+
+    // Another worker takes it at once and runs it.
+    let (handler, calls) = fixed(Ok(()));
+    let other = Runner::new(
+        Arc::clone(&db.store),
+        Handlers::new().with("test.slow", handler),
+        "other-worker",
     );
+    let batch = other.run_once().await.unwrap();
+    assert_eq!(
+        batch.jobs,
+        vec![(second, "test.slow".into(), JobOutcome::Done)]
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    assert_eq!(state(&*db.store, second).await.attempts, 1);
 }
 
 /// Keeps what it is asked to send; fails when told to.
@@ -371,21 +398,10 @@ async fn notification_jobs_reach_their_transports() {
         to: "x@refused.invalid".into(),
         ..email.clone()
     };
-    let refused = enqueue(
-        &*db.store,
-        refused.job("k:refused", now).unwrap().max_attempts(1),
-    )
-    .await;
-    let garbled = enqueue(
-        &*db.store,
-        NewJob::new(EMAIL_JOB, json!({"to": 42}), now).max_attempts(1),
-    )
-    .await;
-    let garbled_sms = enqueue(
-        &*db.store,
-        NewJob::new(SMS_JOB, json!("hello"), now).max_attempts(1),
-    )
-    .await;
+    // Each of these fails for good: dead-lettered at its first attempt.
+    let refused = enqueue(&*db.store, refused.job("k:refused", now).unwrap()).await;
+    let garbled = enqueue(&*db.store, NewJob::new(EMAIL_JOB, json!({"to": 42}), now)).await;
+    let garbled_sms = enqueue(&*db.store, NewJob::new(SMS_JOB, json!("hello"), now)).await;
 
     let runner = Runner::new(
         Arc::clone(&db.store),
@@ -399,6 +415,19 @@ async fn notification_jobs_reach_their_transports() {
     let batch = runner.run_once().await.unwrap();
     assert_eq!(batch.claimed(), 5);
     assert_eq!(batch.done(), 2, "{batch:?}");
+    let dead: Vec<JobId> = db
+        .store
+        .dead_jobs(10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|j| j.id)
+        .collect();
+    assert_eq!(dead.len(), 3, "{batch:?}");
+    for id in [refused, garbled, garbled_sms] {
+        assert!(dead.contains(&id));
+        assert_eq!(state(&*db.store, id).await.attempts, 1);
+    }
 
     assert_eq!(*recorder.mail.lock().unwrap(), vec![email]);
     assert_eq!(*recorder.sms.lock().unwrap(), vec![sms]);
