@@ -94,7 +94,7 @@ pub async fn start(
         id: DossierId::new(),
         user: user.id,
         procedure_code: version.procedure.code.clone(),
-        inputs: BTreeMap::new(),
+        inputs: prefilled(&version.procedure, user),
         files: Vec::new(),
         delivery: None,
         pin: secret::pin()?,
@@ -103,6 +103,34 @@ pub async fn start(
     };
     svc.store.save_draft(&draft).await?;
     Ok(draft)
+}
+
+/// What the account already says, written into the first field of each
+/// kind that asks for it (TT 32/2017 Art. 11: forms are filled in
+/// automatically where the system knows the answer): the personal
+/// identification number of a citizen, the phone number, the e-mail.
+fn prefilled(procedure: &Procedure, user: &User) -> BTreeMap<String, String> {
+    let mut inputs = BTreeMap::new();
+    let known = |kind: &FieldKind| match kind {
+        FieldKind::IdentityNumber if user.kind == motcua_store::UserKind::Citizen => {
+            user.identity_number.clone()
+        }
+        FieldKind::Phone => user.phone.clone(),
+        FieldKind::Email => user.email.clone(),
+        _ => None,
+    };
+    let mut filled: Vec<std::mem::Discriminant<FieldKind>> = Vec::new();
+    for field in &procedure.form {
+        let kind = std::mem::discriminant(&field.kind);
+        if filled.contains(&kind) {
+            continue;
+        }
+        if let Some(value) = known(&field.kind) {
+            inputs.insert(field.id.clone(), value);
+            filled.push(kind);
+        }
+    }
+    inputs
 }
 
 /// The draft `id` if it is `user`'s (someone else's is not found).
