@@ -79,9 +79,18 @@ async fn the_form_comes_from_the_catalog_and_problems_show_at_their_fields() {
         assert!(page.body.contains(input), "{input}");
     }
     // What the account knows is filled in already.
-    assert!(page.body.contains("name=\"nguoi_yeu_cau_so_dinh_danh\" value=\"087095000123\""));
-    assert!(page.body.contains("name=\"nguoi_yeu_cau_dien_thoai\" value=\"0912345678\""));
-    assert!(page.body.contains("name=\"nguoi_yeu_cau_email\" value=\"an@demo.motcua.vn\""));
+    assert!(
+        page.body
+            .contains("name=\"nguoi_yeu_cau_so_dinh_danh\" value=\"087095000123\"")
+    );
+    assert!(
+        page.body
+            .contains("name=\"nguoi_yeu_cau_dien_thoai\" value=\"0912345678\"")
+    );
+    assert!(
+        page.body
+            .contains("name=\"nguoi_yeu_cau_email\" value=\"an@demo.motcua.vn\"")
+    );
     // Only counter delivery: the procedure is neither by post nor fully online.
     assert!(!page.body.contains("value=\"post\""));
 
