@@ -4,13 +4,13 @@
 //! Browsers carry the session cookie [`SESSION_COOKIE`] (`HttpOnly`,
 //! `SameSite=Lax`, `Secure` behind TLS); API clients send
 //! `Authorization: Bearer <token>`. The [`Credentials`] extractor reads
-//! either, without judging them. An [`Authenticator`] (the Store implements
-//! it) decides whether they belong to a user; [`CurrentUser`] and
-//! [`Authenticated`] ask it.
-//!
-//! **Today no authenticator is wired in**: the Store does not exist yet, so
-//! [`CurrentUser`] is anonymous for every request and [`Authenticated`]
-//! always answers 401. Nothing here invents a user.
+//! either, without judging them. An [`Authenticator`] decides whether they
+//! belong to a user; [`CurrentUser`] and [`Authenticated`] ask it.
+//! [`AppState::with_services`](crate::AppState::with_services) wires in the
+//! one that looks sessions up through the use cases
+//! (`motcua_app::accounts::session_user`); without it every request is
+//! anonymous. The portal's handlers ask for a
+//! [`crate::visitor::Applicant`] instead, which carries the whole account.
 
 use std::fmt;
 use std::future::Future;

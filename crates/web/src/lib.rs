@@ -25,9 +25,14 @@
 //!   axum's, so malformed input becomes a 400/422 problem saying what was
 //!   wrong.
 //! - **Who is asking**: [`Credentials`] reads the `motcua_session` cookie or
-//!   an `Authorization: Bearer` token; [`CurrentUser`] resolves them through
-//!   the [`Authenticator`] in [`AppState`]. No authenticator is wired in yet
-//!   (the Store issue brings one), so every request is anonymous today.
+//!   an `Authorization: Bearer` token; [`visitor::Visitor`] and
+//!   [`visitor::Applicant`] resolve them through the use cases (once per
+//!   request); [`CurrentUser`] through the [`Authenticator`] in
+//!   [`AppState`]. The JSON API accepts only `Bearer` for a signed-in user.
+//! - **Who may call what**: every route has a row in
+//!   [`policy::ENDPOINTS`], enforced by one middleware; a route without a
+//!   row is not registered. Every HTML form carries the CSRF token
+//!   ([`csrf`]).
 //! - **Hardening** applied to every response: `Content-Security-Policy`
 //!   without `unsafe-inline`, `X-Frame-Options: DENY`,
 //!   `X-Content-Type-Options: nosniff`, `Referrer-Policy`; a request body

@@ -1,5 +1,5 @@
 //! Who may call what: one table of endpoint × role, enforced in one place
-//! (the [`enforce`] middleware) and tested from the same table.
+//! (the `enforce` middleware) and tested from the same table.
 //!
 //! Every route of the application has a row; a route without one is
 //! refused (and the router refuses to be built with one in debug builds,

@@ -214,3 +214,48 @@ async fn a_relay_that_never_answers_is_cut_off_by_the_timeout() {
     assert!(started.elapsed() < Duration::from_secs(5));
     drop(silent);
 }
+
+/// The whole way a notification goes: queued in the outbox as a job, run by
+/// the job runner, sent through the relay, read back from the server.
+#[tokio::test]
+async fn a_queued_notification_is_delivered_by_the_job_runner() {
+    use std::sync::Arc;
+
+    use motcua_app::jobs::{Handlers, Runner};
+    use motcua_notify::RecordedSms;
+    use motcua_store::{JobState, Store};
+
+    let Some(sink) = start(None, "queued_notification") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(
+        motcua_store_sqlite::SqliteStore::open(&dir.path().join("motcua.db"))
+            .await
+            .unwrap(),
+    );
+    let email = vietnamese_email("an@example.vn");
+    let job = email
+        .job("dossier:x:submitted:email", chrono::Utc::now())
+        .unwrap();
+    let id = store.enqueue(job.clone()).await.unwrap().unwrap();
+    // Queued twice under the same key: one message.
+    assert!(store.enqueue(job).await.unwrap().is_none());
+
+    let mailer = mailer(&format!(
+        "smtp://127.0.0.1:{}?tls=none&timeout=20",
+        sink.port
+    ));
+    let handlers = Handlers::notifications(
+        Arc::new(mailer),
+        Arc::new(RecordedSms::new(dir.path().join("sms"))),
+    );
+    let runner = Runner::new(Arc::clone(&store), handlers, "test-worker");
+    runner.run_once().await.unwrap();
+
+    assert_eq!(store.job(id).await.unwrap().unwrap().state, JobState::Done);
+    assert_eq!(sink.count(), 1);
+    let (raw, envelope) = sink.received(1);
+    assert_delivered_intact(&raw, &email);
+    assert_eq!(envelope["rcpt_tos"], serde_json::json!(["an@example.vn"]));
+}
