@@ -3,7 +3,9 @@
 //! 1. a request id (`x-request-id`, kept if a proxy set one), in the log
 //!    span and copied onto the response;
 //! 2. request tracing (method, path and status; never the query string);
-//! 3. baseline security headers on every response;
+//! 3. baseline security headers on every response, and gzip for text
+//!    (pages, stylesheet, script, JSON) when the client accepts it — never
+//!    for attachments, which are already compressed or must stay as stored;
 //! 4. error rendering (problem+json under `/api/`, HTML elsewhere);
 //! 5. a panic becomes a 500 (logged) instead of a dropped connection;
 //! 6. the CSRF token cookie, and cross-site form posts refused
@@ -15,13 +17,16 @@ use std::any::Any;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::header::CONTENT_TYPE;
 use axum::http::header::{
     CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
-use axum::http::{HeaderName, HeaderValue, Request, StatusCode};
+use axum::http::{Extensions, HeaderMap, HeaderName, HeaderValue, Request, StatusCode, Version};
 use axum::response::{IntoResponse, Response};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{Predicate, SizeAbove};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -80,6 +85,11 @@ pub(crate) fn apply(routes: Router<AppState>, state: AppState) -> Router {
         .layer(trace)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(security_headers)
+        .layer(
+            CompressionLayer::new()
+                .gzip(true)
+                .compress_when(compressible()),
+        )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             render_errors,
@@ -93,6 +103,24 @@ pub(crate) fn apply(routes: Router<AppState>, state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(crate::DEFAULT_BODY_LIMIT));
 
     routes.layer(stack).with_state(state)
+}
+
+/// Text worth compressing: pages, the stylesheet and script, JSON and
+/// problems. Attachments (PDF, images, office files) are sent as stored.
+fn compressible() -> impl Predicate {
+    SizeAbove::new(256).and(
+        |_: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions| {
+            headers
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|t| {
+                    t.starts_with("text/")
+                        || t.starts_with("application/json")
+                        || t.starts_with("application/problem+json")
+                        || t.starts_with("image/svg+xml")
+                })
+        },
+    )
 }
 
 fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {

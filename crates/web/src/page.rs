@@ -145,6 +145,11 @@ impl PageCtx {
         crate::assets::css_path()
     }
 
+    /// The htmx URL (versioned by content hash), for the pages that use it.
+    pub fn htmx_href(&self) -> &'static str {
+        crate::assets::htmx_path()
+    }
+
     /// The language switch: every language, the current one marked.
     pub fn language_links(&self) -> Vec<LanguageLink> {
         Lang::ALL

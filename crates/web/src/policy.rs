@@ -61,6 +61,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     // Catalog and addresses.
     public("GET", "/thu-tuc"),
     public("GET", "/thu-tuc/{code}"),
+    public("GET", "/dia-chi/xa"),
     // Accounts.
     public("GET", "/dang-ky"),
     public("POST", "/dang-ky"),

@@ -198,6 +198,21 @@ const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 o
 async fn apply(page: &Page, dir: &Path) -> Outcome<(String, String)> {
     page.axe("apply").await?;
 
+    page.step("picking a province lists its communes in place (htmx)");
+    page.script("window.__motcua_same_page = true;").await?;
+    page.find("#delivery-province")
+        .await?
+        .select_by_value("82")
+        .await?;
+    page.find("#delivery-commune option[value='29869']").await?;
+    let same = page
+        .script("return window.__motcua_same_page === true;")
+        .await?;
+    ensure!(
+        same == serde_json::Value::Bool(true),
+        "the page reloaded instead of updating the commune list"
+    );
+
     page.step("filling in the application form");
     page.find("#agency").await?.select_by_value(AGENCY).await?;
     for (id, words) in [

@@ -3,6 +3,7 @@
 //! Server-rendered, working fully without JavaScript.
 
 mod account;
+mod address;
 mod apply;
 mod catalog;
 mod dossiers;
@@ -50,6 +51,7 @@ pub(crate) fn routes(router: Router<AppState>) -> Router<AppState> {
     let uploads = DefaultBodyLimit::max(UPLOAD_BODY_LIMIT);
     let r = router;
     let r = add(r, "GET", "/thu-tuc", get(catalog::search));
+    let r = add(r, "GET", "/dia-chi/xa", get(address::communes));
     let r = add(r, "GET", "/thu-tuc/{code}", get(catalog::procedure));
     let r = add(r, "POST", "/thu-tuc/{code}/nop", post(apply::start));
     let r = add(r, "GET", "/dang-ky", get(account::register_form));
