@@ -143,10 +143,14 @@ EOF
     nohup garage -c "$config" server </dev/null >"$dir/server.log" 2>&1 &
     echo $! >"$pidfile"
 
+    # `node id` reads the node's key from disk and answers before the server
+    # listens; `status` goes through RPC, so once it answers the layout
+    # commands below reach the server.
     local node=""
     for _ in $(seq 1 100); do
         our_pid >/dev/null || die "Garage stopped at start; see $dir/server.log"
-        node=$(g node id -q 2>/dev/null) && break
+        g status >/dev/null 2>&1 && node=$(g node id -q 2>/dev/null) && break
+        node=""
         sleep 0.2
     done
     [[ -n "$node" ]] || die "Garage did not answer within 20 s; see $dir/server.log"
