@@ -70,8 +70,14 @@ pub enum Action {
     CompleteReceptionSupplement,
     /// Refused at reception (form 03).
     RefuseAtReception { reason: String },
-    /// Taken up for appraisal.
-    Assign,
+    /// Taken up for appraisal by a specialist, or handed on to another
+    /// one. `to` names the specialist (a user id as text); the back office
+    /// always names one, and an event recorded without it means whoever took
+    /// the action.
+    Assign {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<String>,
+    },
     /// Insufficient after appraisal, within the window after acceptance
     /// (form 02); pauses the clock, which restarts in full on completion.
     RequestAppraisalSupplement { items: Vec<String>, reason: String },
@@ -154,7 +160,7 @@ impl Action {
             Action::RequestReceptionSupplement { .. } => ActionKind::RequestReceptionSupplement,
             Action::CompleteReceptionSupplement => ActionKind::CompleteReceptionSupplement,
             Action::RefuseAtReception { .. } => ActionKind::RefuseAtReception,
-            Action::Assign => ActionKind::Assign,
+            Action::Assign { .. } => ActionKind::Assign,
             Action::RequestAppraisalSupplement { .. } => ActionKind::RequestAppraisalSupplement,
             Action::CompleteAppraisalSupplement => ActionKind::CompleteAppraisalSupplement,
             Action::CloseForMissingSupplement => ActionKind::CloseForMissingSupplement,

@@ -183,6 +183,9 @@ pub struct Dossier {
     pub used: Used,
     /// Where a paused dossier goes back to.
     pub resume_to: Option<Stage>,
+    /// The specialist it was last assigned to (a user id as text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
     pub last_event_at: DateTime<Utc>,
     pub event_count: u32,
 }
@@ -206,7 +209,8 @@ fn allowed_from(kind: ActionKind) -> &'static [Stage] {
         ActionKind::Accept | ActionKind::RequestReceptionSupplement => &[AwaitingReception],
         ActionKind::CompleteReceptionSupplement => &[ReceptionSupplement],
         ActionKind::RefuseAtReception => &[AwaitingReception, ReceptionSupplement],
-        ActionKind::Assign => &[Accepted],
+        // Taking it up, or handing it on to another specialist.
+        ActionKind::Assign => &[Accepted, InProcess],
         ActionKind::RequestAppraisalSupplement => &[Accepted, InProcess],
         ActionKind::CompleteAppraisalSupplement | ActionKind::CloseForMissingSupplement => {
             &[AppraisalSupplement]
@@ -319,6 +323,7 @@ impl Dossier {
             },
             used: Used::default(),
             resume_to: None,
+            assignee: None,
             last_event_at: event.at,
             event_count: 1,
         })
@@ -491,7 +496,9 @@ impl Dossier {
             Action::RequestReceptionSupplement { .. } => Stage::ReceptionSupplement,
             Action::CompleteReceptionSupplement => Stage::AwaitingReception,
             Action::RefuseAtReception { .. } => Stage::NotAccepted,
-            Action::Assign | Action::ReturnFromAgency | Action::SendBack { .. } => Stage::InProcess,
+            Action::Assign { .. } | Action::ReturnFromAgency | Action::SendBack { .. } => {
+                Stage::InProcess
+            }
             Action::RequestAppraisalSupplement { .. } => Stage::AppraisalSupplement,
             Action::CompleteAppraisalSupplement | Action::ConfirmPayment => resume,
             Action::CloseForMissingSupplement => Stage::ClosedMissingSupplement,
@@ -637,6 +644,7 @@ impl Dossier {
                 self.clock.returned_at.get_or_insert(at);
             }
             Action::OpenCorrection { .. } => self.deadlines.correction = effect.deadline,
+            Action::Assign { to } => self.assignee.clone_from(to),
             _ => {}
         }
         if let Some(due) = effect.original_due {
@@ -664,6 +672,49 @@ impl Dossier {
         self.stage = effect.to;
         self.last_event_at = at;
         self.event_count += 1;
+    }
+
+    /// Whether `kind` may be taken now as far as the stage, the regime and
+    /// the once-only rules go: what a page offers. [`Dossier::decide`]
+    /// still checks everything (role, reasons, windows, deadlines).
+    pub fn offers(&self, kind: ActionKind) -> bool {
+        if kind == ActionKind::Enter
+            || (kind.needs_nd118() && self.regime().decree.id != DecreeId::Nd118_2025)
+            || !allowed_from(kind).contains(&self.stage)
+        {
+            return false;
+        }
+        match kind {
+            ActionKind::RequestReceptionSupplement => !self.used.reception_supplement,
+            ActionKind::RequestAppraisalSupplement => !self.used.appraisal_supplement,
+            ActionKind::Apologize => !self.used.apology,
+            _ => true,
+        }
+    }
+
+    /// The next deadline the office itself must meet, or `None` while it
+    /// waits for the applicant or has nothing left to do: the answer to an
+    /// online dossier before acceptance, the due date in force while the
+    /// clock runs and until the result is returned, the correction limit while a result is corrected. The
+    /// back office sorts its work by it.
+    pub fn work_due(&self) -> Option<DateTime<Utc>> {
+        match self.stage {
+            Stage::AwaitingReception => self.deadlines.reception,
+            // A result waits for the appointment on the receipt.
+            Stage::Accepted
+            | Stage::InProcess
+            | Stage::AtOtherAgency
+            | Stage::AwaitingApproval
+            | Stage::ResultReady => self.clock.due,
+            Stage::CorrectingResult => self.deadlines.correction,
+            _ => None,
+        }
+    }
+
+    /// Whether the office still has something to do with it (it is neither
+    /// ended nor returned), even if it waits for the applicant now.
+    pub fn in_office(&self) -> bool {
+        !self.stage.is_final() && self.stage != Stage::Returned
     }
 
     /// Decides and applies in one step.

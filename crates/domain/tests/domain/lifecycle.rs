@@ -66,8 +66,13 @@ fn a_counter_dossier_under_nd61_from_entry_to_return() {
     assert_eq!(d.regime().decree.id, DecreeId::Nd61_2018);
     assert_eq!(d.stage.national_status(), NationalStatus::Accepted);
     assert_eq!(d.clock.due, Some(vn(2024, 3, 11, 17, 0)));
-    d.handle(Action::Assign, Role::Specialist, vn(2024, 3, 4, 9, 0), cw())
-        .unwrap();
+    d.handle(
+        Action::Assign { to: None },
+        Role::Specialist,
+        vn(2024, 3, 4, 9, 0),
+        cw(),
+    )
+    .unwrap();
     assert_eq!(d.stage.national_status(), NationalStatus::InProcess);
     d.handle(
         Action::SubmitForApproval,
@@ -106,7 +111,12 @@ fn a_counter_dossier_under_nd61_from_entry_to_return() {
 fn only_some_roles_may_act() {
     let d = counter_dossier(vn(2024, 3, 4, 8, 0), 5);
     let err = d
-        .decide(Action::Assign, Role::Applicant, vn(2024, 3, 4, 9, 0), cw())
+        .decide(
+            Action::Assign { to: None },
+            Role::Applicant,
+            vn(2024, 3, 4, 9, 0),
+            cw(),
+        )
         .unwrap_err();
     assert_eq!(
         err,
@@ -231,8 +241,13 @@ fn the_reception_supplement_comes_once_and_starts_no_clock() {
 fn an_apology_comes_once_a_day_early_and_lateness_stays_judged_on_the_original_date() {
     // Mon 04/03/2024, 5 working days → Mon 11/03 17:00.
     let mut d = counter_dossier(vn(2024, 3, 4, 8, 0), 5);
-    d.handle(Action::Assign, Role::Specialist, vn(2024, 3, 4, 9, 0), cw())
-        .unwrap();
+    d.handle(
+        Action::Assign { to: None },
+        Role::Specialist,
+        vn(2024, 3, 4, 9, 0),
+        cw(),
+    )
+    .unwrap();
     let apology = |new_due| Action::Apologize {
         reason: "chờ ý kiến cơ quan khác".into(),
         new_due,
@@ -301,7 +316,7 @@ fn an_apology_comes_once_a_day_early_and_lateness_stays_judged_on_the_original_d
 fn every_nd118_only_action_is_refused_on_an_nd61_dossier() {
     let t0 = vn(2025, 3, 3, 8, 0);
     let mut d = counter_dossier(t0, 5);
-    d.handle(Action::Assign, Role::Specialist, t0, cw())
+    d.handle(Action::Assign { to: None }, Role::Specialist, t0, cw())
         .unwrap();
     let refused = |d: &Dossier, action: Action, role: Role| {
         let err = d
@@ -474,7 +489,7 @@ fn under_nd118_the_applicant_may_stop_or_amend_and_a_wrong_result_is_corrected()
     );
     assert!(matches!(amend, Err(LifecycleError::OnlineOnly { .. })));
     counter
-        .handle(Action::Assign, Role::Specialist, t0, cw())
+        .handle(Action::Assign { to: None }, Role::Specialist, t0, cw())
         .unwrap();
     counter
         .handle(Action::SubmitForApproval, Role::Specialist, t0, cw())
@@ -521,8 +536,13 @@ fn under_nd118_the_applicant_may_stop_or_amend_and_a_wrong_result_is_corrected()
 fn a_payment_wait_moves_the_due_date_by_exactly_the_office_time_it_took() {
     // Mon 04/03/2024, 5 working days → Mon 11/03 17:00.
     let mut d = counter_dossier(vn(2024, 3, 4, 8, 0), 5);
-    d.handle(Action::Assign, Role::Specialist, vn(2024, 3, 4, 9, 0), cw())
-        .unwrap();
+    d.handle(
+        Action::Assign { to: None },
+        Role::Specialist,
+        vn(2024, 3, 4, 9, 0),
+        cw(),
+    )
+    .unwrap();
     d.handle(
         Action::RequestPayment,
         Role::Specialist,
@@ -587,7 +607,11 @@ fn timelines_replay_to_the_same_state_and_refuse_nonsense() {
     let mut events = vec![entry];
     for (action, role, at) in [
         (Action::Accept, Role::ReceptionOfficer, t0),
-        (Action::Assign, Role::Specialist, vn(2025, 3, 3, 9, 0)),
+        (
+            Action::Assign { to: None },
+            Role::Specialist,
+            vn(2025, 3, 3, 9, 0),
+        ),
         (supplement(), Role::Specialist, vn(2025, 3, 4, 9, 0)),
         (
             Action::CompleteAppraisalSupplement,
@@ -706,8 +730,13 @@ fn replay_refuses_a_timeline_in_order_that_breaks_the_rules() {
             .unwrap(),
     );
     events.push(
-        d.handle(Action::Assign, Role::Specialist, vn(2024, 3, 4, 9, 0), cw())
-            .unwrap(),
+        d.handle(
+            Action::Assign { to: None },
+            Role::Specialist,
+            vn(2024, 3, 4, 9, 0),
+            cw(),
+        )
+        .unwrap(),
     );
     let apology = |day| Action::Apologize {
         reason: reason(),
@@ -822,7 +851,7 @@ fn under_nd118_a_supplement_after_the_period_is_refused() {
 fn a_correction_may_change_the_result_and_is_flagged_when_late() {
     let t0 = vn(2025, 9, 8, 8, 0);
     let mut d = counter_dossier(t0, 5);
-    d.handle(Action::Assign, Role::Specialist, t0, cw())
+    d.handle(Action::Assign { to: None }, Role::Specialist, t0, cw())
         .unwrap();
     d.handle(Action::SubmitForApproval, Role::Specialist, t0, cw())
         .unwrap();
@@ -878,8 +907,13 @@ fn a_wait_neither_hides_nor_creates_lateness() {
     // Due Mon 11/03/2024 17:00. A payment asked on Tue 12/03 (already late)
     // and still unpaid at the end of March: overdue.
     let mut late = counter_dossier(vn(2024, 3, 4, 8, 0), 5);
-    late.handle(Action::Assign, Role::Specialist, vn(2024, 3, 4, 9, 0), cw())
-        .unwrap();
+    late.handle(
+        Action::Assign { to: None },
+        Role::Specialist,
+        vn(2024, 3, 4, 9, 0),
+        cw(),
+    )
+    .unwrap();
     late.handle(
         Action::RequestPayment,
         Role::Specialist,
@@ -894,7 +928,12 @@ fn a_wait_neither_hides_nor_creates_lateness() {
     // Asked on Fri 08/03 (in time): within the limit however long the wait.
     let mut timely = counter_dossier(vn(2024, 3, 4, 8, 0), 5);
     timely
-        .handle(Action::Assign, Role::Specialist, vn(2024, 3, 4, 9, 0), cw())
+        .handle(
+            Action::Assign { to: None },
+            Role::Specialist,
+            vn(2024, 3, 4, 9, 0),
+            cw(),
+        )
         .unwrap();
     timely
         .handle(
@@ -958,7 +997,7 @@ fn any_action(new_due_days: i64, at: DateTime<Utc>) -> Vec<Action> {
         },
         Action::CompleteReceptionSupplement,
         Action::RefuseAtReception { reason: reason() },
-        Action::Assign,
+        Action::Assign { to: None },
         supplement(),
         Action::CompleteAppraisalSupplement,
         Action::CloseForMissingSupplement,
