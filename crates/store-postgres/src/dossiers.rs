@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use motcua_domain::calendar;
 use motcua_domain::code::DossierCode;
-use motcua_domain::lifecycle::Stage;
+use motcua_domain::lifecycle::{Action, Stage};
 use motcua_domain::regime::{Regime, RegimeKey};
 use motcua_domain::text::{fold, nfc};
 use motcua_store::hash::micros;
@@ -27,12 +27,13 @@ use crate::convert::{
 };
 use crate::{jobs, portal};
 
-const COLUMNS: &str = "id, code, procedure_code, procedure_version, receiving_unit, deciding_agency,
+pub(crate) const COLUMNS: &str = "id, code, procedure_code, procedure_version, receiving_unit, deciding_agency,
     applicant, delivery, pin_hash, stage, channel, regime_decree, regime_circular, regime_evaluation,
     entered_at, accepted_at, due_at, original_due_at, paused_since, rescheduled_at, decided_at,
-    returned_at, ended_at, state, head_hash, event_count, created_at, updated_at, form";
+    returned_at, ended_at, state, head_hash, event_count, created_at, updated_at, form, in_office,
+    work_due_at, assignee";
 
-fn from_row(row: &PgRow) -> StoreResult<DossierRecord> {
+pub(crate) fn from_row(row: &PgRow) -> StoreResult<DossierRecord> {
     let columns = StateColumns {
         stage: get_key(row, "stage")?,
         channel: get_key(row, "channel")?,
@@ -50,6 +51,9 @@ fn from_row(row: &PgRow) -> StoreResult<DossierRecord> {
         decided_at: get(row, "decided_at")?,
         returned_at: get(row, "returned_at")?,
         ended_at: get(row, "ended_at")?,
+        in_office: get(row, "in_office")?,
+        work_due: get(row, "work_due_at")?,
+        assignee: get(row, "assignee")?,
     };
     let delivery: String = get(row, "delivery")?;
     Ok(DossierRecord {
@@ -293,9 +297,9 @@ pub(crate) async fn create(pool: &PgPool, new: NewDossier) -> StoreResult<Dossie
             applicant_user, applicant, applicant_name_folded, delivery, pin_hash, stage, national_status, channel,
             regime_decree, regime_circular, regime_evaluation, entered_at, accepted_at, due_at, original_due_at,
             paused_since, rescheduled_at, decided_at, returned_at, ended_at, state, head_hash, event_count,
-            created_at, updated_at, form)
+            created_at, updated_at, form, in_office, work_due_at, assignee, applicant_identity)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-            $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32)",
+            $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36)",
     )
     .bind(record.id.uuid())
     .bind(record.code.as_str())
@@ -329,6 +333,10 @@ pub(crate) async fn create(pool: &PgPool, new: NewDossier) -> StoreResult<Dossie
     .bind(now)
     .bind(now)
     .bind(Json(&record.form))
+    .bind(c.in_office)
+    .bind(opt_ts(c.work_due))
+    .bind(&c.assignee)
+    .bind(&record.applicant.identity_number)
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -386,7 +394,8 @@ pub(crate) async fn append(
     sqlx::query(
         "UPDATE dossiers SET stage = $2, national_status = $3, accepted_at = $4, due_at = $5, original_due_at = $6,
             paused_since = $7, rescheduled_at = $8, decided_at = $9, returned_at = $10, ended_at = $11,
-            state = $12, head_hash = $13, event_count = $14, updated_at = $15
+            state = $12, head_hash = $13, event_count = $14, updated_at = $15, in_office = $16,
+            work_due_at = $17, assignee = $18
          WHERE id = $1",
     )
     .bind(id.uuid())
@@ -404,9 +413,26 @@ pub(crate) async fn append(
     .bind(prepared.event.hash.as_bytes().as_slice())
     .bind(to_i32(prepared.event.seq, "event")?)
     .bind(now)
+    .bind(c.in_office)
+    .bind(opt_ts(c.work_due))
+    .bind(&c.assignee)
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
+    if let Action::SendToAgency { agency, .. } = &prepared.event.event.action {
+        // The agency sent to may see the dossier from now on; an identifier
+        // no agency here has (an agency outside the province) adds no one.
+        sqlx::query(
+            "INSERT INTO dossier_agencies (dossier_id, agency_id)
+             SELECT $1, id FROM agencies WHERE identifier = $2
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(id.uuid())
+        .bind(agency.trim())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    }
     insert_attachments(
         &mut tx,
         id,

@@ -221,6 +221,28 @@ pub(crate) async fn roles(pool: &PgPool, user: UserId) -> StoreResult<Vec<RoleGr
         .collect()
 }
 
+/// Every grant at one agency, by role.
+pub(crate) async fn grants_at(pool: &PgPool, agency: AgencyId) -> StoreResult<Vec<RoleGrant>> {
+    let rows = sqlx::query(
+        "SELECT user_id, agency_id, role, granted_at FROM role_grants WHERE agency_id = $1
+         ORDER BY role, user_id",
+    )
+    .bind(agency.uuid())
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(|row| {
+            Ok(RoleGrant {
+                user: UserId::from_uuid(get(row, "user_id")?),
+                agency: AgencyId::from_uuid(get(row, "agency_id")?),
+                role: get_key(row, "role")?,
+                granted_at: get(row, "granted_at")?,
+            })
+        })
+        .collect()
+}
+
 const SESSION_COLUMNS: &str =
     "id, user_id, token_hash, created_at, last_seen_at, expires_at, revoked_at";
 

@@ -5,7 +5,7 @@
 use chrono::Utc;
 use motcua_domain::calendar;
 use motcua_domain::code::DossierCode;
-use motcua_domain::lifecycle::Stage;
+use motcua_domain::lifecycle::{Action, Stage};
 use motcua_domain::regime::Regime;
 use motcua_domain::text::{fold, nfc};
 use motcua_store::hash::micros;
@@ -24,12 +24,13 @@ use crate::convert::{
 };
 use crate::jobs;
 
-const COLUMNS: &str = "id, code, procedure_code, procedure_version, receiving_unit, deciding_agency,
+pub(crate) const COLUMNS: &str = "id, code, procedure_code, procedure_version, receiving_unit, deciding_agency,
     applicant, delivery, pin_hash, stage, channel, regime_decree, regime_circular, regime_evaluation,
     entered_at, accepted_at, due_at, original_due_at, paused_since, rescheduled_at, decided_at,
-    returned_at, ended_at, state, head_hash, event_count, created_at, updated_at, form";
+    returned_at, ended_at, state, head_hash, event_count, created_at, updated_at, form, in_office,
+    work_due_at, assignee";
 
-fn from_row(row: &SqliteRow) -> StoreResult<DossierRecord> {
+pub(crate) fn from_row(row: &SqliteRow) -> StoreResult<DossierRecord> {
     let get_s = |c: &str| row.try_get::<String, _>(c).map_err(db_err);
     let get_t = |c: &str| {
         row.try_get::<Option<i64>, _>(c)
@@ -53,6 +54,9 @@ fn from_row(row: &SqliteRow) -> StoreResult<DossierRecord> {
         decided_at: get_t("decided_at")?,
         returned_at: get_t("returned_at")?,
         ended_at: get_t("ended_at")?,
+        in_office: row.try_get::<i64, _>("in_office").map_err(db_err)? != 0,
+        work_due: get_t("work_due_at")?,
+        assignee: row.try_get("assignee").map_err(db_err)?,
     };
     let delivery = get_s("delivery")?;
     Ok(DossierRecord {
@@ -308,9 +312,9 @@ pub(crate) async fn create(pool: &SqlitePool, new: NewDossier) -> StoreResult<Do
             applicant_user, applicant, applicant_name_folded, delivery, pin_hash, stage, national_status, channel,
             regime_decree, regime_circular, regime_evaluation, entered_at, accepted_at, due_at, original_due_at,
             paused_since, rescheduled_at, decided_at, returned_at, ended_at, state, head_hash, event_count,
-            created_at, updated_at, form)
+            created_at, updated_at, form, in_office, work_due_at, assignee, applicant_identity)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-            $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32)",
+            $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36)",
     )
     .bind(record.id.to_string())
     .bind(record.code.as_str())
@@ -344,6 +348,10 @@ pub(crate) async fn create(pool: &SqlitePool, new: NewDossier) -> StoreResult<Do
     .bind(us(now))
     .bind(us(now))
     .bind(to_json(&record.form)?)
+    .bind(i64::from(c.in_office))
+    .bind(opt_us(c.work_due))
+    .bind(&c.assignee)
+    .bind(&record.applicant.identity_number)
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -404,7 +412,8 @@ pub(crate) async fn append(
     sqlx::query(
         "UPDATE dossiers SET stage = $2, national_status = $3, accepted_at = $4, due_at = $5, original_due_at = $6,
             paused_since = $7, rescheduled_at = $8, decided_at = $9, returned_at = $10, ended_at = $11,
-            state = $12, head_hash = $13, event_count = $14, updated_at = $15
+            state = $12, head_hash = $13, event_count = $14, updated_at = $15, in_office = $16,
+            work_due_at = $17, assignee = $18
          WHERE id = $1",
     )
     .bind(id.to_string())
@@ -422,9 +431,26 @@ pub(crate) async fn append(
     .bind(prepared.event.hash.as_bytes().to_vec())
     .bind(i64::from(prepared.event.seq))
     .bind(us(now))
+    .bind(i64::from(c.in_office))
+    .bind(opt_us(c.work_due))
+    .bind(&c.assignee)
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
+    if let Action::SendToAgency { agency, .. } = &prepared.event.event.action {
+        // The agency sent to may see the dossier from now on; an identifier
+        // no agency here has (an agency outside the province) adds no one.
+        sqlx::query(
+            "INSERT INTO dossier_agencies (dossier_id, agency_id)
+             SELECT $1, id FROM agencies WHERE identifier = $2
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(id.to_string())
+        .bind(agency.trim())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    }
     insert_attachments(
         &mut tx,
         id,

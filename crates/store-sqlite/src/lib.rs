@@ -17,6 +17,7 @@ mod holidays;
 mod jobs;
 mod portal;
 mod procedures;
+mod queue;
 mod users;
 
 use std::path::Path;
@@ -29,8 +30,8 @@ use motcua_store::{
     Agency, AgencyId, ApiToken, ApiTokenId, Attachment, AttachmentId, AuditEntry, DossierId,
     DossierRecord, Draft, Engine, EventRecord, FailOutcome, Job, JobId, NewAgency, NewApiToken,
     NewAuditEntry, NewDossier, NewEvent, NewJob, NewSession, NewUser, NewUserToken, Page,
-    ProcedureQuery, ProcedureVersion, Rating, RoleGrant, Session, SessionId, Store, StoreError,
-    StoreResult, TokenHash, TokenPurpose, User, UserId,
+    ProcedureQuery, ProcedureVersion, QueueCounts, QueueQuery, Rating, RoleGrant, Session,
+    SessionId, Store, StoreError, StoreResult, TokenHash, TokenPurpose, User, UserId,
 };
 use sqlx::sqlite::SqlitePool;
 
@@ -129,6 +130,9 @@ impl Store for SqliteStore {
     }
     async fn revoke_role(&self, user: UserId, agency: AgencyId, role: Role) -> StoreResult<bool> {
         users::revoke_role(&self.pool, user, agency, role).await
+    }
+    async fn grants_at(&self, agency: AgencyId) -> StoreResult<Vec<RoleGrant>> {
+        users::grants_at(&self.pool, agency).await
     }
     async fn roles(&self, user: UserId) -> StoreResult<Vec<RoleGrant>> {
         users::roles(&self.pool, user).await
@@ -263,6 +267,20 @@ impl Store for SqliteStore {
         page: Page<DossierId>,
     ) -> StoreResult<Vec<DossierRecord>> {
         dossiers::of_applicant(&self.pool, user, page).await
+    }
+    async fn office_queue(&self, query: &QueueQuery) -> StoreResult<Vec<DossierRecord>> {
+        queue::queue(&self.pool, query).await
+    }
+    async fn office_counts(
+        &self,
+        agencies: &[AgencyId],
+        now: DateTime<Utc>,
+        soon: DateTime<Utc>,
+    ) -> StoreResult<QueueCounts> {
+        queue::counts(&self.pool, agencies, now, soon).await
+    }
+    async fn dossier_step_agencies(&self, id: DossierId) -> StoreResult<Vec<AgencyId>> {
+        queue::step_agencies(&self.pool, id).await
     }
     async fn dossier_ids(&self, page: Page<DossierId>) -> StoreResult<Vec<DossierId>> {
         dossiers::ids(&self.pool, page).await

@@ -242,6 +242,33 @@ pub(crate) async fn roles(pool: &SqlitePool, user: UserId) -> StoreResult<Vec<Ro
         .collect()
 }
 
+/// Every grant at one agency, by role.
+pub(crate) async fn grants_at(pool: &SqlitePool, agency: AgencyId) -> StoreResult<Vec<RoleGrant>> {
+    let rows = sqlx::query(
+        "SELECT user_id, agency_id, role, granted_at FROM role_grants WHERE agency_id = $1 ORDER BY role, user_id",
+    )
+    .bind(agency.to_string())
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(|row| {
+            Ok(RoleGrant {
+                user: parse(
+                    &row.try_get::<String, _>("user_id").map_err(db_err)?,
+                    "user id",
+                )?,
+                agency: parse(
+                    &row.try_get::<String, _>("agency_id").map_err(db_err)?,
+                    "agency id",
+                )?,
+                role: from_key(&row.try_get::<String, _>("role").map_err(db_err)?, "role")?,
+                granted_at: from_us(row.try_get("granted_at").map_err(db_err)?)?,
+            })
+        })
+        .collect()
+}
+
 fn session_from_row(row: &SqliteRow) -> StoreResult<Session> {
     Ok(Session {
         id: parse(

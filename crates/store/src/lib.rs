@@ -103,6 +103,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
     async fn revoke_role(&self, user: UserId, agency: AgencyId, role: Role) -> StoreResult<bool>;
     async fn roles(&self, user: UserId) -> StoreResult<Vec<RoleGrant>>;
+    /// Every grant at one agency (its officials), by role.
+    async fn grants_at(&self, agency: AgencyId) -> StoreResult<Vec<RoleGrant>>;
 
     async fn create_session(&self, new: NewSession) -> StoreResult<Session>;
     async fn session(&self, token_hash: &TokenHash) -> StoreResult<Option<Session>>;
@@ -220,6 +222,20 @@ pub trait Store: Send + Sync + 'static {
         user: UserId,
         page: Page<DossierId>,
     ) -> StoreResult<Vec<DossierRecord>>;
+    /// The back office's queue ([`QueueQuery`]).
+    async fn office_queue(&self, query: &QueueQuery) -> StoreResult<Vec<DossierRecord>>;
+    /// How many dossiers of the queue of `agencies` are open, overdue at
+    /// `now`, and due before `soon`.
+    async fn office_counts(
+        &self,
+        agencies: &[AgencyId],
+        now: DateTime<Utc>,
+        soon: DateTime<Utc>,
+    ) -> StoreResult<QueueCounts>;
+    /// The agencies a dossier has been sent to for a step (an inter-agency
+    /// step or a consultation): they may see it from then on. Recorded with
+    /// the event that sends it, for an agency known by that identifier.
+    async fn dossier_step_agencies(&self, id: DossierId) -> StoreResult<Vec<AgencyId>>;
     /// Every dossier id in order, a page at a time (for `verify`).
     async fn dossier_ids(&self, page: Page<DossierId>) -> StoreResult<Vec<DossierId>>;
     /// Every attachment in order, a page at a time (for `verify`).

@@ -125,3 +125,58 @@ async fn the_hash_vectors_file_is_current() {
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(on_disk, file);
 }
+
+/// Migration 0005 fills the back office's columns of dossiers that existed
+/// before it: its statements, run again on cleared columns, give back what
+/// the code writes, and `verify` agrees.
+#[tokio::test]
+async fn the_back_office_backfill_matches_what_the_code_writes() {
+    let db = fresh().await.unwrap();
+    let store = std::sync::Arc::new(db.sqlite().await);
+    let ids = motcua_store::conformance::dossiers_in_every_office_state(store.clone()).await;
+    let mut written = Vec::new();
+    for id in &ids {
+        written.push(store.dossier(*id).await.unwrap().unwrap().columns);
+    }
+    let pool = store.pool();
+    sqlx::query(
+        "UPDATE dossiers SET in_office = 0, work_due_at = NULL, assignee = NULL, applicant_identity = NULL",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    let migration = include_str!("../../migrations/0005_back_office.sql");
+    // Comments first (one holds a `;`), then one statement per `;`.
+    let code: String = migration
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let updates: Vec<String> = code
+        .split(';')
+        .map(str::trim)
+        .filter(|s| s.starts_with("UPDATE"))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(updates.len(), 4);
+    for sql in updates {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(pool)
+            .await
+            .unwrap();
+    }
+    for (id, before) in ids.iter().zip(written) {
+        assert_eq!(store.dossier(*id).await.unwrap().unwrap().columns, before);
+    }
+    let identity: Option<String> =
+        sqlx::query_scalar("SELECT applicant_identity FROM dossiers WHERE id = $1")
+            .bind(ids[0].to_string())
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(identity.as_deref(), Some("087190000123"));
+    let report = motcua_store::verify::verify(store.as_ref(), |_| {})
+        .await
+        .unwrap();
+    assert!(report.is_ok(), "{report:?}");
+}

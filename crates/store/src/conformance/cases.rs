@@ -19,10 +19,10 @@ use crate::error::StoreError;
 use crate::hash::Hash;
 use crate::ids::{DossierId, JobId, UserId};
 use crate::model::{
-    AgencyKind, CodeSource, Delivery, Draft, DraftFile, FailOutcome, JobState, NewApiToken,
-    NewAttachment, NewAuditEntry, NewEvent, NewJob, NewSession, NewUser, NewUserToken, Page,
-    ProcedureQuery, ProcedureVersion, Rating, Satisfaction, TokenHash, TokenPurpose, User,
-    UserKind,
+    AgencyKind, CodeSource, Delivery, DossierRecord, Draft, DraftFile, FailOutcome, JobState,
+    NewApiToken, NewAttachment, NewAuditEntry, NewEvent, NewJob, NewSession, NewUser, NewUserToken,
+    Page, ProcedureQuery, ProcedureVersion, QueueCounts, QueueQuery, Rating, Satisfaction,
+    TokenHash, TokenPurpose, User, UserKind,
 };
 use crate::timeline::Defect;
 use crate::verify;
@@ -214,6 +214,16 @@ pub async fn roles_are_granted_per_agency(db: &dyn TestDatabase) {
             (f.department.id, "specialist")
         ])
     );
+    // The agency lists its officials.
+    let at_centre = store.grants_at(f.centre.id).await.unwrap();
+    assert_eq!(
+        at_centre
+            .iter()
+            .map(|g| (g.user, g.role))
+            .collect::<Vec<_>>(),
+        vec![(official.id, Role::ReceptionOfficer)]
+    );
+    assert!(store.grants_at(f.commune.id).await.unwrap().is_empty());
     assert!(
         store
             .revoke_role(official.id, f.centre.id, Role::ReceptionOfficer)
@@ -721,7 +731,7 @@ pub async fn a_stale_or_illegal_append_leaves_nothing(db: &dyn TestDatabase) {
                 actor: None,
                 event: accepted
                     .state
-                    .decide(Action::Assign, Role::Specialist, start, cw())
+                    .decide(Action::Assign { to: None }, Role::Specialist, start, cw())
                     .unwrap(),
                 attachments: vec![],
                 jobs: vec![],
@@ -779,7 +789,7 @@ pub async fn fixed_timeline(store: Arc<dyn Store>) -> crate::model::DossierRecor
     let r = f
         .act(
             &r,
-            Action::Assign,
+            Action::Assign { to: None },
             Role::Specialist,
             at + TimeDelta::hours(1),
         )
@@ -2495,7 +2505,7 @@ pub async fn a_form_and_its_attachment_fields_round_trip(db: &dyn TestDatabase) 
         .await;
     let event = accepted
         .state
-        .decide(Action::Assign, Role::Specialist, at, cw())
+        .decide(Action::Assign { to: None }, Role::Specialist, at, cw())
         .unwrap();
     let assigned = store
         .append_event(
@@ -2694,4 +2704,277 @@ pub async fn a_duplicate_dossier_id_is_a_conflict_that_changes_nothing(db: &dyn 
             .unwrap(),
         vec![first]
     );
+}
+
+pub async fn the_office_queue_puts_the_most_urgent_first(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    let start = vn(2025, 9, 8, 9, 0);
+    let minute = TimeDelta::minutes(1);
+    // A counter dossier waiting for reception has no deadline of the office.
+    let waiting = f.create(start).await;
+    // Two accepted ones: 5 and 2 working days.
+    let long = f
+        .act(
+            &f.create(start + minute).await,
+            Action::Accept,
+            Role::ReceptionOfficer,
+            start + minute * 2,
+        )
+        .await;
+    let mut short = f.new_dossier(start + minute * 3, 2);
+    short.applicant.name = "Trần Văn Bình".into();
+    short.applicant.identity_number = Some("087095000999".into());
+    let short = store.create_dossier(short).await.unwrap();
+    let short = f
+        .act(
+            &short,
+            Action::Accept,
+            Role::ReceptionOfficer,
+            start + minute * 4,
+        )
+        .await;
+    assert!(short.columns.in_office && short.columns.work_due < long.columns.work_due);
+    // One assigned to a specialist; one returned (no longer in the office).
+    let assigned = f
+        .act(
+            &short,
+            Action::Assign {
+                to: Some("specialist-1".into()),
+            },
+            Role::Specialist,
+            start + minute * 5,
+        )
+        .await;
+    assert_eq!(assigned.columns.assignee.as_deref(), Some("specialist-1"));
+    let returned = f
+        .walk_to_return(f.create(start + minute * 6).await, start + minute * 7)
+        .await;
+    assert!(!returned.columns.in_office && returned.columns.work_due.is_none());
+
+    let ids = |v: Vec<DossierRecord>| v.into_iter().map(|d| d.id).collect::<Vec<_>>();
+    let queue = |q: QueueQuery| {
+        let store = store.clone();
+        async move { store.office_queue(&q).await.unwrap() }
+    };
+    let all = queue(QueueQuery::of(vec![f.department.id], 10)).await;
+    assert_eq!(ids(all), vec![short.id, long.id, waiting.id]);
+    // The receiving centre sees the same; the commune nothing.
+    assert_eq!(
+        ids(queue(QueueQuery::of(vec![f.centre.id, f.department.id], 10)).await),
+        vec![short.id, long.id, waiting.id]
+    );
+    assert!(
+        queue(QueueQuery::of(vec![f.commune.id], 10))
+            .await
+            .is_empty()
+    );
+    assert!(queue(QueueQuery::of(vec![], 10)).await.is_empty());
+    // Paging.
+    let second = QueueQuery {
+        offset: 1,
+        limit: 1,
+        ..QueueQuery::of(vec![f.department.id], 1)
+    };
+    assert_eq!(ids(queue(second).await), vec![long.id]);
+    // Filters: stage, assignee, due before, search by code, identity, name.
+    let by = |edit: &dyn Fn(&mut QueueQuery)| {
+        let mut q = QueueQuery::of(vec![f.department.id], 10);
+        edit(&mut q);
+        q
+    };
+    assert_eq!(
+        ids(queue(by(&|q| q.stages = vec![Stage::AwaitingReception])).await),
+        vec![waiting.id]
+    );
+    assert_eq!(
+        ids(queue(by(&|q| q.assignee = Some("specialist-1".into()))).await),
+        vec![short.id]
+    );
+    let before = short.columns.work_due.unwrap() + minute;
+    assert_eq!(
+        ids(queue(by(&|q| q.due_before = Some(before))).await),
+        vec![short.id]
+    );
+    let code = long.code.as_str().to_lowercase();
+    assert_eq!(
+        ids(queue(by(&|q| q.search = Some(code.clone()))).await),
+        vec![long.id]
+    );
+    assert_eq!(
+        ids(queue(by(&|q| q.search = Some(" 087095000999 ".into()))).await),
+        vec![short.id]
+    );
+    assert_eq!(
+        ids(queue(by(&|q| q.search = Some("van binh".into()))).await),
+        vec![short.id]
+    );
+    assert!(
+        queue(by(&|q| q.search = Some("100%".into())))
+            .await
+            .is_empty()
+    );
+
+    // Counts: at the short one's due date, it is overdue and the long one
+    // is due within the next five days.
+    let now = short.columns.work_due.unwrap() + minute;
+    let counts = store
+        .office_counts(
+            &[f.department.id],
+            now,
+            long.columns.work_due.unwrap() + minute,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        counts,
+        QueueCounts {
+            open: 3,
+            overdue: 1,
+            due_soon: 1
+        }
+    );
+    assert_eq!(
+        store.office_counts(&[], now, now).await.unwrap(),
+        QueueCounts::default()
+    );
+}
+
+pub async fn an_agency_sent_a_step_may_see_the_dossier(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    let start = vn(2025, 9, 8, 9, 0);
+    let hour = TimeDelta::hours(1);
+    let d = f.create(start).await;
+    let d = f
+        .act(&d, Action::Accept, Role::ReceptionOfficer, start)
+        .await;
+    let d = f
+        .act(
+            &d,
+            Action::Assign { to: None },
+            Role::Specialist,
+            start + hour,
+        )
+        .await;
+    assert!(store.dossier_step_agencies(d.id).await.unwrap().is_empty());
+    let d = f
+        .act(
+            &d,
+            Action::SendToAgency {
+                agency: f.commune.identifier.as_str().to_owned(),
+                task: "Xác minh nơi cư trú".into(),
+            },
+            Role::Specialist,
+            start + hour * 2,
+        )
+        .await;
+    assert_eq!(
+        store.dossier_step_agencies(d.id).await.unwrap(),
+        vec![f.commune.id]
+    );
+    let at_commune = store
+        .office_queue(&QueueQuery::of(vec![f.commune.id], 10))
+        .await
+        .unwrap();
+    assert_eq!(
+        at_commune.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![d.id]
+    );
+    // Back from the step, the commune still sees it (its step is history);
+    // an agency unknown here adds no one.
+    let d = f
+        .act(
+            &d,
+            Action::ReturnFromAgency,
+            Role::Specialist,
+            start + hour * 3,
+        )
+        .await;
+    let d = f
+        .act(
+            &d,
+            Action::SendToAgency {
+                agency: "G01.99.99".into(),
+                task: "Hỏi ý kiến Bộ".into(),
+            },
+            Role::Specialist,
+            start + hour * 4,
+        )
+        .await;
+    assert_eq!(
+        store.dossier_step_agencies(d.id).await.unwrap(),
+        vec![f.commune.id]
+    );
+}
+
+/// Dossiers in the states the back office's columns tell apart: an online
+/// one waiting for reception (its 8-hour deadline), one whose clock runs,
+/// one assigned, one returned, one whose result is being corrected, one
+/// withdrawn. For the engines' tests of the migration that backfills those
+/// columns.
+pub async fn dossiers_in_every_office_state(store: Arc<dyn Store>) -> Vec<DossierId> {
+    let f = Fixture::load_or_new(store.clone()).await;
+    let start = vn(2025, 9, 8, 9, 13) + TimeDelta::microseconds(123_456);
+    let hour = TimeDelta::hours(1);
+    let mut online = f.new_dossier(start, 5);
+    let (_, entry) = Dossier::enter(
+        Channel::Online,
+        Period::WorkingDays(5),
+        Role::Applicant,
+        start,
+        cw(),
+    )
+    .unwrap();
+    online.entry = entry;
+    let online = store.create_dossier(online).await.unwrap();
+    assert!(online.columns.work_due.is_some());
+    let running = f
+        .act(
+            &f.create(start).await,
+            Action::Accept,
+            Role::ReceptionOfficer,
+            start + hour,
+        )
+        .await;
+    let assigned = f
+        .act(
+            &running,
+            Action::Assign {
+                to: Some("0192a000-0000-7000-8000-000000000009".into()),
+            },
+            Role::Specialist,
+            start + hour * 2,
+        )
+        .await;
+    let returned = f.walk_to_return(f.create(start).await, start + hour).await;
+    let correcting = f
+        .act(
+            &f.walk_to_return(f.create(start).await, start + hour).await,
+            Action::OpenCorrection {
+                reason: "Sai ngày sinh".into(),
+            },
+            Role::Approver,
+            start + hour * 6,
+        )
+        .await;
+    assert!(correcting.columns.work_due.is_some());
+    let withdrawn = f
+        .act(
+            &f.create(start).await,
+            Action::Withdraw {
+                reason: "Không cần nữa".into(),
+            },
+            Role::Applicant,
+            start + hour,
+        )
+        .await;
+    vec![
+        online.id,
+        running.id,
+        assigned.id,
+        returned.id,
+        correcting.id,
+        withdrawn.id,
+    ]
 }

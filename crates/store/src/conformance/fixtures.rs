@@ -224,7 +224,12 @@ impl Fixture {
             .act(&record, Action::Accept, Role::ReceptionOfficer, start)
             .await;
         let r = self
-            .act(&r, Action::Assign, Role::Specialist, start + hour)
+            .act(
+                &r,
+                Action::Assign { to: None },
+                Role::Specialist,
+                start + hour,
+            )
             .await;
         let r = self
             .act(

@@ -139,6 +139,8 @@ macro_rules! conformance_tests {
             a_form_and_its_attachment_fields_round_trip,
             verify_catches_an_edited_form_or_attachment_field,
             a_duplicate_dossier_id_is_a_conflict_that_changes_nothing,
+            the_office_queue_puts_the_most_urgent_first,
+            an_agency_sent_a_step_may_see_the_dossier,
         );
     };
     (@cases $factory:expr; $($case:ident),* $(,)?) => {

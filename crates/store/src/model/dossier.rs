@@ -182,6 +182,12 @@ pub struct StateColumns {
     pub decided_at: Option<DateTime<Utc>>,
     pub returned_at: Option<DateTime<Utc>>,
     pub ended_at: Option<DateTime<Utc>>,
+    /// The office still has something to do ([`Dossier::in_office`]).
+    pub in_office: bool,
+    /// The next deadline the office must meet ([`Dossier::work_due`]).
+    pub work_due: Option<DateTime<Utc>>,
+    /// The specialist it is assigned to (a user id as text).
+    pub assignee: Option<String>,
 }
 
 impl StateColumns {
@@ -200,6 +206,9 @@ impl StateColumns {
             decided_at: state.clock.decided_at,
             returned_at: state.clock.returned_at,
             ended_at: state.clock.ended_at,
+            in_office: state.in_office(),
+            work_due: state.work_due(),
+            assignee: state.assignee.clone(),
         }
     }
 }

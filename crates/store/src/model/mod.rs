@@ -7,6 +7,7 @@ mod dossier;
 mod job;
 mod portal;
 mod procedure;
+mod queue;
 mod user;
 
 pub use agency::{Agency, AgencyKind, NewAgency};
@@ -18,6 +19,7 @@ pub use dossier::{
 pub use job::{FailOutcome, Job, JobState, NewJob, backoff};
 pub use portal::{Draft, DraftFile, NewUserToken, Rating, Satisfaction, TokenPurpose};
 pub use procedure::{ProcedureColumns, ProcedureQuery, ProcedureVersion, like_pattern};
+pub use queue::{QueueCounts, QueueQuery};
 pub use user::{
     ApiToken, NewApiToken, NewSession, NewUser, RoleGrant, Session, TokenHash, User, UserKind,
 };
