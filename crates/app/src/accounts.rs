@@ -70,12 +70,12 @@ pub mod fields {
 }
 
 /// Trimmed NFC text, `None` when blank.
-fn clean(text: &str) -> Option<String> {
+pub(crate) fn clean(text: &str) -> Option<String> {
     let t = text::nfc(text.trim()).into_owned();
     (!t.is_empty()).then_some(t)
 }
 
-fn check_password(password: &str, confirm: &str, problems: &mut Vec<FieldProblem>) {
+pub(crate) fn check_password(password: &str, confirm: &str, problems: &mut Vec<FieldProblem>) {
     let chars = password.chars().count() as u32;
     let problem = if password.is_empty() {
         Some(Problem::Required)

@@ -135,7 +135,7 @@ pub async fn view(svc: &Services, user: &User, id: DossierId) -> Result<DossierV
 }
 
 /// A reason or summary as kept: trimmed NFC, required, bounded.
-fn reason_text(field: &str, text_in: &str) -> Result<String, AppError> {
+pub(crate) fn reason_text(field: &str, text_in: &str) -> Result<String, AppError> {
     let t = text::nfc(text_in.trim()).into_owned();
     if t.is_empty() {
         return Err(AppError::field(field, Problem::Required));

@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use motcua_domain::address::CommuneCode;
 use motcua_domain::calendar::OfficeHours;
 use motcua_domain::code;
+use motcua_domain::lifecycle::Role;
 use motcua_store::{AgencyId, AgencyKind, NewAgency, NewUser, StoreError, UserKind};
 
 use crate::{AppError, Services, accounts, catalog};
@@ -35,8 +36,9 @@ pub struct DemoAccount {
     pub name: &'static str,
 }
 
-/// The demo accounts.
-pub const ACCOUNTS: [DemoAccount; 2] = [
+/// The demo accounts: two applicants, then the officials of the back
+/// office.
+pub const ACCOUNTS: [DemoAccount; 6] = [
     DemoAccount {
         role: "citizen",
         login: "an@demo.motcua.vn",
@@ -47,7 +49,40 @@ pub const ACCOUNTS: [DemoAccount; 2] = [
         login: "senhong@demo.motcua.vn",
         name: "Công ty TNHH Sen Hồng",
     },
+    DemoAccount {
+        role: "reception-officer",
+        login: "tiepnhan@demo.motcua.vn",
+        name: "Trần Thị Hoa",
+    },
+    DemoAccount {
+        role: "specialist",
+        login: "chuyenvien@demo.motcua.vn",
+        name: "Lê Văn Minh",
+    },
+    DemoAccount {
+        role: "approver",
+        login: "lanhdao@demo.motcua.vn",
+        name: "Phạm Quốc Hùng",
+    },
+    DemoAccount {
+        role: "system-admin",
+        login: "quantri@demo.motcua.vn",
+        name: "Võ Thị Lan",
+    },
 ];
+
+/// The roles of the demo officials (by login): every commune of the demo
+/// and the service centre, so a dossier filed with any of them can be taken
+/// through to its return. The province holds the administrator.
+fn demo_roles(login: &str) -> &'static [Role] {
+    match login {
+        "tiepnhan@demo.motcua.vn" => &[Role::ReceptionOfficer, Role::ReturnOfficer],
+        "chuyenvien@demo.motcua.vn" => &[Role::Specialist],
+        "lanhdao@demo.motcua.vn" => &[Role::Approver],
+        "quantri@demo.motcua.vn" => &[Role::SystemAdmin],
+        _ => &[],
+    }
+}
 
 struct DemoAgency {
     identifier: &'static str,
@@ -123,6 +158,7 @@ pub struct Loaded {
 pub async fn load(svc: &Services, now: DateTime<Utc>) -> Result<Loaded, AppError> {
     let mut loaded = Loaded::default();
     let mut province: Option<AgencyId> = None;
+    let mut handling: Vec<AgencyId> = Vec::new();
     for a in &AGENCIES {
         let identifier =
             code::AgencyId::new(a.identifier).map_err(|e| AppError::Internal(e.to_string()))?;
@@ -146,6 +182,8 @@ pub async fn load(svc: &Services, now: DateTime<Utc>) -> Result<Loaded, AppError
         };
         if a.kind == AgencyKind::Province {
             province = Some(agency.id);
+        } else if matches!(a.kind, AgencyKind::Commune | AgencyKind::ServiceCentre) {
+            handling.push(agency.id);
         }
     }
     let parsed = catalog::parse(CATALOG_YAML, catalog::Format::Yaml)
@@ -173,6 +211,40 @@ pub async fn load(svc: &Services, now: DateTime<Utc>) -> Result<Loaded, AppError
         ),
     ];
     let hash = accounts::hash_password(PASSWORD.to_owned()).await?;
+    for account in ACCOUNTS.iter().skip(people.len()) {
+        if svc.store.user_by_login(account.login).await?.is_some() {
+            continue;
+        }
+        let user = match svc
+            .store
+            .create_user(NewUser {
+                kind: UserKind::Official,
+                full_name: account.name.to_owned(),
+                email: Some(account.login.to_owned()),
+                phone: None,
+                identity_number: None,
+                password_hash: Some(hash.clone()),
+                representative: None,
+                language: "vi".to_owned(),
+            })
+            .await
+        {
+            Ok(user) => user,
+            Err(StoreError::Conflict { .. }) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        svc.store.set_email_verified(user.id, now).await?;
+        for role in demo_roles(account.login) {
+            let at: &[AgencyId] = match role {
+                Role::SystemAdmin => province.as_slice(),
+                _ => &handling,
+            };
+            for agency in at {
+                svc.store.grant_role(user.id, *agency, *role, now).await?;
+            }
+        }
+        loaded.accounts += 1;
+    }
     for (account, kind, identity, phone, representative) in people {
         if svc.store.user_by_login(account.login).await?.is_some() {
             continue;

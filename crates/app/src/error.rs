@@ -133,6 +133,8 @@ mod tests {
             AppError::NotFound("draft"),
             AppError::NotFound("file"),
             AppError::NotFound("account"),
+            AppError::NotFound("official"),
+            AppError::NotFound("agency"),
             AppError::BadCredentials,
             AppError::Disabled,
             AppError::Throttled { until: Utc::now() },

@@ -18,6 +18,7 @@ mod error;
 pub mod find;
 pub mod jobs;
 pub mod notices;
+pub mod office;
 pub mod outbox;
 mod secret;
 mod services;

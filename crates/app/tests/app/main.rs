@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod jobs;
+mod office;
 
 use std::sync::Arc;
 

@@ -33,3 +33,5 @@ app-thing-dossier = application
 app-thing-draft = draft
 app-thing-file = file
 app-thing-account = account
+app-thing-official = official
+app-thing-agency = agency

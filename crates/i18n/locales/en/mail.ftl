@@ -46,3 +46,11 @@ mail-status-body =
     { $link }
 sms-submitted = Application { $code } received. Tracking PIN: { $pin }. Expected result: { $estimate }.
 sms-status = Application { $code }: { $stage }.
+mail-assigned-subject = Application { $code } was assigned to you
+mail-assigned-body =
+    Dear { $name },
+
+    { $by } has assigned application { $code } (applicant: { $applicant }) to you for appraisal.
+
+    Open it:
+    { $link }

@@ -33,3 +33,5 @@ app-thing-dossier = hồ sơ
 app-thing-draft = bản nháp
 app-thing-file = tệp
 app-thing-account = tài khoản
+app-thing-official = cán bộ
+app-thing-agency = cơ quan

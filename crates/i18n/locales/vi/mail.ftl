@@ -46,3 +46,11 @@ mail-status-body =
     { $link }
 sms-submitted = Da nhan ho so { $code }. Ma tra cuu PIN: { $pin }. Du kien co ket qua: { $estimate }.
 sms-status = Ho so { $code }: { $stage }.
+mail-assigned-subject = Hồ sơ { $code } được giao cho anh/chị
+mail-assigned-body =
+    Kính gửi { $name },
+
+    { $by } vừa giao hồ sơ { $code } (người nộp: { $applicant }) cho anh/chị thẩm định.
+
+    Mở hồ sơ:
+    { $link }

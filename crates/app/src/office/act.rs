@@ -1,0 +1,279 @@
+//! The actions officials take on a dossier: the domain decides whether the
+//! law allows it and what it does to the clock; this room decides whether
+//! *this official* may, in which role, and records it with the files they
+//! attach (scans, the signed result), then tells the applicant and, on an
+//! assignment, the specialist.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use motcua_domain::calendar::{self, OfficeHours};
+use motcua_domain::forms::Problem;
+use motcua_domain::lifecycle::{Action, Clockwork, LifecycleError};
+use motcua_i18n::Arg;
+use motcua_store::{DossierId, DossierRecord, NewAttachment, NewEvent, NewJob, UserId};
+
+use super::scope::{self, Official, Seat};
+use crate::accounts::language_of;
+use crate::applicant::reason_text;
+use crate::apply::{self, StoredFile};
+use crate::outbox::EmailMessage;
+use crate::{AppError, Services, notices};
+
+/// The most items a supplement request lists.
+pub const MAX_ITEMS: usize = 30;
+
+/// An instant on a day as the office reads a date typed in a form: the end
+/// of that day's office hours (a new date promised "by 12/03/2025").
+pub fn end_of_office_day(day: NaiveDate, hours: &OfficeHours) -> DateTime<Utc> {
+    calendar::to_utc(day.and_time(hours.closing()))
+}
+
+/// The office hours the dossier's clock counts with: its receiving unit's
+/// (the receipt states the appointment in them).
+pub async fn hours_of(svc: &Services, dossier: &DossierRecord) -> Result<OfficeHours, AppError> {
+    Ok(match svc.store.agency(dossier.receiving_unit).await? {
+        Some(a) => a.office_hours,
+        None => OfficeHours::standard(),
+    })
+}
+
+/// Cleans what the action carries (reasons, items, the assignee) and checks
+/// what only the back office knows (who may be assigned).
+async fn prepare(
+    svc: &Services,
+    official: &Official,
+    seat: &Seat,
+    action: Action,
+) -> Result<Action, AppError> {
+    let items_of = |items: Vec<String>| -> Result<Vec<String>, AppError> {
+        let items: Vec<String> = items
+            .iter()
+            .flat_map(|i| i.lines())
+            .map(|i| motcua_domain::text::nfc(i.trim()).into_owned())
+            .filter(|i| !i.is_empty())
+            .collect();
+        if items.is_empty() {
+            return Err(AppError::field("items", Problem::Required));
+        }
+        if items.len() > MAX_ITEMS || items.iter().any(|i| i.chars().count() > 500) {
+            return Err(AppError::field("items", Problem::TooLong { max: 500 }));
+        }
+        Ok(items)
+    };
+    Ok(match action {
+        Action::Assign { to } => {
+            let to = match to.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                None => official.assignee_key(),
+                Some(t) => t.to_owned(),
+            };
+            let user: UserId = to
+                .parse()
+                .map_err(|_| AppError::field("to", Problem::NotAnOption))?;
+            let assignee = match svc.store.user(user).await? {
+                Some(u) => Official::of(svc, u).await.ok(),
+                None => None,
+            };
+            // Only a specialist of the deciding agency appraises.
+            if !assignee
+                .is_some_and(|a| a.holds(motcua_domain::lifecycle::Role::Specialist, seat.deciding))
+            {
+                return Err(AppError::field("to", Problem::NotAnOption));
+            }
+            Action::Assign { to: Some(to) }
+        }
+        Action::RequestReceptionSupplement { items, reason } => {
+            Action::RequestReceptionSupplement {
+                items: items_of(items)?,
+                reason: reason_text("reason", &reason)?,
+            }
+        }
+        Action::RequestAppraisalSupplement { items, reason } => {
+            Action::RequestAppraisalSupplement {
+                items: items_of(items)?,
+                reason: reason_text("reason", &reason)?,
+            }
+        }
+        Action::SendToAgency { agency, task } => {
+            let agency = agency.trim().to_owned();
+            if agency.is_empty() {
+                return Err(AppError::field("agency", Problem::Required));
+            }
+            Action::SendToAgency {
+                agency,
+                task: reason_text("task", &task)?,
+            }
+        }
+        Action::RefuseAtReception { reason } => Action::RefuseAtReception {
+            reason: reason_text("reason", &reason)?,
+        },
+        Action::SendBack { reason } => Action::SendBack {
+            reason: reason_text("reason", &reason)?,
+        },
+        Action::Refuse { reason } => Action::Refuse {
+            reason: reason_text("reason", &reason)?,
+        },
+        Action::Apologize { reason, new_due } => Action::Apologize {
+            reason: reason_text("reason", &reason)?,
+            new_due,
+        },
+        Action::Withdraw { reason } => Action::Withdraw {
+            reason: reason_text("reason", &reason)?,
+        },
+        Action::StopAtApplicantRequest { reason } => Action::StopAtApplicantRequest {
+            reason: reason_text("reason", &reason)?,
+        },
+        Action::StopUnderSectorLaw { reason } => Action::StopUnderSectorLaw {
+            reason: reason_text("reason", &reason)?,
+        },
+        Action::OpenCorrection { reason } => Action::OpenCorrection {
+            reason: reason_text("reason", &reason)?,
+        },
+        other => other,
+    })
+}
+
+/// `official` takes `action` on dossier `id` at `now`, attaching `files`.
+/// The role is the first of the action's roles the official holds where it
+/// counts ([`Seat::role_for`]); someone who sees the dossier but holds none
+/// is refused with the role they would need.
+pub async fn act(
+    svc: &Services,
+    official: &Official,
+    id: DossierId,
+    action: Action,
+    files: Vec<StoredFile>,
+    now: DateTime<Utc>,
+) -> Result<DossierRecord, AppError> {
+    let (dossier, seat) = scope::visible(svc, official, id).await?;
+    let kind = action.kind();
+    let Some(role) = seat.role_for(official, kind) else {
+        // Said in the role they act in here: "a specialist may not approve".
+        let theirs = official
+            .grants
+            .iter()
+            .filter(|g| {
+                [seat.receiving, seat.deciding].contains(&g.agency)
+                    || seat.steps.contains(&g.agency)
+            })
+            .map(|g| g.role)
+            .next()
+            .unwrap_or(motcua_domain::lifecycle::Role::System);
+        return Err(LifecycleError::RoleNotAllowed {
+            action: kind,
+            role: theirs,
+        }
+        .into());
+    };
+    let action = prepare(svc, official, &seat, action).await?;
+    let calendar = apply::work_calendar(svc).await?;
+    let hours = hours_of(svc, &dossier).await?;
+    let event = dossier.state.decide(
+        action,
+        role,
+        now,
+        Clockwork {
+            calendar: &calendar,
+            hours: &hours,
+        },
+    )?;
+    let assigned = match &event.action {
+        Action::Assign { to: Some(to) } if *to != official.assignee_key() => Some(to.clone()),
+        _ => None,
+    };
+    let detail = event.action.text().map(str::to_owned);
+    let attachments = files
+        .into_iter()
+        .map(|f| NewAttachment {
+            file_name: f.file_name,
+            media_type: f.media_type,
+            size: f.size,
+            sha256: f.sha256,
+            blob_key: f.blob_key,
+            field: None,
+        })
+        .collect();
+    let mut jobs = Vec::new();
+    if let Some(to) = assigned {
+        jobs.extend(assignment_mail(svc, official, &dossier, &to, now).await?);
+    }
+    let updated = svc
+        .store
+        .append_event(
+            dossier.id,
+            dossier.event_count,
+            NewEvent {
+                actor: Some(official.user.id),
+                event,
+                attachments,
+                jobs,
+            },
+        )
+        .await?;
+    if let Some(procedure) = svc
+        .store
+        .procedure_in_force(&updated.procedure_code, updated.procedure_version)
+        .await?
+    {
+        notices::stage_changed(
+            svc,
+            &updated,
+            &procedure.procedure,
+            updated.event_count,
+            detail.as_deref(),
+            now,
+        )
+        .await?;
+    }
+    Ok(updated)
+}
+
+/// The mail telling a specialist a dossier was assigned to them (none when
+/// their account has no e-mail address).
+async fn assignment_mail(
+    svc: &Services,
+    by: &Official,
+    dossier: &DossierRecord,
+    to: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<NewJob>, AppError> {
+    let Ok(user) = to.parse::<UserId>() else {
+        return Ok(None);
+    };
+    let Some(user) = svc.store.user(user).await? else {
+        return Ok(None);
+    };
+    let Some(address) = user.email.clone() else {
+        return Ok(None);
+    };
+    let lang = language_of(&user);
+    let code = dossier.code.as_str().to_owned();
+    let message = EmailMessage {
+        to: address,
+        subject: lang.tr_args(
+            "mail-assigned-subject",
+            &[("code", Arg::from(code.clone()))],
+        ),
+        text: lang.tr_args(
+            "mail-assigned-body",
+            &[
+                ("name", Arg::from(user.full_name.clone())),
+                ("by", Arg::from(by.user.full_name.clone())),
+                ("code", Arg::from(code)),
+                ("applicant", Arg::from(dossier.applicant.name.clone())),
+                (
+                    "link",
+                    Arg::from(svc.settings.link(&format!("/can-bo/ho-so/{}", dossier.id))),
+                ),
+            ],
+        ),
+    };
+    let key = format!(
+        "dossier:{}:event:{}:assigned",
+        dossier.id,
+        dossier.event_count + 1
+    );
+    Ok(Some(
+        message
+            .job(key, now)
+            .map_err(|e| AppError::Internal(e.to_string()))?,
+    ))
+}

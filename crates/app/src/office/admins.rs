@@ -1,0 +1,277 @@
+//! Officials and their roles: the first system administrator (made from
+//! the command line), and the officials an agency administrator or a system
+//! administrator adds. Every account and grant made here is written to the
+//! audit log.
+//!
+//! A new official gets no password from whoever adds them: they receive
+//! the one-time link to set their own.
+
+use chrono::{DateTime, Utc};
+use motcua_domain::calendar::OfficeHours;
+use motcua_domain::code;
+use motcua_domain::forms::{self, FieldProblem, Problem};
+use motcua_domain::lifecycle::Role;
+use motcua_store::{
+    Agency, AgencyId, AgencyKind, NewAgency, NewAuditEntry, NewUser, StoreError, User, UserKind,
+};
+use serde_json::json;
+
+use super::scope::{HANDLING_ROLES, Official};
+use crate::accounts::{self, check_password, clean, fields};
+use crate::{AppError, Services};
+
+/// The roles an agency administrator may grant (and a system administrator
+/// any, including these two).
+pub const GRANTABLE_BY_AGENCY_ADMIN: [Role; 4] = HANDLING_ROLES;
+
+/// Who an official is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficialDetails {
+    pub full_name: String,
+    pub email: String,
+    pub phone: String,
+}
+
+/// The province the first administrator is made for, when the database has
+/// no agency yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Province {
+    pub name: String,
+    /// Its identifier in the national list (QCVN 102), `000.00.00.H82`.
+    pub identifier: String,
+}
+
+/// The checked name and e-mail of an official.
+fn check_details(
+    d: &OfficialDetails,
+    problems: &mut Vec<FieldProblem>,
+) -> (String, String, Option<String>) {
+    let mut at = |field: &str, problem: Problem| {
+        problems.push(FieldProblem {
+            field: field.into(),
+            problem,
+        })
+    };
+    let name = clean(&d.full_name).unwrap_or_default();
+    if name.is_empty() {
+        at(fields::FULL_NAME, Problem::Required);
+    } else if name.chars().count() > 200 {
+        at(fields::FULL_NAME, Problem::TooLong { max: 200 });
+    }
+    let email = match clean(&d.email) {
+        None => {
+            at(fields::EMAIL, Problem::Required);
+            String::new()
+        }
+        Some(e) => forms::parse_email(&e).unwrap_or_else(|| {
+            at(fields::EMAIL, Problem::Email);
+            String::new()
+        }),
+    };
+    let phone = match clean(&d.phone) {
+        None => None,
+        Some(p) => motcua_domain::phone::normalize(&p, motcua_domain::phone::Recorded::Unknown)
+            .map(|n| n.national().to_owned())
+            .map_err(|e| at(fields::PHONE, Problem::Phone(e)))
+            .ok(),
+    };
+    (name, email, phone)
+}
+
+/// The root of the agency tree: the province.
+pub async fn province(svc: &Services) -> Result<Option<Agency>, AppError> {
+    let roots = svc.store.child_agencies(None).await?;
+    Ok(roots
+        .iter()
+        .find(|a| a.kind == AgencyKind::Province)
+        .or(roots.first())
+        .cloned())
+}
+
+/// Makes a system administrator with the password given (read by the
+/// command line from the terminal or standard input, never from an
+/// argument). The grant is at the province; when the database has no
+/// agency yet, `province` names it and it is created.
+pub async fn create_system_admin(
+    svc: &Services,
+    details: &OfficialDetails,
+    password: &str,
+    province_if_new: Option<&Province>,
+    now: DateTime<Utc>,
+) -> Result<User, AppError> {
+    let mut problems = Vec::new();
+    let (full_name, email, phone) = check_details(details, &mut problems);
+    check_password(password, password, &mut problems);
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let root = match province(svc).await? {
+        Some(root) => root,
+        None => {
+            let Some(p) = province_if_new else {
+                return Err(AppError::field("province", Problem::Required));
+            };
+            let identifier = code::AgencyId::new(p.identifier.trim())
+                .map_err(|_| AppError::field("identifier", Problem::NotAnOption))?;
+            let name = clean(&p.name).ok_or(AppError::field("province", Problem::Required))?;
+            svc.store
+                .create_agency(NewAgency {
+                    id: AgencyId::new(),
+                    parent: None,
+                    identifier,
+                    name,
+                    kind: AgencyKind::Province,
+                    office_hours: OfficeHours::standard(),
+                    receives_any_procedure: false,
+                    commune: None,
+                })
+                .await?
+        }
+    };
+    let hash = accounts::hash_password(password.to_owned()).await?;
+    let user = svc
+        .store
+        .create_user(NewUser {
+            kind: UserKind::Official,
+            full_name,
+            email: Some(email),
+            phone,
+            identity_number: None,
+            password_hash: Some(hash),
+            representative: None,
+            language: User::DEFAULT_LANGUAGE.to_owned(),
+        })
+        .await
+        .map_err(taken)?;
+    // Whoever runs the command on the server vouches for the address.
+    svc.store.set_email_verified(user.id, now).await?;
+    svc.store
+        .grant_role(user.id, root.id, Role::SystemAdmin, now)
+        .await?;
+    svc.store
+        .audit(NewAuditEntry {
+            at: now,
+            actor: None,
+            action: "official.create-system-admin".into(),
+            subject: user.id.to_string(),
+            details: json!({ "agency": root.id.to_string(), "email": user.email }),
+        })
+        .await?;
+    Ok(user)
+}
+
+/// An e-mail or phone number used by another account.
+fn taken(e: StoreError) -> AppError {
+    match e {
+        StoreError::Conflict { what } => {
+            let field = if what.contains("phone") {
+                fields::PHONE
+            } else {
+                fields::EMAIL
+            };
+            AppError::field(field, Problem::Taken)
+        }
+        e => e.into(),
+    }
+}
+
+/// Whether `by` may manage the officials of `agency`: a system
+/// administrator anywhere, or that agency's administrator (for the roles
+/// that handle dossiers only).
+fn may_manage(by: &Official, agency: AgencyId, role: Role) -> bool {
+    by.has_role(Role::SystemAdmin)
+        || (by.holds(Role::AgencyAdmin, agency) && GRANTABLE_BY_AGENCY_ADMIN.contains(&role))
+}
+
+/// Adds an official at `agency` with `roles`, and sends them the link to
+/// set their password. `by` is `None` on the server's command line.
+pub async fn add_official(
+    svc: &Services,
+    by: Option<&Official>,
+    agency: AgencyId,
+    details: &OfficialDetails,
+    roles: &[Role],
+    now: DateTime<Utc>,
+) -> Result<User, AppError> {
+    if let Some(by) = by
+        && !roles.iter().all(|r| may_manage(by, agency, *r))
+    {
+        return Err(AppError::NotFound("agency"));
+    }
+    if svc.store.agency(agency).await?.is_none() {
+        return Err(AppError::NotFound("agency"));
+    }
+    let mut problems = Vec::new();
+    let (full_name, email, phone) = check_details(details, &mut problems);
+    if roles.is_empty()
+        || roles
+            .iter()
+            .any(|r| matches!(r, Role::Applicant | Role::System))
+    {
+        problems.push(FieldProblem {
+            field: "roles".into(),
+            problem: Problem::Required,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let user = svc
+        .store
+        .create_user(NewUser {
+            kind: UserKind::Official,
+            full_name,
+            email: Some(email.clone()),
+            phone,
+            identity_number: None,
+            password_hash: None,
+            representative: None,
+            language: User::DEFAULT_LANGUAGE.to_owned(),
+        })
+        .await
+        .map_err(taken)?;
+    // The address is the province's official mail system's, given by the
+    // agency: the link below proves it.
+    for role in roles {
+        svc.store.grant_role(user.id, agency, *role, now).await?;
+    }
+    svc.store
+        .audit(NewAuditEntry {
+            at: now,
+            actor: by.map(|b| b.user.id),
+            action: "official.add".into(),
+            subject: user.id.to_string(),
+            details: json!({
+                "agency": agency.to_string(),
+                "roles": roles.iter().map(|r| r.key()).collect::<Vec<_>>(),
+            }),
+        })
+        .await?;
+    accounts::request_password_reset(svc, &email, now).await?;
+    Ok(user)
+}
+
+/// Grants `role` at `agency` to an existing official.
+pub async fn grant(
+    svc: &Services,
+    by: &Official,
+    user: &User,
+    agency: AgencyId,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if user.kind != UserKind::Official || !may_manage(by, agency, role) {
+        return Err(AppError::NotFound("official"));
+    }
+    svc.store.grant_role(user.id, agency, role, now).await?;
+    svc.store
+        .audit(NewAuditEntry {
+            at: now,
+            actor: Some(by.user.id),
+            action: "official.grant".into(),
+            subject: user.id.to_string(),
+            details: json!({ "agency": agency.to_string(), "role": role.key() }),
+        })
+        .await?;
+    Ok(())
+}

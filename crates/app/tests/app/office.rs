@@ -1,0 +1,636 @@
+//! The back office on a real SQLite store with the demo province: who may
+//! see and act on a dossier, in which role, what the queue shows, and how
+//! the first administrator and officials are made.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use motcua_app::office::admins::{self, OfficialDetails, Province};
+use motcua_app::office::inbox::{self, Filter};
+use motcua_app::office::{Official, act, scope};
+use motcua_app::{AppError, Services, Settings, apply, demo};
+use motcua_blobs::LocalBlobStore;
+use motcua_domain::calendar::{OfficeHours, Period};
+use motcua_domain::lifecycle::{Action, Channel, Clockwork, Dossier, LifecycleError, Role, Stage};
+use motcua_store::{
+    Agency, Applicant, CodeSource, Delivery, DossierId, DossierRecord, NewDossier, TokenHash,
+};
+
+use super::{TestStore, sqlite};
+
+/// An instant in Vietnam's time.
+fn vn(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    motcua_domain::calendar::to_utc(
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(h, min, 0)
+            .unwrap(),
+    )
+}
+
+struct Office {
+    svc: Services,
+    commune: Agency,
+    other: Agency,
+    reception: Official,
+    specialist: Official,
+    approver: Official,
+    returner: Official,
+    /// A specialist and an approver of the other commune.
+    other_specialist: Official,
+    other_approver: Official,
+    _db: TestStore,
+    _blobs: tempfile::TempDir,
+}
+
+async fn official(svc: &Services, agency: &Agency, email: &str, roles: &[Role]) -> Official {
+    let details = OfficialDetails {
+        full_name: format!("Cán bộ {email}"),
+        email: email.to_owned(),
+        phone: String::new(),
+    };
+    let user = admins::add_official(svc, None, agency.id, &details, roles, Utc::now())
+        .await
+        .unwrap();
+    Official::of(svc, user).await.unwrap()
+}
+
+async fn office() -> Office {
+    let db = sqlite().await;
+    let blobs_dir = tempfile::tempdir().unwrap();
+    let svc = Services {
+        store: Arc::clone(&db.store),
+        blobs: Arc::new(LocalBlobStore::open(blobs_dir.path()).unwrap()),
+        settings: Settings {
+            public_url: "https://dichvucong.example.vn".into(),
+            province_name: demo::PROVINCE_NAME.into(),
+        },
+    };
+    demo::load(&svc, Utc::now()).await.unwrap();
+    let agency = |identifier: &'static str| {
+        let store = Arc::clone(&svc.store);
+        async move {
+            store
+                .agency_by_identifier(identifier)
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    let commune = agency("000.41.01.H82").await;
+    let other = agency("000.41.03.H82").await;
+    Office {
+        reception: official(
+            &svc,
+            &commune,
+            "tiepnhan@caolanh.example.vn",
+            &[Role::ReceptionOfficer],
+        )
+        .await,
+        specialist: official(
+            &svc,
+            &commune,
+            "chuyenvien@caolanh.example.vn",
+            &[Role::Specialist],
+        )
+        .await,
+        approver: official(
+            &svc,
+            &commune,
+            "lanhdao@caolanh.example.vn",
+            &[Role::Approver],
+        )
+        .await,
+        returner: official(
+            &svc,
+            &commune,
+            "traketqua@caolanh.example.vn",
+            &[Role::ReturnOfficer],
+        )
+        .await,
+        other_specialist: official(
+            &svc,
+            &other,
+            "chuyenvien@sadec.example.vn",
+            &[Role::Specialist],
+        )
+        .await,
+        other_approver: official(
+            &svc,
+            &other,
+            "lanhdao@sadec.example.vn",
+            &[Role::Approver, Role::ReceptionOfficer],
+        )
+        .await,
+        svc,
+        commune,
+        other,
+        _db: db,
+        _blobs: blobs_dir,
+    }
+}
+
+impl Office {
+    /// A dossier filed online at `at` with the commune, for a procedure of
+    /// `days` working days (the marital-status certificate: 3).
+    async fn online(&self, at: DateTime<Utc>, name: &str) -> DossierRecord {
+        let calendar = apply::work_calendar(&self.svc).await.unwrap();
+        let hours = OfficeHours::standard();
+        let (_, entry) = Dossier::enter(
+            Channel::Online,
+            Period::WorkingDays(3),
+            Role::Applicant,
+            at,
+            Clockwork {
+                calendar: &calendar,
+                hours: &hours,
+            },
+        )
+        .unwrap();
+        self.svc
+            .store
+            .create_dossier(NewDossier {
+                id: DossierId::new(),
+                code: CodeSource::Allocate {
+                    agency: self.commune.identifier.clone(),
+                },
+                procedure_code: "1.004873".into(),
+                procedure_version: NaiveDate::from_ymd_opt(2026, 1, 16).unwrap(),
+                receiving_unit: self.commune.id,
+                deciding_agency: self.commune.id,
+                applicant: Applicant {
+                    user: None,
+                    name: name.into(),
+                    identity_number: Some("087095000123".into()),
+                    phone: None,
+                    email: Some("an@example.vn".into()),
+                    address: None,
+                },
+                delivery: Delivery::Counter,
+                pin_hash: TokenHash::of("123456"),
+                form: Default::default(),
+                actor: None,
+                entry,
+                attachments: vec![],
+                jobs: vec![],
+            })
+            .await
+            .unwrap()
+    }
+
+    async fn act(
+        &self,
+        who: &Official,
+        d: &DossierRecord,
+        action: Action,
+        at: DateTime<Utc>,
+    ) -> Result<DossierRecord, AppError> {
+        act::act(&self.svc, who, d.id, action, Vec::new(), at).await
+    }
+}
+
+fn role_refused(e: AppError) -> bool {
+    matches!(
+        e,
+        AppError::Lifecycle(LifecycleError::RoleNotAllowed { .. })
+    )
+}
+
+#[tokio::test]
+async fn an_online_dossier_goes_from_reception_to_return() {
+    let o = office().await;
+    let monday = vn(2026, 3, 2, 9, 0);
+    let hour = TimeDelta::hours(1);
+    let d = o.online(monday, "Nguyễn Văn An").await;
+
+    // A specialist cannot accept; the reception officer can, and the legal
+    // clock starts: 3 working days after Monday, to the close of Thursday.
+    let refused = o
+        .act(&o.specialist, &d, Action::Accept, monday + hour)
+        .await;
+    assert!(role_refused(refused.unwrap_err()));
+    let d = o
+        .act(&o.reception, &d, Action::Accept, monday + hour)
+        .await
+        .unwrap();
+    assert_eq!(d.state.stage, Stage::Accepted);
+    assert_eq!(d.state.clock.due, Some(vn(2026, 3, 5, 17, 0)));
+
+    // Only a specialist of the deciding agency can be assigned.
+    let wrong = Action::Assign {
+        to: Some(o.approver.user.id.to_string()),
+    };
+    let refused = o.act(&o.reception, &d, wrong, monday + hour * 2).await;
+    assert!(matches!(refused.unwrap_err(), AppError::Invalid(p) if p[0].field == "to"));
+    let assign = Action::Assign {
+        to: Some(o.specialist.user.id.to_string()),
+    };
+    let d = o
+        .act(&o.reception, &d, assign, monday + hour * 2)
+        .await
+        .unwrap();
+    assert_eq!(d.state.stage, Stage::InProcess);
+    assert_eq!(d.columns.assignee, Some(o.specialist.user.id.to_string()));
+    let mine = inbox::inbox(
+        &o.svc,
+        &o.specialist,
+        &Filter {
+            mine: true,
+            ..Filter::default()
+        },
+        monday + hour * 2,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        mine.rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![d.id]
+    );
+
+    // The specialist cannot approve; the approver can.
+    let d = o
+        .act(
+            &o.specialist,
+            &d,
+            Action::SubmitForApproval,
+            monday + hour * 3,
+        )
+        .await
+        .unwrap();
+    let refused = o
+        .act(&o.specialist, &d, Action::Approve, monday + hour * 4)
+        .await;
+    assert!(role_refused(refused.unwrap_err()));
+    let d = o
+        .act(&o.approver, &d, Action::Approve, monday + hour * 4)
+        .await
+        .unwrap();
+    let d = o
+        .act(&o.returner, &d, Action::ReturnResult, monday + hour * 5)
+        .await
+        .unwrap();
+    assert_eq!(d.state.stage, Stage::Returned);
+    // Returned: no longer in anyone's queue; each event names its official.
+    let left = inbox::inbox(&o.svc, &o.reception, &Filter::default(), monday + hour * 5)
+        .await
+        .unwrap();
+    assert!(left.rows.is_empty() && left.counts.open == 0);
+    let actors: Vec<_> = o
+        .svc
+        .store
+        .events(d.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.actor)
+        .collect();
+    assert_eq!(
+        actors,
+        vec![
+            None,
+            Some(o.reception.user.id),
+            Some(o.reception.user.id),
+            Some(o.specialist.user.id),
+            Some(o.approver.user.id),
+            Some(o.returner.user.id),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_assigned_specialist_and_the_applicant_are_told() {
+    let o = office().await;
+    let monday = vn(2026, 3, 2, 9, 0);
+    let d = o.online(monday, "Nguyễn Văn An").await;
+    let d = o
+        .act(
+            &o.reception,
+            &d,
+            Action::Accept,
+            monday + TimeDelta::hours(1),
+        )
+        .await
+        .unwrap();
+    let assign = Action::Assign {
+        to: Some(o.specialist.user.id.to_string()),
+    };
+    o.act(&o.reception, &d, assign, monday + TimeDelta::hours(2))
+        .await
+        .unwrap();
+    let jobs = o
+        .svc
+        .store
+        .claim_jobs(
+            "test",
+            Utc::now() + TimeDelta::days(1),
+            TimeDelta::minutes(5),
+            100,
+        )
+        .await
+        .unwrap();
+    let to = |address: &str| {
+        jobs.iter()
+            .filter(|j| j.payload["to"] == address)
+            .map(|j| j.payload["subject"].as_str().unwrap_or_default().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let specialist = to("chuyenvien@caolanh.example.vn");
+    assert!(
+        specialist
+            .iter()
+            .any(|s| s.contains(d.code.as_str()) && s.contains("giao")),
+        "{specialist:?}"
+    );
+    // The applicant hears of the acceptance and of the assignment.
+    assert_eq!(to("an@example.vn").len(), 2);
+}
+
+#[tokio::test]
+async fn an_official_of_another_agency_neither_sees_nor_acts() {
+    let o = office().await;
+    let monday = vn(2026, 3, 2, 9, 0);
+    let d = o.online(monday, "Nguyễn Văn An").await;
+    let refused = o
+        .act(
+            &o.other_approver,
+            &d,
+            Action::Accept,
+            monday + TimeDelta::hours(1),
+        )
+        .await;
+    assert!(matches!(
+        refused.unwrap_err(),
+        AppError::NotFound("dossier")
+    ));
+    let seen = scope::visible(&o.svc, &o.other_specialist, d.id).await;
+    assert!(matches!(seen.unwrap_err(), AppError::NotFound("dossier")));
+    let by_code = scope::visible_by_code(&o.svc, &o.other_specialist, d.code.as_str()).await;
+    assert!(matches!(
+        by_code.unwrap_err(),
+        AppError::NotFound("dossier")
+    ));
+    let queue = inbox::inbox(&o.svc, &o.other_specialist, &Filter::default(), monday)
+        .await
+        .unwrap();
+    assert!(queue.rows.is_empty());
+    // Nor does an applicant's account reach the back office.
+    let citizen = o
+        .svc
+        .store
+        .user_by_login("an@demo.motcua.vn")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(matches!(
+        Official::of(&o.svc, citizen).await.unwrap_err(),
+        AppError::NotFound("official")
+    ));
+}
+
+#[tokio::test]
+async fn an_agency_sent_a_step_sees_it_and_answers_only_its_step() {
+    let o = office().await;
+    let monday = vn(2026, 3, 2, 9, 0);
+    let hour = TimeDelta::hours(1);
+    let d = o.online(monday, "Nguyễn Văn An").await;
+    let d = o
+        .act(&o.reception, &d, Action::Accept, monday + hour)
+        .await
+        .unwrap();
+    let d = o
+        .act(
+            &o.specialist,
+            &d,
+            Action::Assign { to: None },
+            monday + hour,
+        )
+        .await
+        .unwrap();
+    assert_eq!(d.columns.assignee, Some(o.specialist.user.id.to_string()));
+    let send = Action::SendToAgency {
+        agency: o.other.identifier.as_str().to_owned(),
+        task: "  Xác minh nơi cư trú trước đây  ".into(),
+    };
+    let d = o
+        .act(&o.specialist, &d, send, monday + hour * 2)
+        .await
+        .unwrap();
+    assert_eq!(d.state.stage, Stage::AtOtherAgency);
+    let theirs = inbox::inbox(
+        &o.svc,
+        &o.other_specialist,
+        &Filter::default(),
+        monday + hour * 2,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        theirs.rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![d.id]
+    );
+    // Its approver sees the dossier but may not decide it.
+    let d = o
+        .act(
+            &o.other_specialist,
+            &d,
+            Action::ReturnFromAgency,
+            monday + hour * 3,
+        )
+        .await
+        .unwrap();
+    assert_eq!(d.state.stage, Stage::InProcess);
+    let d = o
+        .act(
+            &o.specialist,
+            &d,
+            Action::SubmitForApproval,
+            monday + hour * 4,
+        )
+        .await
+        .unwrap();
+    let refused = o
+        .act(&o.other_approver, &d, Action::Approve, monday + hour * 5)
+        .await;
+    assert!(role_refused(refused.unwrap_err()));
+    o.act(&o.approver, &d, Action::Approve, monday + hour * 5)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn reasons_and_items_are_required_and_kept_clean() {
+    let o = office().await;
+    let monday = vn(2026, 3, 2, 9, 0);
+    let d = o.online(monday, "Nguyễn Văn An").await;
+    let blank = Action::RequestReceptionSupplement {
+        items: vec!["  ".into()],
+        reason: "Thiếu giấy tờ".into(),
+    };
+    let refused = o.act(&o.reception, &d, blank, monday).await;
+    assert!(matches!(refused.unwrap_err(), AppError::Invalid(p) if p[0].field == "items"));
+    let ask = Action::RequestReceptionSupplement {
+        items: vec!["Bản sao CCCD\n  Giấy xác nhận cư trú ".into()],
+        reason: " Hồ sơ thiếu hai giấy tờ ".into(),
+    };
+    let d = o.act(&o.reception, &d, ask, monday).await.unwrap();
+    assert_eq!(d.state.stage, Stage::ReceptionSupplement);
+    let events = o.svc.store.events(d.id).await.unwrap();
+    assert_eq!(
+        events[1].event.action,
+        Action::RequestReceptionSupplement {
+            items: vec!["Bản sao CCCD".into(), "Giấy xác nhận cư trú".into()],
+            reason: "Hồ sơ thiếu hai giấy tờ".into(),
+        }
+    );
+    let refuse = Action::RefuseAtReception { reason: "".into() };
+    let refused = o.act(&o.reception, &d, refuse, monday).await;
+    assert!(matches!(refused.unwrap_err(), AppError::Invalid(p) if p[0].field == "reason"));
+}
+
+#[tokio::test]
+async fn the_queue_puts_overdue_work_first_and_counts_it() {
+    let o = office().await;
+    let monday = vn(2026, 3, 2, 9, 0);
+    let early = o.online(monday, "Lê Thị Cúc").await;
+    let late = o
+        .online(monday + TimeDelta::hours(1), "Phạm Văn Dũng")
+        .await;
+    let early = o
+        .act(&o.reception, &early, Action::Accept, monday)
+        .await
+        .unwrap();
+    let late = o
+        .act(&o.reception, &late, Action::Accept, vn(2026, 3, 3, 9, 0))
+        .await
+        .unwrap();
+    // Friday 6 March, 09:00: the first is past its due date (Thursday at
+    // the close of office), the second falls due within a working day
+    // (Friday at the close).
+    let now = vn(2026, 3, 6, 9, 0);
+    let queue = inbox::inbox(&o.svc, &o.reception, &Filter::default(), now)
+        .await
+        .unwrap();
+    assert_eq!(
+        queue.rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![early.id, late.id]
+    );
+    assert_eq!(
+        (
+            queue.counts.open,
+            queue.counts.overdue,
+            queue.counts.due_soon
+        ),
+        (2, 1, 1)
+    );
+    let found = inbox::inbox(
+        &o.svc,
+        &o.reception,
+        &Filter {
+            search: Some("dung".into()),
+            ..Filter::default()
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        found.rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![late.id]
+    );
+}
+
+#[tokio::test]
+async fn the_first_system_admin_needs_a_province_and_a_good_password() {
+    let db = sqlite().await;
+    let blobs = tempfile::tempdir().unwrap();
+    let svc = Services {
+        store: Arc::clone(&db.store),
+        blobs: Arc::new(LocalBlobStore::open(blobs.path()).unwrap()),
+        settings: Settings {
+            public_url: String::new(),
+            province_name: String::new(),
+        },
+    };
+    let details = OfficialDetails {
+        full_name: "Quản trị".into(),
+        email: "quantri@dongthap.gov.vn".into(),
+        phone: String::new(),
+    };
+    let now = Utc::now();
+    let weak = admins::create_system_admin(&svc, &details, "short", None, now).await;
+    assert!(matches!(weak.unwrap_err(), AppError::Invalid(p) if p[0].field == "password"));
+    let no_province =
+        admins::create_system_admin(&svc, &details, "a long enough password", None, now).await;
+    assert!(matches!(no_province.unwrap_err(), AppError::Invalid(p) if p[0].field == "province"));
+    let province = Province {
+        name: "Tỉnh Đồng Tháp".into(),
+        identifier: "000.00.00.H82".into(),
+    };
+    let admin = admins::create_system_admin(
+        &svc,
+        &details,
+        "a long enough password",
+        Some(&province),
+        now,
+    )
+    .await
+    .unwrap();
+    let root = admins::province(&svc).await.unwrap().unwrap();
+    assert_eq!(root.name, "Tỉnh Đồng Tháp");
+    let admin = Official::of(&svc, admin).await.unwrap();
+    assert!(admin.holds(Role::SystemAdmin, root.id));
+    // It handles no dossier; the same e-mail cannot be used twice.
+    assert!(admin.handling_agencies().is_empty());
+    let again =
+        admins::create_system_admin(&svc, &details, "a long enough password", None, now).await;
+    assert!(matches!(again.unwrap_err(), AppError::Invalid(p) if p[0].field == "email"));
+    // The system administrator may add officials; an agency administrator
+    // only the handling roles at their own agency.
+    let chief = admins::add_official(
+        &svc,
+        Some(&admin),
+        root.id,
+        &OfficialDetails {
+            full_name: "Trưởng phòng".into(),
+            email: "truongphong@dongthap.gov.vn".into(),
+            phone: String::new(),
+        },
+        &[Role::AgencyAdmin],
+        now,
+    )
+    .await
+    .unwrap();
+    let chief = Official::of(&svc, chief).await.unwrap();
+    let escalate = admins::add_official(
+        &svc,
+        Some(&chief),
+        root.id,
+        &OfficialDetails {
+            full_name: "Ai đó".into(),
+            email: "aido@dongthap.gov.vn".into(),
+            phone: String::new(),
+        },
+        &[Role::SystemAdmin],
+        now,
+    )
+    .await;
+    assert!(matches!(
+        escalate.unwrap_err(),
+        AppError::NotFound("agency")
+    ));
+    admins::add_official(
+        &svc,
+        Some(&chief),
+        root.id,
+        &OfficialDetails {
+            full_name: "Chuyên viên".into(),
+            email: "chuyenvien@dongthap.gov.vn".into(),
+            phone: "0277 3851 234".into(),
+        },
+        &[Role::Specialist],
+        now,
+    )
+    .await
+    .unwrap();
+    let _ = &db;
+}
