@@ -6,6 +6,7 @@
 //! half-written file behind.
 #![forbid(unsafe_code)]
 
+mod admin_cmd;
 mod backup_cmd;
 mod blob_check;
 mod calendar_cmd;
@@ -51,6 +52,9 @@ enum Command {
     Backup(backup_cmd::BackupArgs),
     /// Restore a backup into an empty data folder, verifying it first.
     Restore(backup_cmd::RestoreArgs),
+    /// Officials: create the first system administrator.
+    #[command(subcommand)]
+    Admin(admin_cmd::AdminCommand),
     /// Import or export the procedure catalog (YAML or JSON).
     #[command(subcommand)]
     Catalog(catalog_cmd::CatalogCommand),
@@ -87,6 +91,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => data_cmd::verify(args, lang),
         Command::Backup(args) => backup_cmd::backup(args, lang),
         Command::Restore(args) => backup_cmd::restore(args, lang),
+        Command::Admin(cmd) => admin_cmd::run(cmd, lang),
         Command::Catalog(cmd) => catalog_cmd::run(cmd, lang),
         Command::Calendar(cmd) => calendar_cmd::run(cmd, lang),
         Command::Phone(cmd) => phone_cmd::run(cmd, lang),
