@@ -51,6 +51,7 @@ pub mod extract;
 mod health;
 pub mod lang;
 mod layers;
+mod office;
 pub mod page;
 mod pages;
 pub mod policy;
@@ -96,6 +97,7 @@ pub fn router(state: AppState) -> Router {
     );
     let routes = portal::add(routes, "GET", "/static/{file}", get(assets::serve));
     let routes = portal::routes(routes);
+    let routes = office::routes(routes);
     let routes = api::routes(routes);
     let routes = routes.route_layer(axum::middleware::from_fn_with_state(
         state.clone(),

@@ -29,6 +29,9 @@ pub struct PageCtx {
     csrf: String,
     /// The signed-in person's name, for the header.
     user_name: Option<String>,
+    /// The signed-in person is an official (the header leads to the back
+    /// office instead of the applicant's dossiers).
+    official: bool,
 }
 
 /// One entry of the language switch.
@@ -54,6 +57,7 @@ impl PageCtx {
             version: state.build().version,
             csrf: String::new(),
             user_name: None,
+            official: false,
         }
     }
 
@@ -107,6 +111,11 @@ impl PageCtx {
     /// Whether someone is signed in.
     pub fn signed_in(&self) -> bool {
         self.user_name.is_some()
+    }
+
+    /// Whether the signed-in person is an official.
+    pub fn official(&self) -> bool {
+        self.official
     }
 
     /// The signed-in person's name ("" when nobody is).
@@ -190,6 +199,9 @@ impl FromRequestParts<AppState> for PageCtx {
             .await
         {
             ctx.user_name = visitor.user().map(|u| u.full_name.clone());
+            ctx.official = visitor
+                .user()
+                .is_some_and(|u| u.kind == motcua_store::UserKind::Official);
         }
         Ok(ctx)
     }

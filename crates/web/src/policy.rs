@@ -24,6 +24,9 @@ pub enum Access {
     Public,
     /// A signed-in citizen or business (the applicant of the portal).
     Applicant,
+    /// A signed-in official (the back office). Which dossiers and actions
+    /// are theirs is decided by their roles at agencies, in the use cases.
+    Official,
 }
 
 /// One row of the table.
@@ -48,6 +51,14 @@ const fn applicant(method: &'static str, path: &'static str) -> Endpoint {
         method,
         path,
         access: Access::Applicant,
+    }
+}
+
+const fn official(method: &'static str, path: &'static str) -> Endpoint {
+    Endpoint {
+        method,
+        path,
+        access: Access::Official,
     }
 }
 
@@ -95,6 +106,11 @@ pub const ENDPOINTS: &[Endpoint] = &[
     applicant("POST", "/ho-so/{id}/sua-doi"),
     applicant("POST", "/ho-so/{id}/rut"),
     applicant("POST", "/ho-so/{id}/danh-gia"),
+    // The back office.
+    official("GET", "/can-bo"),
+    official("GET", "/can-bo/ho-so/{id}"),
+    official("GET", "/can-bo/ho-so/{id}/tep/{attachment}"),
+    official("POST", "/can-bo/ho-so/{id}/{action}"),
     // JSON API. `Applicant` rows take only `Authorization: Bearer` (the
     // handlers' `api::ApiApplicant` refuses the session cookie with 401).
     public("POST", "/api/accounts"),
@@ -176,9 +192,14 @@ pub(crate) async fn enforce(
         tracing::error!(path = matched.as_str(), method = %request.method(), "route missing from the policy table");
         return Err(WebError::Forbidden);
     };
+    let allowed = |kind: UserKind| match row.access {
+        Access::Public => true,
+        Access::Applicant => matches!(kind, UserKind::Citizen | UserKind::Business),
+        Access::Official => kind == UserKind::Official,
+    };
     match row.access {
         Access::Public => Ok(next.run(request).await),
-        Access::Applicant => {
+        Access::Applicant | Access::Official => {
             let (mut parts, body) = request.into_parts();
             let visitor =
                 <Visitor as axum::extract::FromRequestParts<AppState>>::from_request_parts(
@@ -186,7 +207,7 @@ pub(crate) async fn enforce(
                 )
                 .await?;
             match visitor.user() {
-                Some(user) if matches!(user.kind, UserKind::Citizen | UserKind::Business) => {
+                Some(user) if allowed(user.kind) => {
                     Ok(next.run(Request::from_parts(parts, body)).await)
                 }
                 Some(_) => Err(WebError::Forbidden),

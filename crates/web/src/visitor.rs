@@ -136,3 +136,35 @@ impl Authenticator for SessionAuthenticator {
         })
     }
 }
+
+/// Extractor: a signed-in official with their roles (the back office), or
+/// 401 / 403.
+#[derive(Debug, Clone)]
+pub struct OfficialVisitor {
+    pub signed_in: Arc<SignedIn>,
+    pub official: motcua_app::office::Official,
+}
+
+impl FromRequestParts<AppState> for OfficialVisitor {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Visitor(found) = Visitor::from_request_parts(parts, state).await?;
+        let signed_in = match found {
+            Some(s) if s.user.kind == UserKind::Official => s,
+            Some(_) => return Err(WebError::Forbidden),
+            None => return Err(WebError::Unauthenticated),
+        };
+        let services = state.require_services()?;
+        let official = motcua_app::office::Official::of(services, signed_in.user.clone())
+            .await
+            .map_err(|_| WebError::Forbidden)?;
+        Ok(OfficialVisitor {
+            signed_in,
+            official,
+        })
+    }
+}

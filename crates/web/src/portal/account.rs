@@ -198,15 +198,18 @@ pub(crate) async fn sign_in(
 ) -> Result<Response, WebError> {
     let svc = state.require_services()?;
     let lang = ctx.lang();
-    let next = match safe_next(form.tiep.as_deref()) {
-        "/" => "/ho-so".to_owned(),
-        other => other.to_owned(),
-    };
+    let next = safe_next(form.tiep.as_deref()).to_owned();
     match accounts::sign_in(svc, &form.login, &form.password, Utc::now()).await {
         Ok(signed) => {
             let token = Token::parse(&signed.token)
                 .ok_or_else(|| WebError::internal("a session token of a bad shape"))?;
-            let mut response = see_other(&next);
+            // Without a page to come back to, each goes to their own work.
+            let landing = match (next.as_str(), signed.user.kind) {
+                ("/", motcua_store::UserKind::Official) => "/can-bo",
+                ("/", _) => "/ho-so",
+                (other, _) => other,
+            };
+            let mut response = see_other(landing);
             let cookie = session_cookie(&token, request_is_https(&headers));
             if let Ok(value) = HeaderValue::from_str(&cookie) {
                 response.headers_mut().append(SET_COOKIE, value);

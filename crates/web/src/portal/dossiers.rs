@@ -290,6 +290,15 @@ pub(crate) async fn download(
     let attachment: AttachmentId = attachment.parse().map_err(|_| WebError::NotFound)?;
     let (file, reader) =
         applicant::attachment(svc, applicant.user(), draft_id(&id)?, attachment).await?;
+    Ok(file_response(&file, reader))
+}
+
+/// A stored file as a download: its type and length, never cached, named
+/// for the browser in ASCII and in full (RFC 6266).
+pub(crate) fn file_response(
+    file: &motcua_store::Attachment,
+    reader: motcua_blobs::BlobReader,
+) -> Response {
     let mut response = Body::from_stream(ReaderStream::new(reader)).into_response();
     let headers = response.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&file.media_type) {
@@ -312,7 +321,7 @@ pub(crate) async fn download(
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         headers.insert(CONTENT_DISPOSITION, v);
     }
-    Ok(response)
+    response
 }
 
 /// A refusal of the use cases (shown on the page) or of the web layer.

@@ -2,12 +2,12 @@
 //! choose how the result comes back, track it, and the account behind it.
 //! Server-rendered, working fully without JavaScript.
 
-mod account;
+pub(crate) mod account;
 mod address;
 mod apply;
 mod catalog;
-mod dossiers;
-mod form;
+pub(crate) mod dossiers;
+pub(crate) mod form;
 mod track;
 pub(crate) mod words;
 

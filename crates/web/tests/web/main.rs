@@ -5,6 +5,7 @@
 mod api;
 mod auth;
 mod errors;
+mod office;
 mod pages;
 mod portal;
 mod serve;

@@ -246,7 +246,14 @@ async fn the_result_is_downloaded_and_rated_once() {
         Vec::new(),
     )
     .await;
-    officer(&portal, &code, Action::Assign, Role::Specialist, Vec::new()).await;
+    officer(
+        &portal,
+        &code,
+        Action::Assign { to: None },
+        Role::Specialist,
+        Vec::new(),
+    )
+    .await;
     officer(
         &portal,
         &code,

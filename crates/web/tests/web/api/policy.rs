@@ -55,6 +55,10 @@ async fn every_api_endpoint_admits_exactly_whom_the_table_says() {
                 assert_ne!(anon.status, 401, "{what}");
                 assert_ne!(anon.status, 403, "{what}");
             }
+            Access::Official => {
+                assert_problem(&anon, 401, "unauthenticated");
+                assert_problem(&signed, 403, "forbidden");
+            }
             Access::Applicant => {
                 assert_problem(&anon, 401, "unauthenticated");
                 assert_eq!(anon.header("www-authenticate"), "Bearer realm=\"motcua\"");

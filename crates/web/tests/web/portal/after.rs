@@ -179,7 +179,14 @@ async fn the_result_is_downloaded_and_the_service_rated_once() {
         Vec::new(),
     )
     .await;
-    officer(&portal, &code, Action::Assign, Role::Specialist, Vec::new()).await;
+    officer(
+        &portal,
+        &code,
+        Action::Assign { to: None },
+        Role::Specialist,
+        Vec::new(),
+    )
+    .await;
     officer(
         &portal,
         &code,

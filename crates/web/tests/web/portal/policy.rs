@@ -21,6 +21,8 @@ async fn every_endpoint_admits_exactly_whom_the_table_says() {
     let mut anonymous = Browser::new(&portal);
     let mut citizen = Browser::new(&portal);
     citizen.sign_in("an@demo.motcua.vn").await;
+    let mut official = Browser::new(&portal);
+    official.sign_in("tiepnhan@demo.motcua.vn").await;
     // The API's rows take Bearer tokens, not cookies: `api::policy` tests them.
     for endpoint in ENDPOINTS.iter().filter(|e| !e.path.starts_with("/api/")) {
         let path = concrete(endpoint.path);
@@ -31,6 +33,7 @@ async fn every_endpoint_admits_exactly_whom_the_table_says() {
         };
         let anon = anonymous.request(request(), Body::empty()).await;
         let signed = citizen.request(request(), Body::empty()).await;
+        let staff = official.request(request(), Body::empty()).await;
         let what = format!("{} {}", endpoint.method, endpoint.path);
         assert_ne!(anon.status, 405, "{what} is routed");
         match endpoint.access {
@@ -44,7 +47,25 @@ async fn every_endpoint_admits_exactly_whom_the_table_says() {
                     "{what}"
                 );
             }
+            Access::Official => {
+                if endpoint.method == "GET" {
+                    assert_eq!(anon.status, 303, "{what}");
+                    assert!(
+                        anon.header("location").starts_with("/dang-nhap?tiep="),
+                        "{what}"
+                    );
+                } else {
+                    assert_eq!(anon.status, 401, "{what}");
+                }
+                assert_eq!(signed.status, 403, "{what}: a citizen");
+                assert!(
+                    staff.status != 401 && staff.status != 403,
+                    "{what}: {}",
+                    staff.status
+                );
+            }
             Access::Applicant => {
+                assert_eq!(staff.status, 403, "{what}: an official");
                 if endpoint.method == "GET" {
                     assert_eq!(anon.status, 303, "{what}");
                     assert!(

@@ -1,0 +1,285 @@
+//! `GET /can-bo/ho-so/{id}`: a dossier as the back office sees it — who
+//! filed it, its clock, its files, its whole timeline with whether the
+//! hash chain verifies, and a form for each action the official may take
+//! now. `POST /can-bo/ho-so/{id}/{action}` takes one.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use chrono::Utc;
+use motcua_app::office::scope::{self, Seat};
+use motcua_app::office::{Official, act as office_act};
+use motcua_app::{AppError, Services};
+use motcua_domain::forms::FieldProblem;
+use motcua_domain::lifecycle::Role;
+use motcua_store::{AttachmentId, DossierId, DossierRecord, UserId};
+
+use super::actions::{self, ActionForm};
+use crate::error::WebError;
+use crate::page::{PageCtx, render};
+use crate::portal::account::see_other;
+use crate::portal::dossiers::file_response;
+use crate::portal::form::Errors;
+use crate::portal::words;
+use crate::state::AppState;
+use crate::uploads::{CsrfGate, UploadError, files_and_fields};
+use crate::visitor::OfficialVisitor;
+
+/// An event of the timeline, as the office reads it.
+pub(crate) struct EventLine {
+    seq: u32,
+    at: String,
+    action: String,
+    who: String,
+    reason: Option<String>,
+    files: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "office/dossier.html")]
+struct DossierPage {
+    ctx: PageCtx,
+    id: String,
+    code: String,
+    procedure: String,
+    stage: String,
+    channel: String,
+    delivery: String,
+    regime: String,
+    applicant: motcua_store::Applicant,
+    entered: String,
+    accepted: Option<String>,
+    due: Option<String>,
+    original_due: Option<String>,
+    work_due: Option<String>,
+    assignee: Option<String>,
+    events: Vec<EventLine>,
+    chain_ok: bool,
+    head_hash: String,
+    actions: Vec<ActionForm>,
+    errors: Errors,
+}
+
+fn dossier_id(text: &str) -> Result<DossierId, WebError> {
+    text.parse().map_err(|_| WebError::NotFound)
+}
+
+/// A user's name, for the timeline and the assignee.
+async fn name_of(svc: &Services, id: Option<UserId>) -> Result<Option<String>, AppError> {
+    Ok(match id {
+        Some(id) => svc.store.user(id).await?.map(|u| u.full_name),
+        None => None,
+    })
+}
+
+/// The specialists of the deciding agency (who may be assigned).
+async fn specialists(svc: &Services, seat: &Seat) -> Result<Vec<(String, String)>, AppError> {
+    let mut out = Vec::new();
+    for grant in svc.store.grants_at(seat.deciding).await? {
+        if grant.role == Role::Specialist
+            && let Some(user) = svc.store.user(grant.user).await?
+            && !user.disabled
+        {
+            out.push((user.id.to_string(), user.full_name));
+        }
+    }
+    Ok(out)
+}
+
+async fn dossier_page(
+    svc: &Services,
+    ctx: PageCtx,
+    official: &Official,
+    dossier: DossierRecord,
+    seat: Seat,
+    posted: Option<(&str, Errors)>,
+) -> Result<DossierPage, WebError> {
+    let lang = ctx.lang();
+    let d = &dossier;
+    let events = svc.store.events(d.id).await.map_err(AppError::from)?;
+    let attachments = svc.store.attachments(d.id).await.map_err(AppError::from)?;
+    let chain_ok = motcua_store::timeline::check(d, &events, &attachments).is_empty();
+    let procedure = svc
+        .store
+        .procedure_in_force(&d.procedure_code, d.procedure_version)
+        .await
+        .map_err(AppError::from)?
+        .map_or_else(
+            || d.procedure_code.clone(),
+            |v| words::procedure_name(lang, &v.procedure),
+        );
+    let mut lines = Vec::with_capacity(events.len());
+    for e in &events {
+        let who = match name_of(svc, e.actor).await? {
+            Some(name) => format!("{name} ({})", lang.tr(&format!("role-{}", e.role.key()))),
+            None => lang.tr(&format!("role-{}", e.role.key())),
+        };
+        lines.push(EventLine {
+            seq: e.seq,
+            at: ctx.instant(&e.at),
+            action: actions::capitalised(&lang.tr(&format!("action-{}", e.action.key()))),
+            who,
+            reason: e.reason.clone(),
+            files: attachments
+                .iter()
+                .filter(|a| a.event_seq == e.seq)
+                .map(|a| {
+                    (
+                        format!("/can-bo/ho-so/{}/tep/{}", d.id, a.id),
+                        a.file_name.clone(),
+                    )
+                })
+                .collect(),
+        });
+    }
+    let assignee = match d.columns.assignee.as_deref().and_then(|a| a.parse().ok()) {
+        Some(id) => name_of(svc, Some(id)).await?,
+        None => None,
+    };
+    let specialists = if d.state.offers(motcua_domain::lifecycle::ActionKind::Assign) {
+        specialists(svc, &seat).await?
+    } else {
+        Vec::new()
+    };
+    let (posted_key, errors) = match posted {
+        Some((key, errors)) => (Some(key), errors),
+        None => (None, Errors::none()),
+    };
+    let actions = actions::offered(
+        lang,
+        official,
+        d,
+        &seat,
+        &specialists,
+        posted_key.map(|k| (k, &errors)),
+    );
+    let clock = &d.state.clock;
+    Ok(DossierPage {
+        id: d.id.to_string(),
+        code: d.code.as_str().to_owned(),
+        procedure,
+        stage: words::stage(lang, d.state.stage),
+        channel: lang.tr(&format!("channel-{}", channel_key(d.state.channel))),
+        delivery: words::delivery(lang, d.delivery),
+        regime: d.state.regime().decree.title.to_owned(),
+        applicant: d.applicant.clone(),
+        entered: ctx.instant(&d.state.entered_at),
+        accepted: clock.accepted_at.map(|t| ctx.instant(&t)),
+        due: clock.due.map(|t| ctx.instant(&t)),
+        original_due: clock
+            .original_due
+            .filter(|o| Some(*o) != clock.due)
+            .map(|t| ctx.instant(&t)),
+        work_due: d.columns.work_due.map(|t| ctx.instant(&t)),
+        assignee,
+        events: lines,
+        chain_ok,
+        head_hash: d.head_hash.to_hex(),
+        actions,
+        errors,
+        ctx,
+    })
+}
+
+fn channel_key(c: motcua_domain::lifecycle::Channel) -> &'static str {
+    match c {
+        motcua_domain::lifecycle::Channel::Counter => "counter",
+        motcua_domain::lifecycle::Channel::Online => "online",
+        motcua_domain::lifecycle::Channel::NationalPortal => "national-portal",
+        motcua_domain::lifecycle::Channel::Post => "post",
+    }
+}
+
+/// `GET /can-bo/ho-so/{id}`.
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    who: OfficialVisitor,
+    ctx: PageCtx,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let svc = state.require_services()?;
+    let lang = ctx.lang();
+    let (dossier, seat) = scope::visible(svc, &who.official, dossier_id(&id)?).await?;
+    let page = dossier_page(svc, ctx, &who.official, dossier, seat, None).await?;
+    render(lang, StatusCode::OK, &page)
+}
+
+/// `GET /can-bo/ho-so/{id}/tep/{attachment}`: a file of a dossier the
+/// official may see.
+pub(crate) async fn download(
+    State(state): State<AppState>,
+    who: OfficialVisitor,
+    Path((id, attachment)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let svc = state.require_services()?;
+    let attachment: AttachmentId = attachment.parse().map_err(|_| WebError::NotFound)?;
+    let (file, reader) =
+        scope::attachment(svc, &who.official, dossier_id(&id)?, attachment).await?;
+    Ok(file_response(&file, reader))
+}
+
+/// `POST /can-bo/ho-so/{id}/{action}` (multipart): the action's fields and
+/// files. Refused input shows the page again with the problems at the
+/// action's form; a refusal of the law shows it at the top.
+pub(crate) async fn act(
+    State(state): State<AppState>,
+    who: OfficialVisitor,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    Path((id, action)): Path<(String, String)>,
+    multipart: Multipart,
+) -> Result<Response, WebError> {
+    let svc = state.require_services()?;
+    let lang = ctx.lang();
+    let kind = actions::kind_of(&action).ok_or(WebError::NotFound)?;
+    let (dossier, _) = scope::visible(svc, &who.official, dossier_id(&id)?).await?;
+    let result: Result<(), UploadError> = async {
+        let (fields, files) = files_and_fields(
+            svc,
+            multipart,
+            &actions::files_field(),
+            Some(CsrfGate::new(&headers)),
+        )
+        .await?;
+        let hours = office_act::hours_of(svc, &dossier)
+            .await
+            .map_err(UploadError::App)?;
+        let action = actions::action_of(kind, &fields, &hours).map_err(UploadError::App)?;
+        office_act::act(svc, &who.official, dossier.id, action, files, Utc::now())
+            .await
+            .map(|_| ())
+            .map_err(UploadError::App)
+    }
+    .await;
+    let errors = match result {
+        Ok(()) => return Ok(see_other(&format!("/can-bo/ho-so/{}", dossier.id))),
+        Err(UploadError::Web(e)) => return Err(e),
+        Err(UploadError::App(AppError::Invalid(problems))) => {
+            let prefixed: Vec<FieldProblem> = problems
+                .into_iter()
+                .map(|p| FieldProblem {
+                    field: format!("{}-{}", kind.key(), p.field),
+                    problem: p.problem,
+                })
+                .collect();
+            Errors::from_problems(lang, &prefixed)
+        }
+        Err(UploadError::App(e)) if e.is_refusal() && !matches!(e, AppError::NotFound(_)) => {
+            Errors::general(actions::capitalised(&lang.describe(&e)))
+        }
+        Err(UploadError::App(e)) => return Err(e.into()),
+    };
+    // The page again, as it is now, with the problems.
+    let (dossier, seat) = scope::visible(svc, &who.official, dossier.id).await?;
+    let page = dossier_page(
+        svc,
+        ctx,
+        &who.official,
+        dossier,
+        seat,
+        Some((kind.key(), errors)),
+    )
+    .await?;
+    render(lang, StatusCode::UNPROCESSABLE_ENTITY, &page)
+}

@@ -1,0 +1,34 @@
+//! The back office's pages: an official's queue and a dossier with the
+//! actions their roles allow now. Server-rendered like the portal, in its
+//! look, and working without JavaScript.
+
+mod actions;
+mod dossier;
+mod inbox;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+
+use crate::portal::add;
+use crate::state::AppState;
+
+/// The largest body of an action: the scans or the signed result.
+pub const ACTION_BODY_LIMIT: usize = actions::MAX_FILE_BYTES as usize * 4 + 64 * 1024;
+
+pub(crate) fn routes(router: Router<AppState>) -> Router<AppState> {
+    let r = add(router, "GET", "/can-bo", get(inbox::page));
+    let r = add(r, "GET", "/can-bo/ho-so/{id}", get(dossier::show));
+    let r = add(
+        r,
+        "GET",
+        "/can-bo/ho-so/{id}/tep/{attachment}",
+        get(dossier::download),
+    );
+    add(
+        r,
+        "POST",
+        "/can-bo/ho-so/{id}/{action}",
+        post(dossier::act).layer(DefaultBodyLimit::max(ACTION_BODY_LIMIT)),
+    )
+}

@@ -1,0 +1,226 @@
+//! The back office's pages in process: the demo officials receive the
+//! citizen's dossier, take it through to its return, and are refused what
+//! their roles do not allow — with the reason on the page.
+
+use motcua_domain::lifecycle::Stage;
+
+use crate::portal::{Browser, Portal, between, pdf_bytes, portal, submitted};
+
+async fn dossier_path(portal: &Portal, code: &str) -> String {
+    let d = portal
+        .services
+        .store
+        .dossier_by_code(code)
+        .await
+        .unwrap()
+        .unwrap();
+    format!("/can-bo/ho-so/{}", d.id)
+}
+
+async fn stage_of(portal: &Portal, code: &str) -> Stage {
+    portal
+        .services
+        .store
+        .dossier_by_code(code)
+        .await
+        .unwrap()
+        .unwrap()
+        .state
+        .stage
+}
+
+#[tokio::test]
+async fn officials_take_a_citizens_dossier_from_reception_to_return() {
+    let portal = portal().await;
+    let mut citizen = Browser::new(&portal);
+    let (code, _) = submitted(&mut citizen).await;
+
+    // The reception officer lands on the queue, which lists the dossier.
+    let mut reception = Browser::new(&portal);
+    let signed = reception
+        .post(
+            "/dang-nhap",
+            &[
+                ("login", "tiepnhan@demo.motcua.vn"),
+                ("password", motcua_app::demo::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(signed.header("location"), "/can-bo");
+    let queue = reception.get("/can-bo").await;
+    assert_eq!(queue.status, 200, "{}", queue.body);
+    assert!(queue.body.contains(&code), "{}", queue.body);
+    assert!(queue.body.contains("Nguyễn Văn An"));
+    // Found by the applicant's name without its marks.
+    let found = reception.get("/can-bo?q=nguyen+van+an").await;
+    assert!(found.body.contains(&code));
+    let none = reception.get("/can-bo?q=khong+ai").await;
+    assert!(!none.body.contains(&code));
+
+    let path = dossier_path(&portal, &code).await;
+    let page = reception.get(&path).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("action=\"".to_owned().as_str()));
+    assert!(
+        page.body.contains(&format!("{path}/accept\"")),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Chuỗi băm của hồ sơ khớp"));
+    // A reception officer is not offered what a specialist does.
+    assert!(!page.body.contains(&format!("{path}/submit-for-approval\"")));
+
+    // Accepted with the scan of the papers checked at the counter.
+    let accepted = reception
+        .post_multipart(
+            &format!("{path}/accept"),
+            &[],
+            &[("files", "kiem-tra.pdf", "application/pdf", pdf_bytes())],
+        )
+        .await;
+    assert_eq!(accepted.status, 303, "{}", accepted.body);
+    assert_eq!(stage_of(&portal, &code).await, Stage::Accepted);
+
+    // Assigned to the specialist, who submits it; the approver approves
+    // with the signed result; the return officer hands it over.
+    let page = reception.get(&path).await;
+    let specialist_id = between(&page.body, "<option value=\"", "\">Lê Văn Minh")
+        .unwrap()
+        .to_owned();
+    let assigned = reception
+        .post_multipart(&format!("{path}/assign"), &[("to", &specialist_id)], &[])
+        .await;
+    assert_eq!(assigned.status, 303, "{}", assigned.body);
+
+    let mut specialist = Browser::new(&portal);
+    specialist.sign_in("chuyenvien@demo.motcua.vn").await;
+    let mine = specialist.get("/can-bo?cua_toi=1").await;
+    assert!(mine.body.contains(&code));
+    // Not theirs to approve: the page says why.
+    let refused = specialist
+        .post_multipart(&format!("{path}/approve"), &[], &[])
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.body.contains("Chuyên viên không được phê duyệt"),
+        "{}",
+        refused.body
+    );
+    let unknown = specialist
+        .post_multipart(&format!("{path}/enter"), &[], &[])
+        .await;
+    assert_eq!(
+        unknown.status, 404,
+        "entering is not an action of the office"
+    );
+    let submitted_for_approval = specialist
+        .post_multipart(&format!("{path}/submit-for-approval"), &[], &[])
+        .await;
+    assert_eq!(submitted_for_approval.status, 303);
+    let refused = specialist
+        .post_multipart(&format!("{path}/send-back"), &[("reason", "x")], &[])
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("Chuyên viên không được trả lại để xử lý tiếp"),
+        "{}",
+        refused.body
+    );
+
+    let mut approver = Browser::new(&portal);
+    approver.sign_in("lanhdao@demo.motcua.vn").await;
+    let approved = approver
+        .post_multipart(
+            &format!("{path}/approve"),
+            &[],
+            &[("files", "ban-sao.pdf", "application/pdf", pdf_bytes())],
+        )
+        .await;
+    assert_eq!(approved.status, 303, "{}", approved.body);
+    let returned = reception
+        .post_multipart(&format!("{path}/return-result"), &[], &[])
+        .await;
+    assert_eq!(returned.status, 303, "{}", returned.body);
+    assert_eq!(stage_of(&portal, &code).await, Stage::Returned);
+
+    // The timeline names each official; the result is downloadable.
+    let page = reception.get(&path).await;
+    for name in ["Trần Thị Hoa", "Lê Văn Minh", "Phạm Quốc Hùng"] {
+        assert!(page.body.contains(name), "{name}");
+    }
+    let end = page.body.find("\">ban-sao.pdf").unwrap();
+    let start = page.body[..end].rfind("href=\"").unwrap() + "href=\"".len();
+    let link = page.body[start..end].to_owned();
+    let file = reception.get(&link).await;
+    assert_eq!(file.status, 200);
+    assert_eq!(file.header("content-type"), "application/pdf");
+    // The citizen sees the result on their own page.
+    let mine = citizen.get("/ho-so").await;
+    assert!(mine.body.contains(&code));
+}
+
+#[tokio::test]
+async fn a_missing_reason_is_shown_at_its_input_and_nothing_changes() {
+    let portal = portal().await;
+    let mut citizen = Browser::new(&portal);
+    let (code, _) = submitted(&mut citizen).await;
+    let path = dossier_path(&portal, &code).await;
+    let mut reception = Browser::new(&portal);
+    reception.sign_in("tiepnhan@demo.motcua.vn").await;
+    let refused = reception
+        .post_multipart(
+            &format!("{path}/refuse-at-reception"),
+            &[("reason", "  ")],
+            &[],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused
+            .body
+            .contains("href=\"#refuse-at-reception-reason\""),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains("id=\"refuse-at-reception-reason-error\"")
+    );
+    assert_eq!(stage_of(&portal, &code).await, Stage::AwaitingReception);
+    let bad_date = reception
+        .post_multipart(
+            &format!("{path}/request-reception-supplement"),
+            &[("items", ""), ("reason", "Thiếu bản sao")],
+            &[],
+        )
+        .await;
+    assert_eq!(bad_date.status, 422);
+    assert!(
+        bad_date
+            .body
+            .contains("#request-reception-supplement-items")
+    );
+    assert_eq!(stage_of(&portal, &code).await, Stage::AwaitingReception);
+}
+
+#[tokio::test]
+async fn citizens_and_strangers_cannot_reach_a_dossier_in_the_back_office() {
+    let portal = portal().await;
+    let mut citizen = Browser::new(&portal);
+    let (code, _) = submitted(&mut citizen).await;
+    let path = dossier_path(&portal, &code).await;
+    assert_eq!(citizen.get(&path).await.status, 403);
+    assert_eq!(citizen.get("/can-bo").await.status, 403);
+    let mut anonymous = Browser::new(&portal);
+    let to_sign_in = anonymous.get(&path).await;
+    assert_eq!(to_sign_in.status, 303);
+    // An administrator handles no dossier: it does not exist for them.
+    let mut admin = Browser::new(&portal);
+    admin.sign_in("quantri@demo.motcua.vn").await;
+    assert_eq!(admin.get(&path).await.status, 404);
+    let queue = admin.get("/can-bo").await;
+    assert!(queue.body.contains("chưa được giao vai trò xử lý"));
+}
