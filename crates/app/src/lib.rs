@@ -22,6 +22,7 @@ pub mod office;
 pub mod outbox;
 mod secret;
 mod services;
+pub mod timeline;
 pub mod track;
 
 pub use error::AppError;

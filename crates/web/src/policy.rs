@@ -24,6 +24,9 @@ pub enum Access {
     Public,
     /// A signed-in citizen or business (the applicant of the portal).
     Applicant,
+    /// Any signed-in account, applicant or official (what each may see is
+    /// decided by the use case).
+    Account,
     /// A signed-in official (the back office). Which dossiers and actions
     /// are theirs is decided by their roles at agencies, in the use cases.
     Official,
@@ -51,6 +54,14 @@ const fn applicant(method: &'static str, path: &'static str) -> Endpoint {
         method,
         path,
         access: Access::Applicant,
+    }
+}
+
+const fn account(method: &'static str, path: &'static str) -> Endpoint {
+    Endpoint {
+        method,
+        path,
+        access: Access::Account,
     }
 }
 
@@ -139,6 +150,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     applicant("POST", "/api/dossiers/{id}/amend"),
     applicant("POST", "/api/dossiers/{id}/withdraw"),
     applicant("POST", "/api/dossiers/{id}/rating"),
+    account("GET", "/api/dossiers/{id}/timeline"),
     public("POST", "/api/track"),
     public("GET", "/api/openapi.json"),
 ];
@@ -196,10 +208,11 @@ pub(crate) async fn enforce(
         Access::Public => true,
         Access::Applicant => matches!(kind, UserKind::Citizen | UserKind::Business),
         Access::Official => kind == UserKind::Official,
+        Access::Account => true,
     };
     match row.access {
         Access::Public => Ok(next.run(request).await),
-        Access::Applicant | Access::Official => {
+        Access::Applicant | Access::Official | Access::Account => {
             let (mut parts, body) = request.into_parts();
             let visitor =
                 <Visitor as axum::extract::FromRequestParts<AppState>>::from_request_parts(

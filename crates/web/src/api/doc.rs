@@ -18,7 +18,7 @@ use super::schema::{
     BadRequest, Conflict, Forbidden, InvalidInput, NotFound, PayloadTooLarge, Problem,
     TooManyRequests, Unauthenticated, Unavailable, UnsupportedMediaType,
 };
-use super::{accounts, catalog, dossiers, drafts, track};
+use super::{accounts, catalog, dossiers, drafts, timeline, track};
 use crate::error::WebError;
 
 /// Adds the `bearer` scheme: the session token from `POST /api/sessions`.
@@ -84,6 +84,7 @@ impl Modify for BearerScheme {
         dossiers::amend,
         dossiers::withdraw,
         dossiers::rate,
+        timeline::show,
         track::track,
         serve,
     ),

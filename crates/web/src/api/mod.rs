@@ -27,6 +27,7 @@ mod doc;
 mod dossiers;
 mod drafts;
 mod schema;
+mod timeline;
 mod track;
 
 use std::sync::Arc;
@@ -174,6 +175,7 @@ pub(crate) fn routes(router: Router<AppState>) -> Router<AppState> {
         post(dossiers::withdraw),
     );
     let r = add(r, "POST", "/api/dossiers/{id}/rating", post(dossiers::rate));
+    let r = add(r, "GET", "/api/dossiers/{id}/timeline", get(timeline::show));
     // Tracking and the document itself.
     let r = add(r, "POST", "/api/track", post(track::track));
     add(r, "GET", "/api/openapi.json", get(doc::serve))

@@ -8,6 +8,7 @@ mod catalog;
 mod dossiers;
 mod policy;
 mod spec;
+mod timeline;
 
 use axum::body::Body;
 use axum::http::Request;

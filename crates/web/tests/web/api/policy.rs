@@ -59,6 +59,16 @@ async fn every_api_endpoint_admits_exactly_whom_the_table_says() {
                 assert_problem(&anon, 401, "unauthenticated");
                 assert_problem(&signed, 403, "forbidden");
             }
+            Access::Account => {
+                assert_problem(&anon, 401, "unauthenticated");
+                assert_problem(&cookie, 401, "unauthenticated");
+                assert!(
+                    signed.status != 401 && signed.status != 403,
+                    "{what}: {} {}",
+                    signed.status,
+                    signed.body
+                );
+            }
             Access::Applicant => {
                 assert_problem(&anon, 401, "unauthenticated");
                 assert_eq!(anon.header("www-authenticate"), "Bearer realm=\"motcua\"");
