@@ -1,6 +1,7 @@
 //! A citizen's journey through the portal, as a person does it: register,
 //! sign in, find the procedure without typing diacritics, apply with an
-//! upload, read the receipt, sign out and track the dossier.
+//! upload, read the receipt, sign out and track the dossier; then the
+//! demo officials take it from reception to return.
 
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -30,6 +31,7 @@ pub async fn run(page: &Page, dir: &Path) -> Outcome {
     find_the_procedure(page).await?;
     let (code, pin) = apply(page, dir).await?;
     track(page, &code, &pin).await?;
+    office(page, &code).await?;
     page.axe_verdict()
 }
 
@@ -333,4 +335,80 @@ async fn track(page: &Page, code: &str, pin: &str) -> Outcome {
         .await?;
     eprintln!("browser: the dossier {code} is {stage}");
     page.axe("track result").await
+}
+
+/// Signs in as a demo official (from wherever the browser is) and lands on
+/// the queue.
+async fn official_signs_in(page: &Page, login: &str) -> Outcome {
+    page.goto("/dang-nhap").await?;
+    page.type_into("login", login).await?;
+    page.type_into("password", "motcua-demo").await?;
+    page.press("Đăng nhập").await?;
+    let path = page.path().await?;
+    ensure!(
+        path == "/can-bo",
+        "{login} signed in, the browser is at {path}"
+    );
+    Ok(())
+}
+
+/// Opens the dossier `code` from the queue, found by its code.
+async fn open_from_queue(page: &Page, code: &str) -> Outcome {
+    page.type_into("q", code).await?;
+    page.press("Lọc").await?;
+    page.follow("table.queue a[href^='/can-bo/ho-so/']").await?;
+    let heading = page.text("h1").await?;
+    ensure!(heading.contains(code), "opened {heading:?}, not {code}");
+    Ok(())
+}
+
+/// Takes one action: presses its button in its (open) form and checks the
+/// stage the page then shows.
+async fn take(page: &Page, action: &str, then: &str) -> Outcome {
+    page.step(action);
+    page.press(action).await?;
+    let summary = page.text("dl.summary").await?;
+    ensure!(
+        summary.contains(then),
+        "after “{action}” the dossier is not “{then}”: {summary:?}"
+    );
+    Ok(())
+}
+
+/// The back office takes the citizen's dossier from reception to return:
+/// the reception officer accepts and assigns it, the specialist submits
+/// it, the approver approves, the reception officer returns it.
+pub async fn office(page: &Page, code: &str) -> Outcome {
+    page.step("the reception officer signs in and finds the dossier");
+    official_signs_in(page, "tiepnhan@demo.motcua.vn").await?;
+    page.axe("office queue").await?;
+    open_from_queue(page, code).await?;
+    page.axe("office dossier").await?;
+    take(page, "Tiếp nhận", "đã tiếp nhận").await?;
+    take(page, "Phân công xử lý", "đang xử lý").await?;
+    page.press("Đăng xuất").await?;
+
+    page.step("the specialist submits it for approval");
+    official_signs_in(page, "chuyenvien@demo.motcua.vn").await?;
+    open_from_queue(page, code).await?;
+    take(page, "Trình phê duyệt", "chờ phê duyệt").await?;
+    page.press("Đăng xuất").await?;
+
+    page.step("the approver approves");
+    official_signs_in(page, "lanhdao@demo.motcua.vn").await?;
+    open_from_queue(page, code).await?;
+    take(page, "Phê duyệt", "đã có kết quả").await?;
+    page.press("Đăng xuất").await?;
+
+    page.step("the reception officer returns the result");
+    official_signs_in(page, "tiepnhan@demo.motcua.vn").await?;
+    open_from_queue(page, code).await?;
+    take(page, "Trả kết quả", "đã trả kết quả").await?;
+    let chain = page.text(".notice").await?;
+    ensure!(
+        chain.contains("Chuỗi băm của hồ sơ khớp"),
+        "the timeline's chain is not shown as verified: {chain:?}"
+    );
+    page.axe("office dossier, returned").await?;
+    page.press("Đăng xuất").await
 }

@@ -1,7 +1,9 @@
 //! The citizen portal in a real browser: the built `motcua serve --demo`,
 //! a chromedriver this test starts, and headless Chromium (Debian's, never
 //! a downloaded one), driven like a person from registering to tracking the
-//! dossier, with axe-core's WCAG 2.x A/AA rules run on every page visited.
+//! dossier — and then as the demo officials who take that dossier from
+//! reception to return in the back office — with axe-core's WCAG 2.x A/AA
+//! rules run on every page visited.
 //!
 //! Needs `chromium`, `chromedriver` and axe-core's `axe.min.js` (its path in
 //! `MOTCUA_AXE_JS`). Without them the test says why and passes, unless

@@ -24,8 +24,8 @@ pub const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
 const OFFERED: [ActionKind; 23] = [
     ActionKind::Accept,
     ActionKind::CompleteReceptionSupplement,
-    ActionKind::Assign,
     ActionKind::SubmitForApproval,
+    ActionKind::Assign,
     ActionKind::Approve,
     ActionKind::ReturnResult,
     ActionKind::ReturnFromAgency,
