@@ -119,6 +119,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
     applicant("POST", "/ho-so/{id}/danh-gia"),
     // The back office.
     official("GET", "/can-bo"),
+    official("GET", "/can-bo/tiep-nhan"),
+    official("POST", "/can-bo/tiep-nhan"),
     official("GET", "/can-bo/ho-so/{id}"),
     official("GET", "/can-bo/ho-so/{id}/tep/{attachment}"),
     official("POST", "/can-bo/ho-so/{id}/{action}"),

@@ -8,7 +8,9 @@
 
 pub mod act;
 pub mod admins;
+pub mod digest;
 pub mod inbox;
+pub mod intake;
 pub mod scope;
 
 pub use scope::Official;

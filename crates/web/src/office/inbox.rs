@@ -76,6 +76,8 @@ struct InboxPage {
     next: Option<String>,
     previous: Option<String>,
     handles_any: bool,
+    /// They may take dossiers in at a counter.
+    takes_in: bool,
 }
 
 /// The queue's link for another page, keeping the filters.
@@ -163,6 +165,9 @@ pub(crate) async fn page(
         next: found.has_more.then(|| page_link(&query, found.page + 1)),
         previous: (found.page > 0).then(|| page_link(&query, found.page - 1)),
         handles_any: !who.official.handling_agencies().is_empty(),
+        takes_in: who
+            .official
+            .has_role(motcua_domain::lifecycle::Role::ReceptionOfficer),
         ctx,
     };
     render(lang, StatusCode::OK, &page)

@@ -5,6 +5,7 @@
 mod actions;
 mod dossier;
 mod inbox;
+mod intake;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -18,6 +19,13 @@ pub const ACTION_BODY_LIMIT: usize = actions::MAX_FILE_BYTES as usize * 4 + 64 *
 
 pub(crate) fn routes(router: Router<AppState>) -> Router<AppState> {
     let r = add(router, "GET", "/can-bo", get(inbox::page));
+    let r = add(r, "GET", "/can-bo/tiep-nhan", get(intake::form));
+    let r = add(
+        r,
+        "POST",
+        "/can-bo/tiep-nhan",
+        post(intake::submit).layer(DefaultBodyLimit::max(ACTION_BODY_LIMIT)),
+    );
     let r = add(r, "GET", "/can-bo/ho-so/{id}", get(dossier::show));
     let r = add(
         r,

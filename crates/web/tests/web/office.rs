@@ -224,3 +224,65 @@ async fn citizens_and_strangers_cannot_reach_a_dossier_in_the_back_office() {
     let queue = admin.get("/can-bo").await;
     assert!(queue.body.contains("chưa được giao vai trò xử lý"));
 }
+
+#[tokio::test]
+async fn a_reception_officer_takes_in_a_walk_in_dossier_and_prints_its_pin() {
+    let portal = portal().await;
+    let mut reception = Browser::new(&portal);
+    reception.sign_in("tiepnhan@demo.motcua.vn").await;
+    let queue = reception.get("/can-bo").await;
+    assert!(queue.body.contains("href=\"/can-bo/tiep-nhan\""));
+    let form = reception.get("/can-bo/tiep-nhan").await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(form.body.contains("<option value=\"2.000815\""));
+    // Nothing filled in: every problem, each linked to its input.
+    let refused = reception
+        .post_multipart("/can-bo/tiep-nhan", &[], &[])
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    for input in ["#procedure", "#name", "#identity", "#delivery", "#files"] {
+        assert!(
+            refused.body.contains(&format!("href=\"{input}\"")),
+            "{input}"
+        );
+    }
+    let centre = portal
+        .services
+        .store
+        .agency_by_identifier("000.41.02.H82")
+        .await
+        .unwrap()
+        .unwrap();
+    let taken = reception
+        .post_multipart(
+            "/can-bo/tiep-nhan",
+            &[
+                ("receiving", &centre.id.to_string()),
+                ("procedure", "2.000815"),
+                ("name", "Võ Văn Tài"),
+                ("identity", "087090001234"),
+                ("phone", "0918 111 222"),
+                ("delivery", "counter"),
+            ],
+            &[(
+                "files",
+                "giay-khai-sinh.pdf",
+                "application/pdf",
+                pdf_bytes(),
+            )],
+        )
+        .await;
+    assert_eq!(taken.status, 201, "{}", taken.body);
+    let pin = between(&taken.body, "<strong class=\"pin\">", "</strong>").unwrap();
+    assert_eq!(pin.len(), motcua_app::PIN_DIGITS);
+    let code = between(&taken.body, "<dd><strong>", "</strong>")
+        .unwrap()
+        .to_owned();
+    assert!(code.starts_with("000.41.02.H82-"), "{code}");
+    assert_eq!(stage_of(&portal, &code).await, Stage::AwaitingReception);
+    // The dossier page offers to accept it.
+    let path = dossier_path(&portal, &code).await;
+    let page = reception.get(&path).await;
+    assert!(page.body.contains(&format!("{path}/accept\"")));
+    assert!(page.body.contains("giay-khai-sinh.pdf"));
+}
