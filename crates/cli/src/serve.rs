@@ -32,6 +32,7 @@ use std::time::Duration;
 
 use clap::Args;
 use motcua_app::jobs::{self, Handlers, Runner};
+use motcua_app::office::digest;
 use motcua_app::outbox::{Mailer, SmsSender};
 use motcua_app::{Services, Settings};
 use motcua_blobs::BlobLocation;
@@ -222,10 +223,14 @@ async fn serve(
     } else {
         false
     };
+    let handlers = handlers.with(
+        digest::DIGEST_JOB,
+        digest::DigestHandler(Arc::clone(&services)),
+    );
     let mut state = AppState::new(BuildInfo {
         version: env!("CARGO_PKG_VERSION"),
     })
-    .with_services(services);
+    .with_services(Arc::clone(&services));
     if let Some(name) = province {
         state = state.with_province_name(name);
     }
@@ -233,6 +238,7 @@ async fn serve(
     let jobs = tokio::spawn(
         Runner::new(Arc::clone(&store), handlers, jobs::worker_name()).run(stop.subscribe()),
     );
+    let scheduler = tokio::spawn(schedule_digests(services, stop.subscribe()));
     let server = motcua_web::serve(listener, state, wait_for_stop(stopped));
     tokio::pin!(server);
 
@@ -277,8 +283,27 @@ async fn serve(
         ),
     }
     stop_jobs(jobs, lang).await;
+    scheduler.abort();
     tracing::info!("{}", lang.tr("serve-stopped"));
     Ok(ExitCode::SUCCESS)
+}
+
+/// How often each server asks for the day's digest to be queued (it is
+/// queued once, whoever asks first).
+const DIGEST_EVERY: Duration = Duration::from_secs(10 * 60);
+
+/// Queues the officials' daily digest of each working day until the server
+/// stops. A failure is logged and tried again at the next tick.
+async fn schedule_digests(services: Arc<Services>, mut stop: watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = digest::schedule(&services, chrono::Utc::now()).await {
+            tracing::warn!(error = %e, "the daily digest could not be queued");
+        }
+        tokio::select! {
+            () = tokio::time::sleep(DIGEST_EVERY) => {}
+            _ = stop.changed() => return,
+        }
+    }
 }
 
 /// A folder as the user should see it: absolute when it can be.

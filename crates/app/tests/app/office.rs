@@ -634,3 +634,200 @@ async fn the_first_system_admin_needs_a_province_and_a_good_password() {
     .unwrap();
     let _ = &db;
 }
+
+/// A scan stored as the counter's upload does.
+async fn scan(svc: &Services, name: &str) -> apply::StoredFile {
+    let field = motcua_domain::catalog::FormField {
+        id: "files".into(),
+        label: String::new(),
+        label_en: None,
+        kind: motcua_domain::catalog::FieldKind::File {
+            accept: vec!["application/pdf".into()],
+            max_bytes: 1024 * 1024,
+            multiple: true,
+        },
+        required: false,
+        help: None,
+    };
+    let pdf: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+    let mut reader = pdf;
+    apply::store_file(svc, &field, name, &mut reader)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_walk_in_dossier_is_taken_in_with_its_scans_then_accepted() {
+    use motcua_app::office::intake::{self, CounterIntake};
+    let o = office().await;
+    let now = vn(2026, 3, 2, 9, 0);
+    // Every problem is listed at once, and nothing is created.
+    let refused = intake::take_in(
+        &o.svc,
+        &o.reception,
+        &CounterIntake {
+            procedure_code: "9.999999".into(),
+            identity: "12345".into(),
+            ..CounterIntake::default()
+        },
+        Vec::new(),
+        now,
+    )
+    .await;
+    let AppError::Invalid(problems) = refused.unwrap_err() else {
+        panic!("not a form problem")
+    };
+    let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        ["procedure", "name", "identity", "delivery", "files"]
+    );
+    // A specialist has no counter.
+    let intake_values = CounterIntake {
+        procedure_code: "1.004873".into(),
+        name: "  Lê Thị Cúc ".into(),
+        identity: "087195000321".into(),
+        phone: "0912 345 678".into(),
+        delivery: Some(motcua_store::Delivery::Counter),
+        ..CounterIntake::default()
+    };
+    let no_counter = intake::take_in(
+        &o.svc,
+        &o.specialist,
+        &intake_values,
+        vec![scan(&o.svc, "a.pdf").await],
+        now,
+    )
+    .await;
+    assert!(matches!(no_counter.unwrap_err(), AppError::Invalid(p) if p[0].field == "receiving"));
+
+    let taken = intake::take_in(
+        &o.svc,
+        &o.reception,
+        &intake_values,
+        vec![scan(&o.svc, "giay-to.pdf").await],
+        now,
+    )
+    .await
+    .unwrap();
+    let d = &taken.dossier;
+    assert_eq!(d.state.channel, Channel::Counter);
+    assert_eq!(d.state.stage, Stage::AwaitingReception);
+    assert!(d.code.as_str().starts_with(o.commune.identifier.as_str()));
+    assert_eq!(d.applicant.name, "Lê Thị Cúc");
+    assert_eq!(d.applicant.phone.as_deref(), Some("0912345678"));
+    assert_eq!(d.applicant.user, None);
+    assert_eq!(taken.pin.len(), motcua_app::PIN_DIGITS);
+    assert_eq!(d.pin_hash, TokenHash::of(&taken.pin));
+    // The scan is kept with its hash and the officer who made it.
+    let files = o.svc.store.attachments(d.id).await.unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].added_by, Some(o.reception.user.id));
+    assert_eq!(files[0].file_name, "giay-to.pdf");
+    let events = o.svc.store.events(d.id).await.unwrap();
+    assert_eq!(events[0].actor, Some(o.reception.user.id));
+    assert_eq!(events[0].role, Role::ReceptionOfficer);
+    // The reception officer accepts it: the clock starts.
+    let d = o
+        .act(&o.reception, d, Action::Accept, now + TimeDelta::minutes(5))
+        .await
+        .unwrap();
+    assert_eq!(d.state.stage, Stage::Accepted);
+
+    // Someone with an account under the number finds it among their own.
+    let an = o
+        .svc
+        .store
+        .user_by_login("an@demo.motcua.vn")
+        .await
+        .unwrap()
+        .unwrap();
+    let theirs = intake::take_in(
+        &o.svc,
+        &o.reception,
+        &CounterIntake {
+            identity: "087095000123".into(),
+            ..intake_values.clone()
+        },
+        vec![scan(&o.svc, "b.pdf").await],
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(theirs.dossier.applicant.user, Some(an.id));
+}
+
+#[tokio::test]
+async fn the_daily_digest_goes_once_to_whoever_has_late_work() {
+    use motcua_app::office::digest;
+    let o = office().await;
+    let early = o.online(vn(2026, 3, 2, 8, 0), "Lê Thị Cúc").await;
+    let late = o.online(vn(2026, 3, 2, 8, 30), "Phạm Văn Dũng").await;
+    let early = o
+        .act(&o.reception, &early, Action::Accept, vn(2026, 3, 2, 9, 0))
+        .await
+        .unwrap();
+    o.act(&o.reception, &late, Action::Accept, vn(2026, 3, 3, 9, 0))
+        .await
+        .unwrap();
+    // Friday 6 March: queued once however often asked; none on Saturday.
+    let friday = vn(2026, 3, 6, 6, 30);
+    assert!(digest::schedule(&o.svc, friday).await.unwrap());
+    assert!(
+        !digest::schedule(&o.svc, friday + TimeDelta::minutes(10))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !digest::schedule(&o.svc, vn(2026, 3, 7, 9, 0))
+            .await
+            .unwrap()
+    );
+
+    let day = NaiveDate::from_ymd_opt(2026, 3, 6).unwrap();
+    let now = vn(2026, 3, 6, 9, 0);
+    let queued = digest::send(&o.svc, day, now).await.unwrap();
+    // The commune's four officials and the three demo officials (who hold
+    // their roles at every demo commune); not the other commune's.
+    assert_eq!(queued, 7);
+    assert_eq!(
+        digest::send(&o.svc, day, now).await.unwrap(),
+        0,
+        "sent once"
+    );
+    let jobs = o
+        .svc
+        .store
+        .claim_jobs("test", now + TimeDelta::days(1), TimeDelta::minutes(5), 500)
+        .await
+        .unwrap();
+    let digests: Vec<_> = jobs
+        .iter()
+        .filter(|j| {
+            j.payload["subject"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("Hồ sơ cần chú ý hôm nay"))
+        })
+        .collect();
+    assert_eq!(digests.len(), 7);
+    assert!(
+        !digests
+            .iter()
+            .any(|j| j.payload["to"] == "chuyenvien@sadec.example.vn")
+    );
+    let mine = digests
+        .iter()
+        .find(|j| j.payload["to"] == "tiepnhan@caolanh.example.vn")
+        .unwrap();
+    assert_eq!(
+        mine.payload["subject"],
+        "Hồ sơ cần chú ý hôm nay: 1 quá hạn, 1 sắp đến hạn"
+    );
+    let text = mine.payload["text"].as_str().unwrap();
+    assert!(
+        text.contains(&format!("{} · Lê Thị Cúc", early.code.as_str())),
+        "{text}"
+    );
+    assert!(text.contains("17:00 05/03/2026 (Quá hạn)"), "{text}");
+    assert!(text.contains("Phạm Văn Dũng"), "{text}");
+}

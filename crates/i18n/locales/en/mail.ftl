@@ -54,3 +54,13 @@ mail-assigned-body =
 
     Open it:
     { $link }
+mail-digest-subject = Applications needing attention today: { $overdue } overdue, { $soon } due soon
+mail-digest-body =
+    Dear { $name },
+
+    At the agencies where you handle applications, { $overdue } are overdue today and { $soon } fall due within 1 working day:
+
+    { $list }
+
+    See and handle them:
+    { $link }

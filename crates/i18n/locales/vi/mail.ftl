@@ -54,3 +54,13 @@ mail-assigned-body =
 
     Mở hồ sơ:
     { $link }
+mail-digest-subject = Hồ sơ cần chú ý hôm nay: { $overdue } quá hạn, { $soon } sắp đến hạn
+mail-digest-body =
+    Kính gửi { $name },
+
+    Ở các cơ quan anh/chị xử lý hồ sơ, hôm nay có { $overdue } hồ sơ đã quá hạn và { $soon } hồ sơ đến hạn trong 01 ngày làm việc:
+
+    { $list }
+
+    Xem và xử lý:
+    { $link }

@@ -1,0 +1,173 @@
+//! The daily digest: each working day, every official who handles dossiers
+//! gets one e-mail listing the dossiers of their agencies that are overdue
+//! or fall due within a working day — the warning the law asks for at least
+//! one working day before a dossier falls due — sent through the jobs table
+//! like every message.
+//!
+//! [`schedule`] is called often (every few minutes by each server); the
+//! day's digest is one job under the key `office.digest:<day>`, so however
+//! many nodes ask, it runs once. Its handler queues one e-mail per official
+//! under `office.digest:<day>:<user>`, so a retried run sends nothing twice.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use motcua_domain::calendar;
+use motcua_i18n::Arg;
+use motcua_store::{Job, NewJob, QueueQuery};
+use serde_json::json;
+
+use super::inbox;
+use super::scope::{HANDLING_ROLES, Official};
+use crate::accounts::language_of;
+use crate::jobs::{JobError, JobHandler};
+use crate::outbox::EmailMessage;
+use crate::{AppError, Services, apply};
+
+/// The job kind of the day's digest.
+pub const DIGEST_JOB: &str = "office.digest";
+
+/// When the digest goes out, in Vietnam's time: before the offices open.
+pub fn send_time() -> NaiveTime {
+    NaiveTime::from_hms_opt(7, 0, 0).unwrap_or(NaiveTime::MIN)
+}
+
+/// The most dossiers one digest lists (the queue has the rest).
+pub const LISTED: u32 = 30;
+
+/// Queues the digest of the working day `now` falls on (none on a day
+/// off), to run at [`send_time`] or at once when that has passed. Whether it
+/// was queued now (false: it already was, or no digest today).
+pub async fn schedule(svc: &Services, now: DateTime<Utc>) -> Result<bool, AppError> {
+    let calendar = apply::work_calendar(svc).await?;
+    let day = calendar::to_local(now).date();
+    if !calendar.is_working_day(day)? {
+        return Ok(false);
+    }
+    let at = calendar::to_utc(day.and_time(send_time()));
+    let job = NewJob::new(DIGEST_JOB, json!({ "day": day.to_string() }), at.max(now))
+        .idempotency_key(format!("{DIGEST_JOB}:{day}"));
+    Ok(svc.store.enqueue(job).await?.is_some())
+}
+
+/// Every official who handles dossiers somewhere, once.
+async fn officials(svc: &Services) -> Result<Vec<Official>, AppError> {
+    let mut agencies = Vec::new();
+    let mut queue = vec![None];
+    while let Some(parent) = queue.pop() {
+        for agency in svc.store.child_agencies(parent).await? {
+            queue.push(Some(agency.id));
+            agencies.push(agency.id);
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for agency in agencies {
+        for grant in svc.store.grants_at(agency).await? {
+            if !HANDLING_ROLES.contains(&grant.role) || !seen.insert(grant.user) {
+                continue;
+            }
+            if let Some(user) = svc.store.user(grant.user).await?
+                && let Ok(official) = Official::of(svc, user).await
+            {
+                out.push(official);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Writes the digests of `day` at `now`: one e-mail job per official with
+/// something overdue or due soon. How many were queued.
+pub async fn send(svc: &Services, day: NaiveDate, now: DateTime<Utc>) -> Result<usize, AppError> {
+    let soon = inbox::soon_after(svc, now).await?;
+    let mut queued = 0;
+    for official in officials(svc).await? {
+        let Some(address) = official.user.email.clone() else {
+            continue;
+        };
+        let agencies = official.handling_agencies();
+        let counts = svc.store.office_counts(&agencies, now, soon).await?;
+        if counts.overdue + counts.due_soon == 0 {
+            continue;
+        }
+        let rows = svc
+            .store
+            .office_queue(&QueueQuery {
+                due_before: Some(soon),
+                ..QueueQuery::of(agencies, LISTED)
+            })
+            .await?;
+        let lang = language_of(&official.user);
+        let lines: Vec<String> = rows
+            .iter()
+            .map(|d| {
+                // dd/mm/yyyy and the time in Vietnam, as the pages show it.
+                let due = d
+                    .columns
+                    .work_due
+                    .map(|t| calendar::to_local(t).format("%H:%M %d/%m/%Y").to_string())
+                    .unwrap_or_default();
+                let mark = if d.columns.work_due.is_some_and(|t| t < now) {
+                    lang.tr("office-overdue")
+                } else {
+                    lang.tr("office-soon")
+                };
+                format!(
+                    "- {} · {} · {} · {} ({})",
+                    d.code.as_str(),
+                    d.applicant.name,
+                    lang.tr(&format!("stage-{}", d.state.stage.key())),
+                    due,
+                    mark
+                )
+            })
+            .collect();
+        let message = EmailMessage {
+            to: address,
+            subject: lang.tr_args(
+                "mail-digest-subject",
+                &[
+                    ("overdue", Arg::from(counts.overdue)),
+                    ("soon", Arg::from(counts.due_soon)),
+                ],
+            ),
+            text: lang.tr_args(
+                "mail-digest-body",
+                &[
+                    ("name", Arg::from(official.user.full_name.clone())),
+                    ("overdue", Arg::from(counts.overdue)),
+                    ("soon", Arg::from(counts.due_soon)),
+                    ("list", Arg::from(lines.join("\n"))),
+                    ("link", Arg::from(svc.settings.link("/can-bo?gap=1"))),
+                ],
+            ),
+        };
+        let job = message
+            .job(format!("{DIGEST_JOB}:{day}:{}", official.user.id), now)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        if svc.store.enqueue(job).await?.is_some() {
+            queued += 1;
+        }
+    }
+    Ok(queued)
+}
+
+/// Runs the day's digest job.
+pub struct DigestHandler(pub Arc<Services>);
+
+#[async_trait::async_trait]
+impl JobHandler for DigestHandler {
+    async fn run(&self, job: &Job) -> Result<(), JobError> {
+        let day: NaiveDate = job
+            .payload
+            .get("day")
+            .and_then(|d| d.as_str())
+            .and_then(|d| d.parse().ok())
+            .ok_or_else(|| JobError::Permanent("a digest without its day".into()))?;
+        send(&self.0, day, Utc::now())
+            .await
+            .map(|_| ())
+            .map_err(|e| JobError::Temporary(e.to_string()))
+    }
+}
