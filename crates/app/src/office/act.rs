@@ -6,13 +6,14 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use motcua_domain::calendar::{self, OfficeHours};
-use motcua_domain::forms::Problem;
-use motcua_domain::lifecycle::{Action, Clockwork, LifecycleError};
+use motcua_domain::forms::{FieldProblem, Problem};
+use motcua_domain::identity::PersonalNumber;
+use motcua_domain::lifecycle::{Action, Clockwork, LifecycleError, Recipient};
 use motcua_i18n::Arg;
-use motcua_store::{DossierId, DossierRecord, NewAttachment, NewEvent, NewJob, UserId};
+use motcua_store::{Delivery, DossierId, DossierRecord, NewAttachment, NewEvent, NewJob, UserId};
 
 use super::scope::{self, Official, Seat};
-use crate::accounts::language_of;
+use crate::accounts::{clean, language_of};
 use crate::applicant::reason_text;
 use crate::apply::{self, StoredFile};
 use crate::outbox::EmailMessage;
@@ -41,6 +42,7 @@ pub async fn hours_of(svc: &Services, dossier: &DossierRecord) -> Result<OfficeH
 async fn prepare(
     svc: &Services,
     official: &Official,
+    dossier: &DossierRecord,
     seat: &Seat,
     action: Action,
 ) -> Result<Action, AppError> {
@@ -102,6 +104,9 @@ async fn prepare(
                 task: reason_text("task", &task)?,
             }
         }
+        Action::ReturnResult { recipient } => Action::ReturnResult {
+            recipient: recipient_of(dossier, recipient)?,
+        },
         Action::RefuseAtReception { reason } => Action::RefuseAtReception {
             reason: reason_text("reason", &reason)?,
         },
@@ -129,6 +134,78 @@ async fn prepare(
         },
         other => other,
     })
+}
+
+/// Who received a result: required when it is handed over at the counter
+/// (the receipt of form 01 is given back against it), checked when given.
+fn recipient_of(
+    dossier: &DossierRecord,
+    given: Option<Recipient>,
+) -> Result<Option<Recipient>, AppError> {
+    let given = given.and_then(|r| {
+        let name = clean(&r.name).unwrap_or_default();
+        let identity = clean(&r.identity).unwrap_or_default();
+        (!name.is_empty() || !identity.is_empty()).then_some(Recipient { name, identity })
+    });
+    let Some(r) = given else {
+        if dossier.delivery == Delivery::Counter {
+            return Err(AppError::Invalid(vec![
+                FieldProblem {
+                    field: "recipient_name".into(),
+                    problem: Problem::Required,
+                },
+                FieldProblem {
+                    field: "recipient_identity".into(),
+                    problem: Problem::Required,
+                },
+            ]));
+        }
+        return Ok(None);
+    };
+    let mut problems = Vec::new();
+    if r.name.is_empty() {
+        problems.push(FieldProblem {
+            field: "recipient_name".into(),
+            problem: Problem::Required,
+        });
+    } else if r.name.chars().count() > 200 {
+        problems.push(FieldProblem {
+            field: "recipient_name".into(),
+            problem: Problem::TooLong { max: 200 },
+        });
+    }
+    // A CCCD is checked as one; another document (a passport) only for its
+    // shape.
+    let identity = if r.identity.chars().all(|c| c.is_ascii_digit()) && r.identity.len() == 12 {
+        PersonalNumber::parse(&r.identity)
+            .map(|n| n.as_str().to_owned())
+            .map_err(Problem::Identity)
+    } else if (6..=20).contains(&r.identity.len())
+        && r.identity.chars().all(|c| c.is_ascii_alphanumeric())
+    {
+        Ok(r.identity.to_ascii_uppercase())
+    } else if r.identity.is_empty() {
+        Err(Problem::Required)
+    } else {
+        Err(Problem::NotAnOption)
+    };
+    let identity = match identity {
+        Ok(i) => i,
+        Err(problem) => {
+            problems.push(FieldProblem {
+                field: "recipient_identity".into(),
+                problem,
+            });
+            String::new()
+        }
+    };
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    Ok(Some(Recipient {
+        name: r.name,
+        identity,
+    }))
 }
 
 /// `official` takes `action` on dossier `id` at `now`, attaching `files`.
@@ -163,7 +240,7 @@ pub async fn act(
         }
         .into());
     };
-    let action = prepare(svc, official, &seat, action).await?;
+    let action = prepare(svc, official, &dossier, &seat, action).await?;
     let calendar = apply::work_calendar(svc).await?;
     let hours = hours_of(svc, &dossier).await?;
     let event = dossier.state.decide(

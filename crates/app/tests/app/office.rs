@@ -265,11 +265,47 @@ async fn an_online_dossier_goes_from_reception_to_return() {
         .act(&o.approver, &d, Action::Approve, monday + hour * 4)
         .await
         .unwrap();
+    // At the counter, whoever receives the result is recorded.
+    let nobody = o
+        .act(
+            &o.returner,
+            &d,
+            Action::ReturnResult { recipient: None },
+            monday + hour * 5,
+        )
+        .await;
+    assert!(matches!(nobody.unwrap_err(), AppError::Invalid(p) if p[0].field == "recipient_name"));
+    let bad_id = Action::ReturnResult {
+        recipient: Some(motcua_domain::lifecycle::Recipient {
+            name: "Nguyễn Văn An".into(),
+            identity: "12-34".into(),
+        }),
+    };
+    let refused = o.act(&o.returner, &d, bad_id, monday + hour * 5).await;
+    assert!(
+        matches!(refused.unwrap_err(), AppError::Invalid(p) if p[0].field == "recipient_identity")
+    );
+    let handed = Action::ReturnResult {
+        recipient: Some(motcua_domain::lifecycle::Recipient {
+            name: " Nguyễn Văn An ".into(),
+            identity: "087095000123".into(),
+        }),
+    };
     let d = o
-        .act(&o.returner, &d, Action::ReturnResult, monday + hour * 5)
+        .act(&o.returner, &d, handed, monday + hour * 5)
         .await
         .unwrap();
     assert_eq!(d.state.stage, Stage::Returned);
+    let last = o.svc.store.events(d.id).await.unwrap().pop().unwrap();
+    assert_eq!(
+        last.event.action,
+        Action::ReturnResult {
+            recipient: Some(motcua_domain::lifecycle::Recipient {
+                name: "Nguyễn Văn An".into(),
+                identity: "087095000123".into(),
+            }),
+        }
+    );
     // Returned: no longer in anyone's queue; each event names its official.
     let left = inbox::inbox(&o.svc, &o.reception, &Filter::default(), monday + hour * 5)
         .await

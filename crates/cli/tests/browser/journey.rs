@@ -403,6 +403,10 @@ pub async fn office(page: &Page, code: &str) -> Outcome {
     page.step("the reception officer returns the result");
     official_signs_in(page, "tiepnhan@demo.motcua.vn").await?;
     open_from_queue(page, code).await?;
+    page.type_into("return-result-recipient_name", FULL_NAME)
+        .await?;
+    page.type_into("return-result-recipient_identity", IDENTITY)
+        .await?;
     take(page, "Trả kết quả", "đã trả kết quả").await?;
     let chain = page.text(".notice").await?;
     ensure!(

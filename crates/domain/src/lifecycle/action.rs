@@ -107,8 +107,12 @@ pub enum Action {
     RequestPayment,
     /// The obligation was paid; the clock resumes where it stopped.
     ConfirmPayment,
-    /// The result is handed over (or delivered by post).
-    ReturnResult,
+    /// The result is handed over (or delivered by post). At the counter the
+    /// officer records who received it.
+    ReturnResult {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        recipient: Option<Recipient>,
+    },
     /// The applicant withdraws the dossier (national code 7).
     Withdraw { reason: String },
     /// The applicant asks to stop processing (ND 118 Art. 21; the stop
@@ -120,6 +124,15 @@ pub enum Action {
     Amend { summary: String },
     /// A wrong result caused by staff is being corrected (ND 118 Art. 23).
     OpenCorrection { reason: String },
+}
+
+/// Who received a result handed over at the counter: the applicant or the
+/// person they sent, with the identity document shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recipient {
+    pub name: String,
+    /// The number of the identity document shown (CCCD, passport).
+    pub identity: String,
 }
 
 /// An action's name without its data.
@@ -173,7 +186,7 @@ impl Action {
             Action::Apologize { .. } => ActionKind::Apologize,
             Action::RequestPayment => ActionKind::RequestPayment,
             Action::ConfirmPayment => ActionKind::ConfirmPayment,
-            Action::ReturnResult => ActionKind::ReturnResult,
+            Action::ReturnResult { .. } => ActionKind::ReturnResult,
             Action::Withdraw { .. } => ActionKind::Withdraw,
             Action::StopAtApplicantRequest { .. } => ActionKind::StopAtApplicantRequest,
             Action::StopUnderSectorLaw { .. } => ActionKind::StopUnderSectorLaw,

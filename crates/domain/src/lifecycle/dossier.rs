@@ -507,7 +507,7 @@ impl Dossier {
             Action::Approve | Action::Refuse { .. } => Stage::ResultReady,
             Action::Apologize { .. } | Action::Amend { .. } => self.stage,
             Action::RequestPayment => Stage::AwaitingPayment,
-            Action::ReturnResult => Stage::Returned,
+            Action::ReturnResult { .. } => Stage::Returned,
             Action::Withdraw { .. } => Stage::Withdrawn,
             Action::StopAtApplicantRequest { .. } | Action::StopUnderSectorLaw { .. } => {
                 Stage::Stopped
@@ -640,7 +640,7 @@ impl Dossier {
                 self.used.apology = true;
                 self.clock.rescheduled_at = Some(at);
             }
-            Action::ReturnResult => {
+            Action::ReturnResult { .. } => {
                 self.clock.returned_at.get_or_insert(at);
             }
             Action::OpenCorrection { .. } => self.deadlines.correction = effect.deadline,

@@ -40,7 +40,7 @@ use crate::calendar::CalendarError;
 use crate::message::{Message, MessageArg};
 use crate::regime::{DecreeId, RegimeError};
 
-pub use action::{Action, ActionKind, Role};
+pub use action::{Action, ActionKind, Recipient, Role};
 pub use dossier::{Clock, Clockwork, Deadlines, Dossier, Effect, Event, Pause, Used};
 pub use stage::{Channel, NATIONAL_STATUS, NationalStatus, Outcome, Stage};
 

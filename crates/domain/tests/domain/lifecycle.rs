@@ -85,7 +85,7 @@ fn a_counter_dossier_under_nd61_from_entry_to_return() {
         .unwrap();
     assert_eq!(d.stage.national_status(), NationalStatus::Processed);
     d.handle(
-        Action::ReturnResult,
+        Action::ReturnResult { recipient: None },
         Role::ReturnOfficer,
         vn(2024, 3, 11, 8, 0),
         cw(),
@@ -499,7 +499,7 @@ fn under_nd118_the_applicant_may_stop_or_amend_and_a_wrong_result_is_corrected()
         .unwrap();
     counter
         .handle(
-            Action::ReturnResult,
+            Action::ReturnResult { recipient: None },
             Role::ReturnOfficer,
             vn(2025, 9, 10, 9, 0),
             cw(),
@@ -523,7 +523,7 @@ fn under_nd118_the_applicant_may_stop_or_amend_and_a_wrong_result_is_corrected()
     assert_eq!(counter.clock.decided_at, Some(vn(2025, 9, 10, 8, 0)));
     counter
         .handle(
-            Action::ReturnResult,
+            Action::ReturnResult { recipient: None },
             Role::ReturnOfficer,
             vn(2025, 9, 12, 9, 0),
             cw(),
@@ -858,7 +858,7 @@ fn a_correction_may_change_the_result_and_is_flagged_when_late() {
     d.handle(Action::Approve, Role::Approver, vn(2025, 9, 9, 8, 0), cw())
         .unwrap();
     d.handle(
-        Action::ReturnResult,
+        Action::ReturnResult { recipient: None },
         Role::ReturnOfficer,
         vn(2025, 9, 9, 9, 0),
         cw(),
@@ -889,7 +889,7 @@ fn a_correction_may_change_the_result_and_is_flagged_when_late() {
     assert_eq!(d.clock.decided_at, Some(vn(2025, 9, 9, 8, 0)));
     assert_eq!(d.clock.corrected_at, Some(vn(2025, 9, 16, 8, 0)));
     d.handle(
-        Action::ReturnResult,
+        Action::ReturnResult { recipient: None },
         Role::ReturnOfficer,
         vn(2025, 9, 16, 9, 0),
         cw(),
@@ -1016,7 +1016,7 @@ fn any_action(new_due_days: i64, at: DateTime<Utc>) -> Vec<Action> {
         },
         Action::RequestPayment,
         Action::ConfirmPayment,
-        Action::ReturnResult,
+        Action::ReturnResult { recipient: None },
         Action::Withdraw { reason: reason() },
         Action::StopAtApplicantRequest { reason: reason() },
         Action::StopUnderSectorLaw { reason: reason() },

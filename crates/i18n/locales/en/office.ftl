@@ -74,3 +74,6 @@ intake-period = Processing time
 intake-pin-once = The tracking PIN is shown only once: print it or write it on the receipt you hand over.
 intake-open = Open the dossier to accept it
 nav-intake = Counter intake
+office-field-recipient_name = Who received the result (full name)
+office-field-recipient_identity = Their identity document number (CCCD, passport)
+office-recipient = Received by { $name } (document { $identity })

@@ -74,3 +74,6 @@ intake-period = Thời hạn giải quyết
 intake-pin-once = Mã tra cứu chỉ hiện một lần: hãy in hoặc ghi vào biên nhận giao cho người nộp.
 intake-open = Mở hồ sơ để tiếp nhận
 nav-intake = Tiếp nhận trực tiếp
+office-field-recipient_name = Người nhận kết quả (họ và tên)
+office-field-recipient_identity = Số giấy tờ tùy thân của người nhận (CCCD, hộ chiếu)
+office-recipient = Người nhận: { $name } (giấy tờ số { $identity })

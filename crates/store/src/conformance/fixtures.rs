@@ -244,7 +244,7 @@ impl Fixture {
             .await;
         self.act(
             &r,
-            Action::ReturnResult,
+            Action::ReturnResult { recipient: None },
             Role::ReturnOfficer,
             start + hour * 4,
         )

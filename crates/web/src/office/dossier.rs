@@ -33,6 +33,8 @@ pub(crate) struct EventLine {
     action: String,
     who: String,
     reason: Option<String>,
+    /// Who received the result, for a return at the counter.
+    recipient: Option<String>,
     files: Vec<(String, String)>,
 }
 
@@ -121,6 +123,18 @@ async fn dossier_page(
             action: actions::capitalised(&lang.tr(&format!("action-{}", e.action.key()))),
             who,
             reason: e.reason.clone(),
+            recipient: match &e.event.action {
+                motcua_domain::lifecycle::Action::ReturnResult { recipient: Some(r) } => {
+                    Some(lang.tr_args(
+                        "office-recipient",
+                        &[
+                            ("name", motcua_i18n::Arg::from(r.name.clone())),
+                            ("identity", motcua_i18n::Arg::from(r.identity.clone())),
+                        ],
+                    ))
+                }
+                _ => None,
+            },
             files: attachments
                 .iter()
                 .filter(|a| a.event_seq == e.seq)

@@ -139,14 +139,34 @@ async fn officials_take_a_citizens_dossier_from_reception_to_return() {
         )
         .await;
     assert_eq!(approved.status, 303, "{}", approved.body);
-    let returned = reception
+    let nobody = reception
         .post_multipart(&format!("{path}/return-result"), &[], &[])
+        .await;
+    assert_eq!(nobody.status, 422);
+    assert!(
+        nobody
+            .body
+            .contains("href=\"#return-result-recipient_name\"")
+    );
+    let returned = reception
+        .post_multipart(
+            &format!("{path}/return-result"),
+            &[
+                ("recipient_name", "Nguyễn Văn An"),
+                ("recipient_identity", "087095000123"),
+            ],
+            &[],
+        )
         .await;
     assert_eq!(returned.status, 303, "{}", returned.body);
     assert_eq!(stage_of(&portal, &code).await, Stage::Returned);
 
     // The timeline names each official; the result is downloadable.
     let page = reception.get(&path).await;
+    assert!(
+        page.body
+            .contains("Người nhận: Nguyễn Văn An (giấy tờ số 087095000123)")
+    );
     for name in ["Trần Thị Hoa", "Lê Văn Minh", "Phạm Quốc Hùng"] {
         assert!(page.body.contains(name), "{name}");
     }

@@ -287,7 +287,7 @@ async fn the_result_is_downloaded_and_rated_once() {
     officer(
         &portal,
         &code,
-        Action::ReturnResult,
+        Action::ReturnResult { recipient: None },
         Role::ReturnOfficer,
         Vec::new(),
     )

@@ -217,7 +217,7 @@ async fn the_result_is_downloaded_and_the_service_rated_once() {
     let id = officer(
         &portal,
         &code,
-        Action::ReturnResult,
+        Action::ReturnResult { recipient: None },
         Role::ReturnOfficer,
         Vec::new(),
     )
