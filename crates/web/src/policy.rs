@@ -153,6 +153,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
     applicant("POST", "/api/dossiers/{id}/withdraw"),
     applicant("POST", "/api/dossiers/{id}/rating"),
     account("GET", "/api/dossiers/{id}/timeline"),
+    official("GET", "/api/office/queue"),
+    official("POST", "/api/office/dossiers/{id}/actions/{action}"),
     public("POST", "/api/track"),
     public("GET", "/api/openapi.json"),
 ];

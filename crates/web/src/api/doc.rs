@@ -18,7 +18,7 @@ use super::schema::{
     BadRequest, Conflict, Forbidden, InvalidInput, NotFound, PayloadTooLarge, Problem,
     TooManyRequests, Unauthenticated, Unavailable, UnsupportedMediaType,
 };
-use super::{accounts, catalog, dossiers, drafts, timeline, track};
+use super::{accounts, catalog, dossiers, drafts, office, timeline, track};
 use crate::error::WebError;
 
 /// Adds the `bearer` scheme: the session token from `POST /api/sessions`.
@@ -49,7 +49,8 @@ impl Modify for BearerScheme {
         title = "motcua API",
         description = "The citizen portal's JSON API: accounts, the procedure catalog, \
                        addresses, applying online (drafts, uploads, submission), the \
-                       applicant's dossiers and public tracking.\n\n\
+                       applicant's dossiers, their timelines with hashes and public tracking; \
+                       and the back office's queue and actions for officials.\n\n\
                        Errors are RFC 9457 problems (`application/problem+json`); input with \
                        wrong content is a 422 problem whose `errors` array names every input. \
                        Instants are RFC 3339 in UTC, dates ISO 8601. Authenticate with \
@@ -85,6 +86,8 @@ impl Modify for BearerScheme {
         dossiers::withdraw,
         dossiers::rate,
         timeline::show,
+        office::queue,
+        office::take_action,
         track::track,
         serve,
     ),
@@ -109,8 +112,9 @@ impl Modify for BearerScheme {
         (name = "catalog", description = "The procedures that can be applied for"),
         (name = "addresses", description = "The provinces and communes in force"),
         (name = "drafts", description = "Applying online"),
-        (name = "dossiers", description = "The applicant's own dossiers"),
+        (name = "dossiers", description = "The applicant's own dossiers and their timelines"),
         (name = "tracking", description = "The public look-up by code and PIN"),
+        (name = "back office", description = "An official's queue and the actions on a dossier"),
         (name = "meta", description = "This document"),
     )
 )]

@@ -26,6 +26,7 @@ mod catalog;
 mod doc;
 mod dossiers;
 mod drafts;
+mod office;
 mod schema;
 mod timeline;
 mod track;
@@ -176,6 +177,14 @@ pub(crate) fn routes(router: Router<AppState>) -> Router<AppState> {
     );
     let r = add(r, "POST", "/api/dossiers/{id}/rating", post(dossiers::rate));
     let r = add(r, "GET", "/api/dossiers/{id}/timeline", get(timeline::show));
+    // The back office.
+    let r = add(r, "GET", "/api/office/queue", get(office::queue));
+    let r = add(
+        r,
+        "POST",
+        "/api/office/dossiers/{id}/actions/{action}",
+        post(office::take_action),
+    );
     // Tracking and the document itself.
     let r = add(r, "POST", "/api/track", post(track::track));
     add(r, "GET", "/api/openapi.json", get(doc::serve))

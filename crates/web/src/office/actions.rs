@@ -10,7 +10,7 @@ use motcua_app::office::scope::Seat;
 use motcua_domain::calendar::OfficeHours;
 use motcua_domain::catalog::{FieldKind, FormField};
 use motcua_domain::forms::{self, Problem};
-use motcua_domain::lifecycle::{Action, ActionKind};
+use motcua_domain::lifecycle::{Action, ActionKind, Recipient};
 use motcua_i18n::Lang;
 use motcua_store::DossierRecord;
 
@@ -98,11 +98,11 @@ fn inputs_of(kind: ActionKind) -> &'static [&'static str] {
         ActionKind::Assign => &["to"],
         ActionKind::SendToAgency => &["agency", "task"],
         ActionKind::Apologize => &["reason", "new_due"],
+        ActionKind::ReturnResult => &["recipient_name", "recipient_identity", "files"],
         ActionKind::Accept
         | ActionKind::CompleteReceptionSupplement
         | ActionKind::CompleteAppraisalSupplement
-        | ActionKind::Approve
-        | ActionKind::ReturnResult => &["files"],
+        | ActionKind::Approve => &["files"],
         _ => &[],
     }
 }
@@ -245,7 +245,12 @@ pub fn action_of(
         }
         ActionKind::RequestPayment => Action::RequestPayment,
         ActionKind::ConfirmPayment => Action::ConfirmPayment,
-        ActionKind::ReturnResult => Action::ReturnResult,
+        ActionKind::ReturnResult => Action::ReturnResult {
+            recipient: Some(Recipient {
+                name: text("recipient_name"),
+                identity: text("recipient_identity"),
+            }),
+        },
         ActionKind::Withdraw => Action::Withdraw {
             reason: text("reason"),
         },

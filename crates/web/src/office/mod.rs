@@ -2,7 +2,7 @@
 //! actions their roles allow now. Server-rendered like the portal, in its
 //! look, and working without JavaScript.
 
-mod actions;
+pub(crate) mod actions;
 mod dossier;
 mod inbox;
 mod intake;

@@ -6,6 +6,7 @@ mod accounts;
 mod apply;
 mod catalog;
 mod dossiers;
+mod office;
 mod policy;
 mod spec;
 mod timeline;

@@ -1,0 +1,307 @@
+//! The back office for programs: an official's queue and the actions on a
+//! dossier, the same use cases as the `/can-bo` pages, with `Bearer`
+//! tokens (no cookies, so no CSRF token). A dossier the official may not
+//! see is 404; an action their roles or the law do not allow is 409 with
+//! the reason.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use chrono::{DateTime, Utc};
+use motcua_app::office::inbox::{self, Filter};
+use motcua_app::office::{Official, act as office_act};
+use motcua_store::{DossierId, DossierRecord, UserKind};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::schema::{
+    BadRequest, Conflict, Forbidden, InvalidInput, NotFound, StageKey, Unauthenticated,
+    Unavailable, UnsupportedMediaType,
+};
+use crate::error::WebError;
+use crate::extract::{Json, Query};
+use crate::office::actions;
+use crate::state::AppState;
+use crate::visitor::{Via, Visitor};
+
+/// Extractor: a signed-in official with `Authorization: Bearer`.
+#[derive(Debug, Clone)]
+pub struct ApiOfficial {
+    pub official: Official,
+}
+
+impl FromRequestParts<AppState> for ApiOfficial {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Visitor(found) = Visitor::from_request_parts(parts, state).await?;
+        let signed_in = match found {
+            Some(s) if s.via != Via::Bearer => return Err(WebError::Unauthenticated),
+            Some(s) if s.user.kind == UserKind::Official => s,
+            Some(_) => return Err(WebError::Forbidden),
+            None => return Err(WebError::Unauthenticated),
+        };
+        let official = Official::of(state.require_services()?, signed_in.user.clone())
+            .await
+            .map_err(|_| WebError::Forbidden)?;
+        Ok(ApiOfficial { official })
+    }
+}
+
+/// What narrows the queue.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct QueueParams {
+    /// A code, an identity number or part of the applicant's name.
+    #[serde(default)]
+    q: Option<String>,
+    /// Only this stage.
+    #[serde(default)]
+    #[param(value_type = Option<StageKey>)]
+    stage: Option<String>,
+    /// Only those assigned to the caller.
+    #[serde(default)]
+    mine: Option<bool>,
+    /// Only those overdue or due within a working day.
+    #[serde(default)]
+    urgent: Option<bool>,
+    /// From 0; 50 rows a page.
+    #[serde(default)]
+    page: Option<u32>,
+}
+
+/// A dossier in the queue.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct QueueRow {
+    #[schema(format = Uuid)]
+    id: String,
+    code: String,
+    procedure_code: String,
+    applicant: String,
+    #[schema(value_type = StageKey)]
+    stage: String,
+    /// The next deadline the office must meet.
+    work_due: Option<DateTime<Utc>>,
+    overdue: bool,
+    /// The specialist it is assigned to.
+    #[schema(format = Uuid)]
+    assignee: Option<String>,
+}
+
+impl QueueRow {
+    fn of(d: &DossierRecord, now: DateTime<Utc>) -> Self {
+        QueueRow {
+            id: d.id.to_string(),
+            code: d.code.as_str().to_owned(),
+            procedure_code: d.procedure_code.clone(),
+            applicant: d.applicant.name.clone(),
+            stage: d.state.stage.key().to_owned(),
+            work_due: d.columns.work_due,
+            overdue: d.columns.work_due.is_some_and(|t| t < now),
+            assignee: d.columns.assignee.clone(),
+        }
+    }
+}
+
+/// A page of the queue and the counts over all of it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct Queue {
+    open: u64,
+    overdue: u64,
+    due_soon: u64,
+    /// "Due soon" means before this instant (one working day from now).
+    soon: DateTime<Utc>,
+    rows: Vec<QueueRow>,
+    /// The next page's number; absent on the last.
+    next_page: Option<u32>,
+}
+
+/// `GET /api/office/queue`.
+#[utoipa::path(
+    get,
+    path = "/api/office/queue",
+    tag = "back office",
+    operation_id = "getOfficeQueue",
+    summary = "The official's queue, most urgent first, with overdue and due-soon counts",
+    security(("bearer" = [])),
+    params(QueueParams),
+    responses(
+        (status = 200, description = "A page of the queue", body = Queue),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 503, response = Unavailable),
+    )
+)]
+pub(crate) async fn queue(
+    State(state): State<AppState>,
+    who: ApiOfficial,
+    Query(params): Query<QueueParams>,
+) -> Result<Json<Queue>, WebError> {
+    let svc = state.require_services()?;
+    let stages = match params
+        .stage
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => Vec::new(),
+        Some(key) => vec![
+            motcua_domain::lifecycle::Stage::ALL
+                .iter()
+                .copied()
+                .find(|s| s.key() == key)
+                .ok_or_else(|| WebError::BadRequest {
+                    reason: format!("`stage` {key:?} is not a stage"),
+                })?,
+        ],
+    };
+    let filter = Filter {
+        stages,
+        mine: params.mine.unwrap_or(false),
+        urgent: params.urgent.unwrap_or(false),
+        search: params.q.filter(|q| !q.trim().is_empty()),
+        page: params.page.unwrap_or(0),
+    };
+    let now = Utc::now();
+    let found = inbox::inbox(svc, &who.official, &filter, now).await?;
+    Ok(Json(Queue {
+        open: found.counts.open,
+        overdue: found.counts.overdue,
+        due_soon: found.counts.due_soon,
+        soon: found.soon,
+        rows: found.rows.iter().map(|d| QueueRow::of(d, now)).collect(),
+        next_page: found.has_more.then_some(found.page + 1),
+    }))
+}
+
+/// Who received a result at the counter.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RecipientBody {
+    name: String,
+    /// The identity document's number (CCCD, passport).
+    identity: String,
+}
+
+/// What an action carries; each action reads the members it needs.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ActionBody {
+    /// Refusals, supplement requests, send-backs, apologies, stops.
+    #[serde(default)]
+    reason: Option<String>,
+    /// A supplement request: every document missing.
+    #[serde(default)]
+    items: Vec<String>,
+    /// `assign`: the specialist's user id (the caller when absent).
+    #[serde(default)]
+    #[schema(format = Uuid)]
+    to: Option<String>,
+    /// `send-to-agency`: the agency's identifier, and what it is asked.
+    #[serde(default)]
+    agency: Option<String>,
+    #[serde(default)]
+    task: Option<String>,
+    /// `amend`: what changes.
+    #[serde(default)]
+    summary: Option<String>,
+    /// `apologize`: the new date (the end of that day's office hours).
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date)]
+    new_due: Option<chrono::NaiveDate>,
+    /// `return-result` at the counter.
+    #[serde(default)]
+    recipient: Option<RecipientBody>,
+}
+
+impl ActionBody {
+    /// The same fields the page's form posts.
+    fn fields(&self) -> BTreeMap<String, String> {
+        let mut f = BTreeMap::new();
+        let mut put = |k: &str, v: Option<&String>| {
+            if let Some(v) = v {
+                f.insert(k.to_owned(), v.clone());
+            }
+        };
+        put("reason", self.reason.as_ref());
+        put("to", self.to.as_ref());
+        put("agency", self.agency.as_ref());
+        put("task", self.task.as_ref());
+        put("summary", self.summary.as_ref());
+        if !self.items.is_empty() {
+            f.insert("items".into(), self.items.join("\n"));
+        }
+        if let Some(d) = self.new_due {
+            f.insert("new_due".into(), d.format("%d/%m/%Y").to_string());
+        }
+        if let Some(r) = &self.recipient {
+            f.insert("recipient_name".into(), r.name.clone());
+            f.insert("recipient_identity".into(), r.identity.clone());
+        }
+        f
+    }
+}
+
+/// The dossier after the action.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct Acted {
+    dossier: QueueRow,
+    /// The hash of the event just recorded.
+    head_hash: String,
+    due: Option<DateTime<Utc>>,
+}
+
+/// `POST /api/office/dossiers/{id}/actions/{action}`.
+#[utoipa::path(
+    post,
+    path = "/api/office/dossiers/{id}/actions/{action}",
+    tag = "back office",
+    operation_id = "takeOfficeAction",
+    summary = "Takes an action on a dossier in the caller's role",
+    description = "The role is the first of the action's roles the caller holds where it \
+                   counts: reception and return at the receiving unit, appraisal and approval \
+                   at the deciding agency. Files (scans, the signed result) are attached on the \
+                   `/can-bo` pages for now.",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, format = Uuid, description = "The dossier's id"),
+        ("action" = String, Path, description = "The action's key (`accept`, `assign`, …)"),
+    ),
+    request_body = ActionBody,
+    responses(
+        (status = 200, description = "Done", body = Acted),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = InvalidInput),
+        (status = 503, response = Unavailable),
+    )
+)]
+pub(crate) async fn take_action(
+    State(state): State<AppState>,
+    who: ApiOfficial,
+    Path((id, action)): Path<(String, String)>,
+    Json(body): Json<ActionBody>,
+) -> Result<Json<Acted>, WebError> {
+    let svc = state.require_services()?;
+    let id: DossierId = id.parse().map_err(|_| WebError::NotFound)?;
+    let kind = actions::kind_of(&action).ok_or(WebError::NotFound)?;
+    let (dossier, _) = motcua_app::office::scope::visible(svc, &who.official, id).await?;
+    let hours = office_act::hours_of(svc, &dossier).await?;
+    let action = actions::action_of(kind, &body.fields(), &hours)?;
+    let now = Utc::now();
+    let updated = office_act::act(svc, &who.official, id, action, Vec::new(), now).await?;
+    Ok(Json(Acted {
+        dossier: QueueRow::of(&updated, now),
+        head_hash: updated.head_hash.to_hex(),
+        due: updated.state.clock.due,
+    }))
+}

@@ -1,0 +1,96 @@
+//! The back office through the API: the queue and the actions, with Bearer
+//! tokens, refused to citizens and explained when the law or the role says
+//! no.
+
+use serde_json::json;
+
+use super::super::portal::portal;
+use super::{Client, assert_problem, error_fields, submitted};
+
+#[tokio::test]
+async fn an_official_works_the_queue_through_the_api() {
+    let portal = portal().await;
+    let citizen = Client::signed_in(&portal, "an@demo.motcua.vn").await;
+    let (id, code, _) = submitted(&citizen).await;
+    assert_problem(&citizen.get("/api/office/queue").await, 403, "forbidden");
+
+    let reception = Client::signed_in(&portal, "tiepnhan@demo.motcua.vn").await;
+    let queue = reception.get("/api/office/queue").await;
+    assert_eq!(queue.status, 200, "{}", queue.body);
+    let body = queue.json();
+    assert!(body["open"].as_u64().unwrap() >= 1);
+    let row = body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == code.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(row["stage"], "awaiting-reception");
+    assert_eq!(row["id"], id.as_str());
+    let found = reception
+        .get("/api/office/queue?q=nguyen%20van%20an&stage=awaiting-reception")
+        .await;
+    assert_eq!(found.json()["rows"].as_array().unwrap().len(), 1);
+    let bad = reception.get("/api/office/queue?stage=flying").await;
+    assert_problem(&bad, 400, "bad-request");
+
+    let accept = |action: &str| format!("/api/office/dossiers/{id}/actions/{action}");
+    let accepted = reception.post(&accept("accept"), json!({})).await;
+    assert_eq!(accepted.status, 200, "{}", accepted.body);
+    assert_eq!(accepted.json()["dossier"]["stage"], "accepted");
+    assert!(accepted.json()["due"].is_string());
+
+    let specialist = portal
+        .services
+        .store
+        .user_by_login("chuyenvien@demo.motcua.vn")
+        .await
+        .unwrap()
+        .unwrap();
+    let assigned = reception
+        .post(&accept("assign"), json!({"to": specialist.id.to_string()}))
+        .await;
+    assert_eq!(assigned.status, 200, "{}", assigned.body);
+    assert_eq!(
+        assigned.json()["dossier"]["assignee"],
+        specialist.id.to_string()
+    );
+
+    // The specialist may not approve: 409 with the reason in Vietnamese.
+    let chuyenvien = Client::signed_in(&portal, "chuyenvien@demo.motcua.vn").await;
+    let refused = chuyenvien.post(&accept("approve"), json!({})).await;
+    let problem = assert_problem(&refused, 409, "conflict");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("chuyên viên không được phê duyệt"),
+        "{problem}"
+    );
+    // A reason is required where the law asks for one.
+    let no_reason = chuyenvien
+        .post(
+            &accept("request-appraisal-supplement"),
+            json!({"items": ["Bản sao CCCD"]}),
+        )
+        .await;
+    let problem = assert_problem(&no_reason, 422, "invalid-input");
+    assert_eq!(error_fields(&problem), vec!["reason"]);
+    let asked = chuyenvien
+        .post(
+            &accept("request-appraisal-supplement"),
+            json!({"items": ["Bản sao CCCD"], "reason": "Bản chụp bị mờ"}),
+        )
+        .await;
+    assert_eq!(asked.status, 200, "{}", asked.body);
+    assert_eq!(asked.json()["dossier"]["stage"], "appraisal-supplement");
+    // An unknown action is not found; so is a dossier the caller cannot see.
+    assert_eq!(chuyenvien.post(&accept("fly"), json!({})).await.status, 404);
+    let admin = Client::signed_in(&portal, "quantri@demo.motcua.vn").await;
+    assert_problem(
+        &admin.post(&accept("accept"), json!({})).await,
+        404,
+        "not-found",
+    );
+}
