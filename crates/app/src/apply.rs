@@ -391,23 +391,31 @@ fn delivery_address_field() -> FormField {
     }
 }
 
+/// Every agency of the province, parents before their children. The tree
+/// is small (a province, its departments and communes: a few hundred).
+pub async fn all_agencies(svc: &Services) -> Result<Vec<Agency>, AppError> {
+    let mut found = Vec::new();
+    let mut queue = vec![None];
+    while let Some(parent) = queue.pop() {
+        for agency in svc.store.child_agencies(parent).await? {
+            queue.push(Some(agency.id));
+            found.push(agency);
+        }
+    }
+    Ok(found)
+}
+
 /// The agencies that may decide a procedure decided by every agency of a
 /// kind (`commune`), by name.
 pub async fn agencies_of_kind(svc: &Services, kind: &str) -> Result<Vec<Agency>, AppError> {
     let Some(kind) = AgencyKind::from_key(kind) else {
         return Ok(Vec::new());
     };
-    // The tree is small (a province and its communes, a few hundred nodes).
-    let mut found = Vec::new();
-    let mut queue = vec![None];
-    while let Some(parent) = queue.pop() {
-        for agency in svc.store.child_agencies(parent).await? {
-            queue.push(Some(agency.id));
-            if agency.kind == kind {
-                found.push(agency);
-            }
-        }
-    }
+    let mut found: Vec<Agency> = all_agencies(svc)
+        .await?
+        .into_iter()
+        .filter(|a| a.kind == kind)
+        .collect();
     found.sort_by(|a, b| {
         motcua_domain::text::fold(&a.name).cmp(&motcua_domain::text::fold(&b.name))
     });

@@ -32,7 +32,7 @@ use std::time::Duration;
 
 use clap::Args;
 use motcua_app::jobs::{self, Handlers, Runner};
-use motcua_app::office::digest;
+use motcua_app::office::{closures, digest};
 use motcua_app::outbox::{Mailer, SmsSender};
 use motcua_app::{Services, Settings};
 use motcua_blobs::BlobLocation;
@@ -223,10 +223,15 @@ async fn serve(
     } else {
         false
     };
-    let handlers = handlers.with(
-        digest::DIGEST_JOB,
-        digest::DigestHandler(Arc::clone(&services)),
-    );
+    let handlers = handlers
+        .with(
+            digest::DIGEST_JOB,
+            digest::DigestHandler(Arc::clone(&services)),
+        )
+        .with(
+            closures::CLOSURES_JOB,
+            closures::ClosuresHandler(Arc::clone(&services)),
+        );
     let mut state = AppState::new(BuildInfo {
         version: env!("CARGO_PKG_VERSION"),
     })
@@ -238,7 +243,7 @@ async fn serve(
     let jobs = tokio::spawn(
         Runner::new(Arc::clone(&store), handlers, jobs::worker_name()).run(stop.subscribe()),
     );
-    let scheduler = tokio::spawn(schedule_digests(services, stop.subscribe()));
+    let scheduler = tokio::spawn(schedule_recurring(services, stop.subscribe()));
     let server = motcua_web::serve(listener, state, wait_for_stop(stopped));
     tokio::pin!(server);
 
@@ -288,19 +293,24 @@ async fn serve(
     Ok(ExitCode::SUCCESS)
 }
 
-/// How often each server asks for the day's digest to be queued (it is
-/// queued once, whoever asks first).
-const DIGEST_EVERY: Duration = Duration::from_secs(10 * 60);
+/// How often each server asks for the recurring work to be queued (each
+/// is queued once per period, whoever asks first).
+const RECURRING_EVERY: Duration = Duration::from_secs(10 * 60);
 
-/// Queues the officials' daily digest of each working day until the server
-/// stops. A failure is logged and tried again at the next tick.
-async fn schedule_digests(services: Arc<Services>, mut stop: watch::Receiver<bool>) {
+/// Queues the recurring work until the server stops: the officials' daily
+/// digest of each working day, and the hourly closure of dossiers whose
+/// supplement never came. A failure is logged and tried at the next tick.
+async fn schedule_recurring(services: Arc<Services>, mut stop: watch::Receiver<bool>) {
     loop {
-        if let Err(e) = digest::schedule(&services, chrono::Utc::now()).await {
+        let now = chrono::Utc::now();
+        if let Err(e) = digest::schedule(&services, now).await {
             tracing::warn!(error = %e, "the daily digest could not be queued");
         }
+        if let Err(e) = closures::schedule(&services, now).await {
+            tracing::warn!(error = %e, "the closure sweep could not be queued");
+        }
         tokio::select! {
-            () = tokio::time::sleep(DIGEST_EVERY) => {}
+            () = tokio::time::sleep(RECURRING_EVERY) => {}
             _ = stop.changed() => return,
         }
     }

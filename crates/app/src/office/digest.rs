@@ -52,14 +52,11 @@ pub async fn schedule(svc: &Services, now: DateTime<Utc>) -> Result<bool, AppErr
 
 /// Every official who handles dossiers somewhere, once.
 async fn officials(svc: &Services) -> Result<Vec<Official>, AppError> {
-    let mut agencies = Vec::new();
-    let mut queue = vec![None];
-    while let Some(parent) = queue.pop() {
-        for agency in svc.store.child_agencies(parent).await? {
-            queue.push(Some(agency.id));
-            agencies.push(agency.id);
-        }
-    }
+    let agencies: Vec<_> = apply::all_agencies(svc)
+        .await?
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
     let mut seen = std::collections::BTreeSet::new();
     let mut out = Vec::new();
     for agency in agencies {

@@ -8,6 +8,7 @@
 
 pub mod act;
 pub mod admins;
+pub mod closures;
 pub mod digest;
 pub mod inbox;
 pub mod intake;

@@ -867,3 +867,70 @@ async fn the_daily_digest_goes_once_to_whoever_has_late_work() {
     assert!(text.contains("17:00 05/03/2026 (Quá hạn)"), "{text}");
     assert!(text.contains("Phạm Văn Dũng"), "{text}");
 }
+
+#[tokio::test]
+async fn a_supplement_that_never_comes_closes_the_dossier() {
+    use motcua_app::office::closures;
+    let o = office().await;
+    let monday = vn(2026, 3, 2, 9, 0);
+    let d = o.online(monday, "Nguyễn Văn An").await;
+    let d = o
+        .act(&o.reception, &d, Action::Accept, monday)
+        .await
+        .unwrap();
+    let d = o
+        .act(
+            &o.specialist,
+            &d,
+            Action::Assign { to: None },
+            monday + TimeDelta::hours(1),
+        )
+        .await
+        .unwrap();
+    let ask = Action::RequestAppraisalSupplement {
+        items: vec!["Bản sao giấy khai sinh".into()],
+        reason: "Thiếu giấy tờ chứng minh".into(),
+    };
+    let d = o
+        .act(&o.specialist, &d, ask, monday + TimeDelta::hours(2))
+        .await
+        .unwrap();
+    let end = d.state.deadlines.supplement_closure.unwrap();
+    // Queued once an hour; nothing to close while the period runs.
+    assert!(closures::schedule(&o.svc, end).await.unwrap());
+    assert!(!closures::schedule(&o.svc, end).await.unwrap());
+    assert_eq!(
+        closures::close_due(&o.svc, end - TimeDelta::minutes(1))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        closures::close_due(&o.svc, end + TimeDelta::minutes(1))
+            .await
+            .unwrap(),
+        1
+    );
+    let closed = o.svc.store.dossier(d.id).await.unwrap().unwrap();
+    assert_eq!(closed.state.stage, Stage::ClosedMissingSupplement);
+    let last = o.svc.store.events(d.id).await.unwrap().pop().unwrap();
+    assert_eq!((last.role, last.actor), (Role::System, None));
+    // A second sweep finds nothing more.
+    assert_eq!(
+        closures::close_due(&o.svc, end + TimeDelta::hours(1))
+            .await
+            .unwrap(),
+        0
+    );
+    let told = o
+        .svc
+        .store
+        .claim_jobs("test", end + TimeDelta::days(1), TimeDelta::minutes(5), 500)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|j| j.payload["to"] == "an@example.vn")
+        .count();
+    // Accepted, assigned, asked, closed.
+    assert_eq!(told, 4);
+}
