@@ -153,6 +153,12 @@ pub fn bundled() -> Result<Vec<OfficialBreak>, ScheduleError> {
 /// Reads one schedule file (TOML) and checks every break; `file` names it in
 /// errors. All or nothing: one bad break rejects the file.
 pub fn parse(file: &str, text: &str) -> Result<Vec<OfficialBreak>, ScheduleError> {
+    parse_year(file, text).map(|(_, breaks)| breaks)
+}
+
+/// [`parse`], with the holiday year the file is for (a year may have no
+/// break at all).
+pub fn parse_year(file: &str, text: &str) -> Result<(i32, Vec<OfficialBreak>), ScheduleError> {
     let parsed: ScheduleFile = toml::from_str(text).map_err(|e| ScheduleError::Parse {
         file: file.to_owned(),
         reason: e.message().to_owned(),
@@ -177,7 +183,7 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<OfficialBreak>, ScheduleError
             }
         }
     }
-    Ok(breaks)
+    Ok((parsed.year, breaks))
 }
 
 /// Checks one break on its own.

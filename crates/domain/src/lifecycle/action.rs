@@ -124,6 +124,10 @@ pub enum Action {
     Amend { summary: String },
     /// A wrong result caused by staff is being corrected (ND 118 Art. 23).
     OpenCorrection { reason: String },
+    /// The official calendar changed after the clock started (a schedule
+    /// published or corrected): the legal due date is counted again on it.
+    /// A date the approver promised in an apology stays.
+    RecomputeDue { reason: String },
 }
 
 /// Who received a result handed over at the counter: the applicant or the
@@ -163,6 +167,7 @@ pub enum ActionKind {
     StopUnderSectorLaw,
     Amend,
     OpenCorrection,
+    RecomputeDue,
 }
 
 impl Action {
@@ -192,6 +197,7 @@ impl Action {
             Action::StopUnderSectorLaw { .. } => ActionKind::StopUnderSectorLaw,
             Action::Amend { .. } => ActionKind::Amend,
             Action::OpenCorrection { .. } => ActionKind::OpenCorrection,
+            Action::RecomputeDue { .. } => ActionKind::RecomputeDue,
         }
     }
 
@@ -208,7 +214,8 @@ impl Action {
             | Action::Withdraw { reason }
             | Action::StopAtApplicantRequest { reason }
             | Action::StopUnderSectorLaw { reason }
-            | Action::OpenCorrection { reason } => Some(reason),
+            | Action::OpenCorrection { reason }
+            | Action::RecomputeDue { reason } => Some(reason),
             Action::Amend { summary } => Some(summary),
             Action::SendToAgency { task, .. } => Some(task),
             _ => None,
@@ -218,7 +225,7 @@ impl Action {
 
 impl ActionKind {
     /// Every action.
-    pub const ALL: [ActionKind; 24] = [
+    pub const ALL: [ActionKind; 25] = [
         ActionKind::Enter,
         ActionKind::Accept,
         ActionKind::RequestReceptionSupplement,
@@ -243,6 +250,7 @@ impl ActionKind {
         ActionKind::StopUnderSectorLaw,
         ActionKind::Amend,
         ActionKind::OpenCorrection,
+        ActionKind::RecomputeDue,
     ];
 
     /// Who may take this action (the endpoint × role table builds on this).
@@ -275,6 +283,7 @@ impl ActionKind {
             }
             ActionKind::StopUnderSectorLaw => &[Specialist, Approver],
             ActionKind::Amend => &[Applicant],
+            ActionKind::RecomputeDue => &[System],
         }
     }
 
@@ -316,6 +325,7 @@ impl ActionKind {
             ActionKind::StopUnderSectorLaw => "stop-under-sector-law",
             ActionKind::Amend => "amend",
             ActionKind::OpenCorrection => "open-correction",
+            ActionKind::RecomputeDue => "recompute-due",
         }
     }
 }

@@ -242,6 +242,15 @@ fn allowed_from(kind: ActionKind) -> &'static [Stage] {
             AppraisalSupplement,
         ],
         ActionKind::OpenCorrection => &[ResultReady, Returned],
+        // While the legal due date still matters: the clock runs, or waits
+        // for a payment (an appraisal supplement restarts it in full).
+        ActionKind::RecomputeDue => &[
+            Accepted,
+            InProcess,
+            AtOtherAgency,
+            AwaitingApproval,
+            AwaitingPayment,
+        ],
     }
 }
 
@@ -505,7 +514,9 @@ impl Dossier {
             Action::SendToAgency { .. } => Stage::AtOtherAgency,
             Action::SubmitForApproval => Stage::AwaitingApproval,
             Action::Approve | Action::Refuse { .. } => Stage::ResultReady,
-            Action::Apologize { .. } | Action::Amend { .. } => self.stage,
+            Action::Apologize { .. } | Action::Amend { .. } | Action::RecomputeDue { .. } => {
+                self.stage
+            }
             Action::RequestPayment => Stage::AwaitingPayment,
             Action::ReturnResult { .. } => Stage::Returned,
             Action::Withdraw { .. } => Stage::Withdrawn,
@@ -576,6 +587,11 @@ impl Dossier {
             }
             Action::Approve | Action::Refuse { .. } if self.stage == Stage::CorrectingResult => {
                 effect.late = self.deadlines.correction.is_some_and(|d| at > d);
+            }
+            Action::RecomputeDue { .. } => {
+                let (original, due) = self.recomputed_due(cw)?;
+                effect.original_due = Some(original);
+                effect.due = Some(due);
             }
             Action::OpenCorrection { .. } => {
                 let limit =
@@ -672,6 +688,26 @@ impl Dossier {
         self.stage = effect.to;
         self.last_event_at = at;
         self.event_count += 1;
+    }
+
+    /// The legal due date counted again on `cw`'s calendar, and the due
+    /// date in force: the processing time from the start of the running
+    /// period, moved by every payment wait since (as [`Action::ConfirmPayment`]
+    /// moved it); an apology's date stays in force.
+    pub fn recomputed_due(
+        &self,
+        cw: Clockwork<'_>,
+    ) -> Result<(DateTime<Utc>, DateTime<Utc>), LifecycleError> {
+        let start = self.clock.started_at.ok_or(LifecycleError::NoDueDate)?;
+        let mut original = cw.due(start, self.processing_time)?;
+        for pause in self.clock.pauses.iter().filter(|p| p.from >= start) {
+            original = cw.add_working_time(original, cw.working_time(pause.from, pause.to)?)?;
+        }
+        let due = match (self.clock.rescheduled_at, self.clock.due) {
+            (Some(_), Some(promised)) => promised,
+            _ => original,
+        };
+        Ok((original, due))
     }
 
     /// Whether `kind` may be taken now as far as the stage, the regime and

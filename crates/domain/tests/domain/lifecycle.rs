@@ -1136,3 +1136,112 @@ proptest! {
         }
     }
 }
+
+/// The bundled schedule with the 2025 National Day break one day longer
+/// (as if a corrected schedule gave Wednesday 3 September off too).
+fn corrected_calendar() -> WorkCalendar {
+    let mut breaks = calendar::schedule::bundled().unwrap();
+    let national_day = breaks
+        .iter_mut()
+        .find(|b| {
+            b.holiday_year == 2025
+                && b.covers
+                    .contains(&motcua_domain::calendar::Holiday::NationalDay)
+        })
+        .unwrap();
+    national_day.to = NaiveDate::from_ymd_opt(2025, 9, 3).unwrap();
+    WorkCalendar::new(breaks).unwrap()
+}
+
+#[test]
+fn a_corrected_schedule_moves_an_open_due_date_and_is_recorded() {
+    let corrected = corrected_calendar();
+    let new_cw = Clockwork {
+        calendar: &corrected,
+        hours: &HOURS,
+    };
+    // Accepted Thursday 28 August 2025 for 3 working days: Friday, then
+    // (30/8–2/9 off) Wednesday and Thursday — due at the close of 4/9.
+    let mut d = counter_dossier(vn(2025, 8, 28, 9, 0), 3);
+    assert_eq!(d.clock.due, Some(vn(2025, 9, 4, 17, 0)));
+    // On the calendar it was counted on, nothing moves.
+    assert_eq!(
+        d.recomputed_due(cw()).unwrap(),
+        (vn(2025, 9, 4, 17, 0), vn(2025, 9, 4, 17, 0))
+    );
+    let recompute = || Action::RecomputeDue {
+        reason: "Lịch nghỉ Quốc khánh 2025 được đính chính".into(),
+    };
+    let at = vn(2025, 8, 29, 10, 0);
+    let event = d.handle(recompute(), Role::System, at, new_cw).unwrap();
+    assert_eq!(d.stage, Stage::Accepted);
+    assert_eq!(d.clock.original_due, Some(vn(2025, 9, 5, 17, 0)));
+    assert_eq!(d.clock.due, Some(vn(2025, 9, 5, 17, 0)));
+    assert_eq!(event.effect.due, Some(vn(2025, 9, 5, 17, 0)));
+    // Only motcua recomputes; a replay rebuilds the same state.
+    let refused = d.decide(recompute(), Role::Specialist, at, new_cw);
+    assert!(matches!(
+        refused,
+        Err(LifecycleError::RoleNotAllowed { .. })
+    ));
+}
+
+#[test]
+fn a_recomputed_due_date_keeps_an_apologys_promise_and_payment_waits() {
+    let corrected = corrected_calendar();
+    let new_cw = Clockwork {
+        calendar: &corrected,
+        hours: &HOURS,
+    };
+    let mut d = counter_dossier(vn(2025, 8, 25, 9, 0), 5);
+    d.handle(
+        Action::Assign { to: None },
+        Role::Specialist,
+        vn(2025, 8, 25, 10, 0),
+        cw(),
+    )
+    .unwrap();
+    // A payment wait of one working day moved the due date by a day.
+    d.handle(
+        Action::RequestPayment,
+        Role::Specialist,
+        vn(2025, 8, 26, 9, 0),
+        cw(),
+    )
+    .unwrap();
+    d.handle(
+        Action::ConfirmPayment,
+        Role::System,
+        vn(2025, 8, 27, 9, 0),
+        cw(),
+    )
+    .unwrap();
+    let before = d.clock.original_due.unwrap();
+    let (original, _) = d.recomputed_due(cw()).unwrap();
+    assert_eq!(original, before, "the wait is kept when counting again");
+    let (moved, _) = d.recomputed_due(new_cw).unwrap();
+    assert!(moved > before);
+    // An apology's date stays in force; the legal date moves.
+    let promised = vn(2025, 9, 15, 17, 0);
+    d.handle(
+        Action::Apologize {
+            reason: reason(),
+            new_due: promised,
+        },
+        Role::Approver,
+        vn(2025, 8, 28, 9, 0),
+        cw(),
+    )
+    .unwrap();
+    d.handle(
+        Action::RecomputeDue {
+            reason: "Lịch nghỉ được đính chính".into(),
+        },
+        Role::System,
+        vn(2025, 8, 29, 9, 0),
+        new_cw,
+    )
+    .unwrap();
+    assert_eq!(d.clock.original_due, Some(moved));
+    assert_eq!(d.clock.due, Some(promised));
+}

@@ -38,6 +38,7 @@ action-stop-at-applicant-request = stop at the applicant's request
 action-stop-under-sector-law = stop under a sector law
 action-amend = amend the dossier
 action-open-correction = correct the result
+action-recompute-due = count the due date again on the new calendar
 role-applicant = the applicant
 role-reception-officer = a reception officer
 role-specialist = a specialist

@@ -38,6 +38,7 @@ action-stop-at-applicant-request = dừng giải quyết theo đề nghị
 action-stop-under-sector-law = dừng xử lý theo luật chuyên ngành
 action-amend = sửa đổi hồ sơ
 action-open-correction = đính chính kết quả
+action-recompute-due = tính lại hạn theo lịch nghỉ mới
 role-applicant = người nộp hồ sơ
 role-reception-officer = cán bộ tiếp nhận
 role-specialist = chuyên viên

@@ -266,7 +266,8 @@ pub fn action_of(
         ActionKind::OpenCorrection => Action::OpenCorrection {
             reason: text("reason"),
         },
-        ActionKind::Enter => return Err(AppError::NotFound("dossier")),
+        // Not the office's: motcua enters and recomputes by itself.
+        ActionKind::Enter | ActionKind::RecomputeDue => return Err(AppError::NotFound("dossier")),
     })
 }
 
