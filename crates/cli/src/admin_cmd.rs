@@ -6,16 +6,15 @@
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::{Args, Subcommand};
+use motcua_app::AppError;
 use motcua_app::office::admins::{self, OfficialDetails, Province};
-use motcua_app::{AppError, Services, Settings};
 use motcua_i18n::{Arg, Lang};
 
 use crate::error::CliError;
 use crate::output;
-use crate::storage::{DataArgs, open_blobs, open_store};
+use crate::storage::{DataArgs, open_services};
 
 #[derive(Debug, Subcommand)]
 pub enum AdminCommand {
@@ -69,7 +68,7 @@ fn read_password(lang: Lang) -> Result<String, CliError> {
 }
 
 /// A refusal of the use case in the user's words, naming the flag at fault.
-fn app_error(e: AppError, lang: Lang) -> CliError {
+pub(crate) fn app_error(e: AppError, lang: Lang) -> CliError {
     match e {
         AppError::Invalid(problems) => CliError::Message(
             problems
@@ -94,8 +93,6 @@ fn app_error(e: AppError, lang: Lang) -> CliError {
 }
 
 fn create(args: CreateArgs, lang: Lang) -> Result<ExitCode, CliError> {
-    let location = args.data.database(lang)?;
-    let blobs_location = args.data.blobs_location(lang)?;
     let password = read_password(lang)?;
     let province = match (args.province, args.identifier) {
         (Some(name), Some(identifier)) => Some(Province { name, identifier }),
@@ -106,16 +103,7 @@ fn create(args: CreateArgs, lang: Lang) -> Result<ExitCode, CliError> {
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let store = open_store(&location, lang).await?;
-        let blobs = open_blobs(blobs_location, lang).await?;
-        let svc = Services {
-            store: Arc::clone(&store),
-            blobs,
-            settings: Settings {
-                public_url: String::new(),
-                province_name: String::new(),
-            },
-        };
+        let svc = open_services(&args.data, lang).await?;
         let details = OfficialDetails {
             full_name: args.name,
             email: args.email,

@@ -41,6 +41,19 @@ pub enum CalendarCommand {
     },
     /// When a period that starts at --received ends.
     Due(DueArgs),
+    /// Publish a year's official schedule (a file like
+    /// `data/holidays/2026.toml`), or a correction of it: it replaces that
+    /// year's breaks, and every open dossier whose due date moves gets it
+    /// recorded on its timeline.
+    Publish(PublishArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// The schedule file (TOML).
+    pub file: std::path::PathBuf,
+    #[command(flatten)]
+    pub data: crate::storage::DataArgs,
 }
 
 #[derive(Debug, Args)]
@@ -61,8 +74,45 @@ pub struct DueArgs {
     calendar_days: Option<String>,
 }
 
+/// Publishes a schedule file into the store and recomputes open due dates.
+fn publish(args: PublishArgs, lang: Lang) -> Result<ExitCode, CliError> {
+    let text = std::fs::read_to_string(&args.file).map_err(|e| CliError::file(&args.file, e))?;
+    let name = args.file.display().to_string();
+    let (year, breaks) = calendar::schedule::parse_year(&name, &text).map_err(|e| {
+        CliError::Message(lang.tr_args(
+            "calendar-schedule-invalid",
+            &[("reason", Arg::from(e.to_string()))],
+        ))
+    })?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let svc = crate::storage::open_services(&args.data, lang).await?;
+        let published = motcua_app::office::calendar::publish_year(
+            &svc,
+            None,
+            year,
+            breaks,
+            chrono::Utc::now(),
+        )
+        .await
+        .map_err(|e| crate::admin_cmd::app_error(e, lang))?;
+        output::line(lang.tr_args(
+            "calendar-published",
+            &[
+                ("year", Arg::from(i64::from(year))),
+                ("breaks", Arg::from(published.breaks)),
+                ("moved", Arg::from(published.moved)),
+            ],
+        ))?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
 pub fn run(cmd: CalendarCommand, lang: Lang) -> Result<ExitCode, CliError> {
     match cmd {
+        CalendarCommand::Publish(args) => return publish(args, lang),
         CalendarCommand::Tet { year } => {
             let year = parse_year(&year, lang)?;
             let tet = lunar::tet(year).map_err(|e| calendar_error(&e, lang))?;

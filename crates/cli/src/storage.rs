@@ -181,6 +181,23 @@ pub async fn open_existing_store(
     Ok(store)
 }
 
+/// The use cases' services on the data the flags name, for a command that
+/// acts as the server would (links in messages need no public URL here).
+pub async fn open_services(data: &DataArgs, lang: Lang) -> Result<motcua_app::Services, CliError> {
+    let location = data.database(lang)?;
+    let blobs = data.blobs_location(lang)?;
+    let store = open_store(&location, lang).await?;
+    let blobs = open_blobs(blobs, lang).await?;
+    Ok(motcua_app::Services {
+        store,
+        blobs,
+        settings: motcua_app::Settings {
+            public_url: String::new(),
+            province_name: String::new(),
+        },
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@
 
 pub mod act;
 pub mod admins;
+pub mod calendar;
 pub mod closures;
 pub mod digest;
 pub mod inbox;

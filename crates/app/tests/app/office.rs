@@ -934,3 +934,62 @@ async fn a_supplement_that_never_comes_closes_the_dossier() {
     // Accepted, assigned, asked, closed.
     assert_eq!(told, 4);
 }
+
+#[tokio::test]
+async fn a_schedule_published_afterwards_moves_open_due_dates_on_their_timelines() {
+    use motcua_app::office::calendar;
+    use motcua_domain::calendar::{Holiday, schedule};
+    let o = office().await;
+    // Accepted Friday 13 February 2026 for 3 working days: after the Tết
+    // break (14–22 February), Monday to Wednesday.
+    let friday = vn(2026, 2, 13, 9, 0);
+    let d = o.online(friday, "Nguyễn Văn An").await;
+    let d = o
+        .act(&o.reception, &d, Action::Accept, friday)
+        .await
+        .unwrap();
+    assert_eq!(d.state.clock.due, Some(vn(2026, 2, 25, 17, 0)));
+    // One still waiting for reception has no legal due date to move.
+    let waiting = o.online(friday, "Lê Thị Cúc").await;
+
+    // The 2026 schedule corrected: the Tết break runs to Monday 23.
+    let mut breaks: Vec<_> = schedule::bundled()
+        .unwrap()
+        .into_iter()
+        .filter(|b| b.holiday_year == 2026)
+        .collect();
+    let tet = breaks
+        .iter_mut()
+        .find(|b| b.covers.contains(&Holiday::LunarNewYear))
+        .unwrap();
+    tet.to = NaiveDate::from_ymd_opt(2026, 2, 23).unwrap();
+    let now = vn(2026, 2, 16, 8, 0);
+    let refused =
+        calendar::publish_year(&o.svc, Some(&o.specialist), 2026, breaks.clone(), now).await;
+    assert!(matches!(refused.unwrap_err(), AppError::NotFound(_)));
+    let published = calendar::publish_year(&o.svc, None, 2026, breaks.clone(), now)
+        .await
+        .unwrap();
+    assert_eq!(published.moved, 1);
+    let d = o.svc.store.dossier(d.id).await.unwrap().unwrap();
+    assert_eq!(d.state.clock.due, Some(vn(2026, 2, 26, 17, 0)));
+    assert_eq!(d.columns.work_due, Some(vn(2026, 2, 26, 17, 0)));
+    let last = o.svc.store.events(d.id).await.unwrap().pop().unwrap();
+    assert_eq!(
+        last.event.action.kind(),
+        motcua_domain::lifecycle::ActionKind::RecomputeDue
+    );
+    assert_eq!((last.role, last.actor), (Role::System, None));
+    assert!(last.reason.unwrap().contains("2026"));
+    // Publishing the same again moves nothing; the chains still verify.
+    let again = calendar::publish_year(&o.svc, None, 2026, breaks, now)
+        .await
+        .unwrap();
+    assert_eq!(again.moved, 0);
+    let report = motcua_store::verify::verify(o.svc.store.as_ref(), |_| {})
+        .await
+        .unwrap();
+    assert!(report.is_ok(), "{report:?}");
+    let waiting = o.svc.store.dossier(waiting.id).await.unwrap().unwrap();
+    assert_eq!(waiting.event_count, 1);
+}

@@ -21,3 +21,5 @@ admin-password-again = Password again:{" "}
 admin-password-mismatch = The two passwords differ.
 admin-province-both = --province and --identifier go together.
 admin-created = Created system administrator { $name } (log-in: { $email }).
+calendar-published = Published the { $year } schedule ({ $breaks } breaks); { $moved } open dossiers had their due date counted again, each change recorded on its timeline.
+calendar-schedule-invalid = The schedule file is not valid: { $reason }

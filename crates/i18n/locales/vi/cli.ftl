@@ -21,3 +21,5 @@ admin-password-again = Nhập lại mật khẩu:{" "}
 admin-password-mismatch = Hai lần nhập mật khẩu không giống nhau.
 admin-province-both = --province và --identifier phải đi cùng nhau.
 admin-created = Đã tạo quản trị hệ thống { $name } (đăng nhập bằng { $email }).
+calendar-published = Đã công bố lịch nghỉ năm { $year } ({ $breaks } đợt nghỉ); { $moved } hồ sơ đang giải quyết được tính lại hạn, mỗi thay đổi ghi vào quá trình xử lý của hồ sơ.
+calendar-schedule-invalid = Tệp lịch nghỉ không hợp lệ: { $reason }
