@@ -13,8 +13,8 @@ use motcua_domain::forms::Problem;
 use motcua_domain::lifecycle::{Action, ActionKind, Clockwork, Role, Stage};
 use motcua_domain::text;
 use motcua_store::{
-    Attachment, AttachmentId, DossierId, DossierRecord, EventRecord, NewAttachment, NewEvent, Page,
-    Rating, Satisfaction, StoreError, User,
+    Attachment, AttachmentId, DossierId, DossierRecord, EventRecord, NewEvent, Page, Rating,
+    Satisfaction, StoreError, User,
 };
 
 use crate::apply::{self, StoredFile};
@@ -174,17 +174,7 @@ async fn act(
             hours: &hours,
         },
     )?;
-    let attachments = files
-        .into_iter()
-        .map(|f| NewAttachment {
-            file_name: f.file_name,
-            media_type: f.media_type,
-            size: f.size,
-            sha256: f.sha256,
-            blob_key: f.blob_key,
-            field: None,
-        })
-        .collect();
+    let attachments = files.into_iter().map(StoredFile::into_attachment).collect();
     let updated = svc
         .store
         .append_event(
@@ -327,6 +317,16 @@ pub async fn attachment(
     attachment: AttachmentId,
 ) -> Result<(Attachment, BlobReader), AppError> {
     mine(svc, user, id).await?;
+    open_attachment(svc, id, attachment).await
+}
+
+/// A file of dossier `id` and its bytes, for someone already allowed to see
+/// the dossier.
+pub(crate) async fn open_attachment(
+    svc: &Services,
+    id: DossierId,
+    attachment: AttachmentId,
+) -> Result<(Attachment, BlobReader), AppError> {
     let found = svc
         .store
         .attachments(id)

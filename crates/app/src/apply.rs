@@ -246,6 +246,20 @@ pub struct StoredFile {
     pub blob_key: String,
 }
 
+impl StoredFile {
+    /// The file as an attachment of an event, answering no form field.
+    pub fn into_attachment(self) -> NewAttachment {
+        NewAttachment {
+            file_name: self.file_name,
+            media_type: self.media_type,
+            size: self.size,
+            sha256: self.sha256,
+            blob_key: self.blob_key,
+            field: None,
+        }
+    }
+}
+
 /// Streams `body` into the blob storage as an answer to `field`: refused as
 /// soon as it passes the field's size limit, and refused if its content is
 /// not of an accepted type. Nothing is stored unless it is accepted.

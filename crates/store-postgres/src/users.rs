@@ -200,6 +200,15 @@ pub(crate) async fn revoke_role(
     Ok(done.rows_affected() > 0)
 }
 
+fn grant_from_row(row: &PgRow) -> StoreResult<RoleGrant> {
+    Ok(RoleGrant {
+        user: UserId::from_uuid(get(row, "user_id")?),
+        agency: AgencyId::from_uuid(get(row, "agency_id")?),
+        role: get_key(row, "role")?,
+        granted_at: get(row, "granted_at")?,
+    })
+}
+
 pub(crate) async fn roles(pool: &PgPool, user: UserId) -> StoreResult<Vec<RoleGrant>> {
     let rows = sqlx::query(
         "SELECT user_id, agency_id, role, granted_at FROM role_grants WHERE user_id = $1
@@ -209,16 +218,7 @@ pub(crate) async fn roles(pool: &PgPool, user: UserId) -> StoreResult<Vec<RoleGr
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
-    rows.iter()
-        .map(|row| {
-            Ok(RoleGrant {
-                user: UserId::from_uuid(get(row, "user_id")?),
-                agency: AgencyId::from_uuid(get(row, "agency_id")?),
-                role: get_key(row, "role")?,
-                granted_at: get(row, "granted_at")?,
-            })
-        })
-        .collect()
+    rows.iter().map(grant_from_row).collect()
 }
 
 /// Every grant at one agency, by role.
@@ -231,16 +231,7 @@ pub(crate) async fn grants_at(pool: &PgPool, agency: AgencyId) -> StoreResult<Ve
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
-    rows.iter()
-        .map(|row| {
-            Ok(RoleGrant {
-                user: UserId::from_uuid(get(row, "user_id")?),
-                agency: AgencyId::from_uuid(get(row, "agency_id")?),
-                role: get_key(row, "role")?,
-                granted_at: get(row, "granted_at")?,
-            })
-        })
-        .collect()
+    rows.iter().map(grant_from_row).collect()
 }
 
 const SESSION_COLUMNS: &str =

@@ -216,6 +216,21 @@ pub(crate) async fn revoke_role(
     Ok(done.rows_affected() > 0)
 }
 
+fn grant_from_row(row: &SqliteRow) -> StoreResult<RoleGrant> {
+    Ok(RoleGrant {
+        user: parse(
+            &row.try_get::<String, _>("user_id").map_err(db_err)?,
+            "user id",
+        )?,
+        agency: parse(
+            &row.try_get::<String, _>("agency_id").map_err(db_err)?,
+            "agency id",
+        )?,
+        role: from_key(&row.try_get::<String, _>("role").map_err(db_err)?, "role")?,
+        granted_at: from_us(row.try_get("granted_at").map_err(db_err)?)?,
+    })
+}
+
 pub(crate) async fn roles(pool: &SqlitePool, user: UserId) -> StoreResult<Vec<RoleGrant>> {
     let rows = sqlx::query(
         "SELECT user_id, agency_id, role, granted_at FROM role_grants WHERE user_id = $1 ORDER BY agency_id, role",
@@ -224,22 +239,7 @@ pub(crate) async fn roles(pool: &SqlitePool, user: UserId) -> StoreResult<Vec<Ro
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
-    rows.iter()
-        .map(|row| {
-            Ok(RoleGrant {
-                user: parse(
-                    &row.try_get::<String, _>("user_id").map_err(db_err)?,
-                    "user id",
-                )?,
-                agency: parse(
-                    &row.try_get::<String, _>("agency_id").map_err(db_err)?,
-                    "agency id",
-                )?,
-                role: from_key(&row.try_get::<String, _>("role").map_err(db_err)?, "role")?,
-                granted_at: from_us(row.try_get("granted_at").map_err(db_err)?)?,
-            })
-        })
-        .collect()
+    rows.iter().map(grant_from_row).collect()
 }
 
 /// Every grant at one agency, by role.
@@ -251,22 +251,7 @@ pub(crate) async fn grants_at(pool: &SqlitePool, agency: AgencyId) -> StoreResul
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
-    rows.iter()
-        .map(|row| {
-            Ok(RoleGrant {
-                user: parse(
-                    &row.try_get::<String, _>("user_id").map_err(db_err)?,
-                    "user id",
-                )?,
-                agency: parse(
-                    &row.try_get::<String, _>("agency_id").map_err(db_err)?,
-                    "agency id",
-                )?,
-                role: from_key(&row.try_get::<String, _>("role").map_err(db_err)?, "role")?,
-                granted_at: from_us(row.try_get("granted_at").map_err(db_err)?)?,
-            })
-        })
-        .collect()
+    rows.iter().map(grant_from_row).collect()
 }
 
 fn session_from_row(row: &SqliteRow) -> StoreResult<Session> {

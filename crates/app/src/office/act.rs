@@ -10,7 +10,7 @@ use motcua_domain::forms::{FieldProblem, Problem};
 use motcua_domain::identity::PersonalNumber;
 use motcua_domain::lifecycle::{Action, Clockwork, LifecycleError, Recipient};
 use motcua_i18n::Arg;
-use motcua_store::{Delivery, DossierId, DossierRecord, NewAttachment, NewEvent, NewJob, UserId};
+use motcua_store::{Delivery, DossierId, DossierRecord, NewEvent, NewJob, UserId};
 
 use super::scope::{self, Official, Seat};
 use crate::accounts::{clean, language_of};
@@ -257,17 +257,7 @@ pub async fn act(
         _ => None,
     };
     let detail = event.action.text().map(str::to_owned);
-    let attachments = files
-        .into_iter()
-        .map(|f| NewAttachment {
-            file_name: f.file_name,
-            media_type: f.media_type,
-            size: f.size,
-            sha256: f.sha256,
-            blob_key: f.blob_key,
-            field: None,
-        })
-        .collect();
+    let attachments = files.into_iter().map(StoredFile::into_attachment).collect();
     let mut jobs = Vec::new();
     if let Some(to) = assigned {
         jobs.extend(assignment_mail(svc, official, &dossier, &to, now).await?);

@@ -8,12 +8,13 @@ use chrono::{DateTime, Utc};
 use motcua_domain::calendar::{OfficialBreak, schedule};
 use motcua_domain::forms::Problem;
 use motcua_domain::lifecycle::{Action, Clockwork, Role, Stage};
-use motcua_store::{NewAuditEntry, NewEvent, QueueQuery, StoreError};
+use motcua_store::NewAuditEntry;
 use serde_json::json;
 
 use super::act::hours_of;
 use super::scope::Official;
-use crate::{AppError, Services, apply, notices};
+use super::system;
+use crate::{AppError, Services, apply};
 
 /// The stages whose legal due date still matters.
 const OPEN: [Stage; 5] = [
@@ -79,34 +80,8 @@ pub async fn recompute_open(
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
     let calendar = apply::work_calendar(svc).await?;
-    let agencies: Vec<_> = apply::all_agencies(svc)
-        .await?
-        .into_iter()
-        .map(|a| a.id)
-        .collect();
-    // Read every open dossier first: moving a due date reorders the queue,
-    // so paging while writing would skip some.
-    let mut open = Vec::new();
-    let mut offset = 0;
-    const PAGE: u32 = 500;
-    loop {
-        let page = svc
-            .store
-            .office_queue(&QueueQuery {
-                stages: OPEN.to_vec(),
-                offset,
-                ..QueueQuery::of(agencies.clone(), PAGE)
-            })
-            .await?;
-        let last = page.len() < PAGE as usize;
-        open.extend(page);
-        if last {
-            break;
-        }
-        offset += PAGE;
-    }
     let mut moved = 0;
-    for dossier in open {
+    for dossier in system::open_dossiers(svc, &OPEN).await? {
         let hours = hours_of(svc, &dossier).await?;
         let cw = Clockwork {
             calendar: &calendar,
@@ -130,42 +105,14 @@ pub async fn recompute_open(
             now.max(dossier.state.last_event_at),
             cw,
         )?;
-        let updated = match svc
-            .store
-            .append_event(
-                dossier.id,
-                dossier.event_count,
-                NewEvent {
-                    actor: None,
-                    event,
-                    attachments: Vec::new(),
-                    jobs: Vec::new(),
-                },
-            )
-            .await
-        {
-            Ok(updated) => updated,
-            // Someone acted on it meanwhile; its next action counts on the
-            // new calendar anyway.
-            Err(StoreError::Conflict { .. }) => continue,
-            Err(e) => return Err(e.into()),
-        };
-        if let Some(v) = svc
-            .store
-            .procedure_in_force(&updated.procedure_code, updated.procedure_version)
+        // `None`: someone acted on it meanwhile; its next action counts on
+        // the new calendar anyway.
+        if system::record(svc, &dossier, event, Some(reason), now)
             .await?
+            .is_some()
         {
-            notices::stage_changed(
-                svc,
-                &updated,
-                &v.procedure,
-                updated.event_count,
-                Some(reason),
-                now,
-            )
-            .await?;
+            moved += 1;
         }
-        moved += 1;
     }
     Ok(moved)
 }

@@ -11,18 +11,16 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use motcua_domain::lifecycle::{Action, Clockwork, Role, Stage};
-use motcua_store::{DossierRecord, Job, NewEvent, NewJob, QueueQuery, StoreError};
+use motcua_store::{Job, NewJob};
 use serde_json::json;
 
 use super::act::hours_of;
+use super::system;
 use crate::jobs::{JobError, JobHandler};
-use crate::{AppError, Services, apply, notices};
+use crate::{AppError, Services, apply};
 
 /// The job kind of a sweep.
 pub const CLOSURES_JOB: &str = "office.closures";
-
-/// Dossiers read per page of the sweep.
-const PAGE: u32 = 200;
 
 /// Queues the sweep of the hour `now` falls in. Whether it was queued now.
 pub async fn schedule(svc: &Services, now: DateTime<Utc>) -> Result<bool, AppError> {
@@ -32,45 +30,20 @@ pub async fn schedule(svc: &Services, now: DateTime<Utc>) -> Result<bool, AppErr
     Ok(svc.store.enqueue(job).await?.is_some())
 }
 
-/// The dossiers waiting for an appraisal supplement whose closure period
-/// ended before `now`.
-async fn due(svc: &Services, now: DateTime<Utc>) -> Result<Vec<DossierRecord>, AppError> {
-    let agencies: Vec<_> = apply::all_agencies(svc)
-        .await?
-        .into_iter()
-        .map(|a| a.id)
-        .collect();
-    let mut found = Vec::new();
-    let mut offset = 0;
-    loop {
-        let page = svc
-            .store
-            .office_queue(&QueueQuery {
-                stages: vec![Stage::AppraisalSupplement],
-                offset,
-                ..QueueQuery::of(agencies.clone(), PAGE)
-            })
-            .await?;
-        let last = page.len() < PAGE as usize;
-        found.extend(page.into_iter().filter(|d| {
-            d.state
-                .deadlines
-                .supplement_closure
-                .is_some_and(|end| end < now)
-        }));
-        if last {
-            return Ok(found);
-        }
-        offset += PAGE;
-    }
-}
-
 /// Closes every dossier whose appraisal supplement never came, at `now`.
 /// How many were closed.
 pub async fn close_due(svc: &Services, now: DateTime<Utc>) -> Result<usize, AppError> {
     let calendar = apply::work_calendar(svc).await?;
     let mut closed = 0;
-    for dossier in due(svc, now).await? {
+    for dossier in system::open_dossiers(svc, &[Stage::AppraisalSupplement]).await? {
+        if dossier
+            .state
+            .deadlines
+            .supplement_closure
+            .is_none_or(|end| end >= now)
+        {
+            continue;
+        }
         let hours = hours_of(svc, &dossier).await?;
         let event = match dossier.state.decide(
             Action::CloseForMissingSupplement,
@@ -88,34 +61,13 @@ pub async fn close_due(svc: &Services, now: DateTime<Utc>) -> Result<usize, AppE
                 continue;
             }
         };
-        let updated = match svc
-            .store
-            .append_event(
-                dossier.id,
-                dossier.event_count,
-                NewEvent {
-                    actor: None,
-                    event,
-                    attachments: Vec::new(),
-                    jobs: Vec::new(),
-                },
-            )
-            .await
-        {
-            Ok(updated) => updated,
-            // The supplement came, or another sweep closed it, meanwhile.
-            Err(StoreError::Conflict { .. }) => continue,
-            Err(e) => return Err(e.into()),
-        };
-        if let Some(v) = svc
-            .store
-            .procedure_in_force(&updated.procedure_code, updated.procedure_version)
+        // `None`: the supplement came, or another sweep closed it, meanwhile.
+        if system::record(svc, &dossier, event, None, now)
             .await?
+            .is_some()
         {
-            notices::stage_changed(svc, &updated, &v.procedure, updated.event_count, None, now)
-                .await?;
+            closed += 1;
         }
-        closed += 1;
     }
     Ok(closed)
 }

@@ -15,8 +15,8 @@ use motcua_domain::identity::{PersonalNumber, TaxCode};
 use motcua_domain::lifecycle::{Channel, Clockwork, Dossier, Role};
 use motcua_domain::phone::{self, Recorded};
 use motcua_store::{
-    Agency, AgencyId, Applicant, CodeSource, Delivery, DossierId, DossierRecord, NewAttachment,
-    NewDossier, TokenHash, UserKind,
+    Agency, AgencyId, Applicant, CodeSource, Delivery, DossierId, DossierRecord, NewDossier,
+    TokenHash, UserKind,
 };
 
 use super::scope::Official;
@@ -241,17 +241,7 @@ pub async fn take_in(
         form: Default::default(),
         actor: Some(official.user.id),
         entry,
-        attachments: scans
-            .into_iter()
-            .map(|f| NewAttachment {
-                file_name: f.file_name,
-                media_type: f.media_type,
-                size: f.size,
-                sha256: f.sha256,
-                blob_key: f.blob_key,
-                field: None,
-            })
-            .collect(),
+        attachments: scans.into_iter().map(StoredFile::into_attachment).collect(),
         jobs: Vec::new(),
     };
     let dossier = svc.store.create_dossier(new).await?;

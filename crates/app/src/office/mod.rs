@@ -14,5 +14,6 @@ pub mod digest;
 pub mod inbox;
 pub mod intake;
 pub mod scope;
+pub mod system;
 
 pub use scope::Official;

@@ -5,7 +5,7 @@
 //! its applicant, on the portal side). Only the roles that handle dossiers
 //! count: an agency administrator manages people, not dossiers.
 
-use motcua_blobs::{BlobKey, BlobReader};
+use motcua_blobs::BlobReader;
 use motcua_domain::lifecycle::{ActionKind, Role};
 use motcua_store::{
     AgencyId, Attachment, AttachmentId, DossierId, DossierRecord, RoleGrant, User, UserKind,
@@ -164,14 +164,5 @@ pub async fn attachment(
     attachment: AttachmentId,
 ) -> Result<(Attachment, BlobReader), AppError> {
     visible(svc, official, id).await?;
-    let found = svc
-        .store
-        .attachments(id)
-        .await?
-        .into_iter()
-        .find(|a| a.id == attachment)
-        .ok_or(AppError::NotFound("file"))?;
-    let key = BlobKey::parse(&found.blob_key)?;
-    let reader = svc.blobs.open(&key).await?;
-    Ok((found, reader))
+    crate::applicant::open_attachment(svc, id, attachment).await
 }
