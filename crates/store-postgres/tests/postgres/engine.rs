@@ -426,18 +426,7 @@ async fn the_back_office_backfill_matches_what_the_code_writes() {
     .await
     .unwrap();
     let migration = include_str!("../../migrations/0005_back_office.sql");
-    // Comments first (one holds a `;`), then one statement per `;`.
-    let code: String = migration
-        .lines()
-        .filter(|l| !l.trim_start().starts_with("--"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let updates: Vec<String> = code
-        .split(';')
-        .map(str::trim)
-        .filter(|s| s.starts_with("UPDATE"))
-        .map(str::to_owned)
-        .collect();
+    let updates = motcua_store::conformance::update_statements(migration);
     assert_eq!(updates.len(), 4);
     for sql in updates {
         sqlx::query(sqlx::AssertSqlSafe(sql))

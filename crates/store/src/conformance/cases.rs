@@ -2978,3 +2978,18 @@ pub async fn dossiers_in_every_office_state(store: Arc<dyn Store>) -> Vec<Dossie
         withdrawn.id,
     ]
 }
+
+/// The `UPDATE` statements of a migration file, in order (comments, which
+/// may hold a `;`, dropped first): what a backfill test runs again.
+pub fn update_statements(migration: &str) -> Vec<String> {
+    let code: String = migration
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    code.split(';')
+        .map(str::trim)
+        .filter(|s| s.starts_with("UPDATE"))
+        .map(str::to_owned)
+        .collect()
+}
