@@ -4,7 +4,7 @@
 //! audit log.
 //!
 //! A new official gets no password from whoever adds them: they receive
-//! the one-time link to set their own.
+//! a one-time link to set their own, valid for [`WELCOME_LINK_LIFE`].
 
 use chrono::{DateTime, Utc};
 use motcua_domain::calendar::OfficeHours;
@@ -247,8 +247,54 @@ pub async fn add_official(
             }),
         })
         .await?;
-    accounts::request_password_reset(svc, &email, now).await?;
+    welcome(svc, &user, &email, now).await?;
     Ok(user)
+}
+
+/// How long a new official's link to set their first password lasts: long
+/// enough to reach someone back on Monday.
+pub const WELCOME_LINK_LIFE: chrono::TimeDelta = chrono::TimeDelta::days(3);
+
+/// Queues the mail that lets a new official set their first password (a
+/// one-time link, like a reset, that lasts [`WELCOME_LINK_LIFE`]).
+async fn welcome(
+    svc: &Services,
+    user: &User,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let token = crate::secret::token()?;
+    let token_hash = motcua_store::TokenHash::of(&token);
+    svc.store
+        .create_user_token(motcua_store::NewUserToken {
+            user: user.id,
+            purpose: motcua_store::TokenPurpose::ResetPassword,
+            token_hash,
+            now,
+            expires_at: now + WELCOME_LINK_LIFE,
+        })
+        .await?;
+    let lang = accounts::language_of(user);
+    let link = svc
+        .settings
+        .link(&format!("/tai-khoan/dat-lai-mat-khau?token={token}"));
+    let message = crate::outbox::EmailMessage {
+        to: email.to_owned(),
+        subject: lang.tr("mail-welcome-official-subject"),
+        text: lang.tr_args(
+            "mail-welcome-official-body",
+            &[
+                ("name", motcua_i18n::Arg::from(user.full_name.clone())),
+                ("link", motcua_i18n::Arg::from(link)),
+                ("days", motcua_i18n::Arg::from(WELCOME_LINK_LIFE.num_days())),
+            ],
+        ),
+    };
+    let job = message
+        .job(format!("welcome:{}", token_hash.0.to_hex()), now)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    svc.store.enqueue(job).await?;
+    Ok(())
 }
 
 /// Grants `role` at `agency` to an existing official.

@@ -993,3 +993,74 @@ async fn a_schedule_published_afterwards_moves_open_due_dates_on_their_timelines
     let waiting = o.svc.store.dossier(waiting.id).await.unwrap().unwrap();
     assert_eq!(waiting.event_count, 1);
 }
+
+#[tokio::test]
+async fn a_new_official_sets_their_first_password_from_the_welcome_mail() {
+    let o = office().await;
+    let now = Utc::now();
+    let user = admins::add_official(
+        &o.svc,
+        None,
+        o.commune.id,
+        &OfficialDetails {
+            full_name: "Đặng Thị Mai".into(),
+            email: "mai@caolanh.example.vn".into(),
+            phone: String::new(),
+        },
+        &[Role::ReturnOfficer],
+        now,
+    )
+    .await
+    .unwrap();
+    assert!(user.password_hash.is_none());
+    let jobs = o
+        .svc
+        .store
+        .claim_jobs(
+            "test",
+            now + TimeDelta::minutes(1),
+            TimeDelta::minutes(5),
+            500,
+        )
+        .await
+        .unwrap();
+    let mail = jobs
+        .iter()
+        .find(|j| j.payload["to"] == "mai@caolanh.example.vn")
+        .unwrap();
+    assert!(
+        mail.payload["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Tài khoản cán bộ")
+    );
+    let text = mail.payload["text"].as_str().unwrap();
+    let token = text
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap();
+    // Two days later the link still works, once.
+    let later = now + TimeDelta::days(2);
+    let set = motcua_app::accounts::reset_password(
+        &o.svc,
+        token,
+        "mat-khau-moi-cua-mai",
+        "mat-khau-moi-cua-mai",
+        later,
+    )
+    .await
+    .unwrap();
+    assert_eq!(set, user.id);
+    let signed = motcua_app::accounts::sign_in(
+        &o.svc,
+        "mai@caolanh.example.vn",
+        "mat-khau-moi-cua-mai",
+        later,
+    )
+    .await
+    .unwrap();
+    assert_eq!(signed.user.id, user.id);
+}

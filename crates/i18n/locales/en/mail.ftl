@@ -64,3 +64,12 @@ mail-digest-body =
 
     See and handle them:
     { $link }
+mail-welcome-official-subject = Your official's account on the one-stop system
+mail-welcome-official-body =
+    Dear { $name },
+
+    An official's account was made for you to handle administrative-procedure dossiers. To set your first password, open this link within the next { $days } days:
+
+    { $link }
+
+    Sign in with this e-mail address. If you did not expect this message, tell your agency's system administrator.

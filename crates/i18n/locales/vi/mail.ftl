@@ -64,3 +64,12 @@ mail-digest-body =
 
     Xem và xử lý:
     { $link }
+mail-welcome-official-subject = Tài khoản cán bộ của anh/chị trên hệ thống một cửa điện tử
+mail-welcome-official-body =
+    Kính gửi { $name },
+
+    Anh/chị vừa được cấp tài khoản cán bộ để xử lý hồ sơ thủ tục hành chính. Để đặt mật khẩu lần đầu, hãy mở liên kết sau trong { $days } ngày tới:
+
+    { $link }
+
+    Đăng nhập bằng địa chỉ thư điện tử này. Nếu anh/chị không chờ thư này, hãy báo quản trị hệ thống của cơ quan.
