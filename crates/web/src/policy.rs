@@ -120,6 +120,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
     // The back office.
     official("GET", "/can-bo"),
     official("GET", "/can-bo/tiep-nhan"),
+    official("GET", "/quan-tri/can-bo"),
+    official("POST", "/quan-tri/can-bo"),
     official("POST", "/can-bo/tiep-nhan"),
     official("GET", "/can-bo/ho-so/{id}"),
     official("GET", "/can-bo/ho-so/{id}/tep/{attachment}"),

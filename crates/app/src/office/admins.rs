@@ -321,3 +321,65 @@ pub async fn grant(
         .await?;
     Ok(())
 }
+
+/// The agencies whose officials `by` manages: every agency for a system
+/// administrator, their own for an agency administrator.
+pub async fn managed_agencies(svc: &Services, by: &Official) -> Result<Vec<Agency>, AppError> {
+    let all = crate::apply::all_agencies(svc).await?;
+    if by.has_role(Role::SystemAdmin) {
+        return Ok(all);
+    }
+    Ok(all
+        .into_iter()
+        .filter(|a| by.holds(Role::AgencyAdmin, a.id))
+        .collect())
+}
+
+/// An official of an agency and the roles they hold there.
+#[derive(Debug, Clone)]
+pub struct StaffMember {
+    pub user: User,
+    pub roles: Vec<Role>,
+}
+
+/// The officials of `agency`, by name, if `by` manages it.
+pub async fn staff(
+    svc: &Services,
+    by: &Official,
+    agency: AgencyId,
+) -> Result<Vec<StaffMember>, AppError> {
+    if !(by.has_role(Role::SystemAdmin) || by.holds(Role::AgencyAdmin, agency)) {
+        return Err(AppError::NotFound("agency"));
+    }
+    let mut members: Vec<StaffMember> = Vec::new();
+    for grant in svc.store.grants_at(agency).await? {
+        match members.iter_mut().find(|m| m.user.id == grant.user) {
+            Some(m) => m.roles.push(grant.role),
+            None => {
+                if let Some(user) = svc.store.user(grant.user).await? {
+                    members.push(StaffMember {
+                        user,
+                        roles: vec![grant.role],
+                    });
+                }
+            }
+        }
+    }
+    members.sort_by_key(|m| motcua_domain::text::fold(&m.user.full_name));
+    Ok(members)
+}
+
+/// The roles `by` may grant at `agency`.
+pub fn grantable(by: &Official, agency: AgencyId) -> Vec<Role> {
+    [
+        Role::ReceptionOfficer,
+        Role::Specialist,
+        Role::Approver,
+        Role::ReturnOfficer,
+        Role::AgencyAdmin,
+        Role::SystemAdmin,
+    ]
+    .into_iter()
+    .filter(|r| may_manage(by, agency, *r))
+    .collect()
+}

@@ -414,5 +414,13 @@ pub async fn office(page: &Page, code: &str) -> Outcome {
         "the timeline's chain is not shown as verified: {chain:?}"
     );
     page.axe("office dossier, returned").await?;
+    page.goto("/can-bo/tiep-nhan").await?;
+    page.axe("counter intake").await?;
+    page.press("Đăng xuất").await?;
+
+    page.step("the system administrator opens the officials' page");
+    official_signs_in(page, "quantri@demo.motcua.vn").await?;
+    page.follow("a[href='/quan-tri/can-bo']").await?;
+    page.axe("officials").await?;
     page.press("Đăng xuất").await
 }

@@ -78,6 +78,8 @@ struct InboxPage {
     handles_any: bool,
     /// They may take dossiers in at a counter.
     takes_in: bool,
+    /// They manage officials somewhere.
+    manages: bool,
 }
 
 /// The queue's link for another page, keeping the filters.
@@ -168,6 +170,12 @@ pub(crate) async fn page(
         takes_in: who
             .official
             .has_role(motcua_domain::lifecycle::Role::ReceptionOfficer),
+        manages: who
+            .official
+            .has_role(motcua_domain::lifecycle::Role::SystemAdmin)
+            || who
+                .official
+                .has_role(motcua_domain::lifecycle::Role::AgencyAdmin),
         ctx,
     };
     render(lang, StatusCode::OK, &page)

@@ -6,6 +6,7 @@ pub(crate) mod actions;
 mod dossier;
 mod inbox;
 mod intake;
+mod staff;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -20,6 +21,8 @@ pub const ACTION_BODY_LIMIT: usize = actions::MAX_FILE_BYTES as usize * 4 + 64 *
 pub(crate) fn routes(router: Router<AppState>) -> Router<AppState> {
     let r = add(router, "GET", "/can-bo", get(inbox::page));
     let r = add(r, "GET", "/can-bo/tiep-nhan", get(intake::form));
+    let r = add(r, "GET", "/quan-tri/can-bo", get(staff::page));
+    let r = add(r, "POST", "/quan-tri/can-bo", post(staff::add));
     let r = add(
         r,
         "POST",

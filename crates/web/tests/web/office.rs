@@ -306,3 +306,62 @@ async fn a_reception_officer_takes_in_a_walk_in_dossier_and_prints_its_pin() {
     assert!(page.body.contains(&format!("{path}/accept\"")));
     assert!(page.body.contains("giay-khai-sinh.pdf"));
 }
+
+#[tokio::test]
+async fn an_administrator_adds_an_official_who_is_mailed_a_link() {
+    let portal = portal().await;
+    let commune = portal
+        .services
+        .store
+        .agency_by_identifier("000.41.01.H82")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut admin = Browser::new(&portal);
+    admin.sign_in("quantri@demo.motcua.vn").await;
+    let queue = admin.get("/can-bo").await;
+    assert!(queue.body.contains("href=\"/quan-tri/can-bo\""));
+    let page = admin
+        .get(&format!("/quan-tri/can-bo?co_quan={}", commune.id))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Trần Thị Hoa"));
+    assert!(page.body.contains("Cán bộ tiếp nhận"));
+    // No role ticked: refused at its input, nobody added.
+    let agency = commune.id.to_string();
+    let refused = admin
+        .post(
+            "/quan-tri/can-bo",
+            &[
+                ("agency", agency.as_str()),
+                ("full_name", "Đặng Thị Mai"),
+                ("email", "mai@caolanh.dongthap.gov.vn"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("href=\"#roles\""));
+    let added = admin
+        .post(
+            "/quan-tri/can-bo",
+            &[
+                ("agency", agency.as_str()),
+                ("full_name", "Đặng Thị Mai"),
+                ("email", "mai@caolanh.dongthap.gov.vn"),
+                ("role-specialist", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let after = admin.get(added.header("location")).await;
+    assert!(
+        after.body.contains("Đã thêm cán bộ Đặng Thị Mai"),
+        "{}",
+        after.body
+    );
+    assert!(after.body.contains("mai@caolanh.dongthap.gov.vn"));
+    // An official who administers nothing finds nothing here.
+    let mut reception = Browser::new(&portal);
+    reception.sign_in("tiepnhan@demo.motcua.vn").await;
+    assert_eq!(reception.get("/quan-tri/can-bo").await.status, 404);
+}
