@@ -369,17 +369,20 @@ pub async fn staff(
     Ok(members)
 }
 
+/// Every role an official can be given, in the order forms list them.
+pub const OFFICIAL_ROLES: [Role; 6] = [
+    Role::ReceptionOfficer,
+    Role::Specialist,
+    Role::Approver,
+    Role::ReturnOfficer,
+    Role::AgencyAdmin,
+    Role::SystemAdmin,
+];
+
 /// The roles `by` may grant at `agency`.
 pub fn grantable(by: &Official, agency: AgencyId) -> Vec<Role> {
-    [
-        Role::ReceptionOfficer,
-        Role::Specialist,
-        Role::Approver,
-        Role::ReturnOfficer,
-        Role::AgencyAdmin,
-        Role::SystemAdmin,
-    ]
-    .into_iter()
-    .filter(|r| may_manage(by, agency, *r))
-    .collect()
+    OFFICIAL_ROLES
+        .into_iter()
+        .filter(|r| may_manage(by, agency, *r))
+        .collect()
 }

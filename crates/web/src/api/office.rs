@@ -11,7 +11,7 @@ use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
 use motcua_app::office::inbox::{self, Filter};
 use motcua_app::office::{Official, act as office_act};
-use motcua_store::{DossierId, DossierRecord, UserKind};
+use motcua_store::{DossierId, DossierRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -23,7 +23,7 @@ use crate::error::WebError;
 use crate::extract::{Json, Query};
 use crate::office::actions;
 use crate::state::AppState;
-use crate::visitor::{Via, Visitor};
+use crate::visitor::{OfficialVisitor, Via, Visitor};
 
 /// Extractor: a signed-in official with `Authorization: Bearer`.
 #[derive(Debug, Clone)]
@@ -38,16 +38,13 @@ impl FromRequestParts<AppState> for ApiOfficial {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        // The API takes no cookies: a browser session is not signed in here.
         let Visitor(found) = Visitor::from_request_parts(parts, state).await?;
-        let signed_in = match found {
-            Some(s) if s.via != Via::Bearer => return Err(WebError::Unauthenticated),
-            Some(s) if s.user.kind == UserKind::Official => s,
-            Some(_) => return Err(WebError::Forbidden),
-            None => return Err(WebError::Unauthenticated),
-        };
-        let official = Official::of(state.require_services()?, signed_in.user.clone())
-            .await
-            .map_err(|_| WebError::Forbidden)?;
+        if found.as_ref().is_some_and(|s| s.via != Via::Bearer) {
+            return Err(WebError::Unauthenticated);
+        }
+        let OfficialVisitor { official, .. } =
+            OfficialVisitor::from_request_parts(parts, state).await?;
         Ok(ApiOfficial { official })
     }
 }

@@ -145,17 +145,10 @@ pub(crate) async fn add(
     let lang = ctx.lang();
     let text = |name: &str| form.get(name).cloned().unwrap_or_default();
     let agency: Option<AgencyId> = text("agency").parse().ok();
-    let roles: Vec<Role> = [
-        Role::ReceptionOfficer,
-        Role::Specialist,
-        Role::Approver,
-        Role::ReturnOfficer,
-        Role::AgencyAdmin,
-        Role::SystemAdmin,
-    ]
-    .into_iter()
-    .filter(|r| form.contains_key(&format!("role-{}", r.key())))
-    .collect();
+    let roles: Vec<Role> = admins::OFFICIAL_ROLES
+        .into_iter()
+        .filter(|r| form.contains_key(&format!("role-{}", r.key())))
+        .collect();
     let Some(agency) = agency else {
         return Err(AppError::NotFound("agency").into());
     };
