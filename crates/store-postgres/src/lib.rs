@@ -45,9 +45,9 @@ use motcua_domain::calendar::OfficialBreak;
 use motcua_domain::lifecycle::{Role, Stage};
 use motcua_store::{
     Agency, AgencyId, ApiToken, ApiTokenId, Attachment, AttachmentId, AuditEntry, DossierId,
-    DossierRecord, Draft, Engine, EventRecord, FailOutcome, Job, JobId, NewAgency, NewApiToken,
-    NewAuditEntry, NewDossier, NewEvent, NewJob, NewSession, NewUser, NewUserToken, Page,
-    ProcedureQuery, ProcedureVersion, QueueCounts, QueueQuery, Rating, RoleGrant, Session,
+    DossierRecord, Draft, Engine, EventRecord, FailOutcome, ImportedDossier, Job, JobId, NewAgency,
+    NewApiToken, NewAuditEntry, NewDossier, NewEvent, NewJob, NewSession, NewUser, NewUserToken,
+    Page, ProcedureQuery, ProcedureVersion, QueueCounts, QueueQuery, Rating, RoleGrant, Session,
     SessionId, Store, StoreError, StoreResult, TokenHash, TokenPurpose, User, UserId,
 };
 use sqlx::postgres::PgPool;
@@ -255,6 +255,9 @@ impl Store for PgStore {
 
     async fn create_dossier(&self, new: NewDossier) -> StoreResult<DossierRecord> {
         dossiers::create(&self.pool, new).await
+    }
+    async fn import_dossiers(&self, batch: Vec<ImportedDossier>) -> StoreResult<usize> {
+        dossiers::import(&self.pool, batch).await
     }
     async fn dossier(&self, id: DossierId) -> StoreResult<Option<DossierRecord>> {
         dossiers::get_one(&self.pool, id).await

@@ -5,15 +5,15 @@
 use chrono::Utc;
 use motcua_domain::calendar;
 use motcua_domain::code::DossierCode;
-use motcua_domain::lifecycle::{Action, Stage};
+use motcua_domain::lifecycle::Stage;
 use motcua_domain::regime::Regime;
 use motcua_domain::text::{fold, nfc};
 use motcua_store::hash::micros;
 use motcua_store::timeline::{self, Prepared};
 use motcua_store::{
     Applicant, Attachment, AttachmentId, CodeSource, Delivery, DossierHeader, DossierId,
-    DossierRecord, EventRecord, NewAttachment, NewDossier, NewEvent, NewJob, Page, StateColumns,
-    StoreError, StoreResult, TokenHash,
+    DossierRecord, EventRecord, ImportedDossier, NewAttachment, NewDossier, NewEvent, NewJob, Page,
+    StateColumns, StoreError, StoreResult, TokenHash,
 };
 use sqlx::sqlite::{SqlitePool, SqliteRow};
 use sqlx::{Row, SqliteConnection};
@@ -244,68 +244,96 @@ async fn insert_jobs(conn: &mut SqliteConnection, new: &[NewJob]) -> StoreResult
     Ok(())
 }
 
-pub(crate) async fn create(pool: &SqlitePool, new: NewDossier) -> StoreResult<DossierRecord> {
-    motcua_store::refuse_nul([new.procedure_code.as_str()].into_iter().chain(
-        new.attachments.iter().flat_map(|a| {
-            [
-                a.file_name.as_str(),
-                a.media_type.as_str(),
-                a.blob_key.as_str(),
-            ]
-        }),
-    ))?;
+/// Refuses a NUL in what a new dossier or event names (PostgreSQL cannot
+/// store one; both engines refuse it alike).
+fn refuse_nul_names<'a>(
+    procedure_code: Option<&'a str>,
+    attachments: impl Iterator<Item = &'a NewAttachment>,
+) -> StoreResult<()> {
+    motcua_store::refuse_nul(procedure_code.into_iter().chain(attachments.flat_map(|a| {
+        [
+            a.file_name.as_str(),
+            a.media_type.as_str(),
+            a.blob_key.as_str(),
+        ]
+    })))
+}
+
+/// Writes an event with its attachments and, when it sends the dossier to
+/// another agency for a step, that agency's right to see it.
+async fn insert_prepared(conn: &mut SqliteConnection, p: &Prepared) -> StoreResult<()> {
+    insert_event(&mut *conn, p).await?;
+    let e = &p.event;
+    insert_attachments(&mut *conn, e.dossier, e.seq, e.actor, e.at, &p.attachments).await?;
+    if let Some(agency) = timeline::step_agency(&e.event) {
+        // An identifier no agency here has (an agency outside the province)
+        // adds no one.
+        sqlx::query(
+            "INSERT INTO dossier_agencies (dossier_id, agency_id)
+             SELECT $1, id FROM agencies WHERE identifier = $2
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(e.dossier.to_string())
+        .bind(agency)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    }
+    Ok(())
+}
+
+/// Allocates a new dossier's code and writes it with its entry and the
+/// `later` events, in the caller's transaction.
+async fn insert_new(
+    conn: &mut SqliteConnection,
+    new: NewDossier,
+    later: Vec<NewEvent>,
+) -> StoreResult<DossierRecord> {
+    refuse_nul_names(
+        Some(new.procedure_code.as_str()),
+        new.attachments
+            .iter()
+            .chain(later.iter().flat_map(|e| e.attachments.iter())),
+    )?;
     let form = motcua_store::clean::form(&new.form)?;
-    let (entry, state) = timeline::entry_state(new.entry)?;
+    let (entry, state) = timeline::entry_state(new.entry.clone())?;
     let entered_at = state.entered_at;
     let now = micros(Utc::now());
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
-    let code = match new.code {
+    let code = match &new.code {
         CodeSource::Allocate { agency } => {
             let format = Regime::of(state.regime).circular.code;
             let local_day = day(calendar::to_local(entered_at).date());
-            let seq = next_sequence(&mut tx, agency.as_str(), &local_day).await?;
-            DossierCode::issue(&agency, entered_at, seq, format)?
+            let seq = next_sequence(&mut *conn, agency.as_str(), &local_day).await?;
+            DossierCode::issue(agency, entered_at, seq, format)?
         }
         CodeSource::Upstream(code) => {
             // A code from upstream in a form we also allocate: our counter for
             // that agency and day moves past it, so ours never collide.
             if let Some(parts) = code.parts() {
-                skip_sequence(&mut tx, parts.agency, &day(parts.date), parts.sequence).await?;
+                skip_sequence(&mut *conn, parts.agency, &day(parts.date), parts.sequence).await?;
             }
-            code
+            code.clone()
         }
     };
     let header = DossierHeader {
         code,
-        procedure_code: new.procedure_code,
+        procedure_code: new.procedure_code.clone(),
         procedure_version: new.procedure_version,
         receiving_unit: new.receiving_unit,
         deciding_agency: new.deciding_agency,
-        applicant: clean_applicant(new.applicant),
+        applicant: clean_applicant(new.applicant.clone()),
         delivery: new.delivery,
         pin_hash: new.pin_hash.0,
         form,
     };
-    let prepared =
-        timeline::prepare_entry(new.id, new.actor, (entry, state), &header, &new.attachments)?;
-    let record = DossierRecord {
-        id: new.id,
-        code: header.code,
-        procedure_code: header.procedure_code,
-        procedure_version: header.procedure_version,
-        receiving_unit: header.receiving_unit,
-        deciding_agency: header.deciding_agency,
-        applicant: header.applicant,
-        delivery: header.delivery,
-        pin_hash: new.pin_hash,
-        form: header.form,
-        state: prepared.state.clone(),
-        columns: prepared.columns.clone(),
-        head_hash: prepared.event.hash,
-        event_count: 1,
-        created_at: now,
-        updated_at: now,
-    };
+    let jobs: Vec<NewJob> = new
+        .jobs
+        .iter()
+        .chain(later.iter().flat_map(|e| e.jobs.iter()))
+        .cloned()
+        .collect();
+    let written = timeline::prepare_dossier(&new, (entry, state), header, later, now)?;
+    let record = written.record;
     let c = &record.columns;
     sqlx::query(
         "INSERT INTO dossiers (id, code, procedure_code, procedure_version, receiving_unit, deciding_agency,
@@ -344,7 +372,7 @@ pub(crate) async fn create(pool: &SqlitePool, new: NewDossier) -> StoreResult<Do
     .bind(opt_us(c.ended_at))
     .bind(to_json(&record.state)?)
     .bind(record.head_hash.as_bytes().to_vec())
-    .bind(1i64)
+    .bind(i64::from(record.event_count))
     .bind(us(now))
     .bind(us(now))
     .bind(to_json(&record.form)?)
@@ -352,22 +380,31 @@ pub(crate) async fn create(pool: &SqlitePool, new: NewDossier) -> StoreResult<Do
     .bind(opt_us(c.work_due))
     .bind(&c.assignee)
     .bind(&record.applicant.identity_number)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await
     .map_err(db_err)?;
-    insert_event(&mut tx, &prepared).await?;
-    insert_attachments(
-        &mut tx,
-        record.id,
-        1,
-        new.actor,
-        entered_at,
-        &prepared.attachments,
-    )
-    .await?;
-    insert_jobs(&mut tx, &new.jobs).await?;
+    for prepared in &written.events {
+        insert_prepared(&mut *conn, prepared).await?;
+    }
+    insert_jobs(&mut *conn, &jobs).await?;
+    Ok(record)
+}
+
+pub(crate) async fn create(pool: &SqlitePool, new: NewDossier) -> StoreResult<DossierRecord> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    let record = insert_new(&mut tx, new, Vec::new()).await?;
     tx.commit().await.map_err(db_err)?;
     Ok(record)
+}
+
+pub(crate) async fn import(pool: &SqlitePool, batch: Vec<ImportedDossier>) -> StoreResult<usize> {
+    let count = batch.len();
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    for dossier in batch {
+        insert_new(&mut tx, dossier.new, dossier.events).await?;
+    }
+    tx.commit().await.map_err(db_err)?;
+    Ok(count)
 }
 
 async fn load(conn: &mut SqliteConnection, id: DossierId) -> StoreResult<Option<DossierRecord>> {
@@ -388,13 +425,7 @@ pub(crate) async fn append(
     expected: u32,
     new: NewEvent,
 ) -> StoreResult<DossierRecord> {
-    motcua_store::refuse_nul(new.attachments.iter().flat_map(|a| {
-        [
-            a.file_name.as_str(),
-            a.media_type.as_str(),
-            a.blob_key.as_str(),
-        ]
-    }))?;
+    refuse_nul_names(None, new.attachments.iter())?;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
     let current = load(&mut tx, id)
         .await?
@@ -407,7 +438,7 @@ pub(crate) async fn append(
     }
     let prepared = timeline::prepare_append(&current, new.actor, new.event, &new.attachments)?;
     let now = micros(Utc::now());
-    insert_event(&mut tx, &prepared).await?;
+    insert_prepared(&mut tx, &prepared).await?;
     let c = &prepared.columns;
     sqlx::query(
         "UPDATE dossiers SET stage = $2, national_status = $3, accepted_at = $4, due_at = $5, original_due_at = $6,
@@ -437,29 +468,6 @@ pub(crate) async fn append(
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
-    if let Action::SendToAgency { agency, .. } = &prepared.event.event.action {
-        // The agency sent to may see the dossier from now on; an identifier
-        // no agency here has (an agency outside the province) adds no one.
-        sqlx::query(
-            "INSERT INTO dossier_agencies (dossier_id, agency_id)
-             SELECT $1, id FROM agencies WHERE identifier = $2
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(id.to_string())
-        .bind(agency.trim())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    }
-    insert_attachments(
-        &mut tx,
-        id,
-        prepared.event.seq,
-        new.actor,
-        prepared.event.at,
-        &prepared.attachments,
-    )
-    .await?;
     insert_jobs(&mut tx, &new.jobs).await?;
     tx.commit().await.map_err(db_err)?;
     Ok(DossierRecord {

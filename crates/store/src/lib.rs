@@ -193,6 +193,10 @@ pub trait Store: Send + Sync + 'static {
     /// (nor does it delete anything: the draft a dossier was submitted from
     /// stays, so a repeated submission finds both).
     async fn create_dossier(&self, new: NewDossier) -> StoreResult<DossierRecord>;
+    /// Imports whole dossiers ([`ImportedDossier`]) in one transaction: all
+    /// of them or, on the first one refused, none. Returns how many were
+    /// written.
+    async fn import_dossiers(&self, batch: Vec<ImportedDossier>) -> StoreResult<usize>;
     async fn dossier(&self, id: DossierId) -> StoreResult<Option<DossierRecord>>;
     async fn dossier_by_code(&self, code: &str) -> StoreResult<Option<DossierRecord>>;
     /// Appends an event if the dossier still has `expected_events` events

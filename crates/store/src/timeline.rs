@@ -12,7 +12,8 @@ use crate::error::{StoreError, StoreResult};
 use crate::hash::{EventFields, Hash, event_hash, micros};
 use crate::ids::{DossierId, UserId};
 use crate::model::{
-    Attachment, DossierHeader, DossierRecord, EventRecord, NewAttachment, StateColumns,
+    Attachment, DossierHeader, DossierRecord, EventRecord, NewAttachment, NewDossier, NewEvent,
+    StateColumns,
 };
 
 /// An event ready to be written with the dossier state it leads to.
@@ -188,6 +189,65 @@ pub fn prepare_append(
         attachments,
         state,
     })
+}
+
+/// A new dossier ready to be written: its row and every event, in order.
+#[derive(Debug, Clone)]
+pub struct NewTimeline {
+    pub record: DossierRecord,
+    pub events: Vec<Prepared>,
+}
+
+/// A new dossier with its entry (from [`entry_state`], the code allocated
+/// into `header`) and the events that follow it, each prepared as
+/// [`prepare_append`] prepares an event appended to the stored dossier: the
+/// same checks, the same chain. The row is the state after the last one.
+pub fn prepare_dossier(
+    new: &NewDossier,
+    entry: (Event, Dossier),
+    header: DossierHeader,
+    later: Vec<NewEvent>,
+    now: DateTime<Utc>,
+) -> StoreResult<NewTimeline> {
+    let first = prepare_entry(new.id, new.actor, entry, &header, &new.attachments)?;
+    let mut record = DossierRecord {
+        id: new.id,
+        code: header.code,
+        procedure_code: header.procedure_code,
+        procedure_version: header.procedure_version,
+        receiving_unit: header.receiving_unit,
+        deciding_agency: header.deciding_agency,
+        applicant: header.applicant,
+        delivery: header.delivery,
+        pin_hash: new.pin_hash,
+        form: header.form,
+        state: first.state.clone(),
+        columns: first.columns.clone(),
+        head_hash: first.event.hash,
+        event_count: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let mut events = Vec::with_capacity(later.len() + 1);
+    events.push(first);
+    for next in later {
+        let prepared = prepare_append(&record, next.actor, next.event, &next.attachments)?;
+        record.state = prepared.state.clone();
+        record.columns = prepared.columns.clone();
+        record.head_hash = prepared.event.hash;
+        record.event_count = prepared.event.seq;
+        events.push(prepared);
+    }
+    Ok(NewTimeline { record, events })
+}
+
+/// The identifier of the agency an event sends the dossier to for a step,
+/// if it does: that agency may see the dossier from then on.
+pub fn step_agency(event: &Event) -> Option<&str> {
+    match &event.action {
+        Action::SendToAgency { agency, .. } => Some(agency.trim()),
+        _ => None,
+    }
 }
 
 /// What is wrong with a stored dossier.

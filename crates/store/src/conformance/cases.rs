@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use chrono::{NaiveDate, TimeDelta};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use motcua_domain::calendar::{self, OfficeHours, OfficialBreak, Period, Verification};
 use motcua_domain::code::DossierCode;
 use motcua_domain::forms::FormValues;
@@ -19,10 +19,10 @@ use crate::error::StoreError;
 use crate::hash::Hash;
 use crate::ids::{DossierId, JobId, UserId};
 use crate::model::{
-    AgencyKind, CodeSource, Delivery, DossierRecord, Draft, DraftFile, FailOutcome, JobState,
-    NewApiToken, NewAttachment, NewAuditEntry, NewEvent, NewJob, NewSession, NewUser, NewUserToken,
-    Page, ProcedureQuery, ProcedureVersion, QueueCounts, QueueQuery, Rating, Satisfaction,
-    TokenHash, TokenPurpose, User, UserKind,
+    AgencyKind, CodeSource, Delivery, DossierRecord, Draft, DraftFile, FailOutcome,
+    ImportedDossier, JobState, NewApiToken, NewAttachment, NewAuditEntry, NewDossier, NewEvent,
+    NewJob, NewSession, NewUser, NewUserToken, Page, ProcedureQuery, ProcedureVersion, QueueCounts,
+    QueueQuery, Rating, Satisfaction, TokenHash, TokenPurpose, User, UserKind,
 };
 use crate::timeline::Defect;
 use crate::verify;
@@ -2992,4 +2992,126 @@ pub fn update_statements(migration: &str) -> Vec<String> {
         .filter(|s| s.starts_with("UPDATE"))
         .map(str::to_owned)
         .collect()
+}
+
+/// The events of a dossier decided one after the other on its state, as
+/// the generator and an importer make them.
+fn decided(new: &NewDossier, steps: &[(Action, Role, DateTime<Utc>)]) -> Vec<NewEvent> {
+    let mut state = Dossier::replay(std::slice::from_ref(&new.entry)).unwrap();
+    steps
+        .iter()
+        .map(|(action, role, at)| {
+            let event = state.decide(action.clone(), *role, *at, cw()).unwrap();
+            state.apply(&event);
+            NewEvent {
+                actor: None,
+                event,
+                attachments: vec![],
+                jobs: vec![],
+            }
+        })
+        .collect()
+}
+
+pub async fn imported_dossiers_are_written_as_if_created_then_appended(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    let start = vn(2025, 9, 8, 9, 0);
+    let hour = TimeDelta::hours(1);
+    let steps = [
+        (Action::Accept, Role::ReceptionOfficer, start),
+        (Action::Assign { to: None }, Role::Specialist, start + hour),
+        (
+            Action::SendToAgency {
+                agency: f.commune.identifier.as_str().to_owned(),
+                task: "Xác minh nơi cư trú".into(),
+            },
+            Role::Specialist,
+            start + hour * 2,
+        ),
+    ];
+    let bare = f.new_dossier(start, 5);
+    let walked = f.new_dossier(start, 5);
+    let events = decided(&walked, &steps);
+    let written = store
+        .import_dossiers(vec![
+            ImportedDossier {
+                new: bare.clone(),
+                events: vec![],
+            },
+            ImportedDossier {
+                new: walked.clone(),
+                events,
+            },
+        ])
+        .await
+        .unwrap();
+    assert_eq!(written, 2);
+    let bare = store.dossier(bare.id).await.unwrap().unwrap();
+    assert_eq!(bare.event_count, 1);
+    let imported = store.dossier(walked.id).await.unwrap().unwrap();
+    assert_eq!(imported.event_count, 4);
+    assert_eq!(imported.columns.stage, Stage::AtOtherAgency);
+    // Codes follow on from each other in the batch.
+    assert_ne!(bare.code, imported.code);
+    let timeline = store.events(imported.id).await.unwrap();
+    assert_eq!(timeline.len(), 4);
+    assert!(crate::timeline::check(&imported, &timeline, &[]).is_empty());
+    assert_eq!(
+        store.dossier_step_agencies(imported.id).await.unwrap(),
+        vec![f.commune.id]
+    );
+
+    // The same dossier made by a creation and appends has the same state,
+    // columns and event documents.
+    let mut made = f.create(start).await;
+    for (action, role, at) in &steps {
+        made = f.act(&made, action.clone(), *role, *at).await;
+    }
+    assert_eq!(made.state, imported.state);
+    assert_eq!(made.columns, imported.columns);
+    let made_events = store.events(made.id).await.unwrap();
+    for (a, b) in made_events.iter().zip(&timeline).skip(1) {
+        assert_eq!(a.payload, b.payload);
+    }
+
+    // One dossier refused refuses the batch: the good one before it is
+    // not written either.
+    let good = f.new_dossier(start, 5);
+    let bad = f.new_dossier(start, 5);
+    let mut illegal = decided(&bad, &steps[..1]);
+    illegal.push(illegal[0].clone());
+    let err = store
+        .import_dossiers(vec![
+            ImportedDossier {
+                new: good.clone(),
+                events: vec![],
+            },
+            ImportedDossier {
+                new: bad.clone(),
+                events: illegal,
+            },
+        ])
+        .await
+        .unwrap_err();
+    assert!(!matches!(err, StoreError::Conflict { .. }), "{err:?}");
+    assert!(store.dossier(good.id).await.unwrap().is_none());
+    assert!(store.dossier(bad.id).await.unwrap().is_none());
+
+    // A dossier imported again is a conflict and writes nothing.
+    let again = store
+        .import_dossiers(vec![
+            ImportedDossier {
+                new: good.clone(),
+                events: vec![],
+            },
+            ImportedDossier {
+                new: walked,
+                events: vec![],
+            },
+        ])
+        .await
+        .unwrap_err();
+    assert!(matches!(again, StoreError::Conflict { .. }), "{again:?}");
+    assert!(store.dossier(good.id).await.unwrap().is_none());
 }

@@ -165,6 +165,18 @@ pub struct NewEvent {
     pub jobs: Vec<NewJob>,
 }
 
+/// A whole dossier to import: its entry and every later event, written as
+/// [`Store::create_dossier`](crate::Store::create_dossier) and
+/// [`Store::append_event`](crate::Store::append_event) would write them, one
+/// after the other, with the same checks and hashes (the synthetic data
+/// generator writes many in one transaction this way).
+#[derive(Debug, Clone)]
+pub struct ImportedDossier {
+    pub new: NewDossier,
+    /// In order; each must be allowed by the state the ones before lead to.
+    pub events: Vec<NewEvent>,
+}
+
 /// The columns of a dossier row that repeat its state for queries (stage,
 /// dates). `verify` checks them against a replay of the timeline too, so an
 /// edit of either the columns or the stored state is caught.

@@ -14,7 +14,7 @@ pub use agency::{Agency, AgencyKind, NewAgency};
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use dossier::{
     Applicant, Attachment, CodeSource, Delivery, DossierHeader, DossierRecord, EventRecord,
-    NewAttachment, NewDossier, NewEvent, StateColumns,
+    ImportedDossier, NewAttachment, NewDossier, NewEvent, StateColumns,
 };
 pub use job::{FailOutcome, Job, JobState, NewJob, backoff};
 pub use portal::{Draft, DraftFile, NewUserToken, Rating, Satisfaction, TokenPurpose};
