@@ -587,6 +587,26 @@ pub struct Submitted {
     pub already: bool,
 }
 
+/// The agency whose identifier opens a new dossier's code: the receiving
+/// unit's under TT 01/2018 Art. 19 (ND 61), the deciding agency's under ND
+/// 118 Art. 28(a). A single procedure filed here is never a linked group.
+pub fn code_agency(
+    state: &Dossier,
+    receiving: &Agency,
+    deciding: &Agency,
+    channel: Channel,
+) -> code::AgencyId {
+    code::code_agency(
+        state.regime().decree.code_agency,
+        &receiving.identifier,
+        &deciding.identifier,
+        false,
+        channel,
+        &deciding.identifier,
+    )
+    .clone()
+}
+
 /// The calendar the legal clock counts on: the official schedule in the
 /// store.
 pub async fn work_calendar(svc: &Services) -> Result<WorkCalendar, AppError> {
@@ -650,19 +670,13 @@ pub async fn submit(
         .collect();
     let new = NewDossier {
         id,
-        // TT 01/2018 Art. 19 (ND 61): the receiving unit's identifier opens
-        // the code; ND 118 Art. 28(a): the deciding agency's. A single
-        // procedure filed here is never a linked group.
         code: CodeSource::Allocate {
-            agency: code::code_agency(
-                state.regime().decree.code_agency,
-                &checked.receiving.identifier,
-                &checked.deciding.identifier,
-                false,
+            agency: code_agency(
+                &state,
+                &checked.receiving,
+                &checked.deciding,
                 Channel::Online,
-                &checked.deciding.identifier,
-            )
-            .clone(),
+            ),
         },
         procedure_code: procedure.code.clone(),
         procedure_version: procedure.effective_from,

@@ -45,6 +45,9 @@ pub enum AppError {
     /// The dossier's state does not allow this (stage, role, regime).
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),
+    /// A synthetic-data plan that cannot be made.
+    #[error(transparent)]
+    Plan(#[from] crate::generate::PlanProblem),
     /// The legal calendar cannot answer (no official schedule for a year).
     #[error(transparent)]
     Calendar(#[from] CalendarError),
@@ -96,6 +99,7 @@ impl Message for AppError {
             AppError::BadLink => "app-error-bad-link",
             AppError::NotOnline => "app-error-not-online",
             AppError::Lifecycle(e) => e.message_key(),
+            AppError::Plan(e) => e.message_key(),
             AppError::Calendar(e) => e.message_key(),
             AppError::Store(e) => e.message_key(),
             AppError::Blob(_) | AppError::Internal(_) => "app-error-internal",
@@ -110,6 +114,7 @@ impl Message for AppError {
             AppError::NotFound(what) => vec![("what", MessageArg::key("app-thing-", what))],
             AppError::Throttled { until } => vec![("until", MessageArg::Instant(*until))],
             AppError::Lifecycle(e) => e.message_args(),
+            AppError::Plan(e) => e.message_args(),
             AppError::Calendar(e) => e.message_args(),
             AppError::Store(e) => e.message_args(),
             _ => Vec::new(),

@@ -16,6 +16,7 @@ pub mod catalog;
 pub mod demo;
 mod error;
 pub mod find;
+pub mod generate;
 pub mod jobs;
 pub mod notices;
 pub mod office;

@@ -12,6 +12,7 @@ mod blob_check;
 mod calendar_cmd;
 mod catalog_cmd;
 mod data_cmd;
+mod demo_cmd;
 mod error;
 mod output;
 mod phone_cmd;
@@ -55,6 +56,9 @@ enum Command {
     /// Officials: create the first system administrator.
     #[command(subcommand)]
     Admin(admin_cmd::AdminCommand),
+    /// The demonstration province: synthetic dossiers.
+    #[command(subcommand)]
+    Demo(demo_cmd::DemoCommand),
     /// Import or export the procedure catalog (YAML or JSON).
     #[command(subcommand)]
     Catalog(catalog_cmd::CatalogCommand),
@@ -93,6 +97,7 @@ fn main() -> ExitCode {
         Command::Restore(args) => backup_cmd::restore(args, lang),
         Command::Admin(cmd) => admin_cmd::run(cmd, lang),
         Command::Catalog(cmd) => catalog_cmd::run(cmd, lang),
+        Command::Demo(cmd) => demo_cmd::run(cmd, lang),
         Command::Calendar(cmd) => calendar_cmd::run(cmd, lang),
         Command::Phone(cmd) => phone_cmd::run(cmd, lang),
     };

@@ -183,25 +183,30 @@ async fn skip_sequence(
     Ok(())
 }
 
-async fn insert_event(conn: &mut SqliteConnection, p: &Prepared) -> StoreResult<()> {
-    let e = &p.event;
-    sqlx::query(
-        "INSERT INTO dossier_events (dossier_id, seq, at, actor, role, action, reason, payload, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(e.dossier.to_string())
-    .bind(i64::from(e.seq))
-    .bind(us(e.at))
-    .bind(e.actor.map(|a| a.to_string()))
-    .bind(e.role.key())
-    .bind(e.action.key())
-    .bind(&e.reason)
-    .bind(to_json(&e.payload)?)
-    .bind(e.prev_hash.as_bytes().to_vec())
-    .bind(e.hash.as_bytes().to_vec())
-    .execute(&mut *conn)
-    .await
-    .map_err(db_err)?;
+/// Writes event rows, many to a statement.
+async fn insert_events(conn: &mut SqliteConnection, events: &[&Prepared]) -> StoreResult<()> {
+    for chunk in events.chunks(EVENT_ROWS) {
+        let mut rows = Vec::with_capacity(chunk.len());
+        for p in chunk {
+            rows.push((&p.event, to_json(&p.event.payload)?));
+        }
+        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO dossier_events (dossier_id, seq, at, actor, role, action, reason, payload, prev_hash, hash) ",
+        );
+        q.push_values(rows, |mut b, (e, payload)| {
+            b.push_bind(e.dossier.to_string())
+                .push_bind(i64::from(e.seq))
+                .push_bind(us(e.at))
+                .push_bind(e.actor.map(|a| a.to_string()))
+                .push_bind(e.role.key())
+                .push_bind(e.action.key())
+                .push_bind(e.reason.clone())
+                .push_bind(payload)
+                .push_bind(e.prev_hash.as_bytes().to_vec())
+                .push_bind(e.hash.as_bytes().to_vec());
+        });
+        q.build().execute(&mut *conn).await.map_err(db_err)?;
+    }
     Ok(())
 }
 
@@ -259,10 +264,9 @@ fn refuse_nul_names<'a>(
     })))
 }
 
-/// Writes an event with its attachments and, when it sends the dossier to
-/// another agency for a step, that agency's right to see it.
-async fn insert_prepared(conn: &mut SqliteConnection, p: &Prepared) -> StoreResult<()> {
-    insert_event(&mut *conn, p).await?;
+/// What comes with a written event: its attachments and, when it sends the
+/// dossier to another agency for a step, that agency's right to see it.
+async fn insert_extras(conn: &mut SqliteConnection, p: &Prepared) -> StoreResult<()> {
     let e = &p.event;
     insert_attachments(&mut *conn, e.dossier, e.seq, e.actor, e.at, &p.attachments).await?;
     if let Some(agency) = timeline::step_agency(&e.event) {
@@ -282,13 +286,20 @@ async fn insert_prepared(conn: &mut SqliteConnection, p: &Prepared) -> StoreResu
     Ok(())
 }
 
-/// Allocates a new dossier's code and writes it with its entry and the
+/// A new dossier ready to be written: its code allocated, its row and
+/// events prepared.
+struct Staged {
+    written: timeline::NewTimeline,
+    jobs: Vec<NewJob>,
+}
+
+/// Allocates a new dossier's code and prepares it with its entry and the
 /// `later` events, in the caller's transaction.
-async fn insert_new(
+async fn stage_new(
     conn: &mut SqliteConnection,
     new: NewDossier,
     later: Vec<NewEvent>,
-) -> StoreResult<DossierRecord> {
+) -> StoreResult<Staged> {
     refuse_nul_names(
         Some(new.procedure_code.as_str()),
         new.attachments
@@ -333,76 +344,114 @@ async fn insert_new(
         .cloned()
         .collect();
     let written = timeline::prepare_dossier(&new, (entry, state), header, later, now)?;
-    let record = written.record;
-    let c = &record.columns;
-    sqlx::query(
-        "INSERT INTO dossiers (id, code, procedure_code, procedure_version, receiving_unit, deciding_agency,
+    Ok(Staged { written, jobs })
+}
+
+/// Rows per multi-row `INSERT`: SQLite takes at most 32,766 parameters in
+/// a statement.
+const DOSSIER_ROWS: usize = 400;
+const EVENT_ROWS: usize = 1_000;
+
+/// Writes staged dossiers: their rows, then every event (many rows to a
+/// statement: a generator's batch is thousands), then what came with the
+/// events.
+async fn write_staged(conn: &mut SqliteConnection, staged: &[Staged]) -> StoreResult<()> {
+    for chunk in staged.chunks(DOSSIER_ROWS) {
+        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO dossiers (id, code, procedure_code, procedure_version, receiving_unit, deciding_agency,
             applicant_user, applicant, applicant_name_folded, delivery, pin_hash, stage, national_status, channel,
             regime_decree, regime_circular, regime_evaluation, entered_at, accepted_at, due_at, original_due_at,
             paused_since, rescheduled_at, decided_at, returned_at, ended_at, state, head_hash, event_count,
-            created_at, updated_at, form, in_office, work_due_at, assignee, applicant_identity)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-            $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36)",
-    )
-    .bind(record.id.to_string())
-    .bind(record.code.as_str())
-    .bind(&record.procedure_code)
-    .bind(day(record.procedure_version))
-    .bind(record.receiving_unit.to_string())
-    .bind(record.deciding_agency.to_string())
-    .bind(record.applicant.user.map(|u| u.to_string()))
-    .bind(to_json(&record.applicant)?)
-    .bind(fold(&record.applicant.name))
-    .bind(record.delivery.key())
-    .bind(record.pin_hash.0.as_bytes().to_vec())
-    .bind(key(&c.stage)?)
-    .bind(i64::from(c.stage.national_status() as u8))
-    .bind(key(&c.channel)?)
-    .bind(key(&c.regime.decree)?)
-    .bind(key(&c.regime.circular)?)
-    .bind(key(&c.regime.evaluation)?)
-    .bind(us(c.entered_at))
-    .bind(opt_us(c.accepted_at))
-    .bind(opt_us(c.due))
-    .bind(opt_us(c.original_due))
-    .bind(opt_us(c.paused_since))
-    .bind(opt_us(c.rescheduled_at))
-    .bind(opt_us(c.decided_at))
-    .bind(opt_us(c.returned_at))
-    .bind(opt_us(c.ended_at))
-    .bind(to_json(&record.state)?)
-    .bind(record.head_hash.as_bytes().to_vec())
-    .bind(i64::from(record.event_count))
-    .bind(us(now))
-    .bind(us(now))
-    .bind(to_json(&record.form)?)
-    .bind(i64::from(c.in_office))
-    .bind(opt_us(c.work_due))
-    .bind(&c.assignee)
-    .bind(&record.applicant.identity_number)
-    .execute(&mut *conn)
-    .await
-    .map_err(db_err)?;
-    for prepared in &written.events {
-        insert_prepared(&mut *conn, prepared).await?;
+            created_at, updated_at, form, in_office, work_due_at, assignee, applicant_identity) ",
+        );
+        let mut rows = Vec::with_capacity(chunk.len());
+        for s in chunk {
+            let r = &s.written.record;
+            let c = &r.columns;
+            rows.push((
+                r,
+                key(&c.stage)?,
+                key(&c.channel)?,
+                [
+                    key(&c.regime.decree)?,
+                    key(&c.regime.circular)?,
+                    key(&c.regime.evaluation)?,
+                ],
+                [
+                    to_json(&r.applicant)?,
+                    to_json(&r.state)?,
+                    to_json(&r.form)?,
+                ],
+            ));
+        }
+        q.push_values(rows, |mut b, (r, stage, channel, [decree, circular, evaluation], [applicant, state, form])| {
+            let c = &r.columns;
+            b.push_bind(r.id.to_string())
+                .push_bind(r.code.as_str().to_owned())
+                .push_bind(r.procedure_code.clone())
+                .push_bind(day(r.procedure_version))
+                .push_bind(r.receiving_unit.to_string())
+                .push_bind(r.deciding_agency.to_string())
+                .push_bind(r.applicant.user.map(|u| u.to_string()))
+                .push_bind(applicant)
+                .push_bind(fold(&r.applicant.name))
+                .push_bind(r.delivery.key())
+                .push_bind(r.pin_hash.0.as_bytes().to_vec())
+                .push_bind(stage)
+                .push_bind(i64::from(c.stage.national_status() as u8))
+                .push_bind(channel)
+                .push_bind(decree)
+                .push_bind(circular)
+                .push_bind(evaluation)
+                .push_bind(us(c.entered_at))
+                .push_bind(opt_us(c.accepted_at))
+                .push_bind(opt_us(c.due))
+                .push_bind(opt_us(c.original_due))
+                .push_bind(opt_us(c.paused_since))
+                .push_bind(opt_us(c.rescheduled_at))
+                .push_bind(opt_us(c.decided_at))
+                .push_bind(opt_us(c.returned_at))
+                .push_bind(opt_us(c.ended_at))
+                .push_bind(state)
+                .push_bind(r.head_hash.as_bytes().to_vec())
+                .push_bind(i64::from(r.event_count))
+                .push_bind(us(r.created_at))
+                .push_bind(us(r.updated_at))
+                .push_bind(form)
+                .push_bind(i64::from(c.in_office))
+                .push_bind(opt_us(c.work_due))
+                .push_bind(c.assignee.clone())
+                .push_bind(r.applicant.identity_number.clone());
+        });
+        q.build().execute(&mut *conn).await.map_err(db_err)?;
     }
-    insert_jobs(&mut *conn, &jobs).await?;
-    Ok(record)
+    let events: Vec<&Prepared> = staged.iter().flat_map(|s| &s.written.events).collect();
+    insert_events(&mut *conn, &events).await?;
+    for prepared in events {
+        insert_extras(&mut *conn, prepared).await?;
+    }
+    for s in staged {
+        insert_jobs(&mut *conn, &s.jobs).await?;
+    }
+    Ok(())
 }
 
 pub(crate) async fn create(pool: &SqlitePool, new: NewDossier) -> StoreResult<DossierRecord> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
-    let record = insert_new(&mut tx, new, Vec::new()).await?;
+    let staged = stage_new(&mut tx, new, Vec::new()).await?;
+    write_staged(&mut tx, std::slice::from_ref(&staged)).await?;
     tx.commit().await.map_err(db_err)?;
-    Ok(record)
+    Ok(staged.written.record)
 }
 
 pub(crate) async fn import(pool: &SqlitePool, batch: Vec<ImportedDossier>) -> StoreResult<usize> {
     let count = batch.len();
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    let mut staged = Vec::with_capacity(count);
     for dossier in batch {
-        insert_new(&mut tx, dossier.new, dossier.events).await?;
+        staged.push(stage_new(&mut tx, dossier.new, dossier.events).await?);
     }
+    write_staged(&mut tx, &staged).await?;
     tx.commit().await.map_err(db_err)?;
     Ok(count)
 }
@@ -438,7 +487,8 @@ pub(crate) async fn append(
     }
     let prepared = timeline::prepare_append(&current, new.actor, new.event, &new.attachments)?;
     let now = micros(Utc::now());
-    insert_prepared(&mut tx, &prepared).await?;
+    insert_events(&mut tx, &[&prepared]).await?;
+    insert_extras(&mut tx, &prepared).await?;
     let c = &prepared.columns;
     sqlx::query(
         "UPDATE dossiers SET stage = $2, national_status = $3, accepted_at = $4, due_at = $5, original_due_at = $6,

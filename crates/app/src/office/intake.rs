@@ -9,7 +9,6 @@
 use chrono::{DateTime, Utc};
 use motcua_domain::calendar::Period;
 use motcua_domain::catalog::Competent;
-use motcua_domain::code;
 use motcua_domain::forms::{self, FieldProblem, Problem};
 use motcua_domain::identity::{PersonalNumber, TaxCode};
 use motcua_domain::lifecycle::{Channel, Clockwork, Dossier, Role};
@@ -214,15 +213,7 @@ pub async fn take_in(
     let new = NewDossier {
         id: DossierId::new(),
         code: CodeSource::Allocate {
-            agency: code::code_agency(
-                state.regime().decree.code_agency,
-                &receiving.identifier,
-                &deciding.identifier,
-                false,
-                Channel::Counter,
-                &deciding.identifier,
-            )
-            .clone(),
+            agency: apply::code_agency(&state, &receiving, &deciding, Channel::Counter),
         },
         procedure_code: procedure.code.clone(),
         procedure_version: procedure.effective_from,

@@ -2,6 +2,7 @@
 //! binary for the crate: each module is an area).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod generate;
 mod jobs;
 mod office;
 

@@ -329,3 +329,59 @@ fn postgres_is_backed_up_with_its_own_tools() {
         text(&o)
     );
 }
+
+#[test]
+fn demo_generate_makes_a_record_that_verifies_and_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "demo",
+        "generate",
+        "--dossiers",
+        "600",
+        "--from",
+        "01/07/2025",
+        "--to",
+        "2026-06-30",
+    ];
+    let o = motcua(dir.path(), &args);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("từ 01/07/2025 đến 30/06/2026"), "{out}");
+    assert!(out.contains("Đã ghi 600 hồ sơ"), "{out}");
+    let o = motcua(dir.path(), &["verify"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("600"), "{}", text(&o));
+    // The same command again resumes: nothing is written twice.
+    let o = motcua(dir.path(), &args);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("Đã ghi 0 hồ sơ"),
+        "{}",
+        text(&o)
+    );
+    // A plan that cannot be made says why, in the user's words.
+    let o = motcua(
+        dir.path(),
+        &[
+            "--lang",
+            "en",
+            "demo",
+            "generate",
+            "--dossiers",
+            "5",
+            "--from",
+            "2024-01-01",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("No procedure of the catalog is in force on"),
+        "{}",
+        text(&o)
+    );
+    let o = motcua(
+        dir.path(),
+        &["demo", "generate", "--dossiers", "5", "--to", "31/02/2026"],
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("--to"), "{}", text(&o));
+}

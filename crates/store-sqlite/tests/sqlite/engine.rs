@@ -31,6 +31,11 @@ async fn every_pooled_connection_is_durable() {
             .fetch_one(&mut **conn)
             .await
             .unwrap();
+        let page: i64 = sqlx::query_scalar("PRAGMA page_size")
+            .fetch_one(&mut **conn)
+            .await
+            .unwrap();
+        assert_eq!(page, 8192, "a new database has 8 KiB pages");
         assert_eq!(mode, "wal");
         assert_eq!(sync, 2, "synchronous = FULL");
         assert!(busy >= 5000, "busy_timeout {busy}");

@@ -1,0 +1,329 @@
+//! What the generator reads from the record once (the catalog, the
+//! agencies and their officials, the calendar) and how it makes dossier `i`
+//! of a plan from that.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
+use motcua_domain::address::{Commune, Units};
+use motcua_domain::calendar::{self, WorkCalendar};
+use motcua_domain::catalog::{Competent, Procedure};
+use motcua_domain::lifecycle::{Channel, Clockwork, Dossier, Recipient, Role};
+use motcua_store::{
+    Agency, AgencyKind, CodeSource, Delivery, DossierId, ImportedDossier, NewDossier, TokenHash,
+};
+
+use super::people;
+use super::plan::{Plan, PlanProblem};
+use super::story::{self, Cast, Setting};
+use crate::{AppError, Services, apply};
+
+/// An agency with the officials who act for it.
+struct Desk {
+    agency: Agency,
+    reception: Option<motcua_store::UserId>,
+    specialist: Option<motcua_store::UserId>,
+    approver: Option<motcua_store::UserId>,
+    returner: Option<motcua_store::UserId>,
+}
+
+/// A procedure's versions (oldest first) and who decides and receives it.
+struct Offer {
+    versions: Vec<Procedure>,
+    /// `(deciding, receiving)` desks.
+    desks: Vec<(usize, usize)>,
+}
+
+pub(super) struct World {
+    plan: Plan,
+    start: DateTime<Utc>,
+    until: DateTime<Utc>,
+    calendar: WorkCalendar,
+    units: &'static Units,
+    communes: Vec<&'static Commune>,
+    desks: Vec<Desk>,
+    offers: Vec<Offer>,
+    /// Desks of departments, for inter-agency steps.
+    departments: Vec<usize>,
+}
+
+impl World {
+    pub(super) async fn load(
+        svc: &Services,
+        plan: &Plan,
+        now: DateTime<Utc>,
+    ) -> Result<World, AppError> {
+        plan.check(now).map_err(AppError::Plan)?;
+        let calendar = apply::work_calendar(svc).await?;
+        let units = Units::bundled().map_err(|e| AppError::Internal(e.to_string()))?;
+        let agencies = apply::all_agencies(svc).await?;
+        let mut desks = Vec::with_capacity(agencies.len());
+        for agency in agencies {
+            let grants = svc.store.grants_at(agency.id).await?;
+            let first = |role: Role| grants.iter().find(|g| g.role == role).map(|g| g.user);
+            desks.push(Desk {
+                reception: first(Role::ReceptionOfficer),
+                specialist: first(Role::Specialist),
+                approver: first(Role::Approver),
+                returner: first(Role::ReturnOfficer),
+                agency,
+            });
+        }
+        let offers = offers(svc, &desks).await?;
+        let earliest = offers
+            .iter()
+            .filter_map(|o| o.versions.first().map(|p| p.effective_from))
+            .min();
+        if earliest.is_none_or(|e| e > plan.from) {
+            return Err(AppError::Plan(PlanProblem::NoProcedure {
+                from: plan.from,
+                earliest,
+            }));
+        }
+        let province = desks
+            .iter()
+            .filter_map(|d| d.agency.commune)
+            .filter_map(|c| units.commune(c))
+            .map(|c| c.province)
+            .next();
+        let communes = match province {
+            Some(p) => units.communes_of(p),
+            None => units.communes().iter().collect(),
+        };
+        let departments = desks
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.agency.kind == AgencyKind::Department)
+            .map(|(i, _)| i)
+            .collect();
+        let start = calendar::to_utc(plan.from.and_time(NaiveTime::MIN));
+        let end = calendar::to_utc(
+            plan.to
+                .succ_opt()
+                .unwrap_or(plan.to)
+                .and_time(NaiveTime::MIN),
+        );
+        Ok(World {
+            plan: plan.clone(),
+            start,
+            until: end.min(now),
+            calendar,
+            units,
+            communes,
+            desks,
+            offers,
+            departments,
+        })
+    }
+
+    pub(super) fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// Dossier `index`'s nominal entry instant (its share of the period,
+    /// jittered) and id: the first draws of its own random source, so the
+    /// id is known without making the dossier.
+    fn base(&self, rng: &mut fastrand::Rng, index: u64) -> (DateTime<Utc>, DossierId) {
+        let span = (self.until - self.start).num_milliseconds().max(1) as f64;
+        let share = (index as f64 + rng.f64()) / self.plan.dossiers as f64;
+        let at = self.start + TimeDelta::milliseconds((span * share) as i64);
+        let mut random = [0u8; 10];
+        rng.fill(&mut random);
+        let millis = u64::try_from(at.timestamp_millis()).unwrap_or_default();
+        let uuid = uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid();
+        (at, DossierId::from_uuid(uuid))
+    }
+
+    pub(super) fn id_of(&self, index: u64) -> DossierId {
+        let mut rng = fastrand::Rng::with_seed(self.plan.seed_of(index));
+        self.base(&mut rng, index).1
+    }
+
+    /// Dossier `index` of the plan, with everything that happened to it by
+    /// the end of the period.
+    pub(super) fn dossier(&self, index: u64) -> Result<ImportedDossier, AppError> {
+        let mut rng = fastrand::Rng::with_seed(self.plan.seed_of(index));
+        let rng = &mut rng;
+        let (base, id) = self.base(rng, index);
+        let day = calendar::to_local(base).date();
+        let (procedure, deciding, receiving) = self.offer_on(rng, day);
+        let hours = &receiving.agency.office_hours;
+        let cw = Clockwork {
+            calendar: &self.calendar,
+            hours,
+        };
+        let channel = channel(rng, procedure);
+        let entered_at = if channel == Channel::Online {
+            base
+        } else {
+            // At the counter or from the post: in office hours.
+            let opened = cw.add_working_time(base, TimeDelta::minutes(1))?;
+            if opened <= self.until { opened } else { base }
+        };
+        let (state, entry) = Dossier::enter(
+            channel,
+            procedure.processing_time,
+            story::entry_role(channel),
+            entered_at,
+            cw,
+        )?;
+        let who = people::person(rng, &self.communes, day);
+        let form = people::form(rng, &procedure.form, &who, day, self.units)
+            .map_err(|e| AppError::Internal(format!("{}: {e}", procedure.code)))?;
+        let delivery = delivery(rng, procedure, channel);
+        let pin: String = (0..crate::PIN_DIGITS)
+            .map(|_| char::from(b'0' + rng.u8(0..10)))
+            .collect();
+        let recipient = Recipient {
+            name: who.name.clone(),
+            identity: who.identity_number.clone(),
+        };
+        let step_agency = match self.departments.as_slice() {
+            [] => None,
+            list => {
+                let d = &self.desks[list[rng.usize(..list.len())]];
+                (d.agency.id != deciding.agency.id).then_some(d.agency.identifier.as_str())
+            }
+        };
+        let setting = Setting {
+            cw,
+            delivery,
+            has_fees: !procedure.fees.is_empty(),
+            step_agency,
+            cast: Cast {
+                reception: receiving.reception,
+                specialist: deciding.specialist,
+                approver: deciding.approver,
+                returner: receiving.returner,
+            },
+            until: self.until,
+            recipient: &recipient,
+        };
+        let events = story::live(rng, setting, state.clone())?;
+        let new = NewDossier {
+            id,
+            code: CodeSource::Allocate {
+                agency: apply::code_agency(&state, &receiving.agency, &deciding.agency, channel),
+            },
+            procedure_code: procedure.code.clone(),
+            procedure_version: procedure.effective_from,
+            receiving_unit: receiving.agency.id,
+            deciding_agency: deciding.agency.id,
+            applicant: who.applicant(self.units),
+            delivery,
+            pin_hash: TokenHash::of(&pin),
+            form,
+            actor: match channel {
+                Channel::Counter => receiving.reception,
+                _ => None,
+            },
+            entry,
+            attachments: Vec::new(),
+            jobs: Vec::new(),
+        };
+        Ok(ImportedDossier { new, events })
+    }
+
+    /// A procedure in force on `day` (there is one: the plan starts on or
+    /// after the earliest, and versions are never withdrawn), the desk
+    /// deciding it and the one receiving it.
+    fn offer_on(&self, rng: &mut fastrand::Rng, day: NaiveDate) -> (&Procedure, &Desk, &Desk) {
+        let in_force = |o: &&Offer| o.versions.first().is_some_and(|p| p.effective_from <= day);
+        let count = self.offers.iter().filter(in_force).count().max(1);
+        let pick = rng.usize(..count);
+        let offer = self
+            .offers
+            .iter()
+            .filter(in_force)
+            .nth(pick)
+            .unwrap_or(&self.offers[0]);
+        let procedure = offer
+            .versions
+            .iter()
+            .rev()
+            .find(|p| p.effective_from <= day)
+            .unwrap_or(&offer.versions[0]);
+        let (d, r) = offer.desks[rng.usize(..offer.desks.len())];
+        (procedure, &self.desks[d], &self.desks[r])
+    }
+}
+
+/// Every procedure of the catalog with the desks that decide and receive
+/// it. A procedure no agency here decides is a plan problem.
+async fn offers(svc: &Services, desks: &[Desk]) -> Result<Vec<Offer>, AppError> {
+    let mut versions = svc.store.all_procedure_versions().await?;
+    versions.sort_by(|a, b| (a.code(), a.effective_from()).cmp(&(b.code(), b.effective_from())));
+    let mut offers: Vec<Offer> = Vec::new();
+    for version in versions {
+        let procedure = version.procedure;
+        match offers.last_mut() {
+            Some(o) if o.versions[0].code == procedure.code => o.versions.push(procedure),
+            _ => offers.push(Offer {
+                versions: vec![procedure],
+                desks: Vec::new(),
+            }),
+        }
+    }
+    let find = |identifier: &str| {
+        desks
+            .iter()
+            .position(|d| d.agency.identifier.as_str() == identifier)
+    };
+    let centre = desks.iter().position(|d| {
+        d.agency.kind == AgencyKind::ServiceCentre && d.agency.receives_any_procedure
+    });
+    for offer in &mut offers {
+        let Some(latest) = offer.versions.last() else {
+            continue;
+        };
+        let deciders: Vec<usize> = match &latest.competent {
+            Competent::Agency(identifier) => find(identifier).into_iter().collect(),
+            Competent::Level(kind) => desks
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.agency.kind.key() == kind)
+                .map(|(i, _)| i)
+                .collect(),
+        };
+        if deciders.is_empty() {
+            return Err(AppError::Plan(PlanProblem::NoAgency {
+                code: latest.code.clone(),
+            }));
+        }
+        // As the portal routes it: a commune (or a centre) receives its
+        // own; a department's go to the centre when there is one.
+        offer.desks = deciders
+            .into_iter()
+            .map(|d| {
+                let kind = desks[d].agency.kind;
+                let own = matches!(kind, AgencyKind::Commune | AgencyKind::ServiceCentre);
+                (d, if own { d } else { centre.unwrap_or(d) })
+            })
+            .collect();
+    }
+    Ok(offers)
+}
+
+/// How the dossier comes in: online for most procedures offered online,
+/// otherwise at the counter, some by post.
+fn channel(rng: &mut fastrand::Rng, procedure: &Procedure) -> Channel {
+    let roll = rng.f64();
+    if procedure.level.online() && roll < 0.6 {
+        Channel::Online
+    } else if procedure.by_post && roll > 0.9 {
+        Channel::Post
+    } else {
+        Channel::Counter
+    }
+}
+
+/// How the result goes back: online only at level 4, by post where the
+/// procedure allows it.
+fn delivery(rng: &mut fastrand::Rng, procedure: &Procedure, channel: Channel) -> Delivery {
+    let roll = rng.f64();
+    let full = procedure.level == motcua_domain::catalog::ServiceLevel::Full;
+    match channel {
+        Channel::Post if procedure.by_post => Delivery::Post,
+        Channel::Online | Channel::NationalPortal if full && roll < 0.4 => Delivery::Online,
+        _ if procedure.by_post && roll > 0.8 => Delivery::Post,
+        _ => Delivery::Counter,
+    }
+}

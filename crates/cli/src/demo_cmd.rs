@@ -1,0 +1,126 @@
+//! `motcua demo generate`: a demonstration or test database filled with a
+//! realistic record ([`motcua_app::generate`]), with a progress bar, resumed
+//! by running the same command again.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use chrono::{NaiveDate, Utc};
+use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use motcua_app::demo;
+use motcua_app::generate::{self, Plan};
+use motcua_domain::forms::parse_date;
+use motcua_i18n::{Arg, Lang};
+
+use crate::admin_cmd::app_error;
+use crate::error::CliError;
+use crate::output;
+use crate::storage::{DataArgs, open_services};
+
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Fill a demonstration database with synthetic dossiers (the demo
+    /// province is loaded first). For demonstration, training and test
+    /// databases only: never on a province's real record.
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// How many dossiers to make.
+    #[arg(long)]
+    pub dossiers: u64,
+    /// First day dossiers enter (YYYY-MM-DD or DD/MM/YYYY); default 24
+    /// months before --to.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last day dossiers enter; default today.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Another seed makes other dossiers; the same plan again resumes.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+pub fn run(cmd: DemoCommand, lang: Lang) -> Result<ExitCode, CliError> {
+    match cmd {
+        DemoCommand::Generate(args) => generate(args, lang),
+    }
+}
+
+fn date(text: &str, flag: &str, lang: Lang) -> Result<NaiveDate, CliError> {
+    parse_date(text).ok_or_else(|| {
+        CliError::Message(lang.tr_args(
+            "generate-bad-date",
+            &[("flag", flag.into()), ("value", text.into())],
+        ))
+    })
+}
+
+/// A bar on a terminal, nothing otherwise.
+fn bar(total: u64) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    if let Ok(style) = ProgressStyle::with_template("{wide_bar} {pos}/{len} ({per_sec}, {eta})") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn generate(args: GenerateArgs, lang: Lang) -> Result<ExitCode, CliError> {
+    let now = Utc::now();
+    let to = match &args.to {
+        Some(text) => date(text, "--to", lang)?,
+        None => motcua_domain::calendar::to_local(now).date(),
+    };
+    let from = match &args.from {
+        Some(text) => date(text, "--from", lang)?,
+        None => to.checked_sub_months(chrono::Months::new(24)).unwrap_or(to),
+    };
+    let plan = Plan {
+        dossiers: args.dossiers,
+        from,
+        to,
+        seed: args.seed,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let svc = open_services(&args.data, lang).await?;
+        demo::load(&svc, now)
+            .await
+            .map_err(|e| app_error(e, lang))?;
+        output::line(lang.tr_args(
+            "generate-started",
+            &[
+                ("dossiers", Arg::from(plan.dossiers)),
+                ("from", plan.from.format("%d/%m/%Y").to_string().into()),
+                ("to", plan.to.format("%d/%m/%Y").to_string().into()),
+                ("seed", Arg::from(plan.seed)),
+            ],
+        ))?;
+        let started = Instant::now();
+        let bar = bar(plan.dossiers);
+        let report = generate::run(&svc, &plan, now, &mut |done| bar.set_position(done))
+            .await
+            .map_err(|e| app_error(e, lang))?;
+        bar.finish_and_clear();
+        output::line(lang.tr_args(
+            "generate-done",
+            &[
+                ("written", Arg::from(report.written)),
+                ("events", Arg::from(report.events)),
+                ("already", Arg::from(report.already)),
+                ("seconds", Arg::from(started.elapsed().as_secs())),
+            ],
+        ))?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
