@@ -55,7 +55,7 @@ use axum::response::{IntoResponse, Response};
 use motcua_app::AppError;
 use motcua_domain::forms::FieldProblem;
 use motcua_domain::message::{Message, MessageArg};
-use motcua_i18n::{Arg, Lang};
+use motcua_i18n::Lang;
 use motcua_store::StoreError;
 use serde::Serialize;
 
@@ -377,7 +377,8 @@ enum Detail {
     General,
     /// Another message of the catalog.
     Key(&'static str),
-    /// The general explanation plus what was wrong with the input.
+    /// The general explanation; what the parser said about the input goes
+    /// with it apart (see [`ProblemBody::reason`]).
     Reason(String),
     /// A message of the domain or the use cases.
     Message(DomainText),
@@ -401,21 +402,20 @@ impl PendingProblem {
         lang.tr(&self.kind.title_key())
     }
 
+    /// The parser's own words about a malformed input, shortened.
+    fn reason(&self) -> Option<String> {
+        match &self.detail {
+            Detail::Reason(reason) => Some(reason.chars().take(MAX_REASON_CHARS).collect()),
+            _ => None,
+        }
+    }
+
     fn detail(&self, lang: Lang) -> String {
         match &self.detail {
             Detail::General => lang.tr(&self.kind.detail_key()),
             Detail::Key(key) => lang.tr(key),
             Detail::Message(text) => text.say(lang),
-            Detail::Reason(reason) => {
-                let reason: String = reason.chars().take(MAX_REASON_CHARS).collect();
-                lang.tr_args(
-                    "problem-with-reason",
-                    &[
-                        ("detail", Arg::from(lang.tr(&self.kind.detail_key()))),
-                        ("reason", Arg::from(reason)),
-                    ],
-                )
-            }
+            Detail::Reason(_) => lang.tr(&self.kind.detail_key()),
         }
     }
 }
@@ -460,6 +460,11 @@ struct ProblemBody<'a> {
     instance: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     request_id: Option<&'a str>,
+    /// What was wrong with a malformed input, in the parser's own words
+    /// (English, for the client's developers; `detail` is in the request's
+    /// language). An RFC 9457 extension member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
     /// One entry per field with a problem (RFC 9457 extension member).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     errors: Vec<FieldErrorBody>,
@@ -551,6 +556,7 @@ fn render(facts: &RequestFacts, problem: &PendingProblem, original: Response) ->
             detail,
             instance: &facts.path,
             request_id: facts.request_id.as_deref(),
+            reason: problem.reason(),
             errors: problem
                 .fields
                 .iter()

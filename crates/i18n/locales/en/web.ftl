@@ -32,7 +32,6 @@ home-status-body = This is a first release. Submitting dossiers, tracking, sign-
 
 ## Errors (RFC 9457): the short title and the explanation of each kind
 
-problem-with-reason = { $detail } Details: { $reason }
 problem-bad-request-title = Malformed request
 problem-bad-request-detail = The server could not read this request. Check what was sent.
 problem-unauthenticated-title = Not signed in

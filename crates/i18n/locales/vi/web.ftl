@@ -32,7 +32,6 @@ home-status-body = Đây là bản đầu tiên. Các chức năng nộp hồ s�
 
 ## Lỗi (RFC 9457): tiêu đề ngắn và lời giải thích của từng loại
 
-problem-with-reason = { $detail } Chi tiết: { $reason }
 problem-bad-request-title = Yêu cầu không hợp lệ
 problem-bad-request-detail = Máy chủ không đọc được yêu cầu này. Hãy kiểm tra lại dữ liệu đã gửi.
 problem-unauthenticated-title = Chưa đăng nhập

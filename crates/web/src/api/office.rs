@@ -11,6 +11,7 @@ use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
 use motcua_app::office::inbox::{self, Filter};
 use motcua_app::office::{Official, act as office_act};
+use motcua_domain::forms::{FieldProblem, Problem};
 use motcua_store::{DossierId, DossierRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -152,8 +153,11 @@ pub(crate) async fn queue(
                 .iter()
                 .copied()
                 .find(|s| s.key() == key)
-                .ok_or_else(|| WebError::BadRequest {
-                    reason: format!("`stage` {key:?} is not a stage"),
+                .ok_or_else(|| {
+                    WebError::Fields(vec![FieldProblem {
+                        field: "stage".into(),
+                        problem: Problem::NotAnOption,
+                    }])
                 })?,
         ],
     };

@@ -29,7 +29,7 @@ pub struct Problem {
     /// The HTTP status.
     #[schema(example = 422)]
     pub status: u16,
-    /// What happened, for a person.
+    /// What happened, for a person, in the request's language.
     pub detail: String,
     /// The request path.
     pub instance: String,
@@ -37,6 +37,12 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = String)]
     pub request_id: Option<String>,
+    /// What was wrong with a malformed request, in the parser's own words
+    /// (English, for developers; only on `bad-request` and `invalid-input`
+    /// when the body or query could not be read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String)]
+    pub reason: Option<String>,
     /// One entry per input with a problem (only on `invalid-input`).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Vec<FieldError>)]

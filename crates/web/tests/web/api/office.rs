@@ -33,7 +33,15 @@ async fn an_official_works_the_queue_through_the_api() {
         .await;
     assert_eq!(found.json()["rows"].as_array().unwrap().len(), 1);
     let bad = reception.get("/api/office/queue?stage=flying").await;
-    assert_problem(&bad, 400, "bad-request");
+    let problem = assert_problem(&bad, 422, "invalid-input");
+    assert_eq!(problem["errors"][0]["field"], "stage");
+    assert!(
+        !problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("stage"),
+        "worded for a person, in Vietnamese: {problem}"
+    );
 
     let accept = |action: &str| format!("/api/office/dossiers/{id}/actions/{action}");
     let accepted = reception.post(&accept("accept"), json!({})).await;
