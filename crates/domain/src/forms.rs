@@ -104,6 +104,9 @@ pub enum Problem {
     UnknownField,
     /// A file sent for a field that does not take files.
     NotAFileField,
+    /// Office hours not written as sessions `07:00-11:30, 13:30-17:00`, in
+    /// order, each ending after it starts.
+    OfficeHours,
 }
 
 /// A problem and the field it belongs to (its id; the input the message
@@ -146,6 +149,7 @@ impl Message for FieldProblem {
             Problem::Taken => "form-error-taken",
             Problem::UnknownField => "form-error-unknown-field",
             Problem::NotAFileField => "form-error-not-a-file-field",
+            Problem::OfficeHours => "form-error-office-hours",
         }
     }
 

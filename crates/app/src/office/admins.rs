@@ -12,7 +12,8 @@ use motcua_domain::code;
 use motcua_domain::forms::{self, FieldProblem, Problem};
 use motcua_domain::lifecycle::Role;
 use motcua_store::{
-    Agency, AgencyId, AgencyKind, NewAgency, NewAuditEntry, NewUser, StoreError, User, UserKind,
+    Agency, AgencyId, AgencyKind, NewAgency, NewAuditEntry, NewUser, StoreError, User, UserId,
+    UserKind,
 };
 use serde_json::json;
 
@@ -320,6 +321,180 @@ pub async fn grant(
         })
         .await?;
     Ok(())
+}
+
+/// An official of `agency` whom `by` may change: not `by` themselves (an
+/// administrator cannot lock themselves out), an official holding a role
+/// there, at an agency `by` manages. Anyone else is "not found".
+async fn managed_member(
+    svc: &Services,
+    by: &Official,
+    user: UserId,
+    agency: AgencyId,
+) -> Result<User, AppError> {
+    let manages = by.has_role(Role::SystemAdmin) || by.holds(Role::AgencyAdmin, agency);
+    if !manages || user == by.user.id {
+        return Err(AppError::NotFound("official"));
+    }
+    let found = svc.store.user(user).await?;
+    let Some(found) = found.filter(|u| u.kind == UserKind::Official) else {
+        return Err(AppError::NotFound("official"));
+    };
+    let grants = svc.store.roles(found.id).await?;
+    if !grants.iter().any(|g| g.agency == agency) {
+        return Err(AppError::NotFound("official"));
+    }
+    Ok(found)
+}
+
+/// Sets which of the roles `by` may grant at `agency` the official holds
+/// there: the ones in `wanted` are granted, the others revoked. Roles `by`
+/// may not grant stay as they are. Each change is audited. Returns the
+/// roles the official holds at `agency` afterwards.
+pub async fn set_roles(
+    svc: &Services,
+    by: &Official,
+    user: UserId,
+    agency: AgencyId,
+    wanted: &[Role],
+    now: DateTime<Utc>,
+) -> Result<Vec<Role>, AppError> {
+    let member = managed_member(svc, by, user, agency).await?;
+    for role in grantable(by, agency) {
+        let holds = svc
+            .store
+            .roles(member.id)
+            .await?
+            .iter()
+            .any(|g| g.agency == agency && g.role == role);
+        let (action, changed) = match (wanted.contains(&role), holds) {
+            (true, false) => {
+                svc.store.grant_role(member.id, agency, role, now).await?;
+                ("official.grant", true)
+            }
+            (false, true) => (
+                "official.revoke",
+                svc.store.revoke_role(member.id, agency, role).await?,
+            ),
+            _ => ("", false),
+        };
+        if changed {
+            svc.store
+                .audit(NewAuditEntry {
+                    at: now,
+                    actor: Some(by.user.id),
+                    action: action.into(),
+                    subject: member.id.to_string(),
+                    details: json!({ "agency": agency.to_string(), "role": role.key() }),
+                })
+                .await?;
+        }
+    }
+    Ok(svc
+        .store
+        .roles(member.id)
+        .await?
+        .into_iter()
+        .filter(|g| g.agency == agency)
+        .map(|g| g.role)
+        .collect())
+}
+
+/// Locks (or unlocks) an official's account: a locked one cannot sign in,
+/// and their open sessions end at once. Their history stays.
+pub async fn set_locked(
+    svc: &Services,
+    by: &Official,
+    user: UserId,
+    agency: AgencyId,
+    locked: bool,
+    now: DateTime<Utc>,
+) -> Result<User, AppError> {
+    let member = managed_member(svc, by, user, agency).await?;
+    svc.store.set_user_disabled(member.id, locked).await?;
+    if locked {
+        svc.store.revoke_user_sessions(member.id, now).await?;
+    }
+    svc.store
+        .audit(NewAuditEntry {
+            at: now,
+            actor: Some(by.user.id),
+            action: if locked {
+                "official.lock"
+            } else {
+                "official.unlock"
+            }
+            .into(),
+            subject: member.id.to_string(),
+            details: json!({ "agency": agency.to_string() }),
+        })
+        .await?;
+    Ok(User {
+        disabled: locked,
+        ..member
+    })
+}
+
+/// Office hours as the officials' page writes them: `07:00-11:30, 13:30-17:00`.
+pub fn office_hours_text(hours: &OfficeHours) -> String {
+    hours
+        .sessions()
+        .iter()
+        .map(|s| format!("{}-{}", s.start.format("%H:%M"), s.end.format("%H:%M")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Reads office hours written as [`office_hours_text`] writes them (an en
+/// dash or `–` between the times is accepted too).
+pub fn parse_office_hours(text: &str) -> Option<OfficeHours> {
+    let time = |t: &str| chrono::NaiveTime::parse_from_str(t.trim(), "%H:%M").ok();
+    let sessions = text
+        .split([',', ';'])
+        .map(|part| {
+            let (start, end) = part.split_once(['-', '–'])?;
+            Some(motcua_domain::calendar::Session {
+                start: time(start)?,
+                end: time(end)?,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    OfficeHours::new(sessions).ok()
+}
+
+/// Sets an agency's office hours (its administrator or a system
+/// administrator). Due dates already computed stay as they were; what is
+/// counted from now on uses the new hours.
+pub async fn set_office_hours(
+    svc: &Services,
+    by: &Official,
+    agency: AgencyId,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<Agency, AppError> {
+    if !(by.has_role(Role::SystemAdmin) || by.holds(Role::AgencyAdmin, agency)) {
+        return Err(AppError::NotFound("agency"));
+    }
+    let mut found = svc
+        .store
+        .agency(agency)
+        .await?
+        .ok_or(AppError::NotFound("agency"))?;
+    let hours =
+        parse_office_hours(text).ok_or_else(|| AppError::field("office_hours", Problem::OfficeHours))?;
+    let before = office_hours_text(&found.office_hours);
+    found.office_hours = hours;
+    svc.store.update_agency(&found).await?;
+    svc.store
+        .audit(NewAuditEntry {
+            at: now,
+            actor: Some(by.user.id),
+            action: "agency.office_hours".into(),
+            subject: agency.to_string(),
+            details: json!({ "from": before, "to": office_hours_text(&found.office_hours) }),
+        })
+        .await?;
+    Ok(found)
 }
 
 /// The agencies whose officials `by` manages: every agency for a system

@@ -72,7 +72,7 @@ use crate::message::{Message, MessageArg};
 
 pub use holidays::{Holiday, HolidayLaw};
 pub use lunar::LunarDate;
-pub use office_hours::OfficeHours;
+pub use office_hours::{OfficeHours, Session};
 pub use period::Period;
 pub use schedule::{OfficialBreak, ScheduleError, Verification};
 pub use work::{DaySource, SpecialDay, SpecialDayKind, WorkCalendar};

@@ -15,6 +15,7 @@ form-error-too-short = At least { $min } characters
 form-error-mismatch = The two entries differ
 form-error-taken = An account already uses this; sign in or reset your password
 form-error-unknown-field = The form has no such item
+form-error-office-hours = Write the office hours as sessions like 07:00-11:30, 13:30-17:00: in order, each ending after it starts
 form-error-not-a-file-field = This item does not take files
 identity-error-length = A personal identification number (CCCD) has exactly 12 digits
 identity-error-place = The first three digits are not a place of birth registration; check the number on the card

@@ -15,6 +15,7 @@ form-error-too-short = Cần ít nhất { $min } ký tự
 form-error-mismatch = Hai lần nhập không giống nhau
 form-error-taken = Đã có tài khoản dùng thông tin này; hãy đăng nhập hoặc lấy lại mật khẩu
 form-error-unknown-field = Biểu mẫu không có mục này
+form-error-office-hours = Ghi giờ làm việc theo từng buổi, ví dụ 07:00-11:30, 13:30-17:00: theo thứ tự, mỗi buổi kết thúc sau khi bắt đầu
 form-error-not-a-file-field = Mục này không nhận tệp
 identity-error-length = Số định danh cá nhân (số CCCD) gồm đúng 12 chữ số
 identity-error-place = Ba chữ số đầu không phải mã nơi đăng ký khai sinh; hãy kiểm tra lại số trên thẻ

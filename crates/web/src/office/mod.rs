@@ -23,6 +23,14 @@ pub(crate) fn routes(router: Router<AppState>) -> Router<AppState> {
     let r = add(r, "GET", "/can-bo/tiep-nhan", get(intake::form));
     let r = add(r, "GET", "/quan-tri/can-bo", get(staff::page));
     let r = add(r, "POST", "/quan-tri/can-bo", post(staff::add));
+    let r = add(r, "POST", "/quan-tri/can-bo/{user}/vai-tro", post(staff::set_roles));
+    let r = add(r, "POST", "/quan-tri/can-bo/{user}/khoa", post(staff::set_locked));
+    let r = add(
+        r,
+        "POST",
+        "/quan-tri/co-quan/gio-lam-viec",
+        post(staff::set_office_hours),
+    );
     let r = add(
         r,
         "POST",

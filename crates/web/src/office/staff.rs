@@ -1,18 +1,19 @@
-//! `GET /quan-tri/can-bo` and `POST /quan-tri/can-bo`: a system or agency
-//! administrator sees the officials of an agency they manage, with their
-//! roles, and adds one — who gets the mail to set their own password.
+//! `/quan-tri/can-bo`: a system or agency administrator sees the officials
+//! of an agency they manage with their roles; adds one (who gets the mail
+//! to set their own password); changes an official's roles; locks or
+//! unlocks an account; and sets the agency's office hours.
 
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
 use motcua_app::AppError;
 use motcua_app::office::admins::{self, OfficialDetails};
 use motcua_domain::lifecycle::Role;
-use motcua_store::AgencyId;
+use motcua_store::{AgencyId, UserId};
 use serde::Deserialize;
 
 use crate::csrf::Posted;
@@ -24,9 +25,15 @@ use crate::visitor::OfficialVisitor;
 
 /// A row of the officials' table.
 pub(crate) struct Member {
+    id: String,
     name: String,
     email: String,
     roles: String,
+    /// The roles the administrator may change: key, label, held.
+    grantable: Vec<(&'static str, String, bool)>,
+    locked: bool,
+    /// The administrator's own row: nothing to change there.
+    me: bool,
 }
 
 #[derive(Template)]
@@ -41,6 +48,8 @@ struct StaffPage {
     values: BTreeMap<String, String>,
     errors: Errors,
     added: Option<String>,
+    saved: Option<&'static str>,
+    office_hours: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -49,6 +58,19 @@ pub(crate) struct StaffQuery {
     co_quan: Option<String>,
     #[serde(default)]
     them: Option<String>,
+    #[serde(default)]
+    luu: Option<String>,
+}
+
+/// The notice after a change, by the `luu` the change redirects with.
+fn saved_notice(key: Option<&str>) -> Option<&'static str> {
+    match key? {
+        "vai-tro" => Some("staff-saved-roles"),
+        "khoa" => Some("staff-saved-locked"),
+        "mo-khoa" => Some("staff-saved-unlocked"),
+        "gio" => Some("staff-saved-hours"),
+        _ => None,
+    }
 }
 
 fn role_label(lang: motcua_i18n::Lang, role: Role) -> String {
@@ -60,9 +82,8 @@ async fn staff_page(
     who: &OfficialVisitor,
     ctx: PageCtx,
     wanted: Option<AgencyId>,
-    values: BTreeMap<String, String>,
-    errors: Errors,
-    added: Option<String>,
+    (values, errors): (BTreeMap<String, String>, Errors),
+    (added, saved): (Option<String>, Option<&'static str>),
 ) -> Result<StaffPage, WebError> {
     let svc = state.require_services()?;
     let lang = ctx.lang();
@@ -74,10 +95,18 @@ async fn staff_page(
     else {
         return Err(AppError::NotFound("agency").into());
     };
+    let grantable = admins::grantable(&who.official, agency.id);
     let members = admins::staff(svc, &who.official, agency.id)
         .await?
         .into_iter()
         .map(|m| Member {
+            id: m.user.id.to_string(),
+            grantable: grantable
+                .iter()
+                .map(|r| (r.key(), role_label(lang, *r), m.roles.contains(r)))
+                .collect(),
+            locked: m.user.disabled,
+            me: m.user.id == who.official.user.id,
             name: m.user.full_name.clone(),
             email: m.user.email.clone().unwrap_or_default(),
             roles: m
@@ -88,7 +117,7 @@ async fn staff_page(
                 .join(", "),
         })
         .collect();
-    let roles = admins::grantable(&who.official, agency.id)
+    let roles = grantable
         .into_iter()
         .map(|r| {
             let checked = values.contains_key(&format!("role-{}", r.key()));
@@ -102,11 +131,16 @@ async fn staff_page(
             .collect(),
         agency: agency.id.to_string(),
         agency_name: agency.name.clone(),
+        office_hours: values
+            .get("office_hours")
+            .cloned()
+            .unwrap_or_else(|| admins::office_hours_text(&agency.office_hours)),
         members,
         roles,
         values,
         errors,
         added,
+        saved,
         ctx,
     })
 }
@@ -125,9 +159,8 @@ pub(crate) async fn page(
         &who,
         ctx,
         wanted,
-        BTreeMap::new(),
-        Errors::none(),
-        query.them,
+        (BTreeMap::new(), Errors::none()),
+        (query.them, saved_notice(query.luu.as_deref())),
     )
     .await?;
     render(lang, StatusCode::OK, &page)
@@ -173,7 +206,79 @@ pub(crate) async fn add(
         ))),
         Err(AppError::Invalid(problems)) => {
             let errors = Errors::from_problems(lang, &problems);
-            let page = staff_page(&state, &who, ctx, Some(agency), form, errors, None).await?;
+            let page =
+                staff_page(&state, &who, ctx, Some(agency), (form, errors), (None, None)).await?;
+            render(lang, StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Back to the agency's officials with a notice.
+fn back(agency: AgencyId, saved: &str) -> Response {
+    crate::portal::account::see_other(&format!("/quan-tri/can-bo?co_quan={agency}&luu={saved}"))
+}
+
+fn agency_of(form: &BTreeMap<String, String>) -> Result<AgencyId, WebError> {
+    form.get("agency")
+        .and_then(|a| a.parse().ok())
+        .ok_or_else(|| AppError::NotFound("agency").into())
+}
+
+fn user_of(id: &str) -> Result<UserId, WebError> {
+    id.parse().map_err(|_| AppError::NotFound("official").into())
+}
+
+/// `POST /quan-tri/can-bo/{user}/vai-tro`: the roles ticked (`role-<key>`)
+/// among those the administrator may grant.
+pub(crate) async fn set_roles(
+    State(state): State<AppState>,
+    who: OfficialVisitor,
+    Path(user): Path<String>,
+    Posted(form): Posted<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    let svc = state.require_services()?;
+    let agency = agency_of(&form)?;
+    let wanted: Vec<Role> = admins::OFFICIAL_ROLES
+        .into_iter()
+        .filter(|r| form.contains_key(&format!("role-{}", r.key())))
+        .collect();
+    admins::set_roles(svc, &who.official, user_of(&user)?, agency, &wanted, Utc::now()).await?;
+    Ok(back(agency, "vai-tro"))
+}
+
+/// `POST /quan-tri/can-bo/{user}/khoa`: locks the account (`locked=1`) or
+/// unlocks it.
+pub(crate) async fn set_locked(
+    State(state): State<AppState>,
+    who: OfficialVisitor,
+    Path(user): Path<String>,
+    Posted(form): Posted<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    let svc = state.require_services()?;
+    let agency = agency_of(&form)?;
+    let locked = form.get("locked").is_some_and(|v| v == "1");
+    admins::set_locked(svc, &who.official, user_of(&user)?, agency, locked, Utc::now()).await?;
+    Ok(back(agency, if locked { "khoa" } else { "mo-khoa" }))
+}
+
+/// `POST /quan-tri/co-quan/gio-lam-viec`: the agency's office hours.
+pub(crate) async fn set_office_hours(
+    State(state): State<AppState>,
+    who: OfficialVisitor,
+    ctx: PageCtx,
+    Posted(form): Posted<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    let svc = state.require_services()?;
+    let lang = ctx.lang();
+    let agency = agency_of(&form)?;
+    let text = form.get("office_hours").cloned().unwrap_or_default();
+    match admins::set_office_hours(svc, &who.official, agency, &text, Utc::now()).await {
+        Ok(_) => Ok(back(agency, "gio")),
+        Err(AppError::Invalid(problems)) => {
+            let errors = Errors::from_problems(lang, &problems);
+            let page =
+                staff_page(&state, &who, ctx, Some(agency), (form, errors), (None, None)).await?;
             render(lang, StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(e) => Err(e.into()),

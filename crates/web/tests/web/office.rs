@@ -2,7 +2,7 @@
 //! citizen's dossier, take it through to its return, and are refused what
 //! their roles do not allow — with the reason on the page.
 
-use motcua_domain::lifecycle::Stage;
+use motcua_domain::lifecycle::{Role, Stage};
 
 use crate::portal::{Browser, Portal, between, pdf_bytes, portal, submitted};
 
@@ -364,4 +364,116 @@ async fn an_administrator_adds_an_official_who_is_mailed_a_link() {
     let mut reception = Browser::new(&portal);
     reception.sign_in("tiepnhan@demo.motcua.vn").await;
     assert_eq!(reception.get("/quan-tri/can-bo").await.status, 404);
+}
+
+#[tokio::test]
+async fn an_administrator_changes_roles_locks_an_account_and_sets_office_hours() {
+    let portal = portal().await;
+    let store = &portal.services.store;
+    let commune = store
+        .agency_by_identifier("000.41.01.H82")
+        .await
+        .unwrap()
+        .unwrap();
+    let agency = commune.id.to_string();
+    let user = |login: &'static str| async move {
+        store.user_by_login(login).await.unwrap().unwrap()
+    };
+    let tiepnhan = user("tiepnhan@demo.motcua.vn").await;
+    let chuyenvien = user("chuyenvien@demo.motcua.vn").await;
+    let mut admin = Browser::new(&portal);
+    admin.sign_in("quantri@demo.motcua.vn").await;
+    let page = admin
+        .get(&format!("/quan-tri/can-bo?co_quan={agency}"))
+        .await;
+    assert!(page.body.contains(&format!("/quan-tri/can-bo/{}/vai-tro", tiepnhan.id)));
+
+    // The reception officer keeps reception and loses the return desk, at
+    // this commune only.
+    let saved = admin
+        .post(
+            &format!("/quan-tri/can-bo/{}/vai-tro", tiepnhan.id),
+            &[("agency", agency.as_str()), ("role-reception-officer", "1")],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert!(admin.get(saved.header("location")).await.body.contains("Đã lưu vai trò"));
+    let roles = store.roles(tiepnhan.id).await.unwrap();
+    let here: Vec<Role> = roles
+        .iter()
+        .filter(|g| g.agency == commune.id)
+        .map(|g| g.role)
+        .collect();
+    assert_eq!(here, vec![Role::ReceptionOfficer]);
+    assert!(
+        roles
+            .iter()
+            .any(|g| g.agency != commune.id && g.role == Role::ReturnOfficer),
+        "other agencies keep their grants"
+    );
+
+    // A locked specialist's session ends at once; unlocked, they sign in.
+    let mut specialist = Browser::new(&portal);
+    specialist.sign_in("chuyenvien@demo.motcua.vn").await;
+    assert_eq!(specialist.get("/can-bo").await.status, 200);
+    let locked = admin
+        .post(
+            &format!("/quan-tri/can-bo/{}/khoa", chuyenvien.id),
+            &[("agency", agency.as_str()), ("locked", "1")],
+        )
+        .await;
+    assert_eq!(locked.status, 303, "{}", locked.body);
+    assert_ne!(specialist.get("/can-bo").await.status, 200);
+    assert!(user("chuyenvien@demo.motcua.vn").await.disabled);
+    admin
+        .post(
+            &format!("/quan-tri/can-bo/{}/khoa", chuyenvien.id),
+            &[("agency", agency.as_str()), ("locked", "0")],
+        )
+        .await;
+    assert!(!user("chuyenvien@demo.motcua.vn").await.disabled);
+
+    // Office hours: refused at the input when unreadable, saved otherwise.
+    let refused = admin
+        .post(
+            "/quan-tri/co-quan/gio-lam-viec",
+            &[("agency", agency.as_str()), ("office_hours", "13:30-17:00, 07:00-11:30")],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("href=\"#office_hours\""));
+    let saved = admin
+        .post(
+            "/quan-tri/co-quan/gio-lam-viec",
+            &[("agency", agency.as_str()), ("office_hours", "07:30-11:30, 13:00-17:00")],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let hours = store.agency(commune.id).await.unwrap().unwrap().office_hours;
+    assert_eq!(
+        motcua_app::office::admins::office_hours_text(&hours),
+        "07:30-11:30, 13:00-17:00"
+    );
+
+    // Nobody else may: an official who administers nothing, or the
+    // administrator on their own account.
+    let mut reception = Browser::new(&portal);
+    reception.sign_in("tiepnhan@demo.motcua.vn").await;
+    let denied = reception
+        .post(
+            &format!("/quan-tri/can-bo/{}/khoa", chuyenvien.id),
+            &[("agency", agency.as_str()), ("locked", "1")],
+        )
+        .await;
+    assert_eq!(denied.status, 404);
+    let quantri = user("quantri@demo.motcua.vn").await;
+    let province = store.roles(quantri.id).await.unwrap()[0].agency.to_string();
+    let own = admin
+        .post(
+            &format!("/quan-tri/can-bo/{}/khoa", quantri.id),
+            &[("agency", province.as_str()), ("locked", "1")],
+        )
+        .await;
+    assert_eq!(own.status, 404);
+    assert!(!user("quantri@demo.motcua.vn").await.disabled);
 }
