@@ -120,6 +120,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     // The back office.
     official("GET", "/can-bo"),
     official("GET", "/can-bo/tiep-nhan"),
+    official("POST", "/can-bo/hang-loat"),
     official("GET", "/quan-tri/can-bo"),
     official("POST", "/quan-tri/can-bo"),
     official("POST", "/quan-tri/can-bo/{user}/vai-tro"),
@@ -159,6 +160,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     applicant("POST", "/api/dossiers/{id}/rating"),
     account("GET", "/api/dossiers/{id}/timeline"),
     official("GET", "/api/office/queue"),
+    official("POST", "/api/office/bulk"),
     official("POST", "/api/office/dossiers/{id}/actions/{action}"),
     public("POST", "/api/track"),
     public("GET", "/api/openapi.json"),

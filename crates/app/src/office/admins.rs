@@ -480,8 +480,8 @@ pub async fn set_office_hours(
         .agency(agency)
         .await?
         .ok_or(AppError::NotFound("agency"))?;
-    let hours =
-        parse_office_hours(text).ok_or_else(|| AppError::field("office_hours", Problem::OfficeHours))?;
+    let hours = parse_office_hours(text)
+        .ok_or_else(|| AppError::field("office_hours", Problem::OfficeHours))?;
     let before = office_hours_text(&found.office_hours);
     found.office_hours = hours;
     svc.store.update_agency(&found).await?;

@@ -8,6 +8,7 @@
 
 pub mod act;
 pub mod admins;
+pub mod bulk;
 pub mod calendar;
 pub mod closures;
 pub mod digest;

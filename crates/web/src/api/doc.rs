@@ -88,6 +88,7 @@ impl Modify for BearerScheme {
         timeline::show,
         office::queue,
         office::take_action,
+        office::bulk,
         track::track,
         serve,
     ),

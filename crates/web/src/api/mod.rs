@@ -179,6 +179,7 @@ pub(crate) fn routes(router: Router<AppState>) -> Router<AppState> {
     let r = add(r, "GET", "/api/dossiers/{id}/timeline", get(timeline::show));
     // The back office.
     let r = add(r, "GET", "/api/office/queue", get(office::queue));
+    let r = add(r, "POST", "/api/office/bulk", post(office::bulk));
     let r = add(
         r,
         "POST",

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
+use motcua_app::office::bulk::{self, BulkAction};
 use motcua_app::office::inbox::{self, Filter};
 use motcua_app::office::{Official, act as office_act};
 use motcua_domain::forms::{FieldProblem, Problem};
@@ -304,5 +305,106 @@ pub(crate) async fn take_action(
         dossier: QueueRow::of(&updated, now),
         head_hash: updated.head_hash.to_hex(),
         due: updated.state.clock.due,
+    }))
+}
+
+/// Dossiers to act on together.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BulkBody {
+    /// `accept`, or `take-up` (assigned to the caller).
+    action: String,
+    /// At most 100; repeats count once.
+    #[schema(value_type = Vec<String>, format = Uuid)]
+    ids: Vec<String>,
+}
+
+/// What happened to one dossier.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct BulkItem {
+    #[schema(format = Uuid)]
+    id: String,
+    /// The dossier after the action, when it was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dossier: Option<QueueRow>,
+    /// Why it was not done, in the request's language (an id nobody may
+    /// see is "not found", like one that does not exist).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refused: Option<String>,
+}
+
+/// The outcome of a bulk action, dossier by dossier.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct BulkDone {
+    done: usize,
+    refused: usize,
+    items: Vec<BulkItem>,
+}
+
+/// `POST /api/office/bulk`.
+#[utoipa::path(
+    post,
+    path = "/api/office/bulk",
+    tag = "back office",
+    operation_id = "takeBulkAction",
+    summary = "Accepts or takes up several dossiers",
+    description = "Each dossier goes through the same rules as one acted on alone; one refused \
+                   does not stop the others.",
+    security(("bearer" = [])),
+    request_body = BulkBody,
+    responses(
+        (status = 200, description = "Each dossier's outcome", body = BulkDone),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = InvalidInput),
+        (status = 503, response = Unavailable),
+    )
+)]
+pub(crate) async fn bulk(
+    State(state): State<AppState>,
+    who: ApiOfficial,
+    lang: crate::lang::RequestLang,
+    Json(body): Json<BulkBody>,
+) -> Result<Json<BulkDone>, WebError> {
+    let svc = state.require_services()?;
+    let action = BulkAction::from_key(&body.action).ok_or_else(|| {
+        WebError::Fields(vec![FieldProblem {
+            field: "action".into(),
+            problem: Problem::NotAnOption,
+        }])
+    })?;
+    let mut ids = Vec::with_capacity(body.ids.len());
+    for (i, id) in body.ids.iter().enumerate() {
+        ids.push(id.parse::<DossierId>().map_err(|_| {
+            WebError::Fields(vec![FieldProblem {
+                field: format!("ids[{i}]"),
+                problem: Problem::NotAnOption,
+            }])
+        })?);
+    }
+    let now = Utc::now();
+    let results = bulk::bulk(svc, &who.official, &ids, action, now).await;
+    let items: Vec<BulkItem> = results
+        .into_iter()
+        .map(|r| match r.outcome {
+            Ok(d) => BulkItem {
+                id: r.id.to_string(),
+                dossier: Some(QueueRow::of(&d, now)),
+                refused: None,
+            },
+            Err(e) => BulkItem {
+                id: r.id.to_string(),
+                dossier: None,
+                refused: Some(lang.0.describe(&e)),
+            },
+        })
+        .collect();
+    let done = items.iter().filter(|i| i.dossier.is_some()).count();
+    Ok(Json(BulkDone {
+        done,
+        refused: items.len() - done,
+        items,
     }))
 }

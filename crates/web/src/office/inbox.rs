@@ -76,8 +76,10 @@ struct InboxPage {
     next: Option<String>,
     previous: Option<String>,
     handles_any: bool,
-    /// They may take dossiers in at a counter.
+    /// They may take dossiers in at a counter (and accept online ones).
     takes_in: bool,
+    /// They appraise somewhere (may take dossiers up).
+    appraises: bool,
     /// They manage officials somewhere.
     manages: bool,
 }
@@ -170,6 +172,9 @@ pub(crate) async fn page(
         takes_in: who
             .official
             .has_role(motcua_domain::lifecycle::Role::ReceptionOfficer),
+        appraises: who
+            .official
+            .has_role(motcua_domain::lifecycle::Role::Specialist),
         manages: who
             .official
             .has_role(motcua_domain::lifecycle::Role::SystemAdmin)

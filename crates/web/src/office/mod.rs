@@ -3,6 +3,7 @@
 //! look, and working without JavaScript.
 
 pub(crate) mod actions;
+mod bulk;
 mod dossier;
 mod inbox;
 mod intake;
@@ -21,10 +22,21 @@ pub const ACTION_BODY_LIMIT: usize = actions::MAX_FILE_BYTES as usize * 4 + 64 *
 pub(crate) fn routes(router: Router<AppState>) -> Router<AppState> {
     let r = add(router, "GET", "/can-bo", get(inbox::page));
     let r = add(r, "GET", "/can-bo/tiep-nhan", get(intake::form));
+    let r = add(r, "POST", "/can-bo/hang-loat", post(bulk::run));
     let r = add(r, "GET", "/quan-tri/can-bo", get(staff::page));
     let r = add(r, "POST", "/quan-tri/can-bo", post(staff::add));
-    let r = add(r, "POST", "/quan-tri/can-bo/{user}/vai-tro", post(staff::set_roles));
-    let r = add(r, "POST", "/quan-tri/can-bo/{user}/khoa", post(staff::set_locked));
+    let r = add(
+        r,
+        "POST",
+        "/quan-tri/can-bo/{user}/vai-tro",
+        post(staff::set_roles),
+    );
+    let r = add(
+        r,
+        "POST",
+        "/quan-tri/can-bo/{user}/khoa",
+        post(staff::set_locked),
+    );
     let r = add(
         r,
         "POST",

@@ -206,8 +206,15 @@ pub(crate) async fn add(
         ))),
         Err(AppError::Invalid(problems)) => {
             let errors = Errors::from_problems(lang, &problems);
-            let page =
-                staff_page(&state, &who, ctx, Some(agency), (form, errors), (None, None)).await?;
+            let page = staff_page(
+                &state,
+                &who,
+                ctx,
+                Some(agency),
+                (form, errors),
+                (None, None),
+            )
+            .await?;
             render(lang, StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(e) => Err(e.into()),
@@ -226,7 +233,8 @@ fn agency_of(form: &BTreeMap<String, String>) -> Result<AgencyId, WebError> {
 }
 
 fn user_of(id: &str) -> Result<UserId, WebError> {
-    id.parse().map_err(|_| AppError::NotFound("official").into())
+    id.parse()
+        .map_err(|_| AppError::NotFound("official").into())
 }
 
 /// `POST /quan-tri/can-bo/{user}/vai-tro`: the roles ticked (`role-<key>`)
@@ -243,7 +251,15 @@ pub(crate) async fn set_roles(
         .into_iter()
         .filter(|r| form.contains_key(&format!("role-{}", r.key())))
         .collect();
-    admins::set_roles(svc, &who.official, user_of(&user)?, agency, &wanted, Utc::now()).await?;
+    admins::set_roles(
+        svc,
+        &who.official,
+        user_of(&user)?,
+        agency,
+        &wanted,
+        Utc::now(),
+    )
+    .await?;
     Ok(back(agency, "vai-tro"))
 }
 
@@ -258,7 +274,15 @@ pub(crate) async fn set_locked(
     let svc = state.require_services()?;
     let agency = agency_of(&form)?;
     let locked = form.get("locked").is_some_and(|v| v == "1");
-    admins::set_locked(svc, &who.official, user_of(&user)?, agency, locked, Utc::now()).await?;
+    admins::set_locked(
+        svc,
+        &who.official,
+        user_of(&user)?,
+        agency,
+        locked,
+        Utc::now(),
+    )
+    .await?;
     Ok(back(agency, if locked { "khoa" } else { "mo-khoa" }))
 }
 
@@ -277,8 +301,15 @@ pub(crate) async fn set_office_hours(
         Ok(_) => Ok(back(agency, "gio")),
         Err(AppError::Invalid(problems)) => {
             let errors = Errors::from_problems(lang, &problems);
-            let page =
-                staff_page(&state, &who, ctx, Some(agency), (form, errors), (None, None)).await?;
+            let page = staff_page(
+                &state,
+                &who,
+                ctx,
+                Some(agency),
+                (form, errors),
+                (None, None),
+            )
+            .await?;
             render(lang, StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(e) => Err(e.into()),

@@ -144,7 +144,10 @@ async fn malformed_json_says_what_was_wrong() {
     .await;
     let problem = assert_problem(&reply, ProblemKind::InvalidInput);
     assert_eq!(problem["detail"], "Some of the data sent is not valid.");
-    assert!(problem["reason"].as_str().unwrap().contains("age"), "{problem}");
+    assert!(
+        problem["reason"].as_str().unwrap().contains("age"),
+        "{problem}"
+    );
 
     let ok = call("POST", "/api/echo", &json, r#"{"name": "An", "age": 30}"#).await;
     assert_eq!(ok.status, 200);

@@ -376,9 +376,8 @@ async fn an_administrator_changes_roles_locks_an_account_and_sets_office_hours()
         .unwrap()
         .unwrap();
     let agency = commune.id.to_string();
-    let user = |login: &'static str| async move {
-        store.user_by_login(login).await.unwrap().unwrap()
-    };
+    let user =
+        |login: &'static str| async move { store.user_by_login(login).await.unwrap().unwrap() };
     let tiepnhan = user("tiepnhan@demo.motcua.vn").await;
     let chuyenvien = user("chuyenvien@demo.motcua.vn").await;
     let mut admin = Browser::new(&portal);
@@ -386,7 +385,10 @@ async fn an_administrator_changes_roles_locks_an_account_and_sets_office_hours()
     let page = admin
         .get(&format!("/quan-tri/can-bo?co_quan={agency}"))
         .await;
-    assert!(page.body.contains(&format!("/quan-tri/can-bo/{}/vai-tro", tiepnhan.id)));
+    assert!(
+        page.body
+            .contains(&format!("/quan-tri/can-bo/{}/vai-tro", tiepnhan.id))
+    );
 
     // The reception officer keeps reception and loses the return desk, at
     // this commune only.
@@ -397,7 +399,13 @@ async fn an_administrator_changes_roles_locks_an_account_and_sets_office_hours()
         )
         .await;
     assert_eq!(saved.status, 303, "{}", saved.body);
-    assert!(admin.get(saved.header("location")).await.body.contains("Đã lưu vai trò"));
+    assert!(
+        admin
+            .get(saved.header("location"))
+            .await
+            .body
+            .contains("Đã lưu vai trò")
+    );
     let roles = store.roles(tiepnhan.id).await.unwrap();
     let here: Vec<Role> = roles
         .iter()
@@ -437,7 +445,10 @@ async fn an_administrator_changes_roles_locks_an_account_and_sets_office_hours()
     let refused = admin
         .post(
             "/quan-tri/co-quan/gio-lam-viec",
-            &[("agency", agency.as_str()), ("office_hours", "13:30-17:00, 07:00-11:30")],
+            &[
+                ("agency", agency.as_str()),
+                ("office_hours", "13:30-17:00, 07:00-11:30"),
+            ],
         )
         .await;
     assert_eq!(refused.status, 422, "{}", refused.body);
@@ -445,11 +456,19 @@ async fn an_administrator_changes_roles_locks_an_account_and_sets_office_hours()
     let saved = admin
         .post(
             "/quan-tri/co-quan/gio-lam-viec",
-            &[("agency", agency.as_str()), ("office_hours", "07:30-11:30, 13:00-17:00")],
+            &[
+                ("agency", agency.as_str()),
+                ("office_hours", "07:30-11:30, 13:00-17:00"),
+            ],
         )
         .await;
     assert_eq!(saved.status, 303, "{}", saved.body);
-    let hours = store.agency(commune.id).await.unwrap().unwrap().office_hours;
+    let hours = store
+        .agency(commune.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .office_hours;
     assert_eq!(
         motcua_app::office::admins::office_hours_text(&hours),
         "07:30-11:30, 13:00-17:00"
@@ -476,4 +495,115 @@ async fn an_administrator_changes_roles_locks_an_account_and_sets_office_hours()
         .await;
     assert_eq!(own.status, 404);
     assert!(!user("quantri@demo.motcua.vn").await.disabled);
+}
+
+#[tokio::test]
+async fn ticked_dossiers_are_accepted_and_taken_up_together() {
+    let portal = portal().await;
+    let mut citizen = Browser::new(&portal);
+    let (first, _) = submitted(&mut citizen).await;
+    let (second, _) = submitted(&mut citizen).await;
+    let id_of = |code: String| {
+        let store = &portal.services.store;
+        async move {
+            store
+                .dossier_by_code(&code)
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+                .to_string()
+        }
+    };
+    let (a, b) = (id_of(first.clone()).await, id_of(second.clone()).await);
+
+    let mut reception = Browser::new(&portal);
+    reception.sign_in("tiepnhan@demo.motcua.vn").await;
+    let queue = reception.get("/can-bo").await;
+    assert!(
+        queue.body.contains(&format!("value=\"{a}\" form=\"bulk\"")),
+        "{}",
+        queue.body
+    );
+    // Two of the queue and one nobody may see: two done, one not, and the
+    // unknown one is not named.
+    let unknown = motcua_store::DossierId::new().to_string();
+    let done = reception
+        .post(
+            "/can-bo/hang-loat",
+            &[
+                ("action", "accept"),
+                ("ids", a.as_str()),
+                ("ids", b.as_str()),
+                ("ids", unknown.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(
+        done.body
+            .contains("2 hồ sơ đã thực hiện, 1 hồ sơ không thực hiện được"),
+        "{}",
+        done.body
+    );
+    assert!(done.body.contains("hẹn trả kết quả"));
+    assert_eq!(stage_of(&portal, &first).await, Stage::Accepted);
+    assert_eq!(stage_of(&portal, &second).await, Stage::Accepted);
+    // Again: each refused with its reason, nothing changed.
+    let again = reception
+        .post(
+            "/can-bo/hang-loat",
+            &[("action", "accept"), ("ids", a.as_str())],
+        )
+        .await;
+    assert!(
+        again
+            .body
+            .contains("0 hồ sơ đã thực hiện, 1 hồ sơ không thực hiện được"),
+        "{}",
+        again.body
+    );
+
+    // The specialist takes both up: assigned to them.
+    let mut specialist = Browser::new(&portal);
+    specialist.sign_in("chuyenvien@demo.motcua.vn").await;
+    let taken = specialist
+        .post(
+            "/can-bo/hang-loat",
+            &[
+                ("action", "take-up"),
+                ("ids", a.as_str()),
+                ("ids", b.as_str()),
+            ],
+        )
+        .await;
+    assert!(
+        taken.body.contains("2 hồ sơ đã thực hiện, 0"),
+        "{}",
+        taken.body
+    );
+    let me = portal
+        .services
+        .store
+        .user_by_login("chuyenvien@demo.motcua.vn")
+        .await
+        .unwrap()
+        .unwrap();
+    let d = portal
+        .services
+        .store
+        .dossier_by_code(&first)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(d.state.stage, Stage::InProcess);
+    assert_eq!(d.state.assignee, Some(me.id.to_string()));
+    // An action that is not offered in bulk is refused whole.
+    let refused = specialist
+        .post(
+            "/can-bo/hang-loat",
+            &[("action", "approve"), ("ids", a.as_str())],
+        )
+        .await;
+    assert_eq!(refused.status, 400);
 }

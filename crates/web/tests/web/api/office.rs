@@ -102,3 +102,50 @@ async fn an_official_works_the_queue_through_the_api() {
         "not-found",
     );
 }
+
+#[tokio::test]
+async fn several_dossiers_are_accepted_in_one_call() {
+    let portal = portal().await;
+    let citizen = Client::signed_in(&portal, "an@demo.motcua.vn").await;
+    let (a, _, _) = submitted(&citizen).await;
+    let (b, _, _) = submitted(&citizen).await;
+    assert_problem(
+        &citizen
+            .post("/api/office/bulk", json!({"action": "accept", "ids": [a]}))
+            .await,
+        403,
+        "forbidden",
+    );
+    let reception = Client::signed_in(&portal, "tiepnhan@demo.motcua.vn").await;
+    let done = reception
+        .post(
+            "/api/office/bulk",
+            json!({"action": "accept", "ids": [a, b, a]}),
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let body = done.json();
+    assert_eq!(
+        (body["done"].as_u64(), body["refused"].as_u64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(body["items"][0]["dossier"]["stage"], "accepted");
+    // Again: refused each, with the reason in the request's language.
+    let again = reception
+        .post("/api/office/bulk", json!({"action": "accept", "ids": [a]}))
+        .await
+        .json();
+    assert_eq!(again["refused"], 1);
+    assert!(
+        again["items"][0]["refused"]
+            .as_str()
+            .unwrap()
+            .contains("đã tiếp nhận"),
+        "{again}"
+    );
+    let bad = reception
+        .post("/api/office/bulk", json!({"action": "approve", "ids": [a]}))
+        .await;
+    let problem = assert_problem(&bad, 422, "invalid-input");
+    assert_eq!(problem["errors"][0]["field"], "action");
+}
