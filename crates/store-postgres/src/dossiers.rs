@@ -9,13 +9,13 @@ use motcua_domain::calendar;
 use motcua_domain::code::DossierCode;
 use motcua_domain::lifecycle::Stage;
 use motcua_domain::regime::{Regime, RegimeKey};
-use motcua_domain::text::{fold, nfc};
+use motcua_domain::text::fold;
 use motcua_store::hash::micros;
 use motcua_store::timeline::{self, Prepared};
 use motcua_store::{
-    AgencyId, Applicant, Attachment, AttachmentId, CodeSource, Delivery, DossierHeader, DossierId,
-    DossierRecord, EventRecord, ImportedDossier, NewAttachment, NewDossier, NewEvent, NewJob, Page,
-    StateColumns, StoreError, StoreResult, TokenHash, UserId,
+    AgencyId, Attachment, AttachmentId, CodeSource, Delivery, DossierId, DossierRecord,
+    EventRecord, ImportedDossier, NewAttachment, NewDossier, NewEvent, NewJob, Page, StateColumns,
+    StoreError, StoreResult, TokenHash, UserId,
 };
 use sqlx::PgConnection;
 use sqlx::postgres::{PgPool, PgRow};
@@ -113,21 +113,6 @@ fn attachment_from_row(row: &PgRow) -> StoreResult<Attachment> {
 }
 
 /// The applicant as stored: NFC, blanks dropped.
-fn clean_applicant(a: Applicant) -> Applicant {
-    let clean = |v: Option<String>| {
-        v.map(|s| nfc(s.trim()).into_owned())
-            .filter(|s| !s.is_empty())
-    };
-    Applicant {
-        user: a.user,
-        name: nfc(a.name.trim()).into_owned(),
-        identity_number: clean(a.identity_number),
-        phone: clean(a.phone),
-        email: clean(a.email).map(|e| e.to_lowercase()),
-        address: clean(a.address),
-    }
-}
-
 /// Allocates the next sequence of `agency` on `day` in the caller's
 /// transaction. The upsert locks the counter row until that transaction
 /// ends: a concurrent creation for the same agency and day waits, then
@@ -264,7 +249,6 @@ async fn insert_new(
     new: NewDossier,
     later: Vec<NewEvent>,
 ) -> StoreResult<DossierRecord> {
-    let form = motcua_store::clean::form(&new.form)?;
     let (entry, state) = timeline::entry_state(new.entry.clone())?;
     let entered_at = state.entered_at;
     let now = micros(Utc::now());
@@ -288,23 +272,8 @@ async fn insert_new(
             code.clone()
         }
     };
-    let header = DossierHeader {
-        code,
-        procedure_code: new.procedure_code.clone(),
-        procedure_version: new.procedure_version,
-        receiving_unit: new.receiving_unit,
-        deciding_agency: new.deciding_agency,
-        applicant: clean_applicant(new.applicant.clone()),
-        delivery: new.delivery,
-        pin_hash: new.pin_hash.0,
-        form,
-    };
-    let jobs: Vec<NewJob> = new
-        .jobs
-        .iter()
-        .chain(later.iter().flat_map(|e| e.jobs.iter()))
-        .cloned()
-        .collect();
+    let header = timeline::header_of(&new, code)?;
+    let jobs = timeline::jobs_of(&new, &later);
     let written = timeline::prepare_dossier(&new, (entry, state), header, later, now)?;
     let record = written.record;
     let c = &record.columns;

@@ -7,13 +7,13 @@ use motcua_domain::calendar;
 use motcua_domain::code::DossierCode;
 use motcua_domain::lifecycle::Stage;
 use motcua_domain::regime::Regime;
-use motcua_domain::text::{fold, nfc};
+use motcua_domain::text::fold;
 use motcua_store::hash::micros;
 use motcua_store::timeline::{self, Prepared};
 use motcua_store::{
-    Applicant, Attachment, AttachmentId, CodeSource, Delivery, DossierHeader, DossierId,
-    DossierRecord, EventRecord, ImportedDossier, NewAttachment, NewDossier, NewEvent, NewJob, Page,
-    StateColumns, StoreError, StoreResult, TokenHash,
+    Attachment, AttachmentId, CodeSource, Delivery, DossierId, DossierRecord, EventRecord,
+    ImportedDossier, NewAttachment, NewDossier, NewEvent, NewJob, Page, StateColumns, StoreError,
+    StoreResult, TokenHash,
 };
 use sqlx::sqlite::{SqlitePool, SqliteRow};
 use sqlx::{Row, SqliteConnection};
@@ -131,21 +131,6 @@ fn attachment_from_row(row: &SqliteRow) -> StoreResult<Attachment> {
 }
 
 /// The applicant as stored: NFC, blanks dropped.
-fn clean_applicant(a: Applicant) -> Applicant {
-    let clean = |v: Option<String>| {
-        v.map(|s| nfc(s.trim()).into_owned())
-            .filter(|s| !s.is_empty())
-    };
-    Applicant {
-        user: a.user,
-        name: nfc(a.name.trim()).into_owned(),
-        identity_number: clean(a.identity_number),
-        phone: clean(a.phone),
-        email: clean(a.email).map(|e| e.to_lowercase()),
-        address: clean(a.address),
-    }
-}
-
 /// Allocates the next sequence of `agency` on `day` (in this transaction:
 /// a rollback gives it back, so codes have no gaps).
 async fn next_sequence(conn: &mut SqliteConnection, agency: &str, day: &str) -> StoreResult<u32> {
@@ -306,7 +291,6 @@ async fn stage_new(
             .iter()
             .chain(later.iter().flat_map(|e| e.attachments.iter())),
     )?;
-    let form = motcua_store::clean::form(&new.form)?;
     let (entry, state) = timeline::entry_state(new.entry.clone())?;
     let entered_at = state.entered_at;
     let now = micros(Utc::now());
@@ -326,23 +310,8 @@ async fn stage_new(
             code.clone()
         }
     };
-    let header = DossierHeader {
-        code,
-        procedure_code: new.procedure_code.clone(),
-        procedure_version: new.procedure_version,
-        receiving_unit: new.receiving_unit,
-        deciding_agency: new.deciding_agency,
-        applicant: clean_applicant(new.applicant.clone()),
-        delivery: new.delivery,
-        pin_hash: new.pin_hash.0,
-        form,
-    };
-    let jobs: Vec<NewJob> = new
-        .jobs
-        .iter()
-        .chain(later.iter().flat_map(|e| e.jobs.iter()))
-        .cloned()
-        .collect();
+    let header = timeline::header_of(&new, code)?;
+    let jobs = timeline::jobs_of(&new, &later);
     let written = timeline::prepare_dossier(&new, (entry, state), header, later, now)?;
     Ok(Staged { written, jobs })
 }

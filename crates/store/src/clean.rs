@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::error::{StoreError, StoreResult, refuse_nul, refuse_nul_json};
 use crate::hash::micros;
-use crate::model::{Draft, DraftFile, Rating, User};
+use crate::model::{Applicant, Draft, DraftFile, Rating, User};
 
 /// NFC, trimmed; blank is absent.
 pub fn optional_text(value: Option<&str>) -> StoreResult<Option<String>> {
@@ -125,6 +125,23 @@ pub fn rating(r: &Rating) -> StoreResult<Rating> {
         rated_at: micros(r.rated_at),
         ..r.clone()
     })
+}
+
+/// An applicant as stored: every text trimmed and in NFC, a blank one
+/// none, the e-mail address in lower case.
+pub fn applicant(a: Applicant) -> Applicant {
+    let clean = |v: Option<String>| {
+        v.map(|s| nfc(s.trim()).into_owned())
+            .filter(|s| !s.is_empty())
+    };
+    Applicant {
+        user: a.user,
+        name: nfc(a.name.trim()).into_owned(),
+        identity_number: clean(a.identity_number),
+        phone: clean(a.phone),
+        email: clean(a.email).map(|e| e.to_lowercase()),
+        address: clean(a.address),
+    }
 }
 
 #[cfg(test)]

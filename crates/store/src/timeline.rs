@@ -5,6 +5,7 @@
 //! here, so SQLite and PostgreSQL write and verify the same bytes.
 
 use chrono::{DateTime, Utc};
+use motcua_domain::code::DossierCode;
 use motcua_domain::lifecycle::{Action, ActionKind, Dossier, Event};
 use serde_json::Value;
 
@@ -13,7 +14,7 @@ use crate::hash::{EventFields, Hash, event_hash, micros};
 use crate::ids::{DossierId, UserId};
 use crate::model::{
     Attachment, DossierHeader, DossierRecord, EventRecord, NewAttachment, NewDossier, NewEvent,
-    StateColumns,
+    NewJob, StateColumns,
 };
 
 /// An event ready to be written with the dossier state it leads to.
@@ -239,6 +240,31 @@ pub fn prepare_dossier(
         events.push(prepared);
     }
     Ok(NewTimeline { record, events })
+}
+
+/// What a new dossier's entry records about it: `new` with its code
+/// allocated, its applicant and form as stored.
+pub fn header_of(new: &NewDossier, code: DossierCode) -> StoreResult<DossierHeader> {
+    Ok(DossierHeader {
+        code,
+        procedure_code: new.procedure_code.clone(),
+        procedure_version: new.procedure_version,
+        receiving_unit: new.receiving_unit,
+        deciding_agency: new.deciding_agency,
+        applicant: crate::clean::applicant(new.applicant.clone()),
+        delivery: new.delivery,
+        pin_hash: new.pin_hash.0,
+        form: crate::clean::form(&new.form)?,
+    })
+}
+
+/// The jobs a new dossier and the events imported with it bring.
+pub fn jobs_of(new: &NewDossier, later: &[NewEvent]) -> Vec<NewJob> {
+    new.jobs
+        .iter()
+        .chain(later.iter().flat_map(|e| e.jobs.iter()))
+        .cloned()
+        .collect()
 }
 
 /// The identifier of the agency an event sends the dossier to for a step,

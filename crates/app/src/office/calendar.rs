@@ -1,14 +1,16 @@
 //! Publishing an official holiday schedule (a year's breaks, or a
 //! correction of one) after dossiers were accepted: the schedule in the
 //! store is replaced, and every open dossier whose legal due date counts
-//! differently on the new calendar gets a `recompute-due` event — moved on
+//! differently on the new calendar (or an online dossier whose answer is
+//! due, or whose appraisal-supplement window is still open) gets a
+//! `recompute-due` event — moved on
 //! its timeline, never silently — and its applicant is told.
 
 use chrono::{DateTime, Utc};
 use motcua_domain::calendar::{OfficialBreak, schedule};
 use motcua_domain::forms::Problem;
-use motcua_domain::lifecycle::{Action, Clockwork, Role, Stage};
-use motcua_store::NewAuditEntry;
+use motcua_domain::lifecycle::{Action, ActionKind, Clockwork, Role, Stage};
+use motcua_store::{DossierRecord, NewAuditEntry};
 use serde_json::json;
 
 use super::act::hours_of;
@@ -16,8 +18,11 @@ use super::scope::Official;
 use super::system;
 use crate::{AppError, Services, apply};
 
-/// The stages whose legal due date still matters.
-const OPEN: [Stage; 5] = [
+/// The stages where a due date or a deadline ahead still matters: an
+/// online dossier waiting for its answer, a running (or payment-paused)
+/// clock.
+const OPEN: [Stage; 6] = [
+    Stage::AwaitingReception,
     Stage::Accepted,
     Stage::InProcess,
     Stage::AtOtherAgency,
@@ -72,6 +77,25 @@ pub async fn publish_year(
     })
 }
 
+/// When the period to answer an online dossier began: its entry, or the
+/// completion of its reception supplement, as the timeline records.
+async fn reception_start(
+    svc: &Services,
+    dossier: &DossierRecord,
+) -> Result<Option<DateTime<Utc>>, AppError> {
+    let events = svc.store.events(dossier.id).await?;
+    Ok(events
+        .iter()
+        .rev()
+        .find(|e| {
+            matches!(
+                e.action,
+                ActionKind::Enter | ActionKind::CompleteReceptionSupplement
+            )
+        })
+        .map(|e| e.at))
+}
+
 /// Counts every open dossier's due date again on the calendar in the store
 /// and records each one that moved. How many moved.
 pub async fn recompute_open(
@@ -87,24 +111,30 @@ pub async fn recompute_open(
             calendar: &calendar,
             hours: &hours,
         };
-        let clock = &dossier.state.clock;
-        match dossier.state.recomputed_due(cw) {
-            Ok((original, due))
-                if Some(original) == clock.original_due && Some(due) == clock.due =>
-            {
+        let state = &dossier.state;
+        let reception_from = if state.stage == Stage::AwaitingReception {
+            if state.deadlines.reception.is_none() {
                 continue;
             }
-            Ok(_) => {}
-            Err(_) => continue,
+            reception_start(svc, &dossier).await?
+        } else {
+            None
+        };
+        let action = Action::RecomputeDue {
+            reason: reason.to_owned(),
+            reception_from,
+        };
+        let Ok(event) = state.decide(action, Role::System, now.max(state.last_event_at), cw) else {
+            continue;
+        };
+        let mut after = state.clone();
+        after.apply(&event);
+        if after.clock.due == state.clock.due
+            && after.clock.original_due == state.clock.original_due
+            && after.deadlines == state.deadlines
+        {
+            continue;
         }
-        let event = dossier.state.decide(
-            Action::RecomputeDue {
-                reason: reason.to_owned(),
-            },
-            Role::System,
-            now.max(dossier.state.last_event_at),
-            cw,
-        )?;
         // `None`: someone acted on it meanwhile; its next action counts on
         // the new calendar anyway.
         if system::record(svc, &dossier, event, Some(reason), now)

@@ -949,8 +949,13 @@ async fn a_schedule_published_afterwards_moves_open_due_dates_on_their_timelines
         .await
         .unwrap();
     assert_eq!(d.state.clock.due, Some(vn(2026, 2, 25, 17, 0)));
-    // One still waiting for reception has no legal due date to move.
+    // One still waiting for reception: its 8 working hours run to Monday
+    // 23 February, 09:00, after the break.
     let waiting = o.online(friday, "Lê Thị Cúc").await;
+    assert_eq!(
+        waiting.state.deadlines.reception,
+        Some(vn(2026, 2, 23, 9, 0))
+    );
 
     // The 2026 schedule corrected: the Tết break runs to Monday 23.
     let mut breaks: Vec<_> = schedule::bundled()
@@ -970,7 +975,7 @@ async fn a_schedule_published_afterwards_moves_open_due_dates_on_their_timelines
     let published = calendar::publish_year(&o.svc, None, 2026, breaks.clone(), now)
         .await
         .unwrap();
-    assert_eq!(published.moved, 1);
+    assert_eq!(published.moved, 2);
     let d = o.svc.store.dossier(d.id).await.unwrap().unwrap();
     assert_eq!(d.state.clock.due, Some(vn(2026, 2, 26, 17, 0)));
     assert_eq!(d.columns.work_due, Some(vn(2026, 2, 26, 17, 0)));
@@ -990,8 +995,15 @@ async fn a_schedule_published_afterwards_moves_open_due_dates_on_their_timelines
         .await
         .unwrap();
     assert!(report.is_ok(), "{report:?}");
+    // The answer to the waiting one is due a working day later too, and
+    // its queue column says so.
     let waiting = o.svc.store.dossier(waiting.id).await.unwrap().unwrap();
-    assert_eq!(waiting.event_count, 1);
+    assert_eq!(waiting.event_count, 2);
+    assert_eq!(
+        waiting.state.deadlines.reception,
+        Some(vn(2026, 2, 24, 9, 0))
+    );
+    assert_eq!(waiting.columns.work_due, Some(vn(2026, 2, 24, 9, 0)));
 }
 
 #[tokio::test]

@@ -126,8 +126,18 @@ pub enum Action {
     OpenCorrection { reason: String },
     /// The official calendar changed after the clock started (a schedule
     /// published or corrected): the legal due date is counted again on it.
-    /// A date the approver promised in an apology stays.
-    RecomputeDue { reason: String },
+    /// A date the approver promised in an apology stays. The deadlines
+    /// still ahead move with it: the answer to an online dossier not yet
+    /// received, the window to ask for an appraisal supplement.
+    RecomputeDue {
+        reason: String,
+        /// For an online dossier still waiting for reception: when the
+        /// period to answer it began (its entry, or the completion of a
+        /// reception supplement), as its timeline records; the limit is
+        /// counted again from there.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reception_from: Option<DateTime<Utc>>,
+    },
 }
 
 /// Who received a result handed over at the counter: the applicant or the
@@ -215,7 +225,7 @@ impl Action {
             | Action::StopAtApplicantRequest { reason }
             | Action::StopUnderSectorLaw { reason }
             | Action::OpenCorrection { reason }
-            | Action::RecomputeDue { reason } => Some(reason),
+            | Action::RecomputeDue { reason, .. } => Some(reason),
             Action::Amend { summary } => Some(summary),
             Action::SendToAgency { task, .. } => Some(task),
             _ => None,

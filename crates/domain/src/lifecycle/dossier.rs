@@ -243,8 +243,10 @@ fn allowed_from(kind: ActionKind) -> &'static [Stage] {
         ],
         ActionKind::OpenCorrection => &[ResultReady, Returned],
         // While the legal due date still matters: the clock runs, or waits
-        // for a payment (an appraisal supplement restarts it in full).
+        // for a payment (an appraisal supplement restarts it in full); or
+        // an online dossier waits for its answer.
         ActionKind::RecomputeDue => &[
+            AwaitingReception,
             Accepted,
             InProcess,
             AtOtherAgency,
@@ -588,10 +590,23 @@ impl Dossier {
             Action::Approve | Action::Refuse { .. } if self.stage == Stage::CorrectingResult => {
                 effect.late = self.deadlines.correction.is_some_and(|d| at > d);
             }
-            Action::RecomputeDue { .. } => {
-                let (original, due) = self.recomputed_due(cw)?;
-                effect.original_due = Some(original);
-                effect.due = Some(due);
+            Action::RecomputeDue { reception_from, .. } => {
+                if self.stage == Stage::AwaitingReception {
+                    effect.deadline = Some(self.recomputed_reception(*reception_from, at, cw)?);
+                } else {
+                    let (original, due) = self.recomputed_due(cw)?;
+                    effect.original_due = Some(original);
+                    effect.due = Some(due);
+                    // The window to ask for an appraisal supplement, while
+                    // it can still be used.
+                    if let Some(accepted) = self.clock.accepted_at
+                        && !self.used.appraisal_supplement
+                        && self.deadlines.appraisal_supplement_request.is_some()
+                    {
+                        effect.deadline =
+                            Some(cw.due(accepted, decree.appraisal_supplement_window)?);
+                    }
+                }
             }
             Action::OpenCorrection { .. } => {
                 let limit =
@@ -661,6 +676,12 @@ impl Dossier {
             }
             Action::OpenCorrection { .. } => self.deadlines.correction = effect.deadline,
             Action::Assign { to } => self.assignee.clone_from(to),
+            // Recorded before deadlines moved with the due date: none.
+            Action::RecomputeDue { .. } => match (from, effect.deadline) {
+                (_, None) => {}
+                (Stage::AwaitingReception, deadline) => self.deadlines.reception = deadline,
+                (_, deadline) => self.deadlines.appraisal_supplement_request = deadline,
+            },
             _ => {}
         }
         if let Some(due) = effect.original_due {
@@ -708,6 +729,24 @@ impl Dossier {
             _ => original,
         };
         Ok((original, due))
+    }
+
+    /// The deadline to answer an online dossier counted again on `cw`'s
+    /// calendar from `from`, when its answer period began (not before its
+    /// entry nor after `at`).
+    pub fn recomputed_reception(
+        &self,
+        from: Option<DateTime<Utc>>,
+        at: DateTime<Utc>,
+        cw: Clockwork<'_>,
+    ) -> Result<DateTime<Utc>, LifecycleError> {
+        let limit = self.regime().decree.online_reception_limit;
+        match (from, limit, self.deadlines.reception) {
+            (Some(from), Some(limit), Some(_)) if from >= self.entered_at && from <= at => {
+                cw.due(from, limit)
+            }
+            _ => Err(LifecycleError::NoDueDate),
+        }
     }
 
     /// Whether `kind` may be taken now as far as the stage, the regime and

@@ -1171,6 +1171,7 @@ fn a_corrected_schedule_moves_an_open_due_date_and_is_recorded() {
     );
     let recompute = || Action::RecomputeDue {
         reason: "Lịch nghỉ Quốc khánh 2025 được đính chính".into(),
+        reception_from: None,
     };
     let at = vn(2025, 8, 29, 10, 0);
     let event = d.handle(recompute(), Role::System, at, new_cw).unwrap();
@@ -1178,6 +1179,16 @@ fn a_corrected_schedule_moves_an_open_due_date_and_is_recorded() {
     assert_eq!(d.clock.original_due, Some(vn(2025, 9, 5, 17, 0)));
     assert_eq!(d.clock.due, Some(vn(2025, 9, 5, 17, 0)));
     assert_eq!(event.effect.due, Some(vn(2025, 9, 5, 17, 0)));
+    // The window to ask for an appraisal supplement moves with it.
+    let window = d.regime().decree.appraisal_supplement_window;
+    assert_eq!(
+        d.deadlines.appraisal_supplement_request,
+        Some(new_cw.due(vn(2025, 8, 28, 9, 0), window).unwrap())
+    );
+    assert_ne!(
+        d.deadlines.appraisal_supplement_request,
+        Some(cw().due(vn(2025, 8, 28, 9, 0), window).unwrap())
+    );
     // Only motcua recomputes; a replay rebuilds the same state.
     let refused = d.decide(recompute(), Role::Specialist, at, new_cw);
     assert!(matches!(
@@ -1236,6 +1247,7 @@ fn a_recomputed_due_date_keeps_an_apologys_promise_and_payment_waits() {
     d.handle(
         Action::RecomputeDue {
             reason: "Lịch nghỉ được đính chính".into(),
+            reception_from: None,
         },
         Role::System,
         vn(2025, 8, 29, 9, 0),
@@ -1244,4 +1256,56 @@ fn a_recomputed_due_date_keeps_an_apologys_promise_and_payment_waits() {
     .unwrap();
     assert_eq!(d.clock.original_due, Some(moved));
     assert_eq!(d.clock.due, Some(promised));
+}
+
+#[test]
+fn a_corrected_schedule_moves_the_answer_to_an_online_dossier() {
+    let corrected = corrected_calendar();
+    let new_cw = Clockwork {
+        calendar: &corrected,
+        hours: &HOURS,
+    };
+    // Entered online Friday 29 August 2025 at 14:00: 3 working hours that
+    // day, the other 5 after the National Day break.
+    let entered = vn(2025, 8, 29, 14, 0);
+    let (mut d, _) = Dossier::enter(
+        Channel::Online,
+        Period::WorkingDays(5),
+        Role::Applicant,
+        entered,
+        cw(),
+    )
+    .unwrap();
+    let limit = d.regime().decree.online_reception_limit.unwrap();
+    let before = d.deadlines.reception.unwrap();
+    assert_eq!(before, cw().due(entered, limit).unwrap());
+    let recompute = |from| Action::RecomputeDue {
+        reason: "Lịch nghỉ Quốc khánh 2025 được đính chính".into(),
+        reception_from: from,
+    };
+    let at = vn(2025, 8, 29, 15, 0);
+    // Without the start of its answer period there is nothing to count from.
+    assert!(matches!(
+        d.decide(recompute(None), Role::System, at, new_cw),
+        Err(LifecycleError::NoDueDate)
+    ));
+    assert!(
+        d.decide(
+            recompute(Some(at + Duration::hours(1))),
+            Role::System,
+            at,
+            new_cw
+        )
+        .is_err(),
+        "a start after the recomputation is refused"
+    );
+    let event = d
+        .handle(recompute(Some(entered)), Role::System, at, new_cw)
+        .unwrap();
+    assert_eq!(d.stage, Stage::AwaitingReception);
+    let after = d.deadlines.reception.unwrap();
+    assert_eq!(after, new_cw.due(entered, limit).unwrap());
+    assert!(after > before, "{before} → {after}");
+    assert_eq!(event.effect.deadline, Some(after));
+    assert_eq!(d.clock.due, None);
 }

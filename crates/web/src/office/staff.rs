@@ -175,7 +175,6 @@ pub(crate) async fn add(
     Posted(form): Posted<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
     let svc = state.require_services()?;
-    let lang = ctx.lang();
     let text = |name: &str| form.get(name).cloned().unwrap_or_default();
     let agency: Option<AgencyId> = text("agency").parse().ok();
     let roles: Vec<Role> = admins::OFFICIAL_ROLES
@@ -205,20 +204,25 @@ pub(crate) async fn add(
             crate::lang::percent_encode(&user.full_name)
         ))),
         Err(AppError::Invalid(problems)) => {
-            let errors = Errors::from_problems(lang, &problems);
-            let page = staff_page(
-                &state,
-                &who,
-                ctx,
-                Some(agency),
-                (form, errors),
-                (None, None),
-            )
-            .await?;
-            render(lang, StatusCode::UNPROCESSABLE_ENTITY, &page)
+            refused(&state, &who, ctx, agency, form, &problems).await
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The page again with what was typed and each problem at its input.
+async fn refused(
+    state: &AppState,
+    who: &OfficialVisitor,
+    ctx: PageCtx,
+    agency: AgencyId,
+    form: BTreeMap<String, String>,
+    problems: &[motcua_domain::forms::FieldProblem],
+) -> Result<Response, WebError> {
+    let lang = ctx.lang();
+    let errors = Errors::from_problems(lang, problems);
+    let page = staff_page(state, who, ctx, Some(agency), (form, errors), (None, None)).await?;
+    render(lang, StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
 /// Back to the agency's officials with a notice.
@@ -294,23 +298,12 @@ pub(crate) async fn set_office_hours(
     Posted(form): Posted<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
     let svc = state.require_services()?;
-    let lang = ctx.lang();
     let agency = agency_of(&form)?;
     let text = form.get("office_hours").cloned().unwrap_or_default();
     match admins::set_office_hours(svc, &who.official, agency, &text, Utc::now()).await {
         Ok(_) => Ok(back(agency, "gio")),
         Err(AppError::Invalid(problems)) => {
-            let errors = Errors::from_problems(lang, &problems);
-            let page = staff_page(
-                &state,
-                &who,
-                ctx,
-                Some(agency),
-                (form, errors),
-                (None, None),
-            )
-            .await?;
-            render(lang, StatusCode::UNPROCESSABLE_ENTITY, &page)
+            refused(&state, &who, ctx, agency, form, &problems).await
         }
         Err(e) => Err(e.into()),
     }
