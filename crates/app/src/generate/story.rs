@@ -169,6 +169,25 @@ fn run(l: &mut Life<'_>) -> Step {
             at,
         );
     }
+    // ND 118 Art. 21: the applicant asks to stop, or amends an online
+    // dossier while it is processed.
+    if l.nd118() && l.chance(0.003) {
+        let at = l.later(4.0, 24.0)?;
+        let reason = "Người yêu cầu đề nghị dừng giải quyết để bổ sung giấy tờ khác".to_owned();
+        return l.act(
+            Action::StopAtApplicantRequest { reason },
+            Role::Applicant,
+            None,
+            at,
+        );
+    }
+    if l.nd118() && l.state.channel.is_online() && l.chance(0.01) {
+        let at = l.later(0.5, 4.0)?;
+        let summary = "Sửa số điện thoại liên hệ".to_owned();
+        if !l.act(Action::Amend { summary }, Role::Applicant, None, at)? {
+            return Ok(false);
+        }
+    }
     if l.chance(0.04) && !appraisal_supplement(l)? {
         return Ok(false);
     }

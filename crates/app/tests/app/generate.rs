@@ -128,6 +128,11 @@ async fn generated_dossiers_verify_mix_and_resume() {
         ActionKind::Refuse,
         ActionKind::ReturnResult,
         ActionKind::Withdraw,
+        ActionKind::StopUnderSectorLaw,
+        ActionKind::Amend,
+        ActionKind::Apologize,
+        ActionKind::ConfirmPayment,
+        ActionKind::CloseForMissingSupplement,
     ] {
         assert!(
             actions.get(kind.key()).copied().unwrap_or(0) > 0,
