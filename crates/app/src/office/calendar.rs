@@ -20,9 +20,10 @@ use crate::{AppError, Services, apply};
 
 /// The stages where a due date or a deadline ahead still matters: an
 /// online dossier waiting for its answer, a running (or payment-paused)
-/// clock.
-const OPEN: [Stage; 6] = [
+/// clock, an appraisal supplement's period to complete it (ND 118).
+const OPEN: [Stage; 7] = [
     Stage::AwaitingReception,
+    Stage::AppraisalSupplement,
     Stage::Accepted,
     Stage::InProcess,
     Stage::AtOtherAgency,

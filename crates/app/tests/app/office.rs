@@ -957,6 +957,40 @@ async fn a_schedule_published_afterwards_moves_open_due_dates_on_their_timelines
         Some(vn(2026, 2, 23, 9, 0))
     );
 
+    // One waiting for an appraisal supplement asked on Sunday 8 February:
+    // fifteen calendar days end on Monday 23, a working day.
+    let asked = o.online(vn(2026, 2, 5, 9, 0), "Trần Văn Bình").await;
+    let asked = o
+        .act(&o.reception, &asked, Action::Accept, vn(2026, 2, 5, 10, 0))
+        .await
+        .unwrap();
+    let asked = o
+        .act(
+            &o.specialist,
+            &asked,
+            Action::Assign { to: None },
+            vn(2026, 2, 6, 9, 0),
+        )
+        .await
+        .unwrap();
+    let asked = o
+        .act(
+            &o.specialist,
+            &asked,
+            Action::RequestAppraisalSupplement {
+                items: vec!["Giấy xác nhận nơi cư trú".into()],
+                reason: "Thông tin nơi cư trú chưa khớp".into(),
+            },
+            vn(2026, 2, 8, 10, 0),
+        )
+        .await
+        .unwrap();
+    let closes = asked.state.deadlines.supplement_closure.unwrap();
+    assert_eq!(
+        motcua_domain::calendar::to_local(closes).date(),
+        NaiveDate::from_ymd_opt(2026, 2, 23).unwrap()
+    );
+
     // The 2026 schedule corrected: the Tết break runs to Monday 23.
     let mut breaks: Vec<_> = schedule::bundled()
         .unwrap()
@@ -975,7 +1009,13 @@ async fn a_schedule_published_afterwards_moves_open_due_dates_on_their_timelines
     let published = calendar::publish_year(&o.svc, None, 2026, breaks.clone(), now)
         .await
         .unwrap();
-    assert_eq!(published.moved, 2);
+    assert_eq!(published.moved, 3);
+    // The period to complete the supplement ends a day later.
+    let asked = o.svc.store.dossier(asked.id).await.unwrap().unwrap();
+    assert_eq!(
+        asked.state.deadlines.supplement_closure,
+        Some(closes + TimeDelta::days(1))
+    );
     let d = o.svc.store.dossier(d.id).await.unwrap().unwrap();
     assert_eq!(d.state.clock.due, Some(vn(2026, 2, 26, 17, 0)));
     assert_eq!(d.columns.work_due, Some(vn(2026, 2, 26, 17, 0)));

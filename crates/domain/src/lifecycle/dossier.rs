@@ -243,10 +243,12 @@ fn allowed_from(kind: ActionKind) -> &'static [Stage] {
         ],
         ActionKind::OpenCorrection => &[ResultReady, Returned],
         // While the legal due date still matters: the clock runs, or waits
-        // for a payment (an appraisal supplement restarts it in full); or
-        // an online dossier waits for its answer.
+        // for a payment (an appraisal supplement restarts it in full); or a
+        // deadline runs: an online dossier's answer, the period to complete
+        // an appraisal supplement.
         ActionKind::RecomputeDue => &[
             AwaitingReception,
+            AppraisalSupplement,
             Accepted,
             InProcess,
             AtOtherAgency,
@@ -593,6 +595,17 @@ impl Dossier {
             Action::RecomputeDue { reception_from, .. } => {
                 if self.stage == Stage::AwaitingReception {
                     effect.deadline = Some(self.recomputed_reception(*reception_from, at, cw)?);
+                } else if self.stage == Stage::AppraisalSupplement {
+                    // ND 118 Art. 19(5): the period to complete it, from the
+                    // request (when the clock paused).
+                    let (Some(since), Some(period), Some(_)) = (
+                        self.clock.paused_since,
+                        decree.supplement_closure_after,
+                        self.deadlines.supplement_closure,
+                    ) else {
+                        return Err(LifecycleError::NoDueDate);
+                    };
+                    effect.deadline = Some(cw.due(since, period)?);
                 } else {
                     let (original, due) = self.recomputed_due(cw)?;
                     effect.original_due = Some(original);
@@ -680,6 +693,9 @@ impl Dossier {
             Action::RecomputeDue { .. } => match (from, effect.deadline) {
                 (_, None) => {}
                 (Stage::AwaitingReception, deadline) => self.deadlines.reception = deadline,
+                (Stage::AppraisalSupplement, deadline) => {
+                    self.deadlines.supplement_closure = deadline;
+                }
                 (_, deadline) => self.deadlines.appraisal_supplement_request = deadline,
             },
             _ => {}

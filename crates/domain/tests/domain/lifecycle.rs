@@ -1309,3 +1309,52 @@ fn a_corrected_schedule_moves_the_answer_to_an_online_dossier() {
     assert_eq!(event.effect.deadline, Some(after));
     assert_eq!(d.clock.due, None);
 }
+
+#[test]
+fn a_corrected_schedule_moves_the_period_to_complete_a_supplement() {
+    let corrected = corrected_calendar();
+    let new_cw = Clockwork {
+        calendar: &corrected,
+        hours: &HOURS,
+    };
+    let mut d = counter_dossier(vn(2025, 8, 18, 9, 0), 10);
+    d.handle(
+        Action::Assign { to: None },
+        Role::Specialist,
+        vn(2025, 8, 18, 10, 0),
+        cw(),
+    )
+    .unwrap();
+    // Asked on 19/08: fifteen calendar days end on Wednesday 03/09, a
+    // working day on the calendar it was counted on.
+    let asked = vn(2025, 8, 19, 9, 0);
+    d.handle(
+        Action::RequestAppraisalSupplement {
+            items: vec!["Giấy xác nhận nơi cư trú".into()],
+            reason: reason(),
+        },
+        Role::Specialist,
+        asked,
+        cw(),
+    )
+    .unwrap();
+    let period = d.regime().decree.supplement_closure_after.unwrap();
+    let before = d.deadlines.supplement_closure.unwrap();
+    assert_eq!(before, cw().due(asked, period).unwrap());
+    // The corrected schedule makes 03/09 a day off: the period ends on
+    // the next working day.
+    d.handle(
+        Action::RecomputeDue {
+            reason: "Lịch nghỉ Quốc khánh 2025 được đính chính".into(),
+            reception_from: None,
+        },
+        Role::System,
+        vn(2025, 8, 20, 9, 0),
+        new_cw,
+    )
+    .unwrap();
+    let after = d.deadlines.supplement_closure.unwrap();
+    assert_eq!(after, new_cw.due(asked, period).unwrap());
+    assert!(after > before, "{before} → {after}");
+    assert_eq!(d.stage, Stage::AppraisalSupplement);
+}
