@@ -162,6 +162,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     official("GET", "/api/office/queue"),
     official("POST", "/api/office/bulk"),
     official("POST", "/api/office/dossiers/{id}/actions/{action}"),
+    official("POST", "/api/office/dossiers/{id}/actions/{action}/files"),
     public("POST", "/api/track"),
     public("GET", "/api/openapi.json"),
 ];

@@ -88,6 +88,7 @@ impl Modify for BearerScheme {
         timeline::show,
         office::queue,
         office::take_action,
+        office::take_action_with_files,
         office::bulk,
         track::track,
         serve,

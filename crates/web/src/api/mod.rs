@@ -186,6 +186,12 @@ pub(crate) fn routes(router: Router<AppState>) -> Router<AppState> {
         "/api/office/dossiers/{id}/actions/{action}",
         post(office::take_action),
     );
+    let r = add(
+        r,
+        "POST",
+        "/api/office/dossiers/{id}/actions/{action}/files",
+        post(office::take_action_with_files).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+    );
     // Tracking and the document itself.
     let r = add(r, "POST", "/api/track", post(track::track));
     add(r, "GET", "/api/openapi.json", get(doc::serve))

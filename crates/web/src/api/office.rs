@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, Multipart, Path, State};
 use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
 use motcua_app::office::bulk::{self, BulkAction};
@@ -18,13 +18,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::schema::{
-    BadRequest, Conflict, Forbidden, InvalidInput, NotFound, StageKey, Unauthenticated,
-    Unavailable, UnsupportedMediaType,
+    BadRequest, Binary, Conflict, Forbidden, InvalidInput, NotFound, PayloadTooLarge, StageKey,
+    Unauthenticated, Unavailable, UnsupportedMediaType,
 };
 use crate::error::WebError;
 use crate::extract::{Json, Query};
 use crate::office::actions;
 use crate::state::AppState;
+use crate::uploads::files_and_fields;
 use crate::visitor::{OfficialVisitor, Via, Visitor};
 
 /// Extractor: a signed-in official with `Authorization: Bearer`.
@@ -267,8 +268,8 @@ pub(crate) struct Acted {
     summary = "Takes an action on a dossier in the caller's role",
     description = "The role is the first of the action's roles the caller holds where it \
                    counts: reception and return at the receiving unit, appraisal and approval \
-                   at the deciding agency. Files (scans, the signed result) are attached on the \
-                   `/can-bo` pages for now.",
+                   at the deciding agency. To attach files (scans, the signed result), post \
+                   the same to `…/files` as `multipart/form-data`.",
     security(("bearer" = [])),
     params(
         ("id" = String, Path, format = Uuid, description = "The dossier's id"),
@@ -406,5 +407,79 @@ pub(crate) async fn bulk(
         done,
         refused: items.len() - done,
         items,
+    }))
+}
+
+/// An action with files: the same members as [`ActionBody`] as text parts
+/// (`items` one per line, `new_due` as `YYYY-MM-DD`, the counter recipient
+/// as `recipient_name` and `recipient_identity`), and the files (scans, the
+/// signed result) as file parts under any name.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes a multipart body.
+pub(crate) struct ActionForm {
+    reason: Option<String>,
+    items: Option<String>,
+    #[schema(format = Uuid)]
+    to: Option<String>,
+    agency: Option<String>,
+    task: Option<String>,
+    summary: Option<String>,
+    #[schema(format = Date)]
+    new_due: Option<String>,
+    recipient_name: Option<String>,
+    recipient_identity: Option<String>,
+    /// PDF, JPEG or PNG, each checked by content.
+    #[schema(value_type = Vec<Binary>, required = false)]
+    files: Option<Vec<Vec<u8>>>,
+}
+
+/// `POST /api/office/dossiers/{id}/actions/{action}/files`.
+#[utoipa::path(
+    post,
+    path = "/api/office/dossiers/{id}/actions/{action}/files",
+    tag = "back office",
+    operation_id = "takeOfficeActionWithFiles",
+    summary = "Takes an action on a dossier with files attached",
+    description = "As `takeOfficeAction`, in a `multipart/form-data` body: each file is \
+                   streamed to storage, checked by content, and recorded with the event with \
+                   its hash and the official who attached it.",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, format = Uuid, description = "The dossier's id"),
+        ("action" = String, Path, description = "The action's key (`accept`, `return-result`, …)"),
+    ),
+    request_body(content = ActionForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "Done", body = Acted),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = InvalidInput),
+        (status = 503, response = Unavailable),
+    )
+)]
+pub(crate) async fn take_action_with_files(
+    State(state): State<AppState>,
+    who: ApiOfficial,
+    Path((id, action)): Path<(String, String)>,
+    multipart: Multipart,
+) -> Result<Json<Acted>, WebError> {
+    let svc = state.require_services()?;
+    let id: DossierId = id.parse().map_err(|_| WebError::NotFound)?;
+    let kind = actions::kind_of(&action).ok_or(WebError::NotFound)?;
+    // Seen before any file is read: nobody else's bytes are stored.
+    let (dossier, _) = motcua_app::office::scope::visible(svc, &who.official, id).await?;
+    let (fields, files) = files_and_fields(svc, multipart, &actions::files_field(), None).await?;
+    let hours = office_act::hours_of(svc, &dossier).await?;
+    let action = actions::action_of(kind, &fields, &hours)?;
+    let now = Utc::now();
+    let updated = office_act::act(svc, &who.official, id, action, files, now).await?;
+    Ok(Json(Acted {
+        dossier: QueueRow::of(&updated, now),
+        head_hash: updated.head_hash.to_hex(),
+        due: updated.state.clock.due,
     }))
 }

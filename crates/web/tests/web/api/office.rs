@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::super::portal::portal;
+use super::super::portal::{pdf_bytes, portal};
 use super::{Client, assert_problem, error_fields, submitted};
 
 #[tokio::test]
@@ -148,4 +148,67 @@ async fn several_dossiers_are_accepted_in_one_call() {
         .await;
     let problem = assert_problem(&bad, 422, "invalid-input");
     assert_eq!(problem["errors"][0]["field"], "action");
+}
+
+#[tokio::test]
+async fn an_official_attaches_scans_to_an_action_through_the_api() {
+    let portal = portal().await;
+    let citizen = Client::signed_in(&portal, "an@demo.motcua.vn").await;
+    let (id, _, _) = submitted(&citizen).await;
+    let path = |action: &str| format!("/api/office/dossiers/{id}/actions/{action}/files");
+    // A citizen's token cannot use it; nothing of theirs is read.
+    let refused = citizen
+        .multipart(
+            &path("accept"),
+            &[],
+            &[("files", "a.pdf", "application/pdf", pdf_bytes())],
+        )
+        .await;
+    assert_problem(&refused, 403, "forbidden");
+    let reception = Client::signed_in(&portal, "tiepnhan@demo.motcua.vn").await;
+    // A file that is not what it says is refused at its input, and the
+    // dossier is not accepted.
+    let fake = reception
+        .multipart(
+            &path("accept"),
+            &[],
+            &[(
+                "files",
+                "scan.pdf",
+                "application/pdf",
+                b"not a pdf".to_vec(),
+            )],
+        )
+        .await;
+    assert_problem(&fake, 422, "invalid-input");
+    let accepted = reception
+        .multipart(
+            &path("accept"),
+            &[],
+            &[(
+                "files",
+                "bien-ban-kiem-tra.pdf",
+                "application/pdf",
+                pdf_bytes(),
+            )],
+        )
+        .await;
+    assert_eq!(accepted.status, 200, "{}", accepted.body);
+    assert_eq!(accepted.json()["dossier"]["stage"], "accepted");
+    let dossier_id: motcua_store::DossierId = id.parse().unwrap();
+    let attachments = portal.services.store.attachments(dossier_id).await.unwrap();
+    let scan = attachments
+        .iter()
+        .find(|a| a.file_name == "bien-ban-kiem-tra.pdf")
+        .expect("the scan is recorded");
+    assert_eq!(scan.event_seq, 2, "with the acceptance");
+    // Text members work as in the JSON body.
+    let no_reason = reception
+        .multipart(&path("refuse-at-reception"), &[("reason", " ")], &[])
+        .await;
+    assert!(
+        no_reason.status == 409 || no_reason.status == 422,
+        "{}",
+        no_reason.body
+    );
 }
