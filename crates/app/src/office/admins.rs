@@ -497,6 +497,48 @@ pub async fn set_office_hours(
     Ok(found)
 }
 
+/// Renames an agency (a system administrator: units are renamed when the
+/// province reorganises). Its dossiers keep pointing at it, so their
+/// history stays whole; the old name is kept in the audit log.
+pub async fn rename_agency(
+    svc: &Services,
+    by: &Official,
+    agency: AgencyId,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<Agency, AppError> {
+    if !by.has_role(Role::SystemAdmin) {
+        return Err(AppError::NotFound("agency"));
+    }
+    let mut found = svc
+        .store
+        .agency(agency)
+        .await?
+        .ok_or(AppError::NotFound("agency"))?;
+    let name = clean(name).ok_or_else(|| AppError::field("agency_name", Problem::Required))?;
+    if name.chars().count() > 200 {
+        return Err(AppError::field(
+            "agency_name",
+            Problem::TooLong { max: 200 },
+        ));
+    }
+    let before = std::mem::replace(&mut found.name, name);
+    if before == found.name {
+        return Ok(found);
+    }
+    svc.store.update_agency(&found).await?;
+    svc.store
+        .audit(NewAuditEntry {
+            at: now,
+            actor: Some(by.user.id),
+            action: "agency.rename".into(),
+            subject: agency.to_string(),
+            details: json!({ "from": before, "to": found.name }),
+        })
+        .await?;
+    Ok(found)
+}
+
 /// The agencies whose officials `by` manages: every agency for a system
 /// administrator, their own for an agency administrator.
 pub async fn managed_agencies(svc: &Services, by: &Official) -> Result<Vec<Agency>, AppError> {

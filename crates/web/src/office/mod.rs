@@ -43,6 +43,7 @@ pub(crate) fn routes(router: Router<AppState>) -> Router<AppState> {
         "/quan-tri/co-quan/gio-lam-viec",
         post(staff::set_office_hours),
     );
+    let r = add(r, "POST", "/quan-tri/co-quan/ten", post(staff::rename));
     let r = add(
         r,
         "POST",

@@ -50,6 +50,8 @@ struct StaffPage {
     added: Option<String>,
     saved: Option<&'static str>,
     office_hours: String,
+    /// A system administrator may rename the agency.
+    renames: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -69,6 +71,7 @@ fn saved_notice(key: Option<&str>) -> Option<&'static str> {
         "khoa" => Some("staff-saved-locked"),
         "mo-khoa" => Some("staff-saved-unlocked"),
         "gio" => Some("staff-saved-hours"),
+        "ten" => Some("staff-saved-name"),
         _ => None,
     }
 }
@@ -135,6 +138,9 @@ async fn staff_page(
             .get("office_hours")
             .cloned()
             .unwrap_or_else(|| admins::office_hours_text(&agency.office_hours)),
+        renames: who
+            .official
+            .has_role(motcua_domain::lifecycle::Role::SystemAdmin),
         members,
         roles,
         values,
@@ -302,6 +308,25 @@ pub(crate) async fn set_office_hours(
     let text = form.get("office_hours").cloned().unwrap_or_default();
     match admins::set_office_hours(svc, &who.official, agency, &text, Utc::now()).await {
         Ok(_) => Ok(back(agency, "gio")),
+        Err(AppError::Invalid(problems)) => {
+            refused(&state, &who, ctx, agency, form, &problems).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /quan-tri/co-quan/ten`: a system administrator renames the agency.
+pub(crate) async fn rename(
+    State(state): State<AppState>,
+    who: OfficialVisitor,
+    ctx: PageCtx,
+    Posted(form): Posted<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    let svc = state.require_services()?;
+    let agency = agency_of(&form)?;
+    let name = form.get("agency_name").cloned().unwrap_or_default();
+    match admins::rename_agency(svc, &who.official, agency, &name, Utc::now()).await {
+        Ok(_) => Ok(back(agency, "ten")),
         Err(AppError::Invalid(problems)) => {
             refused(&state, &who, ctx, agency, form, &problems).await
         }

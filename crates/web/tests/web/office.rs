@@ -474,6 +474,30 @@ async fn an_administrator_changes_roles_locks_an_account_and_sets_office_hours()
         "07:30-11:30, 13:00-17:00"
     );
 
+    // The system administrator renames the commune after a
+    // reorganisation; its dossiers keep pointing at it.
+    let blank = admin
+        .post(
+            "/quan-tri/co-quan/ten",
+            &[("agency", agency.as_str()), ("agency_name", "  ")],
+        )
+        .await;
+    assert_eq!(blank.status, 422, "{}", blank.body);
+    assert!(blank.body.contains("href=\"#agency_name\""));
+    let renamed = admin
+        .post(
+            "/quan-tri/co-quan/ten",
+            &[
+                ("agency", agency.as_str()),
+                ("agency_name", "Ủy ban nhân dân phường Cao Lãnh mới"),
+            ],
+        )
+        .await;
+    assert_eq!(renamed.status, 303, "{}", renamed.body);
+    let after = store.agency(commune.id).await.unwrap().unwrap();
+    assert_eq!(after.name, "Ủy ban nhân dân phường Cao Lãnh mới");
+    assert_eq!(after.identifier, commune.identifier);
+
     // Nobody else may: an official who administers nothing, or the
     // administrator on their own account.
     let mut reception = Browser::new(&portal);
@@ -485,6 +509,13 @@ async fn an_administrator_changes_roles_locks_an_account_and_sets_office_hours()
         )
         .await;
     assert_eq!(denied.status, 404);
+    let not_theirs = reception
+        .post(
+            "/quan-tri/co-quan/ten",
+            &[("agency", agency.as_str()), ("agency_name", "Tên khác")],
+        )
+        .await;
+    assert_eq!(not_theirs.status, 404);
     let quantri = user("quantri@demo.motcua.vn").await;
     let province = store.roles(quantri.id).await.unwrap()[0].agency.to_string();
     let own = admin
