@@ -33,7 +33,8 @@ pub struct GenerateArgs {
     #[arg(long)]
     pub dossiers: u64,
     /// First day dossiers enter (YYYY-MM-DD or DD/MM/YYYY); default 24
-    /// months before --to.
+    /// months before --to, or the day the catalog's first procedure came
+    /// into force if that is later.
     #[arg(long)]
     pub from: Option<String>,
     /// Last day dossiers enter; default today.
@@ -79,16 +80,11 @@ fn generate(args: GenerateArgs, lang: Lang) -> Result<ExitCode, CliError> {
         Some(text) => date(text, "--to", lang)?,
         None => motcua_domain::calendar::to_local(now).date(),
     };
-    let from = match &args.from {
-        Some(text) => date(text, "--from", lang)?,
-        None => to.checked_sub_months(chrono::Months::new(24)).unwrap_or(to),
-    };
-    let plan = Plan {
-        dossiers: args.dossiers,
-        from,
-        to,
-        seed: args.seed,
-    };
+    let from = args
+        .from
+        .as_deref()
+        .map(|text| date(text, "--from", lang))
+        .transpose()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -97,6 +93,18 @@ fn generate(args: GenerateArgs, lang: Lang) -> Result<ExitCode, CliError> {
         demo::load(&svc, now)
             .await
             .map_err(|e| app_error(e, lang))?;
+        let from = match from {
+            Some(from) => from,
+            None => generate::default_from(&svc, to)
+                .await
+                .map_err(|e| app_error(e, lang))?,
+        };
+        let plan = Plan {
+            dossiers: args.dossiers,
+            from,
+            to,
+            seed: args.seed,
+        };
         output::line(lang.tr_args(
             "generate-started",
             &[

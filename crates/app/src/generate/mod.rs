@@ -41,6 +41,24 @@ pub struct Report {
     pub events: u64,
 }
 
+/// The first day of the default period: 24 months before `to`, or the day
+/// the catalog's first procedure came into force if that is later (no
+/// dossier can be made for a procedure before it exists).
+pub async fn default_from(
+    svc: &Services,
+    to: chrono::NaiveDate,
+) -> Result<chrono::NaiveDate, AppError> {
+    let two_years = to.checked_sub_months(chrono::Months::new(24)).unwrap_or(to);
+    let earliest = svc
+        .store
+        .all_procedure_versions()
+        .await?
+        .iter()
+        .map(|v| v.effective_from())
+        .min();
+    Ok(earliest.map_or(two_years, |e| e.max(two_years)))
+}
+
 /// Makes the plan's dossiers that are not there yet. `progress` hears how
 /// many of the plan's dossiers exist after each batch.
 pub async fn run(

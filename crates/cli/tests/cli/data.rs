@@ -378,6 +378,15 @@ fn demo_generate_makes_a_record_that_verifies_and_resumes() {
         "{}",
         text(&o)
     );
+    // With no period: up to today, from the day the demo catalog came into
+    // force (later than 24 months ago).
+    let o = motcua(dir.path(), &["demo", "generate", "--dossiers", "50"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("từ 01/07/2025 đến"),
+        "{}",
+        text(&o)
+    );
     let o = motcua(
         dir.path(),
         &["demo", "generate", "--dossiers", "5", "--to", "31/02/2026"],
