@@ -13,6 +13,7 @@ use motcua_app::office::bulk::{self, BulkAction};
 use motcua_app::office::inbox::{self, Filter};
 use motcua_app::office::{Official, act as office_act};
 use motcua_domain::forms::{FieldProblem, Problem};
+use motcua_domain::lifecycle::ActionKind;
 use motcua_store::{DossierId, DossierRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -295,13 +296,38 @@ pub(crate) async fn take_action(
     Json(body): Json<ActionBody>,
 ) -> Result<Json<Acted>, WebError> {
     let svc = state.require_services()?;
+    let (dossier, kind) = target(svc, &who, &id, &action).await?;
+    take(svc, &who, &dossier, kind, &body.fields(), Vec::new()).await
+}
+
+/// The dossier an action is asked on, as the caller sees it, and the
+/// action's kind; "not found" for either unknown.
+async fn target(
+    svc: &motcua_app::Services,
+    who: &ApiOfficial,
+    id: &str,
+    action: &str,
+) -> Result<(DossierRecord, ActionKind), WebError> {
     let id: DossierId = id.parse().map_err(|_| WebError::NotFound)?;
-    let kind = actions::kind_of(&action).ok_or(WebError::NotFound)?;
+    let kind = actions::kind_of(action).ok_or(WebError::NotFound)?;
     let (dossier, _) = motcua_app::office::scope::visible(svc, &who.official, id).await?;
-    let hours = office_act::hours_of(svc, &dossier).await?;
-    let action = actions::action_of(kind, &body.fields(), &hours)?;
+    Ok((dossier, kind))
+}
+
+/// Reads the action from the posted members (as the page's form does) and
+/// takes it with `files`.
+async fn take(
+    svc: &motcua_app::Services,
+    who: &ApiOfficial,
+    dossier: &DossierRecord,
+    kind: ActionKind,
+    fields: &BTreeMap<String, String>,
+    files: Vec<motcua_app::apply::StoredFile>,
+) -> Result<Json<Acted>, WebError> {
+    let hours = office_act::hours_of(svc, dossier).await?;
+    let action = actions::action_of(kind, fields, &hours)?;
     let now = Utc::now();
-    let updated = office_act::act(svc, &who.official, id, action, Vec::new(), now).await?;
+    let updated = office_act::act(svc, &who.official, dossier.id, action, files, now).await?;
     Ok(Json(Acted {
         dossier: QueueRow::of(&updated, now),
         head_hash: updated.head_hash.to_hex(),
@@ -468,18 +494,8 @@ pub(crate) async fn take_action_with_files(
     multipart: Multipart,
 ) -> Result<Json<Acted>, WebError> {
     let svc = state.require_services()?;
-    let id: DossierId = id.parse().map_err(|_| WebError::NotFound)?;
-    let kind = actions::kind_of(&action).ok_or(WebError::NotFound)?;
     // Seen before any file is read: nobody else's bytes are stored.
-    let (dossier, _) = motcua_app::office::scope::visible(svc, &who.official, id).await?;
+    let (dossier, kind) = target(svc, &who, &id, &action).await?;
     let (fields, files) = files_and_fields(svc, multipart, &actions::files_field(), None).await?;
-    let hours = office_act::hours_of(svc, &dossier).await?;
-    let action = actions::action_of(kind, &fields, &hours)?;
-    let now = Utc::now();
-    let updated = office_act::act(svc, &who.official, id, action, files, now).await?;
-    Ok(Json(Acted {
-        dossier: QueueRow::of(&updated, now),
-        head_hash: updated.head_hash.to_hex(),
-        due: updated.state.clock.due,
-    }))
+    take(svc, &who, &dossier, kind, &fields, files).await
 }

@@ -306,13 +306,8 @@ pub(crate) async fn set_office_hours(
     let svc = state.require_services()?;
     let agency = agency_of(&form)?;
     let text = form.get("office_hours").cloned().unwrap_or_default();
-    match admins::set_office_hours(svc, &who.official, agency, &text, Utc::now()).await {
-        Ok(_) => Ok(back(agency, "gio")),
-        Err(AppError::Invalid(problems)) => {
-            refused(&state, &who, ctx, agency, form, &problems).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let outcome = admins::set_office_hours(svc, &who.official, agency, &text, Utc::now()).await;
+    answer(&state, &who, ctx, (agency, form), outcome, "gio").await
 }
 
 /// `POST /quan-tri/co-quan/ten`: a system administrator renames the agency.
@@ -325,11 +320,23 @@ pub(crate) async fn rename(
     let svc = state.require_services()?;
     let agency = agency_of(&form)?;
     let name = form.get("agency_name").cloned().unwrap_or_default();
-    match admins::rename_agency(svc, &who.official, agency, &name, Utc::now()).await {
-        Ok(_) => Ok(back(agency, "ten")),
-        Err(AppError::Invalid(problems)) => {
-            refused(&state, &who, ctx, agency, form, &problems).await
-        }
+    let outcome = admins::rename_agency(svc, &who.official, agency, &name, Utc::now()).await;
+    answer(&state, &who, ctx, (agency, form), outcome, "ten").await
+}
+
+/// After a change to the agency: back to the page with a notice, or the
+/// page again with what was typed and the problems at their inputs.
+async fn answer<T>(
+    state: &AppState,
+    who: &OfficialVisitor,
+    ctx: PageCtx,
+    (agency, form): (AgencyId, BTreeMap<String, String>),
+    outcome: Result<T, AppError>,
+    saved: &str,
+) -> Result<Response, WebError> {
+    match outcome {
+        Ok(_) => Ok(back(agency, saved)),
+        Err(AppError::Invalid(problems)) => refused(state, who, ctx, agency, form, &problems).await,
         Err(e) => Err(e.into()),
     }
 }
