@@ -331,7 +331,7 @@ async fn managed_member(
     by: &Official,
     user: UserId,
     agency: AgencyId,
-) -> Result<User, AppError> {
+) -> Result<(User, Vec<Role>), AppError> {
     let manages = by.has_role(Role::SystemAdmin) || by.holds(Role::AgencyAdmin, agency);
     if !manages || user == by.user.id {
         return Err(AppError::NotFound("official"));
@@ -340,11 +340,18 @@ async fn managed_member(
     let Some(found) = found.filter(|u| u.kind == UserKind::Official) else {
         return Err(AppError::NotFound("official"));
     };
-    let grants = svc.store.roles(found.id).await?;
-    if !grants.iter().any(|g| g.agency == agency) {
+    let held: Vec<Role> = svc
+        .store
+        .roles(found.id)
+        .await?
+        .into_iter()
+        .filter(|g| g.agency == agency)
+        .map(|g| g.role)
+        .collect();
+    if held.is_empty() {
         return Err(AppError::NotFound("official"));
     }
-    Ok(found)
+    Ok((found, held))
 }
 
 /// Sets which of the roles `by` may grant at `agency` the official holds
@@ -359,45 +366,31 @@ pub async fn set_roles(
     wanted: &[Role],
     now: DateTime<Utc>,
 ) -> Result<Vec<Role>, AppError> {
-    let member = managed_member(svc, by, user, agency).await?;
+    let (member, mut held) = managed_member(svc, by, user, agency).await?;
     for role in grantable(by, agency) {
-        let holds = svc
-            .store
-            .roles(member.id)
-            .await?
-            .iter()
-            .any(|g| g.agency == agency && g.role == role);
-        let (action, changed) = match (wanted.contains(&role), holds) {
+        match (wanted.contains(&role), held.contains(&role)) {
             (true, false) => {
-                svc.store.grant_role(member.id, agency, role, now).await?;
-                ("official.grant", true)
+                grant(svc, by, &member, agency, role, now).await?;
+                held.push(role);
             }
-            (false, true) => (
-                "official.revoke",
-                svc.store.revoke_role(member.id, agency, role).await?,
-            ),
-            _ => ("", false),
-        };
-        if changed {
-            svc.store
-                .audit(NewAuditEntry {
-                    at: now,
-                    actor: Some(by.user.id),
-                    action: action.into(),
-                    subject: member.id.to_string(),
-                    details: json!({ "agency": agency.to_string(), "role": role.key() }),
-                })
-                .await?;
+            (false, true) => {
+                if svc.store.revoke_role(member.id, agency, role).await? {
+                    svc.store
+                        .audit(NewAuditEntry {
+                            at: now,
+                            actor: Some(by.user.id),
+                            action: "official.revoke".into(),
+                            subject: member.id.to_string(),
+                            details: json!({ "agency": agency.to_string(), "role": role.key() }),
+                        })
+                        .await?;
+                }
+                held.retain(|r| *r != role);
+            }
+            _ => {}
         }
     }
-    Ok(svc
-        .store
-        .roles(member.id)
-        .await?
-        .into_iter()
-        .filter(|g| g.agency == agency)
-        .map(|g| g.role)
-        .collect())
+    Ok(held)
 }
 
 /// Locks (or unlocks) an official's account: a locked one cannot sign in,
@@ -410,7 +403,7 @@ pub async fn set_locked(
     locked: bool,
     now: DateTime<Utc>,
 ) -> Result<User, AppError> {
-    let member = managed_member(svc, by, user, agency).await?;
+    let (member, _) = managed_member(svc, by, user, agency).await?;
     svc.store.set_user_disabled(member.id, locked).await?;
     if locked {
         svc.store.revoke_user_sessions(member.id, now).await?;

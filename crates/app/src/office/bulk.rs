@@ -8,7 +8,7 @@ use motcua_domain::lifecycle::Action;
 use motcua_store::{DossierId, DossierRecord};
 
 use super::act::act;
-use super::scope::{self, Official};
+use super::scope::Official;
 use crate::{AppError, Services};
 
 /// What makes sense in bulk: actions that need no input of their own.
@@ -72,18 +72,20 @@ pub async fn bulk(
             continue;
         }
         seen.push(id);
-        let code = match scope::visible(svc, official, id).await {
-            Ok((dossier, _)) => Some(dossier.code.as_str().to_owned()),
-            Err(e) => {
-                results.push(BulkResult {
-                    id,
-                    code: None,
-                    outcome: Err(e),
-                });
-                continue;
-            }
-        };
         let outcome = act(svc, official, id, action.action(official), Vec::new(), now).await;
+        // `act` sees the dossier first: any refusal but "not found" means
+        // the official may see it, and its code is worth naming.
+        let code = match &outcome {
+            Ok(dossier) => Some(dossier.code.as_str().to_owned()),
+            Err(AppError::NotFound(_)) => None,
+            Err(_) => svc
+                .store
+                .dossier(id)
+                .await
+                .ok()
+                .flatten()
+                .map(|d| d.code.as_str().to_owned()),
+        };
         results.push(BulkResult { id, code, outcome });
     }
     results
