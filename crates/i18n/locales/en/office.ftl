@@ -120,3 +120,4 @@ staff-rename-label = The agency's new name
 staff-rename-hint = When units are reorganised. The agency's dossiers keep their history; the old name is kept in the audit log.
 staff-rename-submit = Rename
 staff-saved-name = The agency was renamed.
+bulk-none = No dossier was ticked: tick dossiers in the table, then choose the action.

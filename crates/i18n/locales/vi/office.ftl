@@ -120,3 +120,4 @@ staff-rename-label = Tên mới của cơ quan
 staff-rename-hint = Khi sắp xếp đơn vị hành chính. Hồ sơ của cơ quan giữ nguyên quá trình xử lý; tên cũ được ghi vào nhật ký.
 staff-rename-submit = Đổi tên
 staff-saved-name = Đã đổi tên cơ quan.
+bulk-none = Chưa chọn hồ sơ nào: hãy đánh dấu các hồ sơ trong bảng rồi chọn thao tác.

@@ -51,6 +51,16 @@ pub(crate) async fn run(
         .filter(|(k, _)| k == "ids")
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
+    if ids.is_empty() {
+        // Nothing ticked: said as such, not as "0 done".
+        let summary = lang.tr("bulk-none");
+        let page = BulkPage {
+            ctx,
+            summary,
+            rows: Vec::new(),
+        };
+        return render(lang, StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
     let results = bulk::bulk(svc, &who.official, &ids, action, Utc::now()).await;
     let done = results.iter().filter(|r| r.outcome.is_ok()).count();
     let rows = results

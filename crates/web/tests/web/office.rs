@@ -629,6 +629,12 @@ async fn ticked_dossiers_are_accepted_and_taken_up_together() {
         .unwrap();
     assert_eq!(d.state.stage, Stage::InProcess);
     assert_eq!(d.state.assignee, Some(me.id.to_string()));
+    // Nothing ticked is said as such.
+    let none = specialist
+        .post("/can-bo/hang-loat", &[("action", "take-up")])
+        .await;
+    assert_eq!(none.status, 422);
+    assert!(none.body.contains("Chưa chọn hồ sơ nào"), "{}", none.body);
     // An action that is not offered in bulk is refused whole.
     let refused = specialist
         .post(
