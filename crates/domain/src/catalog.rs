@@ -486,6 +486,21 @@ impl Catalog {
 }
 
 impl Procedure {
+    /// The steps other agencies do, in groups that run at the same time:
+    /// steps waiting for the same steps form one group (an electronic
+    /// inter-agency group, each step with its own time). In catalog order.
+    pub fn agency_groups(&self) -> Vec<Vec<&Step>> {
+        let mut groups: Vec<(BTreeSet<&str>, Vec<&Step>)> = Vec::new();
+        for step in self.steps.iter().filter(|s| s.agency.is_some()) {
+            let after: BTreeSet<&str> = step.after.iter().map(String::as_str).collect();
+            match groups.iter_mut().find(|(a, _)| *a == after) {
+                Some((_, steps)) => steps.push(step),
+                None => groups.push((after, vec![step])),
+            }
+        }
+        groups.into_iter().map(|(_, steps)| steps).collect()
+    }
+
     /// Everything wrong with this entry.
     pub fn problems(&self, at: &str) -> Vec<CatalogError> {
         let mut errors = Vec::new();
@@ -710,6 +725,25 @@ mod tests {
             status: EntryStatus::Unverified,
             sources: vec!["test".into()],
         }
+    }
+
+    #[test]
+    fn agency_steps_waiting_for_the_same_steps_form_one_group() {
+        let mut p = procedure();
+        let mut court = p.steps[1].clone();
+        court.id = "toa_an".into();
+        court.agency = Some("court".into());
+        let mut tax = p.steps[1].clone();
+        tax.id = "thue".into();
+        tax.agency = Some("tax".into());
+        tax.after = vec!["xac_minh".into()];
+        p.steps.extend([court, tax]);
+        let groups: Vec<Vec<&str>> = p
+            .agency_groups()
+            .iter()
+            .map(|g| g.iter().map(|s| s.id.as_str()).collect())
+            .collect();
+        assert_eq!(groups, vec![vec!["xac_minh", "toa_an"], vec!["thue"]]);
     }
 
     #[test]

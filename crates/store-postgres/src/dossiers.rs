@@ -219,13 +219,13 @@ async fn insert_jobs(conn: &mut PgConnection, new: &[NewJob]) -> StoreResult<()>
     Ok(())
 }
 
-/// Writes an event with its attachments and, when it sends the dossier to
-/// another agency for a step, that agency's right to see it.
+/// Writes an event with its attachments and, when it hands the dossier to
+/// other agencies for a step, their right to see it.
 async fn insert_prepared(conn: &mut PgConnection, p: &Prepared) -> StoreResult<()> {
     insert_event(&mut *conn, p).await?;
     let e = &p.event;
     insert_attachments(&mut *conn, e.dossier, e.seq, e.actor, e.at, &p.attachments).await?;
-    if let Some(agency) = timeline::step_agency(&e.event) {
+    for agency in timeline::step_agencies(&e.event) {
         // An identifier no agency here has (an agency outside the province)
         // adds no one.
         sqlx::query(

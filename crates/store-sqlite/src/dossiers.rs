@@ -254,7 +254,7 @@ fn refuse_nul_names<'a>(
 async fn insert_extras(conn: &mut SqliteConnection, p: &Prepared) -> StoreResult<()> {
     let e = &p.event;
     insert_attachments(&mut *conn, e.dossier, e.seq, e.actor, e.at, &p.attachments).await?;
-    if let Some(agency) = timeline::step_agency(&e.event) {
+    for agency in timeline::step_agencies(&e.event) {
         // An identifier no agency here has (an agency outside the province)
         // adds no one.
         sqlx::query(

@@ -267,13 +267,14 @@ pub fn jobs_of(new: &NewDossier, later: &[NewEvent]) -> Vec<NewJob> {
         .collect()
 }
 
-/// The identifier of the agency an event sends the dossier to for a step,
-/// if it does: that agency may see the dossier from then on.
-pub fn step_agency(event: &Event) -> Option<&str> {
-    match &event.action {
-        Action::SendToAgency { agency, .. } => Some(agency.trim()),
-        _ => None,
-    }
+/// The identifiers of the agencies an event hands the dossier to for a
+/// step: they may see the dossier from then on.
+pub fn step_agencies(event: &Event) -> impl Iterator<Item = &str> {
+    let steps = match &event.action {
+        Action::SendToAgency(handover) => handover.steps.as_slice(),
+        _ => &[],
+    };
+    steps.iter().map(|s| s.agency.trim())
 }
 
 /// What is wrong with a stored dossier.

@@ -10,7 +10,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use motcua_domain::calendar;
 use motcua_domain::lifecycle::{
-    Action, Channel, Clockwork, Dossier, LifecycleError, Recipient, Role, Stage,
+    Action, Channel, Clockwork, Dossier, Handover, LifecycleError, Recipient, Role, Stage,
 };
 use motcua_domain::regime::DecreeId;
 use motcua_store::{Delivery, NewEvent, UserId};
@@ -201,15 +201,17 @@ fn run(l: &mut Life<'_>) -> Step {
     {
         let at = l.later(2.0, 8.0)?;
         let task = "Xác minh thông tin cư trú của người yêu cầu".to_owned();
-        let send = Action::SendToAgency {
-            agency: agency.to_owned(),
-            task,
-        };
+        let send = Action::SendToAgency(Handover::single(agency, task));
         if !l.act(send, Role::Specialist, c.specialist, at)? {
             return Ok(false);
         }
         let at = l.later(8.0, 24.0)?;
-        if !l.act(Action::ReturnFromAgency, Role::Specialist, c.specialist, at)? {
+        if !l.act(
+            Action::ReturnFromAgency { agency: None },
+            Role::Specialist,
+            c.specialist,
+            at,
+        )? {
             return Ok(false);
         }
     }

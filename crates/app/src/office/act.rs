@@ -6,9 +6,12 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use motcua_domain::calendar::{self, OfficeHours};
+use motcua_domain::catalog::Procedure;
 use motcua_domain::forms::{FieldProblem, Problem};
 use motcua_domain::identity::PersonalNumber;
-use motcua_domain::lifecycle::{Action, Clockwork, LifecycleError, Recipient};
+use motcua_domain::lifecycle::{
+    Action, AgencyStep, Clockwork, Handover, LifecycleError, Recipient, Role,
+};
 use motcua_i18n::Arg;
 use motcua_store::{Delivery, DossierId, DossierRecord, NewEvent, NewJob, UserId};
 
@@ -35,6 +38,19 @@ pub async fn hours_of(svc: &Services, dossier: &DossierRecord) -> Result<OfficeH
         Some(a) => a.office_hours,
         None => OfficeHours::standard(),
     })
+}
+
+/// The catalog version a dossier follows (none if it was removed from the
+/// catalog since).
+pub async fn procedure_of(
+    svc: &Services,
+    dossier: &DossierRecord,
+) -> Result<Option<Procedure>, AppError> {
+    Ok(svc
+        .store
+        .procedure_in_force(&dossier.procedure_code, dossier.procedure_version)
+        .await?
+        .map(|v| v.procedure))
 }
 
 /// Cleans what the action carries (reasons, items, the assignee) and checks
@@ -75,9 +91,7 @@ async fn prepare(
                 None => None,
             };
             // Only a specialist of the deciding agency appraises.
-            if !assignee
-                .is_some_and(|a| a.holds(motcua_domain::lifecycle::Role::Specialist, seat.deciding))
-            {
+            if !assignee.is_some_and(|a| a.holds(Role::Specialist, seat.deciding)) {
                 return Err(AppError::field("to", Problem::NotAnOption));
             }
             Action::Assign { to: Some(to) }
@@ -94,16 +108,10 @@ async fn prepare(
                 reason: reason_text("reason", &reason)?,
             }
         }
-        Action::SendToAgency { agency, task } => {
-            let agency = agency.trim().to_owned();
-            if agency.is_empty() {
-                return Err(AppError::field("agency", Problem::Required));
-            }
-            Action::SendToAgency {
-                agency,
-                task: reason_text("task", &task)?,
-            }
-        }
+        Action::SendToAgency(handover) => Action::SendToAgency(handover_of(handover)?),
+        Action::ReturnFromAgency { agency } => Action::ReturnFromAgency {
+            agency: answering_agency(svc, official, dossier, seat, agency).await?,
+        },
         Action::ReturnResult { recipient } => Action::ReturnResult {
             recipient: recipient_of(dossier, recipient)?,
         },
@@ -134,6 +142,70 @@ async fn prepare(
         },
         other => other,
     })
+}
+
+/// A hand-over as typed: each agency named, each task a clean text.
+fn handover_of(handover: Handover) -> Result<Handover, AppError> {
+    if handover.steps.is_empty() {
+        return Err(AppError::field("agency", Problem::Required));
+    }
+    let steps = handover
+        .steps
+        .into_iter()
+        .map(|step| {
+            let agency = step.agency.trim().to_owned();
+            if agency.is_empty() {
+                return Err(AppError::field("agency", Problem::Required));
+            }
+            Ok(AgencyStep {
+                agency,
+                task: reason_text("task", &step.task)?,
+                time: step.time,
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Handover { steps })
+}
+
+/// The agency whose step an answer closes. The deciding agency records
+/// any step's answer (a body outside the system answers on paper); an
+/// agency the dossier was sent to answers only its own step, which it need
+/// not name.
+async fn answering_agency(
+    svc: &Services,
+    official: &Official,
+    dossier: &DossierRecord,
+    seat: &Seat,
+    named: Option<String>,
+) -> Result<Option<String>, AppError> {
+    let named = named.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty());
+    if official.holds(Role::Specialist, seat.deciding) {
+        return Ok(named);
+    }
+    let mut mine = Vec::new();
+    for id in &seat.steps {
+        if official.holds(Role::Specialist, *id)
+            && let Some(agency) = svc.store.agency(*id).await?
+        {
+            mine.push(agency.identifier.to_string());
+        }
+    }
+    let open: Vec<&str> = dossier
+        .state
+        .open_steps
+        .iter()
+        .map(|s| s.agency.as_str())
+        .filter(|a| mine.iter().any(|m| m == a))
+        .collect();
+    match (named, open.as_slice()) {
+        (Some(agency), _) if open.contains(&agency.as_str()) => Ok(Some(agency)),
+        (Some(_), _) => Err(AppError::field("agency", Problem::NotAnOption)),
+        (None, [only]) => Ok(Some((*only).to_owned())),
+        // Sent before steps were tracked: the one step there was.
+        (None, []) if dossier.state.open_steps.is_empty() => Ok(None),
+        (None, []) => Err(AppError::field("agency", Problem::NotAnOption)),
+        (None, _) => Err(AppError::field("agency", Problem::Required)),
+    }
 }
 
 /// Who received a result: required when it is handed over at the counter
@@ -233,7 +305,7 @@ pub async fn act(
             })
             .map(|g| g.role)
             .next()
-            .unwrap_or(motcua_domain::lifecycle::Role::System);
+            .unwrap_or(Role::System);
         return Err(LifecycleError::RoleNotAllowed {
             action: kind,
             role: theirs,
@@ -275,15 +347,11 @@ pub async fn act(
             },
         )
         .await?;
-    if let Some(procedure) = svc
-        .store
-        .procedure_in_force(&updated.procedure_code, updated.procedure_version)
-        .await?
-    {
+    if let Some(procedure) = procedure_of(svc, &updated).await? {
         notices::stage_changed(
             svc,
             &updated,
-            &procedure.procedure,
+            &procedure,
             updated.event_count,
             detail.as_deref(),
             now,

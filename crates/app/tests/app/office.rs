@@ -11,7 +11,9 @@ use motcua_app::office::{Official, act, scope};
 use motcua_app::{AppError, Services, Settings, apply, demo};
 use motcua_blobs::LocalBlobStore;
 use motcua_domain::calendar::{OfficeHours, Period};
-use motcua_domain::lifecycle::{Action, Channel, Clockwork, Dossier, LifecycleError, Role, Stage};
+use motcua_domain::lifecycle::{
+    Action, AgencyStep, Channel, Clockwork, Dossier, Handover, LifecycleError, Role, Stage,
+};
 use motcua_store::{
     Agency, Applicant, CodeSource, Delivery, DossierId, DossierRecord, NewDossier, TokenHash,
 };
@@ -443,10 +445,10 @@ async fn an_agency_sent_a_step_sees_it_and_answers_only_its_step() {
         .await
         .unwrap();
     assert_eq!(d.columns.assignee, Some(o.specialist.user.id.to_string()));
-    let send = Action::SendToAgency {
-        agency: o.other.identifier.as_str().to_owned(),
-        task: "  Xác minh nơi cư trú trước đây  ".into(),
-    };
+    let send = Action::SendToAgency(Handover::single(
+        o.other.identifier.as_str().to_owned(),
+        "  Xác minh nơi cư trú trước đây  ",
+    ));
     let d = o
         .act(&o.specialist, &d, send, monday + hour * 2)
         .await
@@ -469,7 +471,7 @@ async fn an_agency_sent_a_step_sees_it_and_answers_only_its_step() {
         .act(
             &o.other_specialist,
             &d,
-            Action::ReturnFromAgency,
+            Action::ReturnFromAgency { agency: None },
             monday + hour * 3,
         )
         .await
@@ -491,6 +493,148 @@ async fn an_agency_sent_a_step_sees_it_and_answers_only_its_step() {
     o.act(&o.approver, &d, Action::Approve, monday + hour * 5)
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn a_parallel_group_waits_for_each_agency_and_each_answers_only_its_own() {
+    let o = office().await;
+    let monday = vn(2026, 3, 2, 9, 0);
+    let hour = TimeDelta::hours(1);
+    let third = o
+        .svc
+        .store
+        .agency_by_identifier("000.41.02.H82")
+        .await
+        .unwrap()
+        .unwrap();
+    let third_specialist = official(
+        &o.svc,
+        &third,
+        "chuyenvien@thanhbinh.example.vn",
+        &[Role::Specialist],
+    )
+    .await;
+    let d = o.online(monday, "Trần Thị Bình").await;
+    let d = o
+        .act(&o.reception, &d, Action::Accept, monday + hour)
+        .await
+        .unwrap();
+    let d = o
+        .act(
+            &o.specialist,
+            &d,
+            Action::Assign { to: None },
+            monday + hour,
+        )
+        .await
+        .unwrap();
+    let group = Handover {
+        steps: vec![
+            AgencyStep {
+                agency: o.other.identifier.as_str().to_owned(),
+                task: "Xác minh nơi cư trú".into(),
+                time: Some(Period::WorkingDays(2)),
+            },
+            AgencyStep {
+                agency: third.identifier.as_str().to_owned(),
+                task: "Xác minh tình trạng hôn nhân".into(),
+                time: None,
+            },
+            // A body outside the system: the deciding agency records it.
+            AgencyStep {
+                agency: "court".into(),
+                task: "Xác minh án tích".into(),
+                time: Some(Period::WorkingDays(3)),
+            },
+        ],
+    };
+    let sent_at = monday + hour * 2;
+    let d = o
+        .act(&o.specialist, &d, Action::SendToAgency(group), sent_at)
+        .await
+        .unwrap();
+    assert_eq!(d.state.stage, Stage::AtOtherAgency);
+    let steps = &d.state.open_steps;
+    assert_eq!(steps.len(), 3);
+    // Sent on Monday: 2 working days end on Wednesday's close, 3 on
+    // Thursday's; a step with no time of its own has no due date.
+    assert_eq!(steps[0].due, Some(vn(2026, 3, 4, 17, 0)));
+    assert_eq!(steps[1].due, None);
+    assert_eq!(steps[2].due, Some(vn(2026, 3, 5, 17, 0)));
+    // Both agencies of the province see it.
+    for who in [&o.other_specialist, &third_specialist] {
+        let rows = inbox::inbox(&o.svc, who, &Filter::default(), sent_at)
+            .await
+            .unwrap()
+            .rows;
+        assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![d.id]);
+    }
+    // One agency may not answer for another, named or not.
+    let refused = o
+        .act(
+            &third_specialist,
+            &d,
+            Action::ReturnFromAgency {
+                agency: Some(o.other.identifier.as_str().to_owned()),
+            },
+            sent_at + hour,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, AppError::Invalid(_)), "{refused:?}");
+    // The deciding agency must say which step answered.
+    let unnamed = o
+        .act(
+            &o.specialist,
+            &d,
+            Action::ReturnFromAgency { agency: None },
+            sent_at + hour,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        unnamed,
+        AppError::Lifecycle(LifecycleError::WhichStep)
+    ));
+    let d = o
+        .act(
+            &third_specialist,
+            &d,
+            Action::ReturnFromAgency { agency: None },
+            sent_at + hour,
+        )
+        .await
+        .unwrap();
+    assert_eq!(d.state.stage, Stage::AtOtherAgency);
+    let d = o
+        .act(
+            &o.specialist,
+            &d,
+            Action::ReturnFromAgency {
+                agency: Some("court".into()),
+            },
+            sent_at + hour * 2,
+        )
+        .await
+        .unwrap();
+    assert_eq!(d.state.stage, Stage::AtOtherAgency);
+    assert_eq!(d.state.open_steps.len(), 1);
+    let d = o
+        .act(
+            &o.other_specialist,
+            &d,
+            Action::ReturnFromAgency { agency: None },
+            sent_at + hour * 3,
+        )
+        .await
+        .unwrap();
+    assert_eq!(d.state.stage, Stage::InProcess);
+    assert!(d.state.open_steps.is_empty());
+    // The whole timeline replays to the state stored.
+    let events = o.svc.store.events(d.id).await.unwrap();
+    let replayed =
+        Dossier::replay(&events.iter().map(|e| e.event.clone()).collect::<Vec<_>>()).unwrap();
+    assert_eq!(replayed, d.state);
 }
 
 #[tokio::test]

@@ -4,8 +4,81 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Period;
+use crate::catalog::Step;
 
 use super::stage::Channel;
+
+/// One agency's step on a dossier handed out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyStep {
+    /// The agency's identifier, or a kind (`court`) for a body outside the
+    /// system, whose answer the deciding agency records.
+    pub agency: String,
+    /// What it is asked to do.
+    pub task: String,
+    /// The step's own time, counted from the hand-over: it is due then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<Period>,
+}
+
+/// A dossier handed to other agencies: one step, or several that run at the
+/// same time, each agency answering its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "HandoverWire")]
+pub struct Handover {
+    pub steps: Vec<AgencyStep>,
+}
+
+impl Handover {
+    /// One agency, with no time of its own.
+    pub fn single(agency: impl Into<String>, task: impl Into<String>) -> Handover {
+        Handover {
+            steps: vec![AgencyStep {
+                agency: agency.into(),
+                task: task.into(),
+                time: None,
+            }],
+        }
+    }
+
+    /// A group of the catalog's agency steps ([`Procedure::agency_groups`]):
+    /// each step asked by its name, with its own time.
+    ///
+    /// [`Procedure::agency_groups`]: crate::catalog::Procedure::agency_groups
+    pub fn of_catalog(group: &[&Step]) -> Handover {
+        Handover {
+            steps: group
+                .iter()
+                .filter_map(|s| {
+                    Some(AgencyStep {
+                        agency: s.agency.clone()?,
+                        task: s.name.clone(),
+                        time: Some(s.time),
+                    })
+                })
+                .collect(),
+        }
+    }
+}
+
+/// What a recorded hand-over may look like: timelines written before
+/// parallel groups name a single agency and task.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum HandoverWire {
+    Group { steps: Vec<AgencyStep> },
+    Single { agency: String, task: String },
+}
+
+impl From<HandoverWire> for Handover {
+    fn from(wire: HandoverWire) -> Handover {
+        match wire {
+            HandoverWire::Group { steps } => Handover { steps },
+            HandoverWire::Single { agency, task } => Handover::single(agency, task),
+        }
+    }
+}
 
 /// Who acts. Officials act in one of their roles; `System` is motcua itself
 /// (timers, the payment provider's confirmation, the national portal).
@@ -85,10 +158,15 @@ pub enum Action {
     CompleteAppraisalSupplement,
     /// The supplement never came (ND 118 Art. 19(5)).
     CloseForMissingSupplement,
-    /// Sent to another agency's step (consultation, linked procedure).
-    SendToAgency { agency: String, task: String },
-    /// The other agency's step is done.
-    ReturnFromAgency,
+    /// Handed to other agencies' steps: a consultation, a linked procedure,
+    /// or a parallel group of electronic inter-agency steps.
+    SendToAgency(Handover),
+    /// An agency's step is done. `agency` names which one; it may be left
+    /// out while only one step is open.
+    ReturnFromAgency {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        agency: Option<String>,
+    },
     /// Appraisal done, submitted to the approver.
     SubmitForApproval,
     /// The approver sends it back for more appraisal.
@@ -193,7 +271,7 @@ impl Action {
             Action::CompleteAppraisalSupplement => ActionKind::CompleteAppraisalSupplement,
             Action::CloseForMissingSupplement => ActionKind::CloseForMissingSupplement,
             Action::SendToAgency { .. } => ActionKind::SendToAgency,
-            Action::ReturnFromAgency => ActionKind::ReturnFromAgency,
+            Action::ReturnFromAgency { .. } => ActionKind::ReturnFromAgency,
             Action::SubmitForApproval => ActionKind::SubmitForApproval,
             Action::SendBack { .. } => ActionKind::SendBack,
             Action::Approve => ActionKind::Approve,
@@ -227,7 +305,9 @@ impl Action {
             | Action::OpenCorrection { reason }
             | Action::RecomputeDue { reason, .. } => Some(reason),
             Action::Amend { summary } => Some(summary),
-            Action::SendToAgency { task, .. } => Some(task),
+            // What a single hand-over asks (a group's steps are read from
+            // the action itself).
+            Action::SendToAgency(handover) => handover.steps.first().map(|s| s.task.as_str()),
             _ => None,
         }
     }

@@ -14,7 +14,7 @@ use crate::calendar::{self, OfficeHours, Period, WorkCalendar};
 use crate::regime::{DecreeId, Regime, RegimeKey};
 
 use super::LifecycleError;
-use super::action::{Action, ActionKind, Role};
+use super::action::{Action, ActionKind, Handover, Role};
 use super::stage::{Channel, Outcome, Stage};
 
 /// The calendar and office hours a decision counts with.
@@ -122,6 +122,17 @@ pub struct Used {
     pub apology: bool,
 }
 
+/// Another agency's step the dossier waits for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenStep {
+    pub agency: String,
+    pub task: String,
+    pub since: DateTime<Utc>,
+    /// When the step's own time ends, if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<DateTime<Utc>>,
+}
+
 /// What a decision computed; `apply` copies it into the state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Effect {
@@ -143,6 +154,9 @@ pub struct Effect {
     /// The action came after a deadline it answers (the 8-hour limit).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub late: bool,
+    /// A hand-over's steps' own due dates, in the order of its steps.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub step_dues: Vec<Option<DateTime<Utc>>>,
 }
 
 impl Effect {
@@ -154,6 +168,7 @@ impl Effect {
             due: None,
             deadline: None,
             late: false,
+            step_dues: Vec::new(),
         }
     }
 }
@@ -186,6 +201,9 @@ pub struct Dossier {
     /// The specialist it was last assigned to (a user id as text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<String>,
+    /// Other agencies' steps it waits for (while at another agency).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub open_steps: Vec<OpenStep>,
     pub last_event_at: DateTime<Utc>,
     pub event_count: u32,
 }
@@ -259,6 +277,27 @@ fn allowed_from(kind: ActionKind) -> &'static [Stage] {
 }
 
 /// Which channel each role enters dossiers by.
+/// A hand-over names at least one agency, each once, each with its task.
+fn check_handover(handover: &Handover) -> Result<(), LifecycleError> {
+    if handover.steps.is_empty() {
+        return Err(LifecycleError::NoStep);
+    }
+    let mut seen = Vec::with_capacity(handover.steps.len());
+    for step in &handover.steps {
+        let agency = step.agency.trim();
+        if agency.is_empty() || step.task.trim().is_empty() {
+            return Err(LifecycleError::NoStep);
+        }
+        if seen.contains(&agency) {
+            return Err(LifecycleError::StepTwice {
+                agency: agency.to_owned(),
+            });
+        }
+        seen.push(agency);
+    }
+    Ok(())
+}
+
 fn entry_channel_allowed(role: Role, channel: Channel) -> bool {
     matches!(
         (role, channel),
@@ -337,6 +376,7 @@ impl Dossier {
             used: Used::default(),
             resume_to: None,
             assignee: None,
+            open_steps: Vec::new(),
             last_event_at: event.at,
             event_count: 1,
         })
@@ -473,8 +513,9 @@ impl Dossier {
                     });
                 }
             },
-            Action::SendToAgency { agency, .. } if agency.trim().is_empty() => {
-                return Err(LifecycleError::ReasonRequired { action: kind });
+            Action::SendToAgency(handover) => check_handover(handover)?,
+            Action::ReturnFromAgency { agency } => {
+                self.answered_step(agency.as_deref())?;
             }
             Action::Apologize { new_due, .. } => {
                 if self.used.apology {
@@ -509,9 +550,12 @@ impl Dossier {
             Action::RequestReceptionSupplement { .. } => Stage::ReceptionSupplement,
             Action::CompleteReceptionSupplement => Stage::AwaitingReception,
             Action::RefuseAtReception { .. } => Stage::NotAccepted,
-            Action::Assign { .. } | Action::ReturnFromAgency | Action::SendBack { .. } => {
-                Stage::InProcess
-            }
+            Action::Assign { .. } | Action::SendBack { .. } => Stage::InProcess,
+            // Back in process when the last open step answered.
+            Action::ReturnFromAgency { agency } => match self.answered_step(agency.as_deref()) {
+                Ok(Some(_)) if self.open_steps.len() > 1 => Stage::AtOtherAgency,
+                _ => Stage::InProcess,
+            },
             Action::RequestAppraisalSupplement { .. } => Stage::AppraisalSupplement,
             Action::CompleteAppraisalSupplement | Action::ConfirmPayment => resume,
             Action::CloseForMissingSupplement => Stage::ClosedMissingSupplement,
@@ -577,6 +621,13 @@ impl Dossier {
                 effect.due = Some(due);
             }
             Action::Apologize { new_due, .. } => effect.due = Some(*new_due),
+            Action::SendToAgency(handover) if handover.steps.iter().any(|s| s.time.is_some()) => {
+                effect.step_dues = handover
+                    .steps
+                    .iter()
+                    .map(|s| s.time.map(|t| cw.due(at, t)).transpose())
+                    .collect::<Result<_, _>>()?;
+            }
             Action::ConfirmPayment => {
                 // The wait does not count: both due dates move by the office
                 // time it took.
@@ -689,6 +740,25 @@ impl Dossier {
             }
             Action::OpenCorrection { .. } => self.deadlines.correction = effect.deadline,
             Action::Assign { to } => self.assignee.clone_from(to),
+            Action::SendToAgency(handover) => {
+                self.open_steps = handover
+                    .steps
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| OpenStep {
+                        agency: s.agency.trim().to_owned(),
+                        task: s.task.clone(),
+                        since: at,
+                        due: effect.step_dues.get(i).copied().flatten(),
+                    })
+                    .collect();
+            }
+            Action::ReturnFromAgency { agency } => match agency.as_deref().map(str::trim) {
+                Some(agency) if self.open_steps.len() > 1 => {
+                    self.open_steps.retain(|s| s.agency != agency);
+                }
+                _ => self.open_steps.clear(),
+            },
             // Recorded before deadlines moved with the due date: none.
             Action::RecomputeDue { .. } => match (from, effect.deadline) {
                 (_, None) => {}
@@ -725,6 +795,24 @@ impl Dossier {
         self.stage = effect.to;
         self.last_event_at = at;
         self.event_count += 1;
+    }
+
+    /// The open step an answer from `agency` closes: `None` names the only
+    /// one. A dossier sent out before steps were tracked has none open and
+    /// any answer brings it back.
+    fn answered_step(&self, agency: Option<&str>) -> Result<Option<&OpenStep>, LifecycleError> {
+        match (agency.map(str::trim), self.open_steps.as_slice()) {
+            (_, []) => Ok(None),
+            (None, [only]) => Ok(Some(only)),
+            (None, _) => Err(LifecycleError::WhichStep),
+            (Some(agency), steps) => steps
+                .iter()
+                .find(|s| s.agency == agency)
+                .map(Some)
+                .ok_or_else(|| LifecycleError::NoOpenStep {
+                    agency: agency.to_owned(),
+                }),
+        }
     }
 
     /// The legal due date counted again on `cw`'s calendar, and the due

@@ -40,8 +40,8 @@ use crate::calendar::CalendarError;
 use crate::message::{Message, MessageArg};
 use crate::regime::{DecreeId, RegimeError};
 
-pub use action::{Action, ActionKind, Recipient, Role};
-pub use dossier::{Clock, Clockwork, Deadlines, Dossier, Effect, Event, Pause, Used};
+pub use action::{Action, ActionKind, AgencyStep, Handover, Recipient, Role};
+pub use dossier::{Clock, Clockwork, Deadlines, Dossier, Effect, Event, OpenStep, Pause, Used};
 pub use stage::{Channel, NATIONAL_STATUS, NationalStatus, Outcome, Stage};
 
 /// Why an action cannot be taken.
@@ -75,6 +75,14 @@ pub enum LifecycleError {
     NoDueDate,
     #[error("a supplement request must list what is missing")]
     NothingToSupplement,
+    #[error("a hand-over must name at least one agency and its task")]
+    NoStep,
+    #[error("agency `{agency}` is named twice in one hand-over")]
+    StepTwice { agency: String },
+    #[error("no step of agency `{agency}` is open on this dossier")]
+    NoOpenStep { agency: String },
+    #[error("several agencies' steps are open: say which one answered")]
+    WhichStep,
     #[error("`{}` needs a reason", action.key())]
     ReasonRequired { action: ActionKind },
     #[error("`{}` applies only to dossiers filed online", action.key())]
@@ -110,6 +118,10 @@ impl Message for LifecycleError {
             LifecycleError::NewDueNotLater { .. } => "lifecycle-error-new-due",
             LifecycleError::NoDueDate => "lifecycle-error-no-due",
             LifecycleError::NothingToSupplement => "lifecycle-error-nothing-to-supplement",
+            LifecycleError::NoStep => "lifecycle-error-no-step",
+            LifecycleError::StepTwice { .. } => "lifecycle-error-step-twice",
+            LifecycleError::NoOpenStep { .. } => "lifecycle-error-no-open-step",
+            LifecycleError::WhichStep => "lifecycle-error-which-step",
             LifecycleError::ReasonRequired { .. } => "lifecycle-error-reason",
             LifecycleError::OnlineOnly { .. } => "lifecycle-error-online-only",
             LifecycleError::TimeGoesBackwards { .. } => "lifecycle-error-time",
@@ -151,7 +163,12 @@ impl Message for LifecycleError {
             LifecycleError::InconsistentEvent { action: a, stage } => {
                 vec![action(a), ("stage", MessageArg::key("stage-", stage.key()))]
             }
+            LifecycleError::StepTwice { agency } | LifecycleError::NoOpenStep { agency } => {
+                vec![("agency", MessageArg::text(agency.clone()))]
+            }
             LifecycleError::NoDueDate
+            | LifecycleError::NoStep
+            | LifecycleError::WhichStep
             | LifecycleError::NothingToSupplement
             | LifecycleError::AlreadyEntered
             | LifecycleError::NotAnEntry => vec![],

@@ -7,8 +7,8 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use motcua_domain::calendar::{self, OfficeHours, Period, WorkCalendar};
 use motcua_domain::indicators::{self, Pending, ReportingPeriod, Timeliness};
 use motcua_domain::lifecycle::{
-    Action, ActionKind, Channel, Clockwork, Dossier, Event, LifecycleError, NationalStatus, Role,
-    Stage,
+    Action, ActionKind, AgencyStep, Channel, Clockwork, Dossier, Event, Handover, LifecycleError,
+    NationalStatus, Role, Stage,
 };
 use motcua_domain::regime::DecreeId;
 use proptest::prelude::*;
@@ -1001,11 +1001,8 @@ fn any_action(new_due_days: i64, at: DateTime<Utc>) -> Vec<Action> {
         supplement(),
         Action::CompleteAppraisalSupplement,
         Action::CloseForMissingSupplement,
-        Action::SendToAgency {
-            agency: "Sở Tài nguyên và Môi trường".into(),
-            task: "xác minh".into(),
-        },
-        Action::ReturnFromAgency,
+        Action::SendToAgency(Handover::single("Sở Tài nguyên và Môi trường", "xác minh")),
+        Action::ReturnFromAgency { agency: None },
         Action::SubmitForApproval,
         Action::SendBack { reason: reason() },
         Action::Approve,
@@ -1357,4 +1354,88 @@ fn a_corrected_schedule_moves_the_period_to_complete_a_supplement() {
     assert_eq!(after, new_cw.due(asked, period).unwrap());
     assert!(after > before, "{before} → {after}");
     assert_eq!(d.stage, Stage::AppraisalSupplement);
+}
+
+#[test]
+fn a_hand_over_names_each_agency_once_and_each_answer_closes_its_step() {
+    let t0 = vn(2026, 3, 2, 8, 0);
+    let mut d = counter_dossier(t0, 10);
+    d.handle(Action::Assign { to: None }, Role::Specialist, t0, cw())
+        .unwrap();
+    let step = |agency: &str, time| AgencyStep {
+        agency: agency.into(),
+        task: "xác minh".into(),
+        time,
+    };
+    let refused = |d: &Dossier, action| d.decide(action, Role::Specialist, t0, cw()).unwrap_err();
+    assert!(matches!(
+        refused(&d, Action::SendToAgency(Handover { steps: vec![] })),
+        LifecycleError::NoStep
+    ));
+    assert!(matches!(
+        refused(
+            &d,
+            Action::SendToAgency(Handover {
+                steps: vec![step("police", None), step(" police ", None)],
+            })
+        ),
+        LifecycleError::StepTwice { agency } if agency == "police"
+    ));
+    let group = Handover {
+        steps: vec![
+            step("police", Some(Period::WorkingDays(1))),
+            step("tax", None),
+        ],
+    };
+    let sent = d
+        .handle(Action::SendToAgency(group), Role::Specialist, t0, cw())
+        .unwrap();
+    // Counted from the next working day, as every period is.
+    assert_eq!(
+        sent.effect.step_dues,
+        vec![Some(vn(2026, 3, 3, 17, 0)), None]
+    );
+    assert_eq!(d.stage, Stage::AtOtherAgency);
+    let answer = |agency: Option<&str>| Action::ReturnFromAgency {
+        agency: agency.map(str::to_owned),
+    };
+    assert!(matches!(
+        refused(&d, answer(None)),
+        LifecycleError::WhichStep
+    ));
+    assert!(matches!(
+        refused(&d, answer(Some("court"))),
+        LifecycleError::NoOpenStep { agency } if agency == "court"
+    ));
+    d.handle(answer(Some("tax")), Role::Specialist, t0, cw())
+        .unwrap();
+    assert_eq!(d.stage, Stage::AtOtherAgency);
+    assert_eq!(d.open_steps.len(), 1);
+    assert_eq!(d.open_steps[0].agency, "police");
+    d.handle(answer(None), Role::Specialist, t0, cw()).unwrap();
+    assert_eq!(d.stage, Stage::InProcess);
+    assert!(d.open_steps.is_empty());
+}
+
+#[test]
+fn a_single_hand_over_recorded_before_groups_still_reads() {
+    let old: Action = serde_json::from_str(
+        r#"{"action":"send-to-agency","agency":"000.41.03.H82","task":"Xác minh"}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        old,
+        Action::SendToAgency(Handover::single("000.41.03.H82", "Xác minh"))
+    );
+    let back: Action = serde_json::from_str(r#"{"action":"return-from-agency"}"#).unwrap();
+    assert_eq!(back, Action::ReturnFromAgency { agency: None });
+    // Written now, a hand-over lists its steps.
+    let written = serde_json::to_value(&old).unwrap();
+    assert_eq!(
+        written,
+        serde_json::json!({
+            "action": "send-to-agency",
+            "steps": [{"agency": "000.41.03.H82", "task": "Xác minh"}],
+        })
+    );
 }

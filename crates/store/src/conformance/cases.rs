@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use motcua_domain::calendar::{self, OfficeHours, OfficialBreak, Period, Verification};
 use motcua_domain::code::DossierCode;
 use motcua_domain::forms::FormValues;
-use motcua_domain::lifecycle::{Action, Channel, Dossier, Role, Stage};
+use motcua_domain::lifecycle::{Action, Channel, Dossier, Handover, Role, Stage};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -2861,10 +2861,10 @@ pub async fn an_agency_sent_a_step_may_see_the_dossier(db: &dyn TestDatabase) {
     let d = f
         .act(
             &d,
-            Action::SendToAgency {
-                agency: f.commune.identifier.as_str().to_owned(),
-                task: "Xác minh nơi cư trú".into(),
-            },
+            Action::SendToAgency(Handover::single(
+                f.commune.identifier.as_str().to_owned(),
+                "Xác minh nơi cư trú",
+            )),
             Role::Specialist,
             start + hour * 2,
         )
@@ -2886,7 +2886,7 @@ pub async fn an_agency_sent_a_step_may_see_the_dossier(db: &dyn TestDatabase) {
     let d = f
         .act(
             &d,
-            Action::ReturnFromAgency,
+            Action::ReturnFromAgency { agency: None },
             Role::Specialist,
             start + hour * 3,
         )
@@ -2894,10 +2894,7 @@ pub async fn an_agency_sent_a_step_may_see_the_dossier(db: &dyn TestDatabase) {
     let d = f
         .act(
             &d,
-            Action::SendToAgency {
-                agency: "G01.99.99".into(),
-                task: "Hỏi ý kiến Bộ".into(),
-            },
+            Action::SendToAgency(Handover::single("G01.99.99", "Hỏi ý kiến Bộ")),
             Role::Specialist,
             start + hour * 4,
         )
@@ -3022,10 +3019,10 @@ pub async fn imported_dossiers_are_written_as_if_created_then_appended(db: &dyn 
         (Action::Accept, Role::ReceptionOfficer, start),
         (Action::Assign { to: None }, Role::Specialist, start + hour),
         (
-            Action::SendToAgency {
-                agency: f.commune.identifier.as_str().to_owned(),
-                task: "Xác minh nơi cư trú".into(),
-            },
+            Action::SendToAgency(Handover::single(
+                f.commune.identifier.as_str().to_owned(),
+                "Xác minh nơi cư trú",
+            )),
             Role::Specialist,
             start + hour * 2,
         ),

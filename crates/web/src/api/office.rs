@@ -206,11 +206,25 @@ pub(crate) struct ActionBody {
     #[serde(default)]
     #[schema(format = Uuid)]
     to: Option<String>,
-    /// `send-to-agency`: the agency's identifier, and what it is asked.
+    /// `send-to-agency`: a group of the procedure's workflow (numbered from
+    /// 1 in the catalog's order of its inter-agency groups), sent to every
+    /// agency of the group at once, each step with its own time. Without
+    /// it, `agency`, `task` and `days` name a single step.
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    group: Option<u32>,
+    /// `send-to-agency`: the agency's identifier, and what it is asked;
+    /// `return-from-agency`: the agency whose step answered (needed while
+    /// several are open, unless the caller's agency has the only step of its
+    /// own).
     #[serde(default)]
     agency: Option<String>,
     #[serde(default)]
     task: Option<String>,
+    /// `send-to-agency`: the step's own time in working days (1–60).
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 60)]
+    days: Option<u32>,
     /// `amend`: what changes.
     #[serde(default)]
     summary: Option<String>,
@@ -236,6 +250,8 @@ impl ActionBody {
         put("to", self.to.as_ref());
         put("agency", self.agency.as_ref());
         put("task", self.task.as_ref());
+        put("group", self.group.map(|g| g.to_string()).as_ref());
+        put("days", self.days.map(|d| d.to_string()).as_ref());
         put("summary", self.summary.as_ref());
         if !self.items.is_empty() {
             f.insert("items".into(), self.items.join("\n"));
@@ -325,7 +341,8 @@ async fn take(
     files: Vec<motcua_app::apply::StoredFile>,
 ) -> Result<Json<Acted>, WebError> {
     let hours = office_act::hours_of(svc, dossier).await?;
-    let action = actions::action_of(kind, fields, &hours)?;
+    let procedure = office_act::procedure_of(svc, dossier).await?;
+    let action = actions::action_of(kind, fields, &hours, procedure.as_ref())?;
     let now = Utc::now();
     let updated = office_act::act(svc, &who.official, dossier.id, action, files, now).await?;
     Ok(Json(Acted {
@@ -447,8 +464,10 @@ pub(crate) struct ActionForm {
     items: Option<String>,
     #[schema(format = Uuid)]
     to: Option<String>,
+    group: Option<String>,
     agency: Option<String>,
     task: Option<String>,
+    days: Option<String>,
     summary: Option<String>,
     #[schema(format = Date)]
     new_due: Option<String>,

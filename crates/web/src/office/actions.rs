@@ -7,10 +7,10 @@ use motcua_app::AppError;
 use motcua_app::office::Official;
 use motcua_app::office::act::end_of_office_day;
 use motcua_app::office::scope::Seat;
-use motcua_domain::calendar::OfficeHours;
-use motcua_domain::catalog::{FieldKind, FormField};
+use motcua_domain::calendar::{OfficeHours, Period};
+use motcua_domain::catalog::{FieldKind, FormField, Procedure};
 use motcua_domain::forms::{self, Problem};
-use motcua_domain::lifecycle::{Action, ActionKind, Recipient};
+use motcua_domain::lifecycle::{Action, ActionKind, AgencyStep, Handover, Recipient};
 use motcua_i18n::Lang;
 use motcua_store::DossierRecord;
 
@@ -96,7 +96,8 @@ fn inputs_of(kind: ActionKind) -> &'static [&'static str] {
         ActionKind::Refuse => &["reason", "files"],
         ActionKind::Amend => &["summary", "files"],
         ActionKind::Assign => &["to"],
-        ActionKind::SendToAgency => &["agency", "task"],
+        ActionKind::SendToAgency => &["group", "agency", "task", "days"],
+        ActionKind::ReturnFromAgency => &["agency"],
         ActionKind::Apologize => &["reason", "new_due"],
         ActionKind::ReturnResult => &["recipient_name", "recipient_identity", "files"],
         ActionKind::Accept
@@ -107,6 +108,55 @@ fn inputs_of(kind: ActionKind) -> &'static [&'static str] {
     }
 }
 
+/// Whether an action's form asks for input `name` on this dossier: the
+/// catalog's groups when the procedure has some, which step answered when
+/// several are open.
+fn asks(kind: ActionKind, name: &str, dossier: &DossierRecord, groups: usize) -> bool {
+    match (kind, name) {
+        (ActionKind::SendToAgency, "group") => groups > 0,
+        (ActionKind::ReturnFromAgency, "agency") => dossier.state.open_steps.len() > 1,
+        _ => true,
+    }
+}
+
+/// The choices of a select input.
+fn options_of(
+    lang: Lang,
+    kind: ActionKind,
+    name: &str,
+    dossier: &DossierRecord,
+    procedure: Option<&Procedure>,
+    specialists: &[(String, String)],
+) -> Option<Vec<(String, String)>> {
+    match (kind, name) {
+        (_, "to") => Some(specialists.to_vec()),
+        (ActionKind::SendToAgency, "group") => {
+            let groups = procedure.map(Procedure::agency_groups).unwrap_or_default();
+            let typed = (String::new(), lang.tr("office-group-typed"));
+            Some(
+                std::iter::once(typed)
+                    .chain(groups.iter().enumerate().map(|(i, group)| {
+                        let names: Vec<String> = group
+                            .iter()
+                            .map(|s| format!("{} ({})", s.name, s.agency.as_deref().unwrap_or("")))
+                            .collect();
+                        ((i + 1).to_string(), names.join("; "))
+                    }))
+                    .collect(),
+            )
+        }
+        (ActionKind::ReturnFromAgency, "agency") => Some(
+            dossier
+                .state
+                .open_steps
+                .iter()
+                .map(|s| (s.agency.clone(), format!("{} — {}", s.agency, s.task)))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
 /// The actions `official` is offered on the dossier now, with their forms.
 /// `specialists` are the ones who may be assigned (id, name); `posted`
 /// is the action just refused with its problems.
@@ -114,10 +164,12 @@ pub fn offered(
     lang: Lang,
     official: &Official,
     dossier: &DossierRecord,
+    procedure: Option<&Procedure>,
     seat: &Seat,
     specialists: &[(String, String)],
     posted: Option<(&str, &Errors)>,
 ) -> Vec<ActionForm> {
+    let groups = procedure.map_or(0, |p| p.agency_groups().len());
     OFFERED
         .iter()
         .copied()
@@ -127,6 +179,7 @@ pub fn offered(
             let errors = posted.filter(|(k, _)| *k == key).map(|(_, e)| e);
             let inputs = inputs_of(kind)
                 .iter()
+                .filter(|name| asks(kind, name, dossier, groups))
                 .map(|name| {
                     let id = format!("{key}-{name}");
                     Input {
@@ -134,13 +187,14 @@ pub fn offered(
                         error: errors.and_then(|e| e.get(&id)).map(str::to_owned),
                         id,
                         label: lang.tr(&format!("office-field-{name}")),
-                        kind: match *name {
-                            "items" => InputKind::Lines,
-                            "reason" | "task" | "summary" => InputKind::Lines,
-                            "new_due" => InputKind::Date,
-                            "files" => InputKind::Files,
-                            "to" => InputKind::Select(specialists.to_vec()),
-                            _ => InputKind::Text,
+                        kind: match options_of(lang, kind, name, dossier, procedure, specialists) {
+                            Some(options) => InputKind::Select(options),
+                            None => match *name {
+                                "items" | "reason" | "task" | "summary" => InputKind::Lines,
+                                "new_due" => InputKind::Date,
+                                "files" => InputKind::Files,
+                                _ => InputKind::Text,
+                            },
                         },
                     }
                 })
@@ -189,11 +243,57 @@ pub fn files_field() -> FormField {
     }
 }
 
-/// The action a posted form asks for.
+/// The hand-over a posted form asks for: a group of the procedure's
+/// catalog, or the agency typed with its task and, if given, its own time
+/// in working days.
+fn handover_of(
+    fields: &BTreeMap<String, String>,
+    procedure: Option<&Procedure>,
+) -> Result<Handover, AppError> {
+    let text = |name: &str| fields.get(name).map_or("", |v| v.trim());
+    if !text("group").is_empty() {
+        let groups = procedure.map(Procedure::agency_groups).unwrap_or_default();
+        return text("group")
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| groups.get(n.checked_sub(1)?))
+            .map(|group| Handover::of_catalog(group))
+            .ok_or_else(|| AppError::field("group", Problem::NotAnOption));
+    }
+    let time = match text("days") {
+        "" => None,
+        days => match days.parse::<u32>() {
+            Ok(n @ 1..=MAX_STEP_DAYS) => Some(Period::WorkingDays(n)),
+            Ok(_) => {
+                return Err(AppError::field(
+                    "days",
+                    Problem::OutOfRange {
+                        min: 1,
+                        max: MAX_STEP_DAYS.into(),
+                    },
+                ));
+            }
+            Err(_) => return Err(AppError::field("days", Problem::NotANumber)),
+        },
+    };
+    Ok(Handover {
+        steps: vec![AgencyStep {
+            agency: text("agency").to_owned(),
+            task: fields.get("task").cloned().unwrap_or_default(),
+            time,
+        }],
+    })
+}
+
+/// The longest own time a typed step may be given, in working days.
+const MAX_STEP_DAYS: u32 = 60;
+
+/// The action a posted form asks for, on a dossier of `procedure`.
 pub fn action_of(
     kind: ActionKind,
     fields: &BTreeMap<String, String>,
     hours: &OfficeHours,
+    procedure: Option<&Procedure>,
 ) -> Result<Action, AppError> {
     let text = |name: &str| fields.get(name).cloned().unwrap_or_default();
     let lines = |name: &str| vec![text(name)];
@@ -216,11 +316,10 @@ pub fn action_of(
         },
         ActionKind::CompleteAppraisalSupplement => Action::CompleteAppraisalSupplement,
         ActionKind::CloseForMissingSupplement => Action::CloseForMissingSupplement,
-        ActionKind::SendToAgency => Action::SendToAgency {
-            agency: text("agency"),
-            task: text("task"),
+        ActionKind::SendToAgency => Action::SendToAgency(handover_of(fields, procedure)?),
+        ActionKind::ReturnFromAgency => Action::ReturnFromAgency {
+            agency: Some(text("agency")).filter(|a| !a.trim().is_empty()),
         },
-        ActionKind::ReturnFromAgency => Action::ReturnFromAgency,
         ActionKind::SubmitForApproval => Action::SubmitForApproval,
         ActionKind::SendBack => Action::SendBack {
             reason: text("reason"),

@@ -7,12 +7,13 @@ use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use motcua_app::office::scope::{self, Seat};
 use motcua_app::office::{Official, act as office_act};
 use motcua_app::{AppError, Services};
 use motcua_domain::forms::FieldProblem;
-use motcua_domain::lifecycle::Role;
+use motcua_domain::lifecycle::{Action, Role};
+use motcua_i18n::Arg;
 use motcua_store::{AttachmentId, DossierId, DossierRecord, UserId};
 
 use super::actions::{self, ActionForm};
@@ -35,6 +36,8 @@ pub(crate) struct EventLine {
     reason: Option<String>,
     /// Who received the result, for a return at the counter.
     recipient: Option<String>,
+    /// The agencies a hand-over asked, each with its task and own due date.
+    steps: Vec<String>,
     files: Vec<(String, String)>,
 }
 
@@ -56,6 +59,8 @@ struct DossierPage {
     original_due: Option<String>,
     work_due: Option<String>,
     assignee: Option<String>,
+    /// Other agencies' steps it waits for: who, what, due when.
+    open_steps: Vec<String>,
     events: Vec<EventLine>,
     chain_ok: bool,
     head_hash: String,
@@ -72,6 +77,37 @@ async fn name_of(svc: &Services, id: Option<UserId>) -> Result<Option<String>, A
     Ok(match id {
         Some(id) => svc.store.user(id).await?.map(|u| u.full_name),
         None => None,
+    })
+}
+
+/// An agency as officials know it: its name when it is one of ours, else
+/// the identifier or kind the step names (a court outside the system).
+async fn agency_label(svc: &Services, identifier: &str) -> Result<String, AppError> {
+    Ok(match svc.store.agency_by_identifier(identifier).await? {
+        Some(a) => a.name,
+        None => identifier.to_owned(),
+    })
+}
+
+/// One step of a hand-over as a line: "agency: task (due …)".
+async fn step_line(
+    svc: &Services,
+    ctx: &PageCtx,
+    agency: &str,
+    task: &str,
+    due: Option<DateTime<Utc>>,
+) -> Result<String, AppError> {
+    let label = agency_label(svc, agency).await?;
+    Ok(match due {
+        Some(due) => ctx.lang().tr_args(
+            "office-step-due",
+            &[
+                ("agency", Arg::from(label)),
+                ("task", Arg::from(task.to_owned())),
+                ("due", Arg::from(ctx.instant(&due))),
+            ],
+        ),
+        None => format!("{label}: {task}"),
     })
 }
 
@@ -102,37 +138,40 @@ async fn dossier_page(
     let events = svc.store.events(d.id).await.map_err(AppError::from)?;
     let attachments = svc.store.attachments(d.id).await.map_err(AppError::from)?;
     let chain_ok = motcua_store::timeline::check(d, &events, &attachments).is_empty();
-    let procedure = svc
-        .store
-        .procedure_in_force(&d.procedure_code, d.procedure_version)
-        .await
-        .map_err(AppError::from)?
-        .map_or_else(
-            || d.procedure_code.clone(),
-            |v| words::procedure_name(lang, &v.procedure),
-        );
+    let version = office_act::procedure_of(svc, d).await?;
+    let procedure = version.as_ref().map_or_else(
+        || d.procedure_code.clone(),
+        |p| words::procedure_name(lang, p),
+    );
     let mut lines = Vec::with_capacity(events.len());
     for e in &events {
         let who = match name_of(svc, e.actor).await? {
             Some(name) => format!("{name} ({})", lang.tr(&format!("role-{}", e.role.key()))),
             None => lang.tr(&format!("role-{}", e.role.key())),
         };
+        let mut steps = Vec::new();
+        if let Action::SendToAgency(handover) = &e.event.action {
+            for (i, step) in handover.steps.iter().enumerate() {
+                let due = e.event.effect.step_dues.get(i).copied().flatten();
+                steps.push(step_line(svc, &ctx, &step.agency, &step.task, due).await?);
+            }
+        }
         lines.push(EventLine {
             seq: e.seq,
             at: ctx.instant(&e.at),
             action: actions::capitalised(&lang.tr(&format!("action-{}", e.action.key()))),
             who,
-            reason: e.reason.clone(),
+            // A hand-over's tasks are read with its steps.
+            reason: e.reason.clone().filter(|_| steps.is_empty()),
+            steps,
             recipient: match &e.event.action {
-                motcua_domain::lifecycle::Action::ReturnResult { recipient: Some(r) } => {
-                    Some(lang.tr_args(
-                        "office-recipient",
-                        &[
-                            ("name", motcua_i18n::Arg::from(r.name.clone())),
-                            ("identity", motcua_i18n::Arg::from(r.identity.clone())),
-                        ],
-                    ))
-                }
+                Action::ReturnResult { recipient: Some(r) } => Some(lang.tr_args(
+                    "office-recipient",
+                    &[
+                        ("name", motcua_i18n::Arg::from(r.name.clone())),
+                        ("identity", motcua_i18n::Arg::from(r.identity.clone())),
+                    ],
+                )),
                 _ => None,
             },
             files: attachments
@@ -164,10 +203,15 @@ async fn dossier_page(
         lang,
         official,
         d,
+        version.as_ref(),
         &seat,
         &specialists,
         posted_key.map(|k| (k, &errors)),
     );
+    let mut open_steps = Vec::new();
+    for step in &d.state.open_steps {
+        open_steps.push(step_line(svc, &ctx, &step.agency, &step.task, step.due).await?);
+    }
     let clock = &d.state.clock;
     Ok(DossierPage {
         id: d.id.to_string(),
@@ -187,6 +231,7 @@ async fn dossier_page(
             .map(|t| ctx.instant(&t)),
         work_due: d.columns.work_due.map(|t| ctx.instant(&t)),
         assignee,
+        open_steps,
         events: lines,
         chain_ok,
         head_hash: d.head_hash.to_hex(),
@@ -259,7 +304,11 @@ pub(crate) async fn act(
         let hours = office_act::hours_of(svc, &dossier)
             .await
             .map_err(UploadError::App)?;
-        let action = actions::action_of(kind, &fields, &hours).map_err(UploadError::App)?;
+        let procedure = office_act::procedure_of(svc, &dossier)
+            .await
+            .map_err(UploadError::App)?;
+        let action = actions::action_of(kind, &fields, &hours, procedure.as_ref())
+            .map_err(UploadError::App)?;
         office_act::act(svc, &who.official, dossier.id, action, files, Utc::now())
             .await
             .map(|_| ())

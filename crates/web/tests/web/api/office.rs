@@ -212,3 +212,83 @@ async fn an_official_attaches_scans_to_an_action_through_the_api() {
         no_reason.body
     );
 }
+
+#[tokio::test]
+async fn a_workflow_group_goes_to_every_agency_at_once_and_comes_back_step_by_step() {
+    let portal = portal().await;
+    let store = &portal.services.store;
+    let citizen = Client::signed_in(&portal, "an@demo.motcua.vn").await;
+    let (id, code, _) = submitted(&citizen).await;
+    // The procedure's workflow gains a group of two agency steps.
+    let dossier = store.dossier_by_code(&code).await.unwrap().unwrap();
+    let mut version = store
+        .procedure_in_force(&dossier.procedure_code, dossier.procedure_version)
+        .await
+        .unwrap()
+        .unwrap();
+    let step = |id: &str, agency: &str, days| motcua_domain::catalog::Step {
+        id: id.into(),
+        name: format!("Xác minh tại {agency}"),
+        role: motcua_domain::lifecycle::Role::Specialist,
+        agency: Some(agency.into()),
+        time: motcua_domain::calendar::Period::WorkingDays(days),
+        after: vec![],
+    };
+    version.procedure.steps = vec![step("a", "000.41.03.H82", 2), step("b", "court", 3)];
+    store.put_procedure_version(&version).await.unwrap();
+
+    let reception = Client::signed_in(&portal, "tiepnhan@demo.motcua.vn").await;
+    let url = |action: &str| format!("/api/office/dossiers/{id}/actions/{action}");
+    assert_eq!(reception.post(&url("accept"), json!({})).await.status, 200);
+    let specialist = Client::signed_in(&portal, "chuyenvien@demo.motcua.vn").await;
+    assert_eq!(specialist.post(&url("assign"), json!({})).await.status, 200);
+    let no_group = specialist
+        .post(&url("send-to-agency"), json!({"group": 2}))
+        .await;
+    let problem = assert_problem(&no_group, 422, "invalid-input");
+    assert_eq!(error_fields(&problem), vec!["group"]);
+    let bad_days = specialist
+        .post(
+            &url("send-to-agency"),
+            json!({"agency": "000.41.03.H82", "task": "Xác minh", "days": 0}),
+        )
+        .await;
+    let problem = assert_problem(&bad_days, 422, "invalid-input");
+    assert_eq!(error_fields(&problem), vec!["days"]);
+
+    let sent = specialist
+        .post(&url("send-to-agency"), json!({"group": 1}))
+        .await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    assert_eq!(sent.json()["dossier"]["stage"], "at-other-agency");
+    let d = store.dossier_by_code(&code).await.unwrap().unwrap();
+    let open: Vec<(&str, bool)> = d
+        .state
+        .open_steps
+        .iter()
+        .map(|s| (s.agency.as_str(), s.due.is_some()))
+        .collect();
+    assert_eq!(open, vec![("000.41.03.H82", true), ("court", true)]);
+    // The other commune now sees it among its agencies' dossiers.
+    let other = store
+        .agency_by_identifier("000.41.03.H82")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store.dossier_step_agencies(d.id).await.unwrap(),
+        vec![other.id]
+    );
+
+    // Which step answered must be said while two are open.
+    let unnamed = specialist.post(&url("return-from-agency"), json!({})).await;
+    assert_problem(&unnamed, 409, "conflict");
+    let one = specialist
+        .post(&url("return-from-agency"), json!({"agency": "court"}))
+        .await;
+    assert_eq!(one.status, 200, "{}", one.body);
+    assert_eq!(one.json()["dossier"]["stage"], "at-other-agency");
+    let last = specialist.post(&url("return-from-agency"), json!({})).await;
+    assert_eq!(last.status, 200, "{}", last.body);
+    assert_eq!(last.json()["dossier"]["stage"], "in-process");
+}
