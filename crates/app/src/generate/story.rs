@@ -34,6 +34,9 @@ pub struct Setting<'a> {
     pub has_fees: bool,
     /// Another agency an inter-agency step may go to (its identifier).
     pub step_agency: Option<&'a str>,
+    /// The procedure's first group of agency steps from the catalog, sent
+    /// together; each comes back on its own.
+    pub workflow_group: Option<&'a Handover>,
     pub cast: Cast,
     /// Nothing after this instant happens (the end of the simulated period).
     pub until: DateTime<Utc>,
@@ -117,6 +120,32 @@ impl Life<'_> {
     }
 }
 
+/// Hands the dossier over and records each agency's answer, in the order
+/// they happen to come.
+fn send_and_hear_back(l: &mut Life<'_>, c: Cast, handover: Handover) -> Step {
+    let at = l.later(2.0, 8.0)?;
+    let mut agencies: Vec<String> = handover.steps.iter().map(|s| s.agency.clone()).collect();
+    if !l.act(
+        Action::SendToAgency(handover),
+        Role::Specialist,
+        c.specialist,
+        at,
+    )? {
+        return Ok(false);
+    }
+    l.rng.shuffle(&mut agencies);
+    for agency in agencies {
+        let at = l.later(4.0, 16.0)?;
+        let answer = Action::ReturnFromAgency {
+            agency: Some(agency),
+        };
+        if !l.act(answer, Role::Specialist, c.specialist, at)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 const RECEPTION_ITEMS: [&str; 3] = [
     "Bản sao giấy khai sinh có chứng thực",
     "Ảnh chụp rõ nét căn cước của người yêu cầu",
@@ -195,23 +224,19 @@ fn run(l: &mut Life<'_>) -> Step {
         // Closed for the missing supplement, or still waiting for it.
         return Ok(false);
     }
-    if let Some(agency) = l.set.step_agency
+    if let Some(group) = l.set.workflow_group
+        && l.chance(0.6)
+        && l.fits(40.0)?
+    {
+        if !send_and_hear_back(l, c, group.clone())? {
+            return Ok(false);
+        }
+    } else if let Some(agency) = l.set.step_agency
         && l.chance(0.08)
         && l.fits(40.0)?
     {
-        let at = l.later(2.0, 8.0)?;
-        let task = "Xác minh thông tin cư trú của người yêu cầu".to_owned();
-        let send = Action::SendToAgency(Handover::single(agency, task));
-        if !l.act(send, Role::Specialist, c.specialist, at)? {
-            return Ok(false);
-        }
-        let at = l.later(8.0, 24.0)?;
-        if !l.act(
-            Action::ReturnFromAgency { agency: None },
-            Role::Specialist,
-            c.specialist,
-            at,
-        )? {
+        let task = "Xác minh thông tin cư trú của người yêu cầu";
+        if !send_and_hear_back(l, c, Handover::single(agency, task))? {
             return Ok(false);
         }
     }

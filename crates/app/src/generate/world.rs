@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
 use motcua_domain::address::{Commune, Units};
 use motcua_domain::calendar::{self, WorkCalendar};
 use motcua_domain::catalog::{Competent, Procedure};
-use motcua_domain::lifecycle::{Channel, Clockwork, Dossier, Recipient, Role};
+use motcua_domain::lifecycle::{Channel, Clockwork, Dossier, Handover, Recipient, Role};
 use motcua_store::{
     Agency, AgencyKind, CodeSource, Delivery, DossierId, ImportedDossier, NewDossier, TokenHash,
 };
@@ -28,6 +28,8 @@ struct Desk {
 /// A procedure's versions (oldest first) and who decides and receives it.
 struct Offer {
     versions: Vec<Procedure>,
+    /// Each version's first group of agency steps, as one hand-over.
+    groups: Vec<Option<Handover>>,
     /// `(deciding, receiving)` desks.
     desks: Vec<(usize, usize)>,
 }
@@ -144,7 +146,7 @@ impl World {
         let rng = &mut rng;
         let (base, id) = self.base(rng, index);
         let day = calendar::to_local(base).date();
-        let (procedure, deciding, receiving) = self.offer_on(rng, day);
+        let (procedure, workflow_group, deciding, receiving) = self.offer_on(rng, day);
         let hours = &receiving.agency.office_hours;
         let cw = Clockwork {
             calendar: &self.calendar,
@@ -188,6 +190,7 @@ impl World {
             delivery,
             has_fees: !procedure.fees.is_empty(),
             step_agency,
+            workflow_group,
             cast: Cast {
                 reception: receiving.reception,
                 specialist: deciding.specialist,
@@ -225,7 +228,11 @@ impl World {
     /// A procedure in force on `day` (there is one: the plan starts on or
     /// after the earliest, and versions are never withdrawn), the desk
     /// deciding it and the one receiving it.
-    fn offer_on(&self, rng: &mut fastrand::Rng, day: NaiveDate) -> (&Procedure, &Desk, &Desk) {
+    fn offer_on(
+        &self,
+        rng: &mut fastrand::Rng,
+        day: NaiveDate,
+    ) -> (&Procedure, Option<&Handover>, &Desk, &Desk) {
         let in_force = |o: &&Offer| o.versions.first().is_some_and(|p| p.effective_from <= day);
         let count = self.offers.iter().filter(in_force).count().max(1);
         let pick = rng.usize(..count);
@@ -235,14 +242,18 @@ impl World {
             .filter(in_force)
             .nth(pick)
             .unwrap_or(&self.offers[0]);
-        let procedure = offer
+        let v = offer
             .versions
             .iter()
-            .rev()
-            .find(|p| p.effective_from <= day)
-            .unwrap_or(&offer.versions[0]);
+            .rposition(|p| p.effective_from <= day)
+            .unwrap_or(0);
         let (d, r) = offer.desks[rng.usize(..offer.desks.len())];
-        (procedure, &self.desks[d], &self.desks[r])
+        (
+            &offer.versions[v],
+            offer.groups.get(v).and_then(Option::as_ref),
+            &self.desks[d],
+            &self.desks[r],
+        )
     }
 }
 
@@ -254,10 +265,18 @@ async fn offers(svc: &Services, desks: &[Desk]) -> Result<Vec<Offer>, AppError> 
     let mut offers: Vec<Offer> = Vec::new();
     for version in versions {
         let procedure = version.procedure;
+        let group = procedure
+            .agency_groups()
+            .first()
+            .map(|g| Handover::of_catalog(g));
         match offers.last_mut() {
-            Some(o) if o.versions[0].code == procedure.code => o.versions.push(procedure),
+            Some(o) if o.versions[0].code == procedure.code => {
+                o.versions.push(procedure);
+                o.groups.push(group);
+            }
             _ => offers.push(Offer {
                 versions: vec![procedure],
+                groups: vec![group],
                 desks: Vec::new(),
             }),
         }

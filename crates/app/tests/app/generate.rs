@@ -9,7 +9,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use motcua_app::generate::{self, Plan, PlanProblem};
 use motcua_app::{AppError, Services, Settings, demo};
 use motcua_blobs::LocalBlobStore;
-use motcua_domain::lifecycle::{ActionKind, Channel};
+use motcua_domain::lifecycle::{Action, ActionKind, Channel};
 use motcua_store::{DossierId, Page};
 
 use super::sqlite;
@@ -90,6 +90,7 @@ async fn generated_dossiers_verify_mix_and_resume() {
     let mut channels = BTreeMap::new();
     let mut actions = BTreeMap::new();
     let mut late = 0;
+    let mut groups = 0;
     let mut page = Page::<DossierId>::first(500);
     loop {
         let ids = svc.store.dossier_ids(page).await.unwrap();
@@ -110,6 +111,11 @@ async fn generated_dossiers_verify_mix_and_resume() {
             }
             for e in svc.store.events(id).await.unwrap() {
                 *actions.entry(e.action.key()).or_insert(0) += 1;
+                if let Action::SendToAgency(handover) = &e.event.action
+                    && handover.steps.len() > 1
+                {
+                    groups += 1;
+                }
             }
         }
         page.after = Some(last);
@@ -140,6 +146,8 @@ async fn generated_dossiers_verify_mix_and_resume() {
         );
     }
     assert!(late > 0 && late < 120, "{late} late of 1200");
+    // The judicial record's workflow sends to two agencies at once.
+    assert!(groups > 0, "no parallel group: {actions:?}");
 
     // The same plan again finds everything written; another seed adds.
     let again = generate::run(&svc, &plan, now, &mut |_| {}).await.unwrap();
