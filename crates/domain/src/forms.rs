@@ -97,6 +97,8 @@ pub enum Problem {
     },
     /// The confirmation differs from the first entry (a new password).
     Mismatch,
+    /// An end date before its start (a validity ending before the issue).
+    EndsBeforeStart,
     /// Already used by another account (an e-mail, a phone number, an
     /// identity number).
     Taken,
@@ -146,6 +148,7 @@ impl Message for FieldProblem {
             Problem::TooManyFiles => "form-error-too-many-files",
             Problem::TooShort { .. } => "form-error-too-short",
             Problem::Mismatch => "form-error-mismatch",
+            Problem::EndsBeforeStart => "form-error-ends-before-start",
             Problem::Taken => "form-error-taken",
             Problem::UnknownField => "form-error-unknown-field",
             Problem::NotAFileField => "form-error-not-a-file-field",

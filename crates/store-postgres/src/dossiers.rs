@@ -220,7 +220,8 @@ async fn insert_jobs(conn: &mut PgConnection, new: &[NewJob]) -> StoreResult<()>
 }
 
 /// Writes an event with its attachments and, when it hands the dossier to
-/// other agencies for a step, their right to see it.
+/// other agencies for a step, their right to see it; when it digitises a
+/// document, the document under its holder.
 async fn insert_prepared(conn: &mut PgConnection, p: &Prepared) -> StoreResult<()> {
     insert_event(&mut *conn, p).await?;
     let e = &p.event;
@@ -235,6 +236,19 @@ async fn insert_prepared(conn: &mut PgConnection, p: &Prepared) -> StoreResult<(
         )
         .bind(e.dossier.uuid())
         .bind(agency)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    }
+    if let Some(document) = timeline::captured_document(&e.event) {
+        sqlx::query(
+            "INSERT INTO captured_documents (dossier_id, event_seq, holder_identity, captured_at, document)
+             SELECT id, $2, applicant_identity, $3, $4 FROM dossiers WHERE id = $1",
+        )
+        .bind(e.dossier.uuid())
+        .bind(to_i32(e.seq, "event")?)
+        .bind(ts(e.at))
+        .bind(Json(document))
         .execute(&mut *conn)
         .await
         .map_err(db_err)?;

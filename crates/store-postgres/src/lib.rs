@@ -27,6 +27,7 @@
 
 mod agencies;
 mod audit;
+mod captured;
 mod connect;
 mod convert;
 mod dossiers;
@@ -44,11 +45,12 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use motcua_domain::calendar::OfficialBreak;
 use motcua_domain::lifecycle::{Role, Stage};
 use motcua_store::{
-    Agency, AgencyId, ApiToken, ApiTokenId, Attachment, AttachmentId, AuditEntry, DossierId,
-    DossierRecord, Draft, Engine, EventRecord, FailOutcome, ImportedDossier, Job, JobId, NewAgency,
-    NewApiToken, NewAuditEntry, NewDossier, NewEvent, NewJob, NewSession, NewUser, NewUserToken,
-    Page, ProcedureQuery, ProcedureVersion, QueueCounts, QueueQuery, Rating, RoleGrant, Session,
-    SessionId, Store, StoreError, StoreResult, TokenHash, TokenPurpose, User, UserId,
+    Agency, AgencyId, ApiToken, ApiTokenId, Attachment, AttachmentId, AuditEntry, CapturedRecord,
+    DossierId, DossierRecord, Draft, Engine, EventRecord, FailOutcome, ImportedDossier, Job, JobId,
+    NewAgency, NewApiToken, NewAuditEntry, NewDossier, NewEvent, NewJob, NewSession, NewUser,
+    NewUserToken, Page, ProcedureQuery, ProcedureVersion, QueueCounts, QueueQuery, Rating,
+    RoleGrant, Session, SessionId, Store, StoreError, StoreResult, TokenHash, TokenPurpose, User,
+    UserId,
 };
 use sqlx::postgres::PgPool;
 
@@ -307,6 +309,13 @@ impl Store for PgStore {
     }
     async fn dossier_step_agencies(&self, id: DossierId) -> StoreResult<Vec<AgencyId>> {
         queue::step_agencies(&self.pool, id).await
+    }
+    async fn captured_documents_of(
+        &self,
+        identity: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<CapturedRecord>> {
+        captured::of_holder(&self.pool, identity, limit).await
     }
     async fn dossier_ids(&self, page: Page<DossierId>) -> StoreResult<Vec<DossierId>> {
         dossiers::ids(&self.pool, page).await

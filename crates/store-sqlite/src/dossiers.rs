@@ -249,8 +249,9 @@ fn refuse_nul_names<'a>(
     })))
 }
 
-/// What comes with a written event: its attachments and, when it sends the
-/// dossier to another agency for a step, that agency's right to see it.
+/// What comes with a written event: its attachments; when it hands the
+/// dossier to other agencies for a step, their right to see it; when it
+/// digitises a document, the document under its holder.
 async fn insert_extras(conn: &mut SqliteConnection, p: &Prepared) -> StoreResult<()> {
     let e = &p.event;
     insert_attachments(&mut *conn, e.dossier, e.seq, e.actor, e.at, &p.attachments).await?;
@@ -264,6 +265,19 @@ async fn insert_extras(conn: &mut SqliteConnection, p: &Prepared) -> StoreResult
         )
         .bind(e.dossier.to_string())
         .bind(agency)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    }
+    if let Some(document) = timeline::captured_document(&e.event) {
+        sqlx::query(
+            "INSERT INTO captured_documents (dossier_id, event_seq, holder_identity, captured_at, document)
+             SELECT id, $2, applicant_identity, $3, $4 FROM dossiers WHERE id = $1",
+        )
+        .bind(e.dossier.to_string())
+        .bind(i64::from(e.seq))
+        .bind(us(e.at))
+        .bind(to_json(document)?)
         .execute(&mut *conn)
         .await
         .map_err(db_err)?;

@@ -240,6 +240,15 @@ pub trait Store: Send + Sync + 'static {
     /// step or a consultation): they may see it from then on. Recorded with
     /// the event that sends it, for an agency known by that identifier.
     async fn dossier_step_agencies(&self, id: DossierId) -> StoreResult<Vec<AgencyId>>;
+    /// The documents digitised on the dossiers of the applicant with
+    /// identity number `identity`, newest first, at most `limit` (so an
+    /// official reuses them instead of asking again). Recorded with the
+    /// event that captures each.
+    async fn captured_documents_of(
+        &self,
+        identity: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<CapturedRecord>>;
     /// Every dossier id in order, a page at a time (for `verify`).
     async fn dossier_ids(&self, page: Page<DossierId>) -> StoreResult<Vec<DossierId>>;
     /// Every attachment in order, a page at a time (for `verify`).

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use motcua_domain::code::DossierCode;
-use motcua_domain::lifecycle::{Action, ActionKind, Dossier, Event};
+use motcua_domain::lifecycle::{Action, ActionKind, CapturedDocument, Dossier, Event};
 use serde_json::Value;
 
 use crate::error::{StoreError, StoreResult};
@@ -275,6 +275,14 @@ pub fn step_agencies(event: &Event) -> impl Iterator<Item = &str> {
         _ => &[],
     };
     steps.iter().map(|s| s.agency.trim())
+}
+
+/// The document an event digitises, if it does.
+pub fn captured_document(event: &Event) -> Option<&CapturedDocument> {
+    match &event.action {
+        Action::CaptureData(document) => Some(document),
+        _ => None,
+    }
 }
 
 /// What is wrong with a stored dossier.

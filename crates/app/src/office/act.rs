@@ -109,6 +109,9 @@ async fn prepare(
             }
         }
         Action::SendToAgency(handover) => Action::SendToAgency(handover_of(handover)?),
+        Action::CaptureData(document) => {
+            Action::CaptureData(super::capture::document_of(document)?)
+        }
         Action::ReturnFromAgency { agency } => Action::ReturnFromAgency {
             agency: answering_agency(svc, official, dossier, seat, agency).await?,
         },

@@ -10,6 +10,7 @@ pub mod act;
 pub mod admins;
 pub mod bulk;
 pub mod calendar;
+pub mod capture;
 pub mod closures;
 pub mod digest;
 pub mod inbox;

@@ -1,6 +1,6 @@
 //! What can be done to a dossier, and who may do it.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Period;
@@ -78,6 +78,31 @@ impl From<HandoverWire> for Handover {
             HandoverWire::Single { agency, task } => Handover::single(agency, task),
         }
     }
+}
+
+/// A document of the dossier digitised with its data (ND 118 Art. 19(2)):
+/// enough to find it again and reuse it instead of asking for it twice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapturedDocument {
+    /// The document type's code.
+    pub type_code: String,
+    /// Its number. Without one, its issue date and issuer identify it
+    /// (with the holder, who is the applicant).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    pub title: String,
+    pub summary: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// The last day it is valid; none when it does not expire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<NaiveDate>,
+    /// Where or for what it is valid, when limited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 /// Who acts. Officials act in one of their roles; `System` is motcua itself
@@ -167,6 +192,8 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         agency: Option<String>,
     },
+    /// A document of the dossier digitised with its data (ND 118 Art. 19(2)).
+    CaptureData(CapturedDocument),
     /// Appraisal done, submitted to the approver.
     SubmitForApproval,
     /// The approver sends it back for more appraisal.
@@ -242,6 +269,7 @@ pub enum ActionKind {
     CloseForMissingSupplement,
     SendToAgency,
     ReturnFromAgency,
+    CaptureData,
     SubmitForApproval,
     SendBack,
     Approve,
@@ -272,6 +300,7 @@ impl Action {
             Action::CloseForMissingSupplement => ActionKind::CloseForMissingSupplement,
             Action::SendToAgency { .. } => ActionKind::SendToAgency,
             Action::ReturnFromAgency { .. } => ActionKind::ReturnFromAgency,
+            Action::CaptureData(_) => ActionKind::CaptureData,
             Action::SubmitForApproval => ActionKind::SubmitForApproval,
             Action::SendBack { .. } => ActionKind::SendBack,
             Action::Approve => ActionKind::Approve,
@@ -313,9 +342,27 @@ impl Action {
     }
 }
 
+impl CapturedDocument {
+    /// Whether it says enough to be found and reused: a type, a title and
+    /// a summary; a number, or the issue date and issuer; a validity that
+    /// does not end before the issue.
+    pub fn is_complete(&self) -> bool {
+        let given = |s: &str| !s.trim().is_empty();
+        let filled = |s: &Option<String>| s.as_deref().is_some_and(given);
+        given(&self.type_code)
+            && given(&self.title)
+            && given(&self.summary)
+            && (filled(&self.number) || (self.issued_on.is_some() && filled(&self.issuer)))
+            && match (self.issued_on, self.valid_until) {
+                (Some(from), Some(until)) => until >= from,
+                _ => true,
+            }
+    }
+}
+
 impl ActionKind {
     /// Every action.
-    pub const ALL: [ActionKind; 25] = [
+    pub const ALL: [ActionKind; 26] = [
         ActionKind::Enter,
         ActionKind::Accept,
         ActionKind::RequestReceptionSupplement,
@@ -327,6 +374,7 @@ impl ActionKind {
         ActionKind::CloseForMissingSupplement,
         ActionKind::SendToAgency,
         ActionKind::ReturnFromAgency,
+        ActionKind::CaptureData,
         ActionKind::SubmitForApproval,
         ActionKind::SendBack,
         ActionKind::Approve,
@@ -355,6 +403,9 @@ impl ActionKind {
                 &[Applicant, ReceptionOfficer]
             }
             ActionKind::Assign => &[ReceptionOfficer, Specialist, Approver],
+            // The one-stop unit digitises at reception; the specialist at
+            // appraisal.
+            ActionKind::CaptureData => &[Specialist, ReceptionOfficer],
             ActionKind::RequestAppraisalSupplement
             | ActionKind::SendToAgency
             | ActionKind::ReturnFromAgency
@@ -383,6 +434,7 @@ impl ActionKind {
         matches!(
             self,
             ActionKind::CloseForMissingSupplement
+                | ActionKind::CaptureData
                 | ActionKind::StopAtApplicantRequest
                 | ActionKind::Amend
                 | ActionKind::OpenCorrection
@@ -402,6 +454,7 @@ impl ActionKind {
             ActionKind::CloseForMissingSupplement => "close-for-missing-supplement",
             ActionKind::SendToAgency => "send-to-agency",
             ActionKind::ReturnFromAgency => "return-from-agency",
+            ActionKind::CaptureData => "capture-data",
             ActionKind::SubmitForApproval => "submit-for-approval",
             ActionKind::SendBack => "send-back",
             ActionKind::Approve => "approve",

@@ -234,6 +234,7 @@ fn allowed_from(kind: ActionKind) -> &'static [Stage] {
             &[AppraisalSupplement]
         }
         ActionKind::SendToAgency | ActionKind::SubmitForApproval => &[InProcess],
+        ActionKind::CaptureData => &[AwaitingReception, Accepted, InProcess, AtOtherAgency],
         ActionKind::ReturnFromAgency => &[AtOtherAgency],
         ActionKind::SendBack => &[AwaitingApproval],
         ActionKind::Approve | ActionKind::Refuse => &[AwaitingApproval, CorrectingResult],
@@ -514,6 +515,9 @@ impl Dossier {
                 }
             },
             Action::SendToAgency(handover) => check_handover(handover)?,
+            Action::CaptureData(document) if !document.is_complete() => {
+                return Err(LifecycleError::IncompleteDocument);
+            }
             Action::ReturnFromAgency { agency } => {
                 self.answered_step(agency.as_deref())?;
             }
@@ -562,9 +566,10 @@ impl Dossier {
             Action::SendToAgency { .. } => Stage::AtOtherAgency,
             Action::SubmitForApproval => Stage::AwaitingApproval,
             Action::Approve | Action::Refuse { .. } => Stage::ResultReady,
-            Action::Apologize { .. } | Action::Amend { .. } | Action::RecomputeDue { .. } => {
-                self.stage
-            }
+            Action::Apologize { .. }
+            | Action::Amend { .. }
+            | Action::RecomputeDue { .. }
+            | Action::CaptureData(_) => self.stage,
             Action::RequestPayment => Stage::AwaitingPayment,
             Action::ReturnResult { .. } => Stage::Returned,
             Action::Withdraw { .. } => Stage::Withdrawn,

@@ -40,7 +40,7 @@ use crate::calendar::CalendarError;
 use crate::message::{Message, MessageArg};
 use crate::regime::{DecreeId, RegimeError};
 
-pub use action::{Action, ActionKind, AgencyStep, Handover, Recipient, Role};
+pub use action::{Action, ActionKind, AgencyStep, CapturedDocument, Handover, Recipient, Role};
 pub use dossier::{Clock, Clockwork, Deadlines, Dossier, Effect, Event, OpenStep, Pause, Used};
 pub use stage::{Channel, NATIONAL_STATUS, NationalStatus, Outcome, Stage};
 
@@ -75,6 +75,10 @@ pub enum LifecycleError {
     NoDueDate,
     #[error("a supplement request must list what is missing")]
     NothingToSupplement,
+    #[error(
+        "a digitised document needs its type, title, summary and number (or issue date and issuer), valid no earlier than issued"
+    )]
+    IncompleteDocument,
     #[error("a hand-over must name at least one agency and its task")]
     NoStep,
     #[error("agency `{agency}` is named twice in one hand-over")]
@@ -118,6 +122,7 @@ impl Message for LifecycleError {
             LifecycleError::NewDueNotLater { .. } => "lifecycle-error-new-due",
             LifecycleError::NoDueDate => "lifecycle-error-no-due",
             LifecycleError::NothingToSupplement => "lifecycle-error-nothing-to-supplement",
+            LifecycleError::IncompleteDocument => "lifecycle-error-incomplete-document",
             LifecycleError::NoStep => "lifecycle-error-no-step",
             LifecycleError::StepTwice { .. } => "lifecycle-error-step-twice",
             LifecycleError::NoOpenStep { .. } => "lifecycle-error-no-open-step",
@@ -168,6 +173,7 @@ impl Message for LifecycleError {
             }
             LifecycleError::NoDueDate
             | LifecycleError::NoStep
+            | LifecycleError::IncompleteDocument
             | LifecycleError::WhichStep
             | LifecycleError::NothingToSupplement
             | LifecycleError::AlreadyEntered

@@ -13,6 +13,7 @@ form-error-file-too-large = The file is larger than { $max } MB
 form-error-too-many-files = This item takes one file only
 form-error-too-short = At least { $min } characters
 form-error-mismatch = The two entries differ
+form-error-ends-before-start = The end date cannot come before the start (the issue date)
 form-error-taken = An account already uses this; sign in or reset your password
 form-error-unknown-field = The form has no such item
 form-error-office-hours = Write the office hours as sessions like 07:00-11:30, 13:30-17:00: in order, each ending after it starts

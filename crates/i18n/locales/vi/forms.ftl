@@ -13,6 +13,7 @@ form-error-file-too-large = Tệp lớn quá { $max } MB
 form-error-too-many-files = Mục này chỉ nhận một tệp
 form-error-too-short = Cần ít nhất { $min } ký tự
 form-error-mismatch = Hai lần nhập không giống nhau
+form-error-ends-before-start = Ngày kết thúc không thể trước ngày bắt đầu (ngày cấp)
 form-error-taken = Đã có tài khoản dùng thông tin này; hãy đăng nhập hoặc lấy lại mật khẩu
 form-error-unknown-field = Biểu mẫu không có mục này
 form-error-office-hours = Ghi giờ làm việc theo từng buổi, ví dụ 07:00-11:30, 13:30-17:00: theo thứ tự, mỗi buổi kết thúc sau khi bắt đầu

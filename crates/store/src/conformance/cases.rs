@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use motcua_domain::calendar::{self, OfficeHours, OfficialBreak, Period, Verification};
 use motcua_domain::code::DossierCode;
 use motcua_domain::forms::FormValues;
-use motcua_domain::lifecycle::{Action, Channel, Dossier, Handover, Role, Stage};
+use motcua_domain::lifecycle::{Action, CapturedDocument, Channel, Dossier, Handover, Role, Stage};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -2902,6 +2902,68 @@ pub async fn an_agency_sent_a_step_may_see_the_dossier(db: &dyn TestDatabase) {
     assert_eq!(
         store.dossier_step_agencies(d.id).await.unwrap(),
         vec![f.commune.id]
+    );
+}
+
+pub async fn captured_documents_are_found_by_their_holder(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    let start = vn(2025, 9, 8, 9, 0);
+    let hour = TimeDelta::hours(1);
+    let d = f.create(start).await;
+    let d = f
+        .act(&d, Action::Accept, Role::ReceptionOfficer, start)
+        .await;
+    let document = |title: &str| CapturedDocument {
+        type_code: "GKS".into(),
+        number: Some("123/2020".into()),
+        title: title.into(),
+        summary: "Họ tên: Nguyễn Văn A; sinh ngày 01/02/2020".into(),
+        issued_on: Some(NaiveDate::from_ymd_opt(2020, 2, 10).unwrap()),
+        issuer: Some("UBND xã Mỹ Trà".into()),
+        valid_until: None,
+        scope: None,
+    };
+    let d = f
+        .act(
+            &d,
+            Action::CaptureData(document("Giấy khai sinh")),
+            Role::Specialist,
+            start + hour,
+        )
+        .await;
+    f.act(
+        &d,
+        Action::CaptureData(document("Trích lục kết hôn")),
+        Role::Specialist,
+        start + hour * 2,
+    )
+    .await;
+    let found = store
+        .captured_documents_of("087190000123", 10)
+        .await
+        .unwrap();
+    let titles: Vec<&str> = found.iter().map(|r| r.document.title.as_str()).collect();
+    assert_eq!(titles, vec!["Trích lục kết hôn", "Giấy khai sinh"]);
+    assert_eq!(found[1].dossier, d.id);
+    assert_eq!(found[1].code, d.code);
+    assert_eq!(found[1].seq, 3);
+    assert_eq!(found[1].at, start + hour);
+    assert_eq!(found[1].document, document("Giấy khai sinh"));
+    assert_eq!(
+        store
+            .captured_documents_of("087190000123", 1)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        store
+            .captured_documents_of("001090000999", 10)
+            .await
+            .unwrap()
+            .is_empty()
     );
 }
 

@@ -141,6 +141,7 @@ macro_rules! conformance_tests {
             a_duplicate_dossier_id_is_a_conflict_that_changes_nothing,
             the_office_queue_puts_the_most_urgent_first,
             an_agency_sent_a_step_may_see_the_dossier,
+            captured_documents_are_found_by_their_holder,
             imported_dossiers_are_written_as_if_created_then_appended,
         );
     };

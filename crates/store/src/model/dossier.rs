@@ -1,7 +1,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use motcua_domain::code::{self, DossierCode};
 use motcua_domain::forms::FormValues;
-use motcua_domain::lifecycle::{ActionKind, Channel, Dossier, Event, Role, Stage};
+use motcua_domain::lifecycle::{
+    ActionKind, CapturedDocument, Channel, Dossier, Event, Role, Stage,
+};
 use motcua_domain::regime::RegimeKey;
 use serde::{Deserialize, Serialize};
 
@@ -287,4 +289,16 @@ pub struct EventRecord {
     pub payload: serde_json::Value,
     pub prev_hash: Hash,
     pub hash: Hash,
+}
+
+/// A document digitised with its data on a dossier (ND 118 Art. 19(2)),
+/// as found again for its holder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CapturedRecord {
+    pub dossier: DossierId,
+    pub code: DossierCode,
+    /// The event that recorded it.
+    pub seq: u32,
+    pub at: DateTime<Utc>,
+    pub document: CapturedDocument,
 }

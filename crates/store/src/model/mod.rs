@@ -13,8 +13,8 @@ mod user;
 pub use agency::{Agency, AgencyKind, NewAgency};
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use dossier::{
-    Applicant, Attachment, CodeSource, Delivery, DossierHeader, DossierRecord, EventRecord,
-    ImportedDossier, NewAttachment, NewDossier, NewEvent, StateColumns,
+    Applicant, Attachment, CapturedRecord, CodeSource, Delivery, DossierHeader, DossierRecord,
+    EventRecord, ImportedDossier, NewAttachment, NewDossier, NewEvent, StateColumns,
 };
 pub use job::{FailOutcome, Job, JobState, NewJob, backoff};
 pub use portal::{Draft, DraftFile, NewUserToken, Rating, Satisfaction, TokenPurpose};

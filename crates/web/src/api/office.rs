@@ -225,9 +225,27 @@ pub(crate) struct ActionBody {
     #[serde(default)]
     #[schema(minimum = 1, maximum = 60)]
     days: Option<u32>,
-    /// `amend`: what changes.
+    /// `amend`: what changes; `capture-data`: what the document says.
     #[serde(default)]
     summary: Option<String>,
+    /// `capture-data`: the document type's code, its number (or, without
+    /// one, its issue date and issuer), title, validity and scope.
+    #[serde(default)]
+    type_code: Option<String>,
+    #[serde(default)]
+    number: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date)]
+    issued_on: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    issuer: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date)]
+    valid_until: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    scope: Option<String>,
     /// `apologize`: the new date (the end of that day's office hours).
     #[serde(default)]
     #[schema(value_type = Option<String>, format = Date)]
@@ -251,6 +269,14 @@ impl ActionBody {
         put("agency", self.agency.as_ref());
         put("task", self.task.as_ref());
         put("group", self.group.map(|g| g.to_string()).as_ref());
+        put("type_code", self.type_code.as_ref());
+        put("number", self.number.as_ref());
+        put("title", self.title.as_ref());
+        put("issuer", self.issuer.as_ref());
+        put("scope", self.scope.as_ref());
+        let day = |d: &chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
+        put("issued_on", self.issued_on.as_ref().map(day).as_ref());
+        put("valid_until", self.valid_until.as_ref().map(day).as_ref());
         put("days", self.days.map(|d| d.to_string()).as_ref());
         put("summary", self.summary.as_ref());
         if !self.items.is_empty() {
@@ -469,6 +495,15 @@ pub(crate) struct ActionForm {
     task: Option<String>,
     days: Option<String>,
     summary: Option<String>,
+    type_code: Option<String>,
+    number: Option<String>,
+    title: Option<String>,
+    #[schema(format = Date)]
+    issued_on: Option<String>,
+    issuer: Option<String>,
+    #[schema(format = Date)]
+    valid_until: Option<String>,
+    scope: Option<String>,
     #[schema(format = Date)]
     new_due: Option<String>,
     recipient_name: Option<String>,

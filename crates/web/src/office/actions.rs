@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use motcua_app::AppError;
 use motcua_app::office::Official;
 use motcua_app::office::act::end_of_office_day;
@@ -10,7 +11,9 @@ use motcua_app::office::scope::Seat;
 use motcua_domain::calendar::{OfficeHours, Period};
 use motcua_domain::catalog::{FieldKind, FormField, Procedure};
 use motcua_domain::forms::{self, Problem};
-use motcua_domain::lifecycle::{Action, ActionKind, AgencyStep, Handover, Recipient};
+use motcua_domain::lifecycle::{
+    Action, ActionKind, AgencyStep, CapturedDocument, Handover, Recipient,
+};
 use motcua_i18n::Lang;
 use motcua_store::DossierRecord;
 
@@ -21,7 +24,7 @@ pub const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
 
 /// The order actions are offered in: the usual next step first, the ones
 /// that end a dossier last.
-const OFFERED: [ActionKind; 23] = [
+const OFFERED: [ActionKind; 24] = [
     ActionKind::Accept,
     ActionKind::CompleteReceptionSupplement,
     ActionKind::SubmitForApproval,
@@ -31,6 +34,7 @@ const OFFERED: [ActionKind; 23] = [
     ActionKind::ReturnFromAgency,
     ActionKind::CompleteAppraisalSupplement,
     ActionKind::ConfirmPayment,
+    ActionKind::CaptureData,
     ActionKind::RequestReceptionSupplement,
     ActionKind::RequestAppraisalSupplement,
     ActionKind::SendToAgency,
@@ -98,6 +102,17 @@ fn inputs_of(kind: ActionKind) -> &'static [&'static str] {
         ActionKind::Assign => &["to"],
         ActionKind::SendToAgency => &["group", "agency", "task", "days"],
         ActionKind::ReturnFromAgency => &["agency"],
+        ActionKind::CaptureData => &[
+            "type_code",
+            "number",
+            "title",
+            "summary",
+            "issued_on",
+            "issuer",
+            "valid_until",
+            "scope",
+            "files",
+        ],
         ActionKind::Apologize => &["reason", "new_due"],
         ActionKind::ReturnResult => &["recipient_name", "recipient_identity", "files"],
         ActionKind::Accept
@@ -157,6 +172,17 @@ fn options_of(
     }
 }
 
+/// An input's label: the action's own wording where it has one (the
+/// summary of a digitised document is not that of an amendment).
+fn label_of(lang: Lang, action: &str, name: &str) -> String {
+    let own = format!("office-field-{action}-{name}");
+    if lang.has(&own) {
+        lang.tr(&own)
+    } else {
+        lang.tr(&format!("office-field-{name}"))
+    }
+}
+
 /// The actions `official` is offered on the dossier now, with their forms.
 /// `specialists` are the ones who may be assigned (id, name); `posted`
 /// is the action just refused with its problems.
@@ -186,12 +212,14 @@ pub fn offered(
                         name,
                         error: errors.and_then(|e| e.get(&id)).map(str::to_owned),
                         id,
-                        label: lang.tr(&format!("office-field-{name}")),
+                        label: label_of(lang, key, name),
                         kind: match options_of(lang, kind, name, dossier, procedure, specialists) {
                             Some(options) => InputKind::Select(options),
                             None => match *name {
-                                "items" | "reason" | "task" | "summary" => InputKind::Lines,
-                                "new_due" => InputKind::Date,
+                                "items" | "reason" | "task" | "summary" | "scope" => {
+                                    InputKind::Lines
+                                }
+                                "new_due" | "issued_on" | "valid_until" => InputKind::Date,
                                 "files" => InputKind::Files,
                                 _ => InputKind::Text,
                             },
@@ -285,6 +313,33 @@ fn handover_of(
     })
 }
 
+/// A date typed in `name`, if any.
+fn date_in(fields: &BTreeMap<String, String>, name: &str) -> Result<Option<NaiveDate>, AppError> {
+    match fields.get(name).map_or("", |v| v.trim()) {
+        "" => Ok(None),
+        typed => forms::parse_date(typed)
+            .map(Some)
+            .ok_or_else(|| AppError::field(name, Problem::NotADate)),
+    }
+}
+
+/// The document a data-capture form describes (checked whole by the
+/// back office).
+fn document_of(fields: &BTreeMap<String, String>) -> Result<CapturedDocument, AppError> {
+    let text = |name: &str| fields.get(name).cloned().unwrap_or_default();
+    let optional = |name: &str| Some(text(name)).filter(|t| !t.trim().is_empty());
+    Ok(CapturedDocument {
+        type_code: text("type_code"),
+        number: optional("number"),
+        title: text("title"),
+        summary: text("summary"),
+        issued_on: date_in(fields, "issued_on")?,
+        issuer: optional("issuer"),
+        valid_until: date_in(fields, "valid_until")?,
+        scope: optional("scope"),
+    })
+}
+
 /// The longest own time a typed step may be given, in working days.
 const MAX_STEP_DAYS: u32 = 60;
 
@@ -317,6 +372,7 @@ pub fn action_of(
         ActionKind::CompleteAppraisalSupplement => Action::CompleteAppraisalSupplement,
         ActionKind::CloseForMissingSupplement => Action::CloseForMissingSupplement,
         ActionKind::SendToAgency => Action::SendToAgency(handover_of(fields, procedure)?),
+        ActionKind::CaptureData => Action::CaptureData(document_of(fields)?),
         ActionKind::ReturnFromAgency => Action::ReturnFromAgency {
             agency: Some(text("agency")).filter(|a| !a.trim().is_empty()),
         },

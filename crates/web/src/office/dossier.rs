@@ -9,10 +9,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use motcua_app::office::scope::{self, Seat};
-use motcua_app::office::{Official, act as office_act};
+use motcua_app::office::{Official, act as office_act, capture};
 use motcua_app::{AppError, Services};
 use motcua_domain::forms::FieldProblem;
-use motcua_domain::lifecycle::{Action, Role};
+use motcua_domain::lifecycle::{Action, CapturedDocument, Role};
 use motcua_i18n::Arg;
 use motcua_store::{AttachmentId, DossierId, DossierRecord, UserId};
 
@@ -36,8 +36,9 @@ pub(crate) struct EventLine {
     reason: Option<String>,
     /// Who received the result, for a return at the counter.
     recipient: Option<String>,
-    /// The agencies a hand-over asked, each with its task and own due date.
-    steps: Vec<String>,
+    /// What the action carried beyond its reason: the agencies a hand-over
+    /// asked (each with its task and own due date), a digitised document.
+    details: Vec<String>,
     files: Vec<(String, String)>,
 }
 
@@ -61,6 +62,9 @@ struct DossierPage {
     assignee: Option<String>,
     /// Other agencies' steps it waits for: who, what, due when.
     open_steps: Vec<String>,
+    /// The applicant's digitised documents (on this dossier or earlier
+    /// ones), to reuse: (line, the dossier it was captured on, still valid).
+    captured: Vec<(String, String, bool)>,
     events: Vec<EventLine>,
     chain_ok: bool,
     head_hash: String,
@@ -111,6 +115,34 @@ async fn step_line(
     })
 }
 
+/// A digitised document as a line: "title (type no. number, issued …,
+/// valid until …)".
+fn document_line(ctx: &PageCtx, d: &CapturedDocument) -> String {
+    let lang = ctx.lang();
+    let mut parts = vec![d.type_code.clone()];
+    if let Some(n) = &d.number {
+        parts.push(lang.tr_args("office-doc-number", &[("number", Arg::from(n.clone()))]));
+    }
+    if let Some(day) = d.issued_on {
+        let by = d.issuer.clone().unwrap_or_default();
+        parts.push(lang.tr_args(
+            "office-doc-issued",
+            &[
+                ("date", Arg::from(ctx.date(&day))),
+                ("issuer", Arg::from(by)),
+            ],
+        ));
+    }
+    parts.push(match d.valid_until {
+        Some(day) => lang.tr_args(
+            "office-doc-valid-until",
+            &[("date", Arg::from(ctx.date(&day)))],
+        ),
+        None => lang.tr("office-doc-no-expiry"),
+    });
+    format!("{} ({}): {}", d.title, parts.join(", "), d.summary)
+}
+
 /// The specialists of the deciding agency (who may be assigned).
 async fn specialists(svc: &Services, seat: &Seat) -> Result<Vec<(String, String)>, AppError> {
     let mut out = Vec::new();
@@ -149,12 +181,16 @@ async fn dossier_page(
             Some(name) => format!("{name} ({})", lang.tr(&format!("role-{}", e.role.key()))),
             None => lang.tr(&format!("role-{}", e.role.key())),
         };
-        let mut steps = Vec::new();
-        if let Action::SendToAgency(handover) = &e.event.action {
-            for (i, step) in handover.steps.iter().enumerate() {
-                let due = e.event.effect.step_dues.get(i).copied().flatten();
-                steps.push(step_line(svc, &ctx, &step.agency, &step.task, due).await?);
+        let mut details = Vec::new();
+        match &e.event.action {
+            Action::SendToAgency(handover) => {
+                for (i, step) in handover.steps.iter().enumerate() {
+                    let due = e.event.effect.step_dues.get(i).copied().flatten();
+                    details.push(step_line(svc, &ctx, &step.agency, &step.task, due).await?);
+                }
             }
+            Action::CaptureData(document) => details.push(document_line(&ctx, document)),
+            _ => {}
         }
         lines.push(EventLine {
             seq: e.seq,
@@ -162,8 +198,8 @@ async fn dossier_page(
             action: actions::capitalised(&lang.tr(&format!("action-{}", e.action.key()))),
             who,
             // A hand-over's tasks are read with its steps.
-            reason: e.reason.clone().filter(|_| steps.is_empty()),
-            steps,
+            reason: e.reason.clone().filter(|_| details.is_empty()),
+            details,
             recipient: match &e.event.action {
                 Action::ReturnResult { recipient: Some(r) } => Some(lang.tr_args(
                     "office-recipient",
@@ -212,6 +248,18 @@ async fn dossier_page(
     for step in &d.state.open_steps {
         open_steps.push(step_line(svc, &ctx, &step.agency, &step.task, step.due).await?);
     }
+    let today = motcua_domain::calendar::to_local(Utc::now()).date();
+    let captured = capture::of_applicant(svc, d)
+        .await?
+        .iter()
+        .map(|r| {
+            (
+                document_line(&ctx, &r.document),
+                r.code.as_str().to_owned(),
+                r.document.valid_until.is_none_or(|until| until >= today),
+            )
+        })
+        .collect();
     let clock = &d.state.clock;
     Ok(DossierPage {
         id: d.id.to_string(),
@@ -232,6 +280,7 @@ async fn dossier_page(
         work_due: d.columns.work_due.map(|t| ctx.instant(&t)),
         assignee,
         open_steps,
+        captured,
         events: lines,
         chain_ok,
         head_hash: d.head_hash.to_hex(),

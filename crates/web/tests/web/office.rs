@@ -644,3 +644,104 @@ async fn ticked_dossiers_are_accepted_and_taken_up_together() {
         .await;
     assert_eq!(refused.status, 400);
 }
+
+#[tokio::test]
+async fn a_specialist_digitises_a_document_which_is_then_offered_for_reuse() {
+    let portal = portal().await;
+    let mut citizen = Browser::new(&portal);
+    let (code, _) = submitted(&mut citizen).await;
+    let path = dossier_path(&portal, &code).await;
+    let mut reception = Browser::new(&portal);
+    reception.sign_in("tiepnhan@demo.motcua.vn").await;
+    let accepted = reception
+        .post_multipart(&format!("{path}/accept"), &[], &[])
+        .await;
+    assert_eq!(accepted.status, 303, "{}", accepted.body);
+
+    let mut specialist = Browser::new(&portal);
+    specialist.sign_in("chuyenvien@demo.motcua.vn").await;
+    let page = specialist.get(&path).await;
+    assert!(page.body.contains(&format!("{path}/capture-data\"")));
+    assert!(page.body.contains("Nội dung tóm tắt"), "its own label");
+    // Neither a number nor the issue date and issuer: said at each input,
+    // and nothing is recorded.
+    let events_before = portal
+        .services
+        .store
+        .dossier_by_code(&code)
+        .await
+        .unwrap()
+        .unwrap()
+        .event_count;
+    let refused = specialist
+        .post_multipart(
+            &format!("{path}/capture-data"),
+            &[
+                ("type_code", "GKS"),
+                ("title", "Giấy khai sinh"),
+                ("summary", "Nguyễn Văn An, sinh 01/02/1995"),
+                ("valid_until", "31/02/2030"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("href=\"#capture-data-valid_until\""));
+    let refused = specialist
+        .post_multipart(
+            &format!("{path}/capture-data"),
+            &[
+                ("type_code", "GKS"),
+                ("title", "Giấy khai sinh"),
+                ("summary", "Nguyễn Văn An, sinh 01/02/1995"),
+                ("issued_on", "10/02/1995"),
+                ("valid_until", "01/01/1990"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    for field in ["issuer", "valid_until"] {
+        assert!(
+            refused
+                .body
+                .contains(&format!("href=\"#capture-data-{field}\"")),
+            "{field}: {}",
+            refused.body
+        );
+    }
+    let after = portal
+        .services
+        .store
+        .dossier_by_code(&code)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.event_count, events_before);
+
+    let done = specialist
+        .post_multipart(
+            &format!("{path}/capture-data"),
+            &[
+                ("type_code", " gks "),
+                ("number", "12/1995"),
+                ("title", "Giấy khai sinh"),
+                ("summary", "Nguyễn Văn An, sinh 01/02/1995"),
+                ("issued_on", "10/02/1995"),
+                ("issuer", "UBND xã Mỹ Trà"),
+            ],
+            &[("files", "khai-sinh.pdf", "application/pdf", pdf_bytes())],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let page = specialist.get(&path).await;
+    assert!(page.body.contains("Giấy tờ đã số hóa của người nộp"));
+    assert!(
+        page.body
+            .contains("Giấy khai sinh (GKS, số 12/1995, cấp ngày 10/02/1995 bởi UBND xã Mỹ Trà, không thời hạn)"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(&format!("số hóa trên hồ sơ {code}")));
+    assert!(page.body.contains("khai-sinh.pdf"));
+}
