@@ -10,7 +10,8 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use motcua_domain::calendar;
 use motcua_domain::lifecycle::{
-    Action, Channel, Clockwork, Dossier, Handover, LifecycleError, Recipient, Role, Stage,
+    Action, CapturedDocument, Channel, Clockwork, Dossier, Handover, LifecycleError, Recipient,
+    Role, Stage,
 };
 use motcua_domain::regime::DecreeId;
 use motcua_store::{Delivery, NewEvent, UserId};
@@ -182,6 +183,29 @@ fn run(l: &mut Life<'_>) -> Step {
         at,
     )? {
         return Ok(false);
+    }
+    // ND 118 Art. 19(2): the specialist digitises the identity paper with
+    // its data for most dossiers.
+    if l.nd118() && l.chance(0.4) {
+        let at = l.later(0.1, 2.0)?;
+        let document = CapturedDocument {
+            type_code: "CCCD".into(),
+            number: Some(l.set.recipient.identity.clone()),
+            title: "Căn cước công dân".into(),
+            summary: format!("Họ và tên: {}", l.set.recipient.name),
+            issued_on: None,
+            issuer: None,
+            valid_until: None,
+            scope: None,
+        };
+        if !l.act(
+            Action::CaptureData(document),
+            Role::Specialist,
+            c.specialist,
+            at,
+        )? {
+            return Ok(false);
+        }
     }
     if l.chance(0.01) {
         let at = l.later(4.0, 40.0)?;

@@ -130,6 +130,7 @@ async fn generated_dossiers_verify_mix_and_resume() {
         ActionKind::RefuseAtReception,
         ActionKind::RequestAppraisalSupplement,
         ActionKind::SendToAgency,
+        ActionKind::CaptureData,
         ActionKind::Approve,
         ActionKind::Refuse,
         ActionKind::ReturnResult,
