@@ -419,8 +419,30 @@ pub async fn all_agencies(svc: &Services) -> Result<Vec<Agency>, AppError> {
     Ok(found)
 }
 
+/// The agency named `identifier` as it works now: itself, or the one it was
+/// merged into (and so on, after later reorganisations).
+pub async fn agency_now(svc: &Services, identifier: &str) -> Result<Option<Agency>, AppError> {
+    let Some(mut agency) = svc.store.agency_by_identifier(identifier).await? else {
+        return Ok(None);
+    };
+    // A chain longer than the tree would be a loop.
+    for _ in 0..64 {
+        let Some(next) = agency.merged_into else {
+            return Ok(Some(agency));
+        };
+        agency = svc
+            .store
+            .agency(next)
+            .await?
+            .ok_or_else(|| AppError::Internal(format!("agency {next} is missing")))?;
+    }
+    Err(AppError::Internal(format!(
+        "agency {identifier} is merged in a loop"
+    )))
+}
+
 /// The agencies that may decide a procedure decided by every agency of a
-/// kind (`commune`), by name.
+/// kind (`commune`), by name; a unit merged into another is not one.
 pub async fn agencies_of_kind(svc: &Services, kind: &str) -> Result<Vec<Agency>, AppError> {
     let Some(kind) = AgencyKind::from_key(kind) else {
         return Ok(Vec::new());
@@ -428,7 +450,7 @@ pub async fn agencies_of_kind(svc: &Services, kind: &str) -> Result<Vec<Agency>,
     let mut found: Vec<Agency> = all_agencies(svc)
         .await?
         .into_iter()
-        .filter(|a| a.kind == kind)
+        .filter(|a| a.kind == kind && a.merged_into.is_none())
         .collect();
     found.sort_by(|a, b| {
         motcua_domain::text::fold(&a.name).cmp(&motcua_domain::text::fold(&b.name))
@@ -518,7 +540,7 @@ pub async fn check(
     }
     // Who decides.
     let deciding = match &procedure.competent {
-        Competent::Agency(identifier) => svc.store.agency_by_identifier(identifier).await?,
+        Competent::Agency(identifier) => agency_now(svc, identifier).await?,
         Competent::Level(kind) => {
             let chosen = draft
                 .inputs
@@ -531,7 +553,7 @@ pub async fn check(
             } else {
                 let found = svc.store.agency_by_identifier(chosen).await?;
                 match found {
-                    Some(a) if a.kind.key() == kind => Some(a),
+                    Some(a) if a.kind.key() == kind && a.merged_into.is_none() => Some(a),
                     _ => {
                         problems.push(at(inputs::AGENCY, Problem::NotAnOption));
                         None

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::convert::{db_err, get, get_json, ts};
 
-const COLUMNS: &str = "id, parent_id, identifier, name, kind, office_hours, receives_any_procedure, commune, created_at";
+const COLUMNS: &str = "id, parent_id, identifier, name, kind, office_hours, receives_any_procedure, commune, created_at, merged_into";
 
 fn from_row(row: &PgRow) -> StoreResult<Agency> {
     let kind: String = get(row, "kind")?;
@@ -31,6 +31,7 @@ fn from_row(row: &PgRow) -> StoreResult<Agency> {
             })
             .transpose()?,
         created_at: get(row, "created_at")?,
+        merged_into: get::<Option<Uuid>>(row, "merged_into")?.map(AgencyId::from_uuid),
     })
 }
 
@@ -44,6 +45,7 @@ pub(crate) async fn create(pool: &PgPool, new: NewAgency) -> StoreResult<Agency>
         office_hours: new.office_hours,
         receives_any_procedure: new.receives_any_procedure,
         commune: new.commune,
+        merged_into: None,
         created_at: micros(Utc::now()),
     };
     sqlx::query(
@@ -111,7 +113,7 @@ pub(crate) async fn update(pool: &PgPool, agency: &Agency) -> StoreResult<()> {
     let name = nfc(agency.name.trim()).into_owned();
     let done = sqlx::query(
         "UPDATE agencies SET name = $2, name_folded = $3, kind = $4, office_hours = $5, receives_any_procedure = $6,
-         commune = $7 WHERE id = $1",
+         commune = $7, merged_into = $8 WHERE id = $1",
     )
     .bind(agency.id.uuid())
     .bind(&name)
@@ -120,6 +122,7 @@ pub(crate) async fn update(pool: &PgPool, agency: &Agency) -> StoreResult<()> {
     .bind(Json(&agency.office_hours))
     .bind(agency.receives_any_procedure)
     .bind(agency.commune.map(|c| c.to_string()))
+    .bind(agency.merged_into.map(AgencyId::uuid))
     .execute(pool)
     .await
     .map_err(db_err)?;

@@ -9,7 +9,7 @@ use sqlx::sqlite::{SqlitePool, SqliteRow};
 
 use crate::convert::{db_err, from_json, from_us, opt_parse, parse, to_json, us};
 
-const COLUMNS: &str = "id, parent_id, identifier, name, kind, office_hours, receives_any_procedure, commune, created_at";
+const COLUMNS: &str = "id, parent_id, identifier, name, kind, office_hours, receives_any_procedure, commune, created_at, merged_into";
 
 fn from_row(row: &SqliteRow) -> StoreResult<Agency> {
     let kind: String = row.try_get("kind").map_err(db_err)?;
@@ -37,6 +37,7 @@ fn from_row(row: &SqliteRow) -> StoreResult<Agency> {
             })
             .transpose()?,
         created_at: from_us(row.try_get("created_at").map_err(db_err)?)?,
+        merged_into: opt_parse(row.try_get("merged_into").map_err(db_err)?, "agency id")?,
     })
 }
 
@@ -51,6 +52,7 @@ pub(crate) async fn create(pool: &SqlitePool, new: NewAgency) -> StoreResult<Age
         office_hours: new.office_hours,
         receives_any_procedure: new.receives_any_procedure,
         commune: new.commune,
+        merged_into: None,
         created_at: motcua_store::hash::micros(Utc::now()),
     };
     sqlx::query(
@@ -122,7 +124,7 @@ pub(crate) async fn update(pool: &SqlitePool, agency: &Agency) -> StoreResult<()
     let name = nfc(agency.name.trim()).into_owned();
     let done = sqlx::query(
         "UPDATE agencies SET name = $2, name_folded = $3, kind = $4, office_hours = $5, receives_any_procedure = $6,
-         commune = $7 WHERE id = $1",
+         commune = $7, merged_into = $8 WHERE id = $1",
     )
     .bind(agency.id.to_string())
     .bind(&name)
@@ -131,6 +133,7 @@ pub(crate) async fn update(pool: &SqlitePool, agency: &Agency) -> StoreResult<()
     .bind(to_json(&agency.office_hours)?)
     .bind(agency.receives_any_procedure)
     .bind(agency.commune.map(|c| c.to_string()))
+    .bind(agency.merged_into.map(|a| a.to_string()))
     .execute(pool)
     .await
     .map_err(db_err)?;

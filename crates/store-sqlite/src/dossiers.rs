@@ -269,6 +269,19 @@ async fn insert_extras(conn: &mut SqliteConnection, p: &Prepared) -> StoreResult
         .await
         .map_err(db_err)?;
     }
+    if let Some(moved) = timeline::moved(&e.event)? {
+        sqlx::query(
+            "UPDATE dossiers SET receiving_unit = COALESCE($2, receiving_unit),
+                 deciding_agency = COALESCE($3, deciding_agency)
+             WHERE id = $1",
+        )
+        .bind(e.dossier.to_string())
+        .bind(moved.receiving_unit.map(|a| a.to_string()))
+        .bind(moved.deciding_agency.map(|a| a.to_string()))
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    }
     if let Some(document) = timeline::captured_document(&e.event) {
         sqlx::query(
             "INSERT INTO captured_documents (dossier_id, event_seq, holder_identity, captured_at, document)
@@ -503,7 +516,13 @@ pub(crate) async fn append(
     .map_err(db_err)?;
     insert_jobs(&mut tx, &new.jobs).await?;
     tx.commit().await.map_err(db_err)?;
+    let mut moved_to = (current.receiving_unit, current.deciding_agency);
+    if let Some(moved) = timeline::moved(&prepared.event.event)? {
+        moved.apply_to(&mut moved_to.0, &mut moved_to.1);
+    }
     Ok(DossierRecord {
+        receiving_unit: moved_to.0,
+        deciding_agency: moved_to.1,
         state: prepared.state,
         columns: prepared.columns,
         head_hash: prepared.event.hash,

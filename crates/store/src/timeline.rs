@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::error::{StoreError, StoreResult};
 use crate::hash::{EventFields, Hash, event_hash, micros};
-use crate::ids::{DossierId, UserId};
+use crate::ids::{AgencyId, DossierId, UserId};
 use crate::model::{
     Attachment, DossierHeader, DossierRecord, EventRecord, NewAttachment, NewDossier, NewEvent,
     NewJob, StateColumns,
@@ -277,6 +277,50 @@ pub fn step_agencies(event: &Event) -> impl Iterator<Item = &str> {
     steps.iter().map(|s| s.agency.trim())
 }
 
+/// Where an event moves the dossier after a reorganisation: its new
+/// receiving unit and deciding agency (either may stay).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moved {
+    pub receiving_unit: Option<AgencyId>,
+    pub deciding_agency: Option<AgencyId>,
+}
+
+/// The move an event records, if it is a transfer.
+pub fn moved(event: &Event) -> StoreResult<Option<Moved>> {
+    let Action::Transfer {
+        receiving_unit,
+        deciding_agency,
+        ..
+    } = &event.action
+    else {
+        return Ok(None);
+    };
+    let id = |text: &Option<String>| {
+        text.as_deref()
+            .map(|t| {
+                t.parse::<AgencyId>()
+                    .map_err(|_| StoreError::corrupt(format!("transfer to agency {t}")))
+            })
+            .transpose()
+    };
+    Ok(Some(Moved {
+        receiving_unit: id(receiving_unit)?,
+        deciding_agency: id(deciding_agency)?,
+    }))
+}
+
+impl Moved {
+    /// Moves a receiving unit and deciding agency as the transfer says.
+    pub fn apply_to(self, receiving: &mut AgencyId, deciding: &mut AgencyId) {
+        if let Some(r) = self.receiving_unit {
+            *receiving = r;
+        }
+        if let Some(d) = self.deciding_agency {
+            *deciding = d;
+        }
+    }
+}
+
 /// The document an event digitises, if it does.
 pub fn captured_document(event: &Event) -> Option<&CapturedDocument> {
     match &event.action {
@@ -338,6 +382,33 @@ impl std::fmt::Display for Defect {
     }
 }
 
+/// Whether the header recorded at entry, moved by every later transfer, is
+/// the stored row's.
+fn entry_header_matches(
+    record: &DossierRecord,
+    events: &[EventRecord],
+    recorded: Option<&Value>,
+) -> bool {
+    let Some(recorded) = recorded else {
+        return false;
+    };
+    let Ok(mut header) = serde_json::from_value::<DossierHeader>(recorded.clone()) else {
+        return false;
+    };
+    // The recorded document itself must be what the header encodes.
+    if serde_json::to_value(&header).ok().as_ref() != Some(recorded) {
+        return false;
+    }
+    for e in events {
+        match moved(&e.event) {
+            Ok(Some(m)) => m.apply_to(&mut header.receiving_unit, &mut header.deciding_agency),
+            Ok(None) => {}
+            Err(_) => return false,
+        }
+    }
+    header == record.header()
+}
+
 /// Checks one stored dossier against its timeline: every hash and link, the
 /// head and the count, its identity and attachments against what the events
 /// recorded, and a replay that must rebuild the stored state and columns
@@ -378,12 +449,8 @@ pub fn check(
         if recomputed != e.hash || !consistent {
             defects.push(Defect::BadHash { seq: e.seq });
         }
-        if e.seq == 1 {
-            let recorded = e.payload.get("dossier");
-            let header = serde_json::to_value(record.header()).ok();
-            if recorded.is_none() || recorded != header.as_ref() {
-                defects.push(Defect::Header);
-            }
+        if e.seq == 1 && !entry_header_matches(record, events, e.payload.get("dossier")) {
+            defects.push(Defect::Header);
         }
         let mut stored: Vec<Value> = attachments
             .iter()

@@ -127,6 +127,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     official("POST", "/quan-tri/can-bo/{user}/khoa"),
     official("POST", "/quan-tri/co-quan/gio-lam-viec"),
     official("POST", "/quan-tri/co-quan/ten"),
+    official("POST", "/quan-tri/co-quan/sap-nhap"),
     official("POST", "/can-bo/tiep-nhan"),
     official("GET", "/can-bo/ho-so/{id}"),
     official("GET", "/can-bo/ho-so/{id}/tep/{attachment}"),

@@ -164,7 +164,7 @@ pub async fn take_in(
     // counter's own agency when it is of that kind).
     let deciding = match (&version, &receiving) {
         (Some(v), Some(r)) => match &v.procedure.competent {
-            Competent::Agency(identifier) => svc.store.agency_by_identifier(identifier).await?,
+            Competent::Agency(identifier) => apply::agency_now(svc, identifier).await?,
             Competent::Level(kind) => {
                 let candidates = apply::agencies_of_kind(svc, kind).await?;
                 let wanted = intake.deciding.unwrap_or(r.id);

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use motcua_app::office::admins::{self, OfficialDetails, Province};
 use motcua_app::office::inbox::{self, Filter};
-use motcua_app::office::{Official, act, scope};
+use motcua_app::office::{Official, act, reorganise, scope};
 use motcua_app::{AppError, Services, Settings, apply, demo};
 use motcua_blobs::LocalBlobStore;
 use motcua_domain::calendar::{OfficeHours, Period};
@@ -635,6 +635,109 @@ async fn a_parallel_group_waits_for_each_agency_and_each_answers_only_its_own() 
     let replayed =
         Dossier::replay(&events.iter().map(|e| e.event.clone()).collect::<Vec<_>>()).unwrap();
     assert_eq!(replayed, d.state);
+}
+
+#[tokio::test]
+async fn a_merged_commune_hands_its_pending_dossiers_and_officials_to_the_new_one() {
+    let o = office().await;
+    let monday = vn(2026, 3, 2, 9, 0);
+    let hour = TimeDelta::hours(1);
+    let pending = o.online(monday, "Lê Thị Cúc").await;
+    let pending = o
+        .act(&o.reception, &pending, Action::Accept, monday + hour)
+        .await
+        .unwrap();
+    let finished = o.online(monday, "Phan Văn Đức").await;
+    let finished = o
+        .act(
+            &o.reception,
+            &finished,
+            Action::RefuseAtReception {
+                reason: "Không thuộc thẩm quyền".into(),
+            },
+            monday + hour,
+        )
+        .await
+        .unwrap();
+    let admin = o
+        .svc
+        .store
+        .user_by_login("quantri@demo.motcua.vn")
+        .await
+        .unwrap()
+        .unwrap();
+    let admin = Official::of(&o.svc, admin).await.unwrap();
+    let now = monday + hour * 2;
+    let reason = "Nghị quyết sắp xếp đơn vị hành chính cấp xã";
+    // Only a system administrator merges; a unit is not merged into itself.
+    let refused = reorganise::merge(&o.svc, &o.specialist, o.commune.id, o.other.id, reason, now)
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, AppError::NotFound(_)));
+    let itself = reorganise::merge(&o.svc, &admin, o.commune.id, o.commune.id, reason, now)
+        .await
+        .unwrap_err();
+    assert!(matches!(itself, AppError::Invalid(p) if p[0].field == "into"));
+
+    let held = o.svc.store.grants_at(o.commune.id).await.unwrap().len();
+    let merged = reorganise::merge(&o.svc, &admin, o.commune.id, o.other.id, reason, now)
+        .await
+        .unwrap();
+    assert_eq!(merged.dossiers, 1);
+    assert_eq!(merged.grants, held);
+    assert!(
+        o.svc
+            .store
+            .grants_at(o.commune.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(merged.from.merged_into, Some(o.other.id));
+    // The pending dossier moved with its clock; the transfer is on its
+    // timeline, which still verifies.
+    let moved = o.svc.store.dossier(pending.id).await.unwrap().unwrap();
+    assert_eq!(moved.receiving_unit, o.other.id);
+    assert_eq!(moved.deciding_agency, o.other.id);
+    assert_eq!(moved.state.stage, Stage::Accepted);
+    assert_eq!(moved.state.clock, pending.state.clock);
+    let events = o.svc.store.events(moved.id).await.unwrap();
+    let attachments = o.svc.store.attachments(moved.id).await.unwrap();
+    assert!(motcua_store::timeline::check(&moved, &events, &attachments).is_empty());
+    assert_eq!(events.last().unwrap().reason.as_deref(), Some(reason));
+    // The finished one stays where it was decided.
+    let kept = o.svc.store.dossier(finished.id).await.unwrap().unwrap();
+    assert_eq!(kept.deciding_agency, o.commune.id);
+    // The new commune's specialist, and the merged one's (who now works
+    // there), take it up.
+    o.act(
+        &o.other_specialist,
+        &moved,
+        Action::Assign { to: None },
+        now,
+    )
+    .await
+    .unwrap();
+    let specialist = Official::of(&o.svc, o.specialist.user.clone())
+        .await
+        .unwrap();
+    assert!(specialist.holds(Role::Specialist, o.other.id));
+    assert!(!specialist.holds(Role::Specialist, o.commune.id));
+    // The merged commune is no longer offered, and a second merger of it
+    // is refused.
+    let communes = apply::agencies_of_kind(&o.svc, "commune").await.unwrap();
+    assert!(communes.iter().all(|a| a.id != o.commune.id));
+    let again = reorganise::merge(&o.svc, &admin, o.commune.id, o.other.id, reason, now)
+        .await
+        .unwrap_err();
+    assert!(matches!(again, AppError::Invalid(p) if p[0].field == "from"));
+    assert_eq!(
+        apply::agency_now(&o.svc, o.commune.identifier.as_str())
+            .await
+            .unwrap()
+            .map(|a| a.id),
+        Some(o.other.id)
+    );
 }
 
 #[tokio::test]

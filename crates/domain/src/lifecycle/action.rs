@@ -194,6 +194,16 @@ pub enum Action {
     },
     /// A document of the dossier digitised with its data (ND 118 Art. 19(2)).
     CaptureData(CapturedDocument),
+    /// The unit receiving it or the agency deciding it was reorganised
+    /// (merged into another): the dossier moves there with its clock and
+    /// history. Each names the new agency's id.
+    Transfer {
+        reason: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        receiving_unit: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        deciding_agency: Option<String>,
+    },
     /// Appraisal done, submitted to the approver.
     SubmitForApproval,
     /// The approver sends it back for more appraisal.
@@ -270,6 +280,7 @@ pub enum ActionKind {
     SendToAgency,
     ReturnFromAgency,
     CaptureData,
+    Transfer,
     SubmitForApproval,
     SendBack,
     Approve,
@@ -301,6 +312,7 @@ impl Action {
             Action::SendToAgency { .. } => ActionKind::SendToAgency,
             Action::ReturnFromAgency { .. } => ActionKind::ReturnFromAgency,
             Action::CaptureData(_) => ActionKind::CaptureData,
+            Action::Transfer { .. } => ActionKind::Transfer,
             Action::SubmitForApproval => ActionKind::SubmitForApproval,
             Action::SendBack { .. } => ActionKind::SendBack,
             Action::Approve => ActionKind::Approve,
@@ -332,7 +344,8 @@ impl Action {
             | Action::StopAtApplicantRequest { reason }
             | Action::StopUnderSectorLaw { reason }
             | Action::OpenCorrection { reason }
-            | Action::RecomputeDue { reason, .. } => Some(reason),
+            | Action::RecomputeDue { reason, .. }
+            | Action::Transfer { reason, .. } => Some(reason),
             Action::Amend { summary } => Some(summary),
             // What a single hand-over asks (a group's steps are read from
             // the action itself).
@@ -362,7 +375,7 @@ impl CapturedDocument {
 
 impl ActionKind {
     /// Every action.
-    pub const ALL: [ActionKind; 26] = [
+    pub const ALL: [ActionKind; 27] = [
         ActionKind::Enter,
         ActionKind::Accept,
         ActionKind::RequestReceptionSupplement,
@@ -375,6 +388,7 @@ impl ActionKind {
         ActionKind::SendToAgency,
         ActionKind::ReturnFromAgency,
         ActionKind::CaptureData,
+        ActionKind::Transfer,
         ActionKind::SubmitForApproval,
         ActionKind::SendBack,
         ActionKind::Approve,
@@ -424,7 +438,7 @@ impl ActionKind {
             }
             ActionKind::StopUnderSectorLaw => &[Specialist, Approver],
             ActionKind::Amend => &[Applicant],
-            ActionKind::RecomputeDue => &[System],
+            ActionKind::RecomputeDue | ActionKind::Transfer => &[System],
         }
     }
 
@@ -455,6 +469,7 @@ impl ActionKind {
             ActionKind::SendToAgency => "send-to-agency",
             ActionKind::ReturnFromAgency => "return-from-agency",
             ActionKind::CaptureData => "capture-data",
+            ActionKind::Transfer => "transfer",
             ActionKind::SubmitForApproval => "submit-for-approval",
             ActionKind::SendBack => "send-back",
             ActionKind::Approve => "approve",

@@ -235,6 +235,19 @@ fn allowed_from(kind: ActionKind) -> &'static [Stage] {
         }
         ActionKind::SendToAgency | ActionKind::SubmitForApproval => &[InProcess],
         ActionKind::CaptureData => &[AwaitingReception, Accepted, InProcess, AtOtherAgency],
+        // Whatever the office still has to do moves with it.
+        ActionKind::Transfer => &[
+            AwaitingReception,
+            ReceptionSupplement,
+            Accepted,
+            InProcess,
+            AtOtherAgency,
+            AwaitingApproval,
+            AppraisalSupplement,
+            AwaitingPayment,
+            ResultReady,
+            CorrectingResult,
+        ],
         ActionKind::ReturnFromAgency => &[AtOtherAgency],
         ActionKind::SendBack => &[AwaitingApproval],
         ActionKind::Approve | ActionKind::Refuse => &[AwaitingApproval, CorrectingResult],
@@ -518,6 +531,11 @@ impl Dossier {
             Action::CaptureData(document) if !document.is_complete() => {
                 return Err(LifecycleError::IncompleteDocument);
             }
+            Action::Transfer {
+                receiving_unit: None,
+                deciding_agency: None,
+                ..
+            } => return Err(LifecycleError::NoStep),
             Action::ReturnFromAgency { agency } => {
                 self.answered_step(agency.as_deref())?;
             }
@@ -569,7 +587,8 @@ impl Dossier {
             Action::Apologize { .. }
             | Action::Amend { .. }
             | Action::RecomputeDue { .. }
-            | Action::CaptureData(_) => self.stage,
+            | Action::CaptureData(_)
+            | Action::Transfer { .. } => self.stage,
             Action::RequestPayment => Stage::AwaitingPayment,
             Action::ReturnResult { .. } => Stage::Returned,
             Action::Withdraw { .. } => Stage::Withdrawn,

@@ -26,6 +26,7 @@ action-close-for-missing-supplement = close for a missing supplement
 action-send-to-agency = send to another agency
 action-return-from-agency = take back from another agency
 action-capture-data = digitise a document
+action-transfer = move to the new unit after a reorganisation
 action-submit-for-approval = submit for approval
 action-send-back = send back for more work
 action-approve = approve

@@ -26,6 +26,7 @@ action-close-for-missing-supplement = đóng hồ sơ do không bổ sung
 action-send-to-agency = chuyển cơ quan phối hợp
 action-return-from-agency = nhận lại từ cơ quan phối hợp
 action-capture-data = số hóa giấy tờ
+action-transfer = chuyển sang đơn vị mới do sắp xếp tổ chức
 action-submit-for-approval = trình phê duyệt
 action-send-back = trả lại để xử lý tiếp
 action-approve = phê duyệt

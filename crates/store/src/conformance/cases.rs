@@ -19,12 +19,12 @@ use crate::error::StoreError;
 use crate::hash::Hash;
 use crate::ids::{DossierId, JobId, UserId};
 use crate::model::{
-    AgencyKind, CodeSource, Delivery, DossierRecord, Draft, DraftFile, FailOutcome,
+    Agency, AgencyKind, CodeSource, Delivery, DossierRecord, Draft, DraftFile, FailOutcome,
     ImportedDossier, JobState, NewApiToken, NewAttachment, NewAuditEntry, NewDossier, NewEvent,
     NewJob, NewSession, NewUser, NewUserToken, Page, ProcedureQuery, ProcedureVersion, QueueCounts,
     QueueQuery, Rating, Satisfaction, TokenHash, TokenPurpose, User, UserKind,
 };
-use crate::timeline::Defect;
+use crate::timeline::{self, Defect};
 use crate::verify;
 
 pub async fn agencies_form_a_tree(db: &dyn TestDatabase) {
@@ -2903,6 +2903,49 @@ pub async fn an_agency_sent_a_step_may_see_the_dossier(db: &dyn TestDatabase) {
         store.dossier_step_agencies(d.id).await.unwrap(),
         vec![f.commune.id]
     );
+}
+
+pub async fn a_transfer_moves_the_dossier_and_its_timeline_still_verifies(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    let start = vn(2025, 9, 8, 9, 0);
+    let d = f.create(start).await;
+    let d = f
+        .act(&d, Action::Accept, Role::ReceptionOfficer, start)
+        .await;
+    let moved = f
+        .act(
+            &d,
+            Action::Transfer {
+                reason: "Sắp xếp đơn vị".into(),
+                receiving_unit: None,
+                deciding_agency: Some(f.commune.id.to_string()),
+            },
+            Role::System,
+            start + TimeDelta::hours(1),
+        )
+        .await;
+    assert_eq!(moved.receiving_unit, f.centre.id);
+    assert_eq!(moved.deciding_agency, f.commune.id);
+    let stored = store.dossier(d.id).await.unwrap().unwrap();
+    assert_eq!(stored, moved);
+    let events = store.events(d.id).await.unwrap();
+    let attachments = store.attachments(d.id).await.unwrap();
+    assert!(timeline::check(&stored, &events, &attachments).is_empty());
+    // The new agency's queue has it; the old one's does not.
+    let at = |agency: &Agency| QueueQuery::of(vec![agency.id], 10);
+    assert_eq!(store.office_queue(&at(&f.commune)).await.unwrap().len(), 1);
+    assert!(
+        store
+            .office_queue(&at(&f.department))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Moving the row without a transfer is caught.
+    let mut forged = stored.clone();
+    forged.deciding_agency = f.department.id;
+    assert!(!timeline::check(&forged, &events, &attachments).is_empty());
 }
 
 pub async fn captured_documents_are_found_by_their_holder(db: &dyn TestDatabase) {

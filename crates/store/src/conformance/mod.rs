@@ -142,6 +142,7 @@ macro_rules! conformance_tests {
             the_office_queue_puts_the_most_urgent_first,
             an_agency_sent_a_step_may_see_the_dossier,
             captured_documents_are_found_by_their_holder,
+            a_transfer_moves_the_dossier_and_its_timeline_still_verifies,
             imported_dossiers_are_written_as_if_created_then_appended,
         );
     };

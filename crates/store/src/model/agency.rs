@@ -71,6 +71,9 @@ pub struct Agency {
     /// its results from (the route class of a postal leg).
     pub commune: Option<CommuneCode>,
     pub created_at: DateTime<Utc>,
+    /// The agency it was merged into in a reorganisation: it keeps its
+    /// history but receives and decides nothing more.
+    pub merged_into: Option<AgencyId>,
 }
 
 /// An agency to create.

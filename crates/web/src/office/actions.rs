@@ -421,8 +421,11 @@ pub fn action_of(
         ActionKind::OpenCorrection => Action::OpenCorrection {
             reason: text("reason"),
         },
-        // Not the office's: motcua enters and recomputes by itself.
-        ActionKind::Enter | ActionKind::RecomputeDue => return Err(AppError::NotFound("dossier")),
+        // Not the office's: motcua enters, recomputes and transfers by
+        // itself.
+        ActionKind::Enter | ActionKind::RecomputeDue | ActionKind::Transfer => {
+            return Err(AppError::NotFound("dossier"));
+        }
     })
 }
 

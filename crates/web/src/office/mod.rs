@@ -44,6 +44,7 @@ pub(crate) fn routes(router: Router<AppState>) -> Router<AppState> {
         post(staff::set_office_hours),
     );
     let r = add(r, "POST", "/quan-tri/co-quan/ten", post(staff::rename));
+    let r = add(r, "POST", "/quan-tri/co-quan/sap-nhap", post(staff::merge));
     let r = add(
         r,
         "POST",

@@ -12,6 +12,8 @@ use axum::response::Response;
 use chrono::Utc;
 use motcua_app::AppError;
 use motcua_app::office::admins::{self, OfficialDetails};
+use motcua_app::office::reorganise;
+use motcua_domain::forms::Problem;
 use motcua_domain::lifecycle::Role;
 use motcua_store::{AgencyId, UserId};
 use serde::Deserialize;
@@ -52,6 +54,11 @@ struct StaffPage {
     office_hours: String,
     /// A system administrator may rename the agency.
     renames: bool,
+    /// The agencies a system administrator may merge it into (none for the
+    /// province, or an agency already merged): id, name.
+    merge_into: Vec<(String, String)>,
+    /// The agency it was merged into, if it was.
+    merged_into: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -72,6 +79,7 @@ fn saved_notice(key: Option<&str>) -> Option<&'static str> {
         "mo-khoa" => Some("staff-saved-unlocked"),
         "gio" => Some("staff-saved-hours"),
         "ten" => Some("staff-saved-name"),
+        "sap-nhap" => Some("staff-saved-merged"),
         _ => None,
     }
 }
@@ -127,7 +135,29 @@ async fn staff_page(
             (r.key(), role_label(lang, r), checked)
         })
         .collect();
+    let system_admin = who.official.has_role(Role::SystemAdmin);
+    let merge_into = if system_admin && agency.parent.is_some() && agency.merged_into.is_none() {
+        motcua_app::apply::all_agencies(svc)
+            .await?
+            .into_iter()
+            .filter(|a| a.id != agency.id && a.merged_into.is_none())
+            .map(|a| (a.id.to_string(), a.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let merged_into = match agency.merged_into {
+        Some(id) => svc
+            .store
+            .agency(id)
+            .await
+            .map_err(AppError::from)?
+            .map(|a| a.name),
+        None => None,
+    };
     Ok(StaffPage {
+        merge_into,
+        merged_into,
         agencies: managed
             .iter()
             .map(|a| (a.id.to_string(), a.name.clone()))
@@ -138,9 +168,7 @@ async fn staff_page(
             .get("office_hours")
             .cloned()
             .unwrap_or_else(|| admins::office_hours_text(&agency.office_hours)),
-        renames: who
-            .official
-            .has_role(motcua_domain::lifecycle::Role::SystemAdmin),
+        renames: system_admin,
         members,
         roles,
         values,
@@ -322,6 +350,34 @@ pub(crate) async fn rename(
     let name = form.get("agency_name").cloned().unwrap_or_default();
     let outcome = admins::rename_agency(svc, &who.official, agency, &name, Utc::now()).await;
     answer(&state, &who, ctx, (agency, form), outcome, "ten").await
+}
+
+/// `POST /quan-tri/co-quan/sap-nhap`: a system administrator merges the
+/// agency into another; its pending dossiers and officials move there, and
+/// the page of the agency merged into says so.
+pub(crate) async fn merge(
+    State(state): State<AppState>,
+    who: OfficialVisitor,
+    ctx: PageCtx,
+    Posted(form): Posted<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    let svc = state.require_services()?;
+    let agency = agency_of(&form)?;
+    let into = form.get("into").and_then(|v| v.parse::<AgencyId>().ok());
+    let reason = form.get("reason").cloned().unwrap_or_default();
+    let outcome = match into {
+        Some(into) => {
+            reorganise::merge(svc, &who.official, agency, into, &reason, Utc::now()).await
+        }
+        None => Err(AppError::field("into", Problem::NotAnOption)),
+    };
+    match outcome {
+        Ok(merged) => Ok(back(merged.into.id, "sap-nhap")),
+        Err(AppError::Invalid(problems)) => {
+            refused(&state, &who, ctx, agency, form, &problems).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// After a change to the agency: back to the page with a notice, or the

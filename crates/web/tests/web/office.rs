@@ -745,3 +745,87 @@ async fn a_specialist_digitises_a_document_which_is_then_offered_for_reuse() {
     assert!(page.body.contains(&format!("số hóa trên hồ sơ {code}")));
     assert!(page.body.contains("khai-sinh.pdf"));
 }
+
+#[tokio::test]
+async fn a_system_administrator_merges_a_commune_and_its_dossiers_follow() {
+    let portal = portal().await;
+    let store = &portal.services.store;
+    let mut citizen = Browser::new(&portal);
+    let (code, _) = submitted(&mut citizen).await;
+    let agency = |identifier: &'static str| async move {
+        store
+            .agency_by_identifier(identifier)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let from = agency("000.41.02.H82").await;
+    let into = agency("000.41.01.H82").await;
+    let before = store.dossier_by_code(&code).await.unwrap().unwrap();
+    assert_eq!(before.deciding_agency, from.id);
+
+    let mut admin = Browser::new(&portal);
+    admin.sign_in("quantri@demo.motcua.vn").await;
+    let page = admin
+        .get(&format!("/quan-tri/can-bo?co_quan={}", from.id))
+        .await;
+    assert!(
+        page.body.contains("/quan-tri/co-quan/sap-nhap"),
+        "{}",
+        page.body
+    );
+    let (from_id, into_id) = (from.id.to_string(), into.id.to_string());
+    let no_reason = admin
+        .post(
+            "/quan-tri/co-quan/sap-nhap",
+            &[
+                ("agency", from_id.as_str()),
+                ("into", into_id.as_str()),
+                ("reason", " "),
+            ],
+        )
+        .await;
+    assert_eq!(no_reason.status, 422, "{}", no_reason.body);
+    assert!(no_reason.body.contains("href=\"#reason\""));
+    assert!(
+        store
+            .agency(from.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .merged_into
+            .is_none()
+    );
+
+    let merged = admin
+        .post(
+            "/quan-tri/co-quan/sap-nhap",
+            &[
+                ("agency", from_id.as_str()),
+                ("into", into_id.as_str()),
+                (
+                    "reason",
+                    "Nghị quyết số 1/2026 về sắp xếp đơn vị hành chính",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(merged.status, 303, "{}", merged.body);
+    assert!(merged.header("location").contains(&into_id));
+    let after = store.dossier_by_code(&code).await.unwrap().unwrap();
+    assert_eq!(after.deciding_agency, into.id);
+    assert_eq!(after.receiving_unit, into.id);
+    let page = admin
+        .get(&format!("/quan-tri/can-bo?co_quan={}", from.id))
+        .await;
+    assert!(
+        page.body
+            .contains(&format!("Đơn vị này đã được sáp nhập vào {}", into.name)),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("/quan-tri/co-quan/sap-nhap"));
+    // The citizen still finds it among theirs.
+    let mine = citizen.get("/ho-so").await;
+    assert!(mine.body.contains(&code));
+}

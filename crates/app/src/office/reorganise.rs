@@ -1,0 +1,211 @@
+//! Reorganisation: a system administrator merges a unit into another (two
+//! communes become one, a department absorbs another). The merged unit
+//! stays, with its history, and is marked merged; every dossier it still
+//! has work on moves to the new unit with a transfer on its timeline (its
+//! clock and history unchanged); its officials keep their roles there.
+
+use chrono::{DateTime, Utc};
+use motcua_domain::forms::Problem;
+use motcua_domain::lifecycle::{Action, Clockwork, Role};
+use motcua_store::{
+    Agency, AgencyId, DossierRecord, NewAuditEntry, NewEvent, QueueQuery, StoreError,
+};
+use serde_json::json;
+
+use super::Official;
+use super::act::hours_of;
+use crate::applicant::reason_text;
+use crate::{AppError, Services, apply, notices};
+
+/// Dossiers read per page.
+const PAGE: u32 = 500;
+/// How often a transfer is tried again when an official acted on the
+/// dossier at the same moment.
+const TRIES: usize = 3;
+
+/// What a merger did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Merged {
+    pub from: Agency,
+    pub into: Agency,
+    /// Dossiers moved.
+    pub dossiers: usize,
+    /// Role grants moved.
+    pub grants: usize,
+}
+
+/// Merges `from` into `into` for `reason` (the reorganisation decision).
+/// Only a system administrator may; the province itself is not merged.
+pub async fn merge(
+    svc: &Services,
+    by: &Official,
+    from: AgencyId,
+    into: AgencyId,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Merged, AppError> {
+    if !by.has_role(Role::SystemAdmin) {
+        return Err(AppError::NotFound("agency"));
+    }
+    let live = |agency: Option<Agency>, field: &str| match agency {
+        Some(a) if a.merged_into.is_none() => Ok(a),
+        _ => Err(AppError::field(field, Problem::NotAnOption)),
+    };
+    let mut from = live(svc.store.agency(from).await?, "from")?;
+    let into = live(svc.store.agency(into).await?, "into")?;
+    if from.id == into.id || from.parent.is_none() {
+        return Err(AppError::field(
+            if from.parent.is_none() {
+                "from"
+            } else {
+                "into"
+            },
+            Problem::NotAnOption,
+        ));
+    }
+    let reason = reason_text("reason", reason)?;
+    // Marked first, so nothing new arrives while its dossiers move.
+    from.merged_into = Some(into.id);
+    svc.store.update_agency(&from).await?;
+    let dossiers = move_dossiers(svc, by, &from, &into, &reason, now).await?;
+    let grants = move_grants(svc, &from, &into, now).await?;
+    svc.store
+        .audit(NewAuditEntry {
+            at: now,
+            actor: Some(by.user.id),
+            action: "agency.merge".into(),
+            subject: from.id.to_string(),
+            details: json!({
+                "into": into.id.to_string(),
+                "reason": reason,
+                "dossiers": dossiers,
+                "grants": grants,
+            }),
+        })
+        .await?;
+    Ok(Merged {
+        from,
+        into,
+        dossiers,
+        grants,
+    })
+}
+
+/// The dossiers `from` receives or decides and still has work on, read
+/// whole before any moves (a move takes a dossier out of the pages).
+async fn pending(svc: &Services, from: &Agency) -> Result<Vec<DossierRecord>, AppError> {
+    let mut found = Vec::new();
+    let mut offset = 0;
+    loop {
+        let page = svc
+            .store
+            .office_queue(&QueueQuery {
+                offset,
+                ..QueueQuery::of(vec![from.id], PAGE)
+            })
+            .await?;
+        let last = page.len() < PAGE as usize;
+        found.extend(
+            page.into_iter()
+                .filter(|d| d.receiving_unit == from.id || d.deciding_agency == from.id),
+        );
+        if last {
+            return Ok(found);
+        }
+        offset += PAGE;
+    }
+}
+
+async fn move_dossiers(
+    svc: &Services,
+    by: &Official,
+    from: &Agency,
+    into: &Agency,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let calendar = apply::work_calendar(svc).await?;
+    let mut moved = 0;
+    for mut dossier in pending(svc, from).await? {
+        for attempt in 1..=TRIES {
+            let hours = hours_of(svc, &dossier).await?;
+            let to = |current: AgencyId| (current == from.id).then(|| into.id.to_string());
+            let event = dossier.state.decide(
+                Action::Transfer {
+                    reason: reason.to_owned(),
+                    receiving_unit: to(dossier.receiving_unit),
+                    deciding_agency: to(dossier.deciding_agency),
+                },
+                Role::System,
+                now.max(dossier.state.last_event_at),
+                Clockwork {
+                    calendar: &calendar,
+                    hours: &hours,
+                },
+            )?;
+            let written = svc
+                .store
+                .append_event(
+                    dossier.id,
+                    dossier.event_count,
+                    NewEvent {
+                        actor: Some(by.user.id),
+                        event,
+                        attachments: Vec::new(),
+                        jobs: Vec::new(),
+                    },
+                )
+                .await;
+            match written {
+                Ok(updated) => {
+                    moved += 1;
+                    if let Some(procedure) = super::act::procedure_of(svc, &updated).await? {
+                        notices::stage_changed(
+                            svc,
+                            &updated,
+                            &procedure,
+                            updated.event_count,
+                            Some(reason),
+                            now,
+                        )
+                        .await?;
+                    }
+                    break;
+                }
+                // Someone acted meanwhile: read it again and retry.
+                Err(StoreError::Conflict { .. }) if attempt < TRIES => {
+                    dossier = svc
+                        .store
+                        .dossier(dossier.id)
+                        .await?
+                        .ok_or(AppError::NotFound("dossier"))?;
+                    // Finished meanwhile: it stays with its history.
+                    if !dossier.state.in_office() {
+                        break;
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(moved)
+}
+
+/// Every role held at `from` is held at `into` from now on.
+async fn move_grants(
+    svc: &Services,
+    from: &Agency,
+    into: &Agency,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let grants = svc.store.grants_at(from.id).await?;
+    for grant in &grants {
+        svc.store
+            .grant_role(grant.user, into.id, grant.role, now)
+            .await?;
+        svc.store
+            .revoke_role(grant.user, from.id, grant.role)
+            .await?;
+    }
+    Ok(grants.len())
+}
