@@ -290,7 +290,6 @@ fn allowed_from(kind: ActionKind) -> &'static [Stage] {
     }
 }
 
-/// Which channel each role enters dossiers by.
 /// A hand-over names at least one agency, each once, each with its task.
 fn check_handover(handover: &Handover) -> Result<(), LifecycleError> {
     if handover.steps.is_empty() {
@@ -312,6 +311,7 @@ fn check_handover(handover: &Handover) -> Result<(), LifecycleError> {
     Ok(())
 }
 
+/// Which channel each role enters dossiers by.
 fn entry_channel_allowed(role: Role, channel: Channel) -> bool {
     matches!(
         (role, channel),
