@@ -21,11 +21,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Period;
-use crate::lifecycle::Role;
+use crate::lifecycle::{Clockwork, LifecycleError, Role};
 use crate::message::{Message, MessageArg};
 
 /// The version of the catalog file format.
@@ -501,6 +501,45 @@ impl Procedure {
         groups.into_iter().map(|(_, steps)| steps).collect()
     }
 
+    /// When each workflow step ends if every step takes its allotted time,
+    /// in catalog order: a step starts when the last of the steps it waits
+    /// for ends; the first ones at `start`. The back office's plan, not the
+    /// legal due date.
+    pub fn schedule(
+        &self,
+        start: DateTime<Utc>,
+        cw: Clockwork<'_>,
+    ) -> Result<Vec<DateTime<Utc>>, LifecycleError> {
+        let mut ends: Vec<Option<DateTime<Utc>>> = vec![None; self.steps.len()];
+        // A pass plans every step whose waits are planned; an imported
+        // catalog has no circle, so each pass plans at least one.
+        for _ in 0..self.steps.len() {
+            for (i, step) in self.steps.iter().enumerate() {
+                if ends[i].is_some() {
+                    continue;
+                }
+                let mut begins = Some(start);
+                for wait in &step.after {
+                    let end = self
+                        .steps
+                        .iter()
+                        .position(|s| s.id == *wait)
+                        .and_then(|j| ends[j]);
+                    begins = match (begins, end) {
+                        (Some(b), Some(e)) => Some(b.max(e)),
+                        _ => None,
+                    };
+                }
+                if let Some(begins) = begins {
+                    ends[i] = Some(cw.due(begins, step.time)?);
+                }
+            }
+        }
+        ends.into_iter()
+            .map(|end| end.ok_or(LifecycleError::NoDueDate))
+            .collect()
+    }
+
     /// Everything wrong with this entry.
     pub fn problems(&self, at: &str) -> Vec<CatalogError> {
         let mut errors = Vec::new();
@@ -744,6 +783,36 @@ mod tests {
             .map(|g| g.iter().map(|s| s.id.as_str()).collect())
             .collect();
         assert_eq!(groups, vec![vec!["xac_minh", "toa_an"], vec!["thue"]]);
+    }
+
+    #[test]
+    fn a_step_is_planned_after_the_last_step_it_waits_for() {
+        use crate::calendar::{OfficeHours, WorkCalendar, to_utc};
+        let calendar = WorkCalendar::bundled().unwrap();
+        let hours = OfficeHours::standard();
+        let cw = Clockwork {
+            calendar: &calendar,
+            hours: &hours,
+        };
+        let at = |d: u32, h: u32| {
+            to_utc(
+                NaiveDate::from_ymd_opt(2026, 3, d)
+                    .unwrap()
+                    .and_hms_opt(h, 0, 0)
+                    .unwrap(),
+            )
+        };
+        let mut p = procedure();
+        let mut quick = p.steps[1].clone();
+        quick.id = "nhanh".into();
+        quick.time = Period::WorkingDays(1);
+        quick.after = vec![];
+        p.steps[1].after.push("nhanh".into());
+        p.steps.push(quick);
+        // Monday 08:00: 5 working days end the next Monday; the 1-day step
+        // runs alongside; the 3-day step waits for the later of the two.
+        let plan = p.schedule(at(2, 8), cw).unwrap();
+        assert_eq!(plan, vec![at(9, 17), at(12, 17), at(3, 17)]);
     }
 
     #[test]

@@ -11,8 +11,9 @@ use chrono::{DateTime, Utc};
 use motcua_app::office::scope::{self, Seat};
 use motcua_app::office::{Official, act as office_act, capture};
 use motcua_app::{AppError, Services};
+use motcua_domain::catalog::Procedure;
 use motcua_domain::forms::FieldProblem;
-use motcua_domain::lifecycle::{Action, CapturedDocument, Role};
+use motcua_domain::lifecycle::{Action, CapturedDocument, Clockwork, Role};
 use motcua_i18n::Arg;
 use motcua_store::{AttachmentId, DossierId, DossierRecord, UserId};
 
@@ -62,6 +63,9 @@ struct DossierPage {
     assignee: Option<String>,
     /// Other agencies' steps it waits for: who, what, due when.
     open_steps: Vec<String>,
+    /// The procedure's workflow as planned from the entry: step, who (role
+    /// and agency), its time, when it should end.
+    workflow: Vec<[String; 4]>,
     /// The applicant's digitised documents (on this dossier or earlier
     /// ones), to reuse: (line, the dossier it was captured on, still valid).
     captured: Vec<(String, String, bool)>,
@@ -141,6 +145,43 @@ fn document_line(ctx: &PageCtx, d: &CapturedDocument) -> String {
         None => lang.tr("office-doc-no-expiry"),
     });
     format!("{} ({}): {}", d.title, parts.join(", "), d.summary)
+}
+
+/// The catalog's workflow for this dossier, each step planned from its
+/// entry on its receiving unit's calendar.
+async fn workflow_plan(
+    svc: &Services,
+    ctx: &PageCtx,
+    procedure: &Procedure,
+    d: &DossierRecord,
+) -> Result<Vec<[String; 4]>, AppError> {
+    if procedure.steps.is_empty() {
+        return Ok(Vec::new());
+    }
+    let lang = ctx.lang();
+    let calendar = motcua_app::apply::work_calendar(svc).await?;
+    let hours = office_act::hours_of(svc, d).await?;
+    let plan = procedure.schedule(
+        d.state.entered_at,
+        Clockwork {
+            calendar: &calendar,
+            hours: &hours,
+        },
+    )?;
+    let mut rows = Vec::with_capacity(plan.len());
+    for (step, end) in procedure.steps.iter().zip(plan) {
+        let mut who = actions::capitalised(&lang.tr(&format!("role-{}", step.role.key())));
+        if let Some(agency) = &step.agency {
+            who = format!("{who} — {}", agency_label(svc, agency).await?);
+        }
+        rows.push([
+            step.name.clone(),
+            who,
+            words::period(lang, step.time),
+            ctx.instant(&end),
+        ]);
+    }
+    Ok(rows)
 }
 
 /// The specialists of the deciding agency (who may be assigned).
@@ -248,6 +289,10 @@ async fn dossier_page(
     for step in &d.state.open_steps {
         open_steps.push(step_line(svc, &ctx, &step.agency, &step.task, step.due).await?);
     }
+    let workflow = match &version {
+        Some(p) => workflow_plan(svc, &ctx, p, d).await?,
+        None => Vec::new(),
+    };
     let today = motcua_domain::calendar::to_local(Utc::now()).date();
     let captured = capture::of_applicant(svc, d)
         .await?
@@ -280,6 +325,7 @@ async fn dossier_page(
         work_due: d.columns.work_due.map(|t| ctx.instant(&t)),
         assignee,
         open_steps,
+        workflow,
         captured,
         events: lines,
         chain_ok,

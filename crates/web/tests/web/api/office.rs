@@ -269,6 +269,14 @@ async fn a_workflow_group_goes_to_every_agency_at_once_and_comes_back_step_by_st
         .map(|s| (s.agency.as_str(), s.due.is_some()))
         .collect();
     assert_eq!(open, vec![("000.41.03.H82", true), ("court", true)]);
+    // The page shows the plan from the workflow and what is awaited.
+    let mut browser = crate::portal::Browser::new(&portal);
+    browser.sign_in("chuyenvien@demo.motcua.vn").await;
+    let page = browser.get(&format!("/can-bo/ho-so/{id}")).await;
+    assert!(page.body.contains("Quy trình xử lý"), "{}", page.body);
+    assert!(page.body.contains("Xác minh tại court"));
+    assert!(page.body.contains("Đang chờ cơ quan phối hợp"));
+    assert!(page.body.contains("court: Xác minh tại court (hạn "));
     // The other commune now sees it among its agencies' dossiers.
     let other = store
         .agency_by_identifier("000.41.03.H82")
