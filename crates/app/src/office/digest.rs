@@ -1,8 +1,10 @@
 //! The daily digest: each working day, every official who handles dossiers
 //! gets one e-mail listing the dossiers of their agencies that are overdue
-//! or fall due within a working day — the warning the law asks for at least
-//! one working day before a dossier falls due — sent through the jobs table
-//! like every message.
+//! or fall due by the end of the next working day — the warning the law
+//! asks for at least one working day before a dossier falls due — and the
+//! steps their
+//! agencies were handed that are (each step has its own due date), sent
+//! through the jobs table like every message.
 //!
 //! [`schedule`] is called often (every few minutes by each server); the
 //! day's digest is one job under the key `office.digest:<day>`, so however
@@ -11,10 +13,11 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
 use motcua_domain::calendar;
+use motcua_domain::lifecycle::Stage;
 use motcua_i18n::Arg;
-use motcua_store::{Job, NewJob, QueueQuery};
+use motcua_store::{AgencyId, DossierRecord, Job, NewJob, QueueQuery};
 use serde_json::json;
 
 use super::inbox;
@@ -74,17 +77,67 @@ async fn officials(svc: &Services) -> Result<Vec<Official>, AppError> {
     Ok(out)
 }
 
+/// How far ahead a digest warns: to the end of the next working day, so a
+/// dossier is listed at least one working day before it falls due (due
+/// dates fall at the close of an office day, hence the bound is taken
+/// inclusive).
+async fn horizon(svc: &Services, now: DateTime<Utc>) -> Result<DateTime<Utc>, AppError> {
+    let end = inbox::working_days_after(svc, now, 2).await?;
+    Ok(end + TimeDelta::microseconds(1))
+}
+
+/// The steps `agencies` were handed that are overdue or fall due before
+/// `soon` (a step has its own due date, earlier than the dossier's): each
+/// dossier with the step's due date and task.
+async fn steps_due(
+    svc: &Services,
+    agencies: &[AgencyId],
+    soon: DateTime<Utc>,
+) -> Result<Vec<(DossierRecord, DateTime<Utc>, String)>, AppError> {
+    let mut ours = Vec::new();
+    for id in agencies {
+        if let Some(agency) = svc.store.agency(*id).await? {
+            ours.push(agency.identifier.to_string());
+        }
+    }
+    let waiting = svc
+        .store
+        .office_queue(&QueueQuery {
+            stages: vec![Stage::AtOtherAgency],
+            ..QueueQuery::of(agencies.to_vec(), LISTED)
+        })
+        .await?;
+    let mut found = Vec::new();
+    for d in waiting {
+        let owed: Vec<(DateTime<Utc>, String)> = d
+            .state
+            .open_steps
+            .iter()
+            .filter(|s| ours.contains(&s.agency))
+            .filter_map(|s| Some((s.due.filter(|due| *due < soon)?, s.task.clone())))
+            .collect();
+        for (due, task) in owed {
+            found.push((d.clone(), due, task));
+        }
+    }
+    Ok(found)
+}
+
 /// Writes the digests of `day` at `now`: one e-mail job per official with
 /// something overdue or due soon. How many were queued.
 pub async fn send(svc: &Services, day: NaiveDate, now: DateTime<Utc>) -> Result<usize, AppError> {
-    let soon = inbox::soon_after(svc, now).await?;
+    let soon = horizon(svc, now).await?;
     let mut queued = 0;
     for official in officials(svc).await? {
         let Some(address) = official.user.email.clone() else {
             continue;
         };
         let agencies = official.handling_agencies();
-        let counts = svc.store.office_counts(&agencies, now, soon).await?;
+        let mut counts = svc.store.office_counts(&agencies, now, soon).await?;
+        let steps = steps_due(svc, &agencies, soon).await?;
+        let steps_overdue = steps.iter().filter(|(_, due, _)| *due < now).count() as u64;
+        counts.overdue += steps_overdue;
+        counts.due_soon += steps.len() as u64 - steps_overdue;
         if counts.overdue + counts.due_soon == 0 {
             continue;
         }
@@ -96,29 +149,35 @@ pub async fn send(svc: &Services, day: NaiveDate, now: DateTime<Utc>) -> Result<
             })
             .await?;
         let lang = language_of(&official.user);
+        let line = |d: &DossierRecord, what: String, due: Option<DateTime<Utc>>| {
+            // dd/mm/yyyy and the time in Vietnam, as the pages show it.
+            let when = due
+                .map(|t| calendar::to_local(t).format("%H:%M %d/%m/%Y").to_string())
+                .unwrap_or_default();
+            let mark = if due.is_some_and(|t| t < now) {
+                lang.tr("office-overdue")
+            } else {
+                lang.tr("office-soon")
+            };
+            format!(
+                "- {} · {} · {} · {} ({})",
+                d.code.as_str(),
+                d.applicant.name,
+                what,
+                when,
+                mark
+            )
+        };
         let lines: Vec<String> = rows
             .iter()
             .map(|d| {
-                // dd/mm/yyyy and the time in Vietnam, as the pages show it.
-                let due = d
-                    .columns
-                    .work_due
-                    .map(|t| calendar::to_local(t).format("%H:%M %d/%m/%Y").to_string())
-                    .unwrap_or_default();
-                let mark = if d.columns.work_due.is_some_and(|t| t < now) {
-                    lang.tr("office-overdue")
-                } else {
-                    lang.tr("office-soon")
-                };
-                format!(
-                    "- {} · {} · {} · {} ({})",
-                    d.code.as_str(),
-                    d.applicant.name,
-                    lang.tr(&format!("stage-{}", d.state.stage.key())),
-                    due,
-                    mark
-                )
+                let stage = lang.tr(&format!("stage-{}", d.state.stage.key()));
+                line(d, stage, d.columns.work_due)
             })
+            .chain(steps.iter().map(|(d, due, task)| {
+                let what = lang.tr_args("office-digest-step", &[("task", Arg::from(task.clone()))]);
+                line(d, what, Some(*due))
+            }))
             .collect();
         let message = EmailMessage {
             to: address,

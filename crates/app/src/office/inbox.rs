@@ -41,13 +41,23 @@ pub struct Inbox {
 /// One working day of the standard office hours after `now` on the legal
 /// calendar: what "due soon" means.
 pub async fn soon_after(svc: &Services, now: DateTime<Utc>) -> Result<DateTime<Utc>, AppError> {
+    working_days_after(svc, now, 1).await
+}
+
+/// `days` working days of the standard office hours after `now` on the
+/// legal calendar.
+pub async fn working_days_after(
+    svc: &Services,
+    now: DateTime<Utc>,
+    days: i32,
+) -> Result<DateTime<Utc>, AppError> {
     let calendar = apply::work_calendar(svc).await?;
     let hours = motcua_domain::calendar::OfficeHours::standard();
     let cw = Clockwork {
         calendar: &calendar,
         hours: &hours,
     };
-    Ok(cw.add_working_time(now, hours.day_length())?)
+    Ok(cw.add_working_time(now, hours.day_length() * days)?)
 }
 
 /// The queue of `official` at `now`.

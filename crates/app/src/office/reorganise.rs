@@ -36,6 +36,8 @@ pub struct Merged {
 
 /// Merges `from` into `into` for `reason` (the reorganisation decision).
 /// Only a system administrator may; the province itself is not merged.
+/// Asked again for the same pair, it moves whatever is left (after an
+/// interruption) and changes nothing else.
 pub async fn merge(
     svc: &Services,
     by: &Official,
@@ -47,12 +49,15 @@ pub async fn merge(
     if !by.has_role(Role::SystemAdmin) {
         return Err(AppError::NotFound("agency"));
     }
-    let live = |agency: Option<Agency>, field: &str| match agency {
-        Some(a) if a.merged_into.is_none() => Ok(a),
-        _ => Err(AppError::field(field, Problem::NotAnOption)),
+    let into = match svc.store.agency(into).await? {
+        Some(a) if a.merged_into.is_none() => a,
+        _ => return Err(AppError::field("into", Problem::NotAnOption)),
     };
-    let mut from = live(svc.store.agency(from).await?, "from")?;
-    let into = live(svc.store.agency(into).await?, "into")?;
+    // A merger into the same agency again finishes one that was cut short.
+    let mut from = match svc.store.agency(from).await? {
+        Some(a) if a.merged_into.is_none_or(|m| m == into.id) => a,
+        _ => return Err(AppError::field("from", Problem::NotAnOption)),
+    };
     if from.id == into.id || from.parent.is_none() {
         return Err(AppError::field(
             if from.parent.is_none() {
@@ -65,8 +70,10 @@ pub async fn merge(
     }
     let reason = reason_text("reason", reason)?;
     // Marked first, so nothing new arrives while its dossiers move.
-    from.merged_into = Some(into.id);
-    svc.store.update_agency(&from).await?;
+    if from.merged_into.is_none() {
+        from.merged_into = Some(into.id);
+        svc.store.update_agency(&from).await?;
+    }
     let dossiers = move_dossiers(svc, by, &from, &into, &reason, now).await?;
     let grants = move_grants(svc, &from, &into, now).await?;
     svc.store

@@ -723,14 +723,30 @@ async fn a_merged_commune_hands_its_pending_dossiers_and_officials_to_the_new_on
         .unwrap();
     assert!(specialist.holds(Role::Specialist, o.other.id));
     assert!(!specialist.holds(Role::Specialist, o.commune.id));
-    // The merged commune is no longer offered, and a second merger of it
-    // is refused.
+    // The merged commune is no longer offered. Merging it again into the
+    // same commune finds nothing left to move; into another is refused, as
+    // is merging into it.
     let communes = apply::agencies_of_kind(&o.svc, "commune").await.unwrap();
     assert!(communes.iter().all(|a| a.id != o.commune.id));
     let again = reorganise::merge(&o.svc, &admin, o.commune.id, o.other.id, reason, now)
         .await
+        .unwrap();
+    assert_eq!((again.dossiers, again.grants), (0, 0));
+    let third = o
+        .svc
+        .store
+        .agency_by_identifier("000.41.02.H82")
+        .await
+        .unwrap()
+        .unwrap();
+    let elsewhere = reorganise::merge(&o.svc, &admin, o.commune.id, third.id, reason, now)
+        .await
         .unwrap_err();
-    assert!(matches!(again, AppError::Invalid(p) if p[0].field == "from"));
+    assert!(matches!(elsewhere, AppError::Invalid(p) if p[0].field == "from"));
+    let into_merged = reorganise::merge(&o.svc, &admin, third.id, o.commune.id, reason, now)
+        .await
+        .unwrap_err();
+    assert!(matches!(into_merged, AppError::Invalid(p) if p[0].field == "into"));
     assert_eq!(
         apply::agency_now(&o.svc, o.commune.identifier.as_str())
             .await
@@ -1113,6 +1129,79 @@ async fn the_daily_digest_goes_once_to_whoever_has_late_work() {
     );
     assert!(text.contains("17:00 05/03/2026 (Quá hạn)"), "{text}");
     assert!(text.contains("Phạm Văn Dũng"), "{text}");
+}
+
+#[tokio::test]
+async fn an_agency_is_warned_of_its_own_step_before_the_dossier_falls_due() {
+    use motcua_app::office::digest;
+    let o = office().await;
+    let monday = vn(2026, 3, 2, 8, 0);
+    let d = o.online(monday, "Võ Thị Hạnh").await;
+    let d = o
+        .act(&o.reception, &d, Action::Accept, vn(2026, 3, 2, 9, 0))
+        .await
+        .unwrap();
+    let d = o
+        .act(
+            &o.specialist,
+            &d,
+            Action::Assign { to: None },
+            vn(2026, 3, 2, 9, 30),
+        )
+        .await
+        .unwrap();
+    let step = AgencyStep {
+        agency: o.other.identifier.as_str().to_owned(),
+        task: "Xác minh nơi cư trú".into(),
+        time: Some(Period::WorkingDays(1)),
+    };
+    o.act(
+        &o.specialist,
+        &d,
+        Action::SendToAgency(Handover { steps: vec![step] }),
+        vn(2026, 3, 2, 10, 0),
+    )
+    .await
+    .unwrap();
+    // Tuesday morning: the step ends tonight, the dossier on Thursday.
+    let tuesday = vn(2026, 3, 3, 7, 0);
+    digest::send(
+        &o.svc,
+        NaiveDate::from_ymd_opt(2026, 3, 3).unwrap(),
+        tuesday,
+    )
+    .await
+    .unwrap();
+    let jobs = o
+        .svc
+        .store
+        .claim_jobs(
+            "test",
+            tuesday + TimeDelta::days(1),
+            TimeDelta::minutes(5),
+            500,
+        )
+        .await
+        .unwrap();
+    let theirs = jobs
+        .iter()
+        .find(|j| j.payload["to"] == "chuyenvien@sadec.example.vn")
+        .expect("the other commune's specialist is warned");
+    assert_eq!(
+        theirs.payload["subject"],
+        "Hồ sơ cần chú ý hôm nay: 0 quá hạn, 1 sắp đến hạn"
+    );
+    let text = theirs.payload["text"].as_str().unwrap();
+    assert!(
+        text.contains("Bước phối hợp: Xác minh nơi cư trú · 17:00 03/03/2026 (Sắp đến hạn)"),
+        "{text}"
+    );
+    // The deciding commune's specialist has nothing due yet.
+    assert!(
+        !jobs
+            .iter()
+            .any(|j| j.payload["to"] == "chuyenvien@caolanh.example.vn")
+    );
 }
 
 #[tokio::test]

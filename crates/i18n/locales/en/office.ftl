@@ -156,3 +156,4 @@ office-workflow-step = Step
 office-workflow-who = Done by
 office-workflow-time = Time
 office-workflow-end = Planned end
+office-digest-step = Step asked of you: { $task }

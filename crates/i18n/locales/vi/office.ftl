@@ -156,3 +156,4 @@ office-workflow-step = Bước
 office-workflow-who = Người thực hiện
 office-workflow-time = Thời gian
 office-workflow-end = Dự kiến xong
+office-digest-step = Bước phối hợp: { $task }
