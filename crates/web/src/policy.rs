@@ -163,6 +163,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
     account("GET", "/api/dossiers/{id}/timeline"),
     official("GET", "/api/office/queue"),
     official("POST", "/api/office/bulk"),
+    official("GET", "/api/office/dossiers/{id}"),
+    official("GET", "/api/office/dossiers/{id}/attachments/{attachment}"),
     official("POST", "/api/office/dossiers/{id}/actions/{action}"),
     official("POST", "/api/office/dossiers/{id}/actions/{action}/files"),
     public("POST", "/api/track"),

@@ -18,7 +18,7 @@ use super::schema::{
     BadRequest, Conflict, Forbidden, InvalidInput, NotFound, PayloadTooLarge, Problem,
     TooManyRequests, Unauthenticated, Unavailable, UnsupportedMediaType,
 };
-use super::{accounts, catalog, dossiers, drafts, office, timeline, track};
+use super::{accounts, catalog, dossiers, drafts, office, office_dossier, timeline, track};
 use crate::error::WebError;
 
 /// Adds the `bearer` scheme: the session token from `POST /api/sessions`.
@@ -90,6 +90,8 @@ impl Modify for BearerScheme {
         office::take_action,
         office::take_action_with_files,
         office::bulk,
+        office_dossier::show,
+        office_dossier::download,
         track::track,
         serve,
     ),

@@ -27,6 +27,7 @@ mod doc;
 mod dossiers;
 mod drafts;
 mod office;
+mod office_dossier;
 mod schema;
 mod timeline;
 mod track;
@@ -180,6 +181,18 @@ pub(crate) fn routes(router: Router<AppState>) -> Router<AppState> {
     // The back office.
     let r = add(r, "GET", "/api/office/queue", get(office::queue));
     let r = add(r, "POST", "/api/office/bulk", post(office::bulk));
+    let r = add(
+        r,
+        "GET",
+        "/api/office/dossiers/{id}",
+        get(office_dossier::show),
+    );
+    let r = add(
+        r,
+        "GET",
+        "/api/office/dossiers/{id}/attachments/{attachment}",
+        get(office_dossier::download),
+    );
     let r = add(
         r,
         "POST",

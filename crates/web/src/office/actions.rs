@@ -183,6 +183,19 @@ fn label_of(lang: Lang, action: &str, name: &str) -> String {
     }
 }
 
+/// The actions `official` may take on the dossier now, in the order they
+/// are offered.
+pub fn offered_kinds<'a>(
+    official: &'a Official,
+    dossier: &'a DossierRecord,
+    seat: &'a Seat,
+) -> impl Iterator<Item = ActionKind> + 'a {
+    OFFERED
+        .iter()
+        .copied()
+        .filter(|kind| dossier.state.offers(*kind) && seat.role_for(official, *kind).is_some())
+}
+
 /// The actions `official` is offered on the dossier now, with their forms.
 /// `specialists` are the ones who may be assigned (id, name); `posted`
 /// is the action just refused with its problems.
@@ -196,10 +209,7 @@ pub fn offered(
     posted: Option<(&str, &Errors)>,
 ) -> Vec<ActionForm> {
     let groups = procedure.map_or(0, |p| p.agency_groups().len());
-    OFFERED
-        .iter()
-        .copied()
-        .filter(|kind| dossier.state.offers(*kind) && seat.role_for(official, *kind).is_some())
+    offered_kinds(official, dossier, seat)
         .map(|kind| {
             let key = kind.key();
             let errors = posted.filter(|(k, _)| *k == key).map(|(_, e)| e);

@@ -202,6 +202,12 @@ async fn an_official_attaches_scans_to_an_action_through_the_api() {
         .find(|a| a.file_name == "bien-ban-kiem-tra.pdf")
         .expect("the scan is recorded");
     assert_eq!(scan.event_seq, 2, "with the acceptance");
+    // The office downloads it through the API; a citizen's token cannot.
+    let href = format!("/api/office/dossiers/{id}/attachments/{}", scan.id);
+    let file = reception.get(&href).await;
+    assert_eq!(file.status, 200);
+    assert_eq!(file.header("content-type"), "application/pdf");
+    assert_problem(&citizen.get(&href).await, 403, "forbidden");
     // Text members work as in the JSON body.
     let no_reason = reception
         .multipart(&path("refuse-at-reception"), &[("reason", " ")], &[])
@@ -296,7 +302,67 @@ async fn a_workflow_group_goes_to_every_agency_at_once_and_comes_back_step_by_st
         .await;
     assert_eq!(one.status, 200, "{}", one.body);
     assert_eq!(one.json()["dossier"]["stage"], "at-other-agency");
+    // The dossier as the office sees it, through the API.
+    let detail = specialist.get(&format!("/api/office/dossiers/{id}")).await;
+    assert_eq!(detail.status, 200, "{}", detail.body);
+    let body = detail.json();
+    assert_eq!(body["stage"], "at-other-agency");
+    assert_eq!(body["open_steps"][0]["agency"], "000.41.03.H82");
+    assert!(body["open_steps"][0]["due"].is_string());
+    assert_eq!(body["workflow"].as_array().unwrap().len(), 2);
+    assert!(
+        body["actions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("return-from-agency"))
+    );
+    let handed = body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "send-to-agency")
+        .unwrap();
+    assert_eq!(handed["recorded"]["action"]["steps"][1]["agency"], "court");
+    assert_eq!(body["chain_ok"], true);
+    // Not to a citizen's token.
+    assert_problem(
+        &citizen.get(&format!("/api/office/dossiers/{id}")).await,
+        403,
+        "forbidden",
+    );
+
     let last = specialist.post(&url("return-from-agency"), json!({})).await;
     assert_eq!(last.status, 200, "{}", last.body);
     assert_eq!(last.json()["dossier"]["stage"], "in-process");
+
+    // A document digitised through the API is listed for reuse.
+    let incomplete = specialist
+        .post(
+            &url("capture-data"),
+            json!({"type_code": "GKS", "title": "Giấy khai sinh", "summary": "Nguyễn Văn An"}),
+        )
+        .await;
+    let problem = assert_problem(&incomplete, 422, "invalid-input");
+    assert_eq!(error_fields(&problem), vec!["issued_on", "issuer"]);
+    let captured = specialist
+        .post(
+            &url("capture-data"),
+            json!({
+                "type_code": "GKS",
+                "number": "12/1995",
+                "title": "Giấy khai sinh",
+                "summary": "Nguyễn Văn An, sinh ngày 01/02/1995",
+                "issued_on": "1995-02-10",
+                "issuer": "UBND xã Mỹ Trà",
+            }),
+        )
+        .await;
+    assert_eq!(captured.status, 200, "{}", captured.body);
+    let body = specialist
+        .get(&format!("/api/office/dossiers/{id}"))
+        .await
+        .json();
+    assert_eq!(body["captured"][0]["dossier_code"], code.as_str());
+    assert_eq!(body["captured"][0]["document"]["number"], "12/1995");
+    assert_eq!(body["captured"][0]["document"]["issued_on"], "1995-02-10");
 }
