@@ -10,7 +10,7 @@ use motcua_domain::catalog::Procedure;
 use motcua_domain::forms::{FieldProblem, Problem};
 use motcua_domain::identity::PersonalNumber;
 use motcua_domain::lifecycle::{
-    Action, AgencyStep, Clockwork, Handover, LifecycleError, Recipient, Role,
+    Action, ActionKind, AgencyStep, Clockwork, Handover, LifecycleError, Recipient, Role,
 };
 use motcua_i18n::Arg;
 use motcua_store::{Delivery, DossierId, DossierRecord, NewEvent, NewJob, UserId};
@@ -108,7 +108,9 @@ async fn prepare(
                 reason: reason_text("reason", &reason)?,
             }
         }
-        Action::SendToAgency(handover) => Action::SendToAgency(handover_of(handover)?),
+        Action::SendToAgency(handover) => {
+            Action::SendToAgency(successors(svc, handover_of(handover)?).await?)
+        }
         Action::CaptureData(document) => {
             Action::CaptureData(super::capture::document_of(document)?)
         }
@@ -167,7 +169,18 @@ fn handover_of(handover: Handover) -> Result<Handover, AppError> {
             })
         })
         .collect::<Result<_, _>>()?;
-    Ok(Handover { steps })
+    Ok(Handover::new(steps))
+}
+
+/// Each step goes to the agency that now does the work of the one named: a
+/// unit merged into another hands its steps on.
+async fn successors(svc: &Services, mut handover: Handover) -> Result<Handover, AppError> {
+    for step in &mut handover.steps {
+        if let Some(now) = apply::agency_now(svc, &step.agency).await? {
+            step.agency = now.identifier.to_string();
+        }
+    }
+    Ok(handover)
 }
 
 /// The agency whose step an answer closes. The deciding agency records
@@ -350,7 +363,11 @@ pub async fn act(
             },
         )
         .await?;
-    if let Some(procedure) = procedure_of(svc, &updated).await? {
+    // The applicant hears of what changes for them: a new stage, or a new
+    // date in an apology (not a digitised document, nor one of several
+    // agencies answering).
+    let tells = updated.state.stage != dossier.state.stage || kind == ActionKind::Apologize;
+    if tells && let Some(procedure) = procedure_of(svc, &updated).await? {
         notices::stage_changed(
             svc,
             &updated,

@@ -6,6 +6,7 @@ use motcua_domain::forms::{FieldProblem, Problem};
 use motcua_domain::lifecycle::CapturedDocument;
 use motcua_store::{CapturedRecord, DossierRecord};
 
+use super::Official;
 use crate::accounts::clean;
 use crate::{AppError, Services};
 
@@ -13,21 +14,31 @@ use crate::{AppError, Services};
 pub const SHOWN: u32 = 20;
 
 /// The documents digitised for this dossier's applicant, on it or on their
-/// earlier dossiers, newest first: what need not be asked for again. None
-/// for an applicant without an identity number.
+/// earlier dossiers, newest first: what need not be asked for again. Only
+/// for officials of the unit receiving it or the agency deciding it (an
+/// agency asked for one step does not see the applicant's other papers);
+/// none for an applicant without an identity number.
 pub async fn of_applicant(
     svc: &Services,
+    official: &Official,
     dossier: &DossierRecord,
 ) -> Result<Vec<CapturedRecord>, AppError> {
+    let ours = official
+        .handling_agencies()
+        .iter()
+        .any(|a| *a == dossier.receiving_unit || *a == dossier.deciding_agency);
+    if !ours {
+        return Ok(Vec::new());
+    }
     match dossier.applicant.identity_number.as_deref() {
         Some(identity) => Ok(svc.store.captured_documents_of(identity, SHOWN).await?),
         None => Ok(Vec::new()),
     }
 }
 
-/// The longest a code, number or issuer may be.
+/// The longest a type code or number may be.
 const MAX_SHORT: usize = 100;
-/// The longest a title, summary or scope may be.
+/// The longest a title, summary, issuer or scope may be.
 const MAX_LONG: usize = 2_000;
 
 /// The document as typed, cleaned (NFC, trimmed), with every problem named

@@ -1,10 +1,9 @@
 //! The daily digest: each working day, every official who handles dossiers
 //! gets one e-mail listing the dossiers of their agencies that are overdue
 //! or fall due by the end of the next working day — the warning the law
-//! asks for at least one working day before a dossier falls due — and the
-//! steps their
-//! agencies were handed that are (each step has its own due date), sent
-//! through the jobs table like every message.
+//! asks for at least one working day before a dossier falls due — and,
+//! likewise, the steps their agencies were asked for (each step has its own
+//! due date). Sent through the jobs table like every message.
 //!
 //! [`schedule`] is called often (every few minutes by each server); the
 //! day's digest is one job under the key `office.digest:<day>`, so however

@@ -68,6 +68,8 @@ pub async fn counters(svc: &Services, official: &Official) -> Result<Vec<Agency>
     for g in &official.grants {
         if g.role == Role::ReceptionOfficer
             && let Some(a) = svc.store.agency(g.agency).await?
+            // A unit merged into another takes in nothing more.
+            && a.merged_into.is_none()
             && !out.iter().any(|o: &Agency| o.id == a.id)
         {
             out.push(a);

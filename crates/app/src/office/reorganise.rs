@@ -30,6 +30,9 @@ pub struct Merged {
     pub into: Agency,
     /// Dossiers moved.
     pub dossiers: usize,
+    /// Dossiers that could not be moved now (officials kept acting on them);
+    /// asking again moves them.
+    pub left: usize,
     /// Role grants moved.
     pub grants: usize,
 }
@@ -69,31 +72,28 @@ pub async fn merge(
         ));
     }
     let reason = reason_text("reason", reason)?;
-    // Marked first, so nothing new arrives while its dossiers move.
+    // Marked and recorded first, so nothing new arrives while its dossiers
+    // move and the decision is on record even if the move is cut short.
     if from.merged_into.is_none() {
         from.merged_into = Some(into.id);
         svc.store.update_agency(&from).await?;
+        svc.store
+            .audit(NewAuditEntry {
+                at: now,
+                actor: Some(by.user.id),
+                action: "agency.merge".into(),
+                subject: from.id.to_string(),
+                details: json!({ "into": into.id.to_string(), "reason": reason }),
+            })
+            .await?;
     }
-    let dossiers = move_dossiers(svc, by, &from, &into, &reason, now).await?;
+    let (dossiers, left) = move_dossiers(svc, by, &from, &into, &reason, now).await?;
     let grants = move_grants(svc, &from, &into, now).await?;
-    svc.store
-        .audit(NewAuditEntry {
-            at: now,
-            actor: Some(by.user.id),
-            action: "agency.merge".into(),
-            subject: from.id.to_string(),
-            details: json!({
-                "into": into.id.to_string(),
-                "reason": reason,
-                "dossiers": dossiers,
-                "grants": grants,
-            }),
-        })
-        .await?;
     Ok(Merged {
         from,
         into,
         dossiers,
+        left,
         grants,
     })
 }
@@ -123,6 +123,9 @@ async fn pending(svc: &Services, from: &Agency) -> Result<Vec<DossierRecord>, Ap
     }
 }
 
+/// Moves every pending dossier of `from`: how many moved, and how many
+/// were left (one that kept changing under the move, or that the law no
+/// longer lets move) for a later attempt.
 async fn move_dossiers(
     svc: &Services,
     by: &Official,
@@ -130,14 +133,14 @@ async fn move_dossiers(
     into: &Agency,
     reason: &str,
     now: DateTime<Utc>,
-) -> Result<usize, AppError> {
+) -> Result<(usize, usize), AppError> {
     let calendar = apply::work_calendar(svc).await?;
-    let mut moved = 0;
-    for mut dossier in pending(svc, from).await? {
+    let (mut moved, mut left) = (0, 0);
+    'dossiers: for mut dossier in pending(svc, from).await? {
         for attempt in 1..=TRIES {
             let hours = hours_of(svc, &dossier).await?;
             let to = |current: AgencyId| (current == from.id).then(|| into.id.to_string());
-            let event = dossier.state.decide(
+            let Ok(event) = dossier.state.decide(
                 Action::Transfer {
                     reason: reason.to_owned(),
                     receiving_unit: to(dossier.receiving_unit),
@@ -149,7 +152,10 @@ async fn move_dossiers(
                     calendar: &calendar,
                     hours: &hours,
                 },
-            )?;
+            ) else {
+                left += 1;
+                continue 'dossiers;
+            };
             let written = svc
                 .store
                 .append_event(
@@ -179,8 +185,9 @@ async fn move_dossiers(
                     }
                     break;
                 }
+                Err(StoreError::Conflict { .. }) if attempt == TRIES => left += 1,
                 // Someone acted meanwhile: read it again and retry.
-                Err(StoreError::Conflict { .. }) if attempt < TRIES => {
+                Err(StoreError::Conflict { .. }) => {
                     dossier = svc
                         .store
                         .dossier(dossier.id)
@@ -195,7 +202,7 @@ async fn move_dossiers(
             }
         }
     }
-    Ok(moved)
+    Ok((moved, left))
 }
 
 /// Every role held at `from` is held at `into` from now on.

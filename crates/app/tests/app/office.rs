@@ -7,12 +7,13 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use motcua_app::office::admins::{self, OfficialDetails, Province};
 use motcua_app::office::inbox::{self, Filter};
-use motcua_app::office::{Official, act, reorganise, scope};
+use motcua_app::office::{Official, act, capture, reorganise, scope};
 use motcua_app::{AppError, Services, Settings, apply, demo};
 use motcua_blobs::LocalBlobStore;
 use motcua_domain::calendar::{OfficeHours, Period};
 use motcua_domain::lifecycle::{
-    Action, AgencyStep, Channel, Clockwork, Dossier, Handover, LifecycleError, Role, Stage,
+    Action, AgencyStep, CapturedDocument, Channel, Clockwork, Dossier, Handover, LifecycleError,
+    Role, Stage,
 };
 use motcua_store::{
     Agency, Applicant, CodeSource, Delivery, DossierId, DossierRecord, NewDossier, TokenHash,
@@ -528,26 +529,44 @@ async fn a_parallel_group_waits_for_each_agency_and_each_answers_only_its_own() 
         )
         .await
         .unwrap();
-    let group = Handover {
-        steps: vec![
-            AgencyStep {
-                agency: o.other.identifier.as_str().to_owned(),
-                task: "Xác minh nơi cư trú".into(),
-                time: Some(Period::WorkingDays(2)),
-            },
-            AgencyStep {
-                agency: third.identifier.as_str().to_owned(),
-                task: "Xác minh tình trạng hôn nhân".into(),
-                time: None,
-            },
-            // A body outside the system: the deciding agency records it.
-            AgencyStep {
-                agency: "court".into(),
-                task: "Xác minh án tích".into(),
-                time: Some(Period::WorkingDays(3)),
-            },
-        ],
+    // The deciding specialist digitises the applicant's birth certificate.
+    let document = CapturedDocument {
+        type_code: "GKS".into(),
+        number: Some("12/1995".into()),
+        title: "Giấy khai sinh".into(),
+        summary: "Trần Thị Bình".into(),
+        issued_on: None,
+        issuer: None,
+        valid_until: None,
+        scope: None,
     };
+    let d = o
+        .act(
+            &o.specialist,
+            &d,
+            Action::CaptureData(document),
+            monday + hour,
+        )
+        .await
+        .unwrap();
+    let group = Handover::new(vec![
+        AgencyStep {
+            agency: o.other.identifier.as_str().to_owned(),
+            task: "Xác minh nơi cư trú".into(),
+            time: Some(Period::WorkingDays(2)),
+        },
+        AgencyStep {
+            agency: third.identifier.as_str().to_owned(),
+            task: "Xác minh tình trạng hôn nhân".into(),
+            time: None,
+        },
+        // A body outside the system: the deciding agency records it.
+        AgencyStep {
+            agency: "court".into(),
+            task: "Xác minh án tích".into(),
+            time: Some(Period::WorkingDays(3)),
+        },
+    ]);
     let sent_at = monday + hour * 2;
     let d = o
         .act(&o.specialist, &d, Action::SendToAgency(group), sent_at)
@@ -630,6 +649,12 @@ async fn a_parallel_group_waits_for_each_agency_and_each_answers_only_its_own() 
         .unwrap();
     assert_eq!(d.state.stage, Stage::InProcess);
     assert!(d.state.open_steps.is_empty());
+    // The applicant's papers are for the deciding agency, not for an agency
+    // asked for one step.
+    let theirs = capture::of_applicant(&o.svc, &o.specialist, &d);
+    assert_eq!(theirs.await.unwrap().len(), 1);
+    let asked = capture::of_applicant(&o.svc, &o.other_specialist, &d);
+    assert!(asked.await.unwrap().is_empty());
     // The whole timeline replays to the state stored.
     let events = o.svc.store.events(d.id).await.unwrap();
     let replayed =
@@ -1158,7 +1183,7 @@ async fn an_agency_is_warned_of_its_own_step_before_the_dossier_falls_due() {
     o.act(
         &o.specialist,
         &d,
-        Action::SendToAgency(Handover { steps: vec![step] }),
+        Action::SendToAgency(Handover::new(vec![step])),
         vn(2026, 3, 2, 10, 0),
     )
     .await

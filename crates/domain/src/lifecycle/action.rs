@@ -28,18 +28,28 @@ pub struct AgencyStep {
 #[serde(from = "HandoverWire")]
 pub struct Handover {
     pub steps: Vec<AgencyStep>,
+    /// Recorded before steps were tracked (one agency and its task): the
+    /// dossier waits for it with no open step, as its stored state did
+    /// then, so old timelines replay to the state they stored.
+    #[serde(skip)]
+    pub(crate) untracked: bool,
 }
 
 impl Handover {
+    pub fn new(steps: Vec<AgencyStep>) -> Handover {
+        Handover {
+            steps,
+            untracked: false,
+        }
+    }
+
     /// One agency, with no time of its own.
     pub fn single(agency: impl Into<String>, task: impl Into<String>) -> Handover {
-        Handover {
-            steps: vec![AgencyStep {
-                agency: agency.into(),
-                task: task.into(),
-                time: None,
-            }],
-        }
+        Handover::new(vec![AgencyStep {
+            agency: agency.into(),
+            task: task.into(),
+            time: None,
+        }])
     }
 
     /// A group of the catalog's agency steps ([`Procedure::agency_groups`]):
@@ -47,8 +57,8 @@ impl Handover {
     ///
     /// [`Procedure::agency_groups`]: crate::catalog::Procedure::agency_groups
     pub fn of_catalog(group: &[&Step]) -> Handover {
-        Handover {
-            steps: group
+        Handover::new(
+            group
                 .iter()
                 .filter_map(|s| {
                     Some(AgencyStep {
@@ -58,7 +68,7 @@ impl Handover {
                     })
                 })
                 .collect(),
-        }
+        )
     }
 }
 
@@ -74,8 +84,11 @@ enum HandoverWire {
 impl From<HandoverWire> for Handover {
     fn from(wire: HandoverWire) -> Handover {
         match wire {
-            HandoverWire::Group { steps } => Handover { steps },
-            HandoverWire::Single { agency, task } => Handover::single(agency, task),
+            HandoverWire::Group { steps } => Handover::new(steps),
+            HandoverWire::Single { agency, task } => Handover {
+                untracked: true,
+                ..Handover::single(agency, task)
+            },
         }
     }
 }

@@ -535,7 +535,7 @@ impl Dossier {
                 receiving_unit: None,
                 deciding_agency: None,
                 ..
-            } => return Err(LifecycleError::NoStep),
+            } => return Err(LifecycleError::NothingMoved),
             Action::ReturnFromAgency { agency } => {
                 self.answered_step(agency.as_deref())?;
             }
@@ -764,6 +764,7 @@ impl Dossier {
             }
             Action::OpenCorrection { .. } => self.deadlines.correction = effect.deadline,
             Action::Assign { to } => self.assignee.clone_from(to),
+            Action::SendToAgency(handover) if handover.untracked => self.open_steps.clear(),
             Action::SendToAgency(handover) => {
                 self.open_steps = handover
                     .steps
@@ -822,8 +823,8 @@ impl Dossier {
     }
 
     /// The open step an answer from `agency` closes: `None` names the only
-    /// one. A dossier sent out before steps were tracked has none open and
-    /// any answer brings it back.
+    /// one. A dossier handed over before steps were tracked has none open
+    /// (see [`Handover`]) and any answer brings it back.
     fn answered_step(&self, agency: Option<&str>) -> Result<Option<&OpenStep>, LifecycleError> {
         match (agency.map(str::trim), self.open_steps.as_slice()) {
             (_, []) => Ok(None),

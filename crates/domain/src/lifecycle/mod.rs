@@ -81,6 +81,8 @@ pub enum LifecycleError {
     IncompleteDocument,
     #[error("a hand-over must name at least one agency and its task")]
     NoStep,
+    #[error("a transfer must name the new receiving unit or deciding agency")]
+    NothingMoved,
     #[error("agency `{agency}` is named twice in one hand-over")]
     StepTwice { agency: String },
     #[error("no step of agency `{agency}` is open on this dossier")]
@@ -124,6 +126,7 @@ impl Message for LifecycleError {
             LifecycleError::NothingToSupplement => "lifecycle-error-nothing-to-supplement",
             LifecycleError::IncompleteDocument => "lifecycle-error-incomplete-document",
             LifecycleError::NoStep => "lifecycle-error-no-step",
+            LifecycleError::NothingMoved => "lifecycle-error-nothing-moved",
             LifecycleError::StepTwice { .. } => "lifecycle-error-step-twice",
             LifecycleError::NoOpenStep { .. } => "lifecycle-error-no-open-step",
             LifecycleError::WhichStep => "lifecycle-error-which-step",
@@ -173,6 +176,7 @@ impl Message for LifecycleError {
             }
             LifecycleError::NoDueDate
             | LifecycleError::NoStep
+            | LifecycleError::NothingMoved
             | LifecycleError::IncompleteDocument
             | LifecycleError::WhichStep
             | LifecycleError::NothingToSupplement

@@ -1369,24 +1369,23 @@ fn a_hand_over_names_each_agency_once_and_each_answer_closes_its_step() {
     };
     let refused = |d: &Dossier, action| d.decide(action, Role::Specialist, t0, cw()).unwrap_err();
     assert!(matches!(
-        refused(&d, Action::SendToAgency(Handover { steps: vec![] })),
+        refused(&d, Action::SendToAgency(Handover::new(vec![]))),
         LifecycleError::NoStep
     ));
     assert!(matches!(
         refused(
             &d,
-            Action::SendToAgency(Handover {
-                steps: vec![step("police", None), step(" police ", None)],
-            })
+            Action::SendToAgency(Handover::new(vec![
+                step("police", None),
+                step(" police ", None)
+            ]))
         ),
         LifecycleError::StepTwice { agency } if agency == "police"
     ));
-    let group = Handover {
-        steps: vec![
-            step("police", Some(Period::WorkingDays(1))),
-            step("tax", None),
-        ],
-    };
+    let group = Handover::new(vec![
+        step("police", Some(Period::WorkingDays(1))),
+        step("tax", None),
+    ]);
     let sent = d
         .handle(Action::SendToAgency(group), Role::Specialist, t0, cw())
         .unwrap();
@@ -1418,19 +1417,26 @@ fn a_hand_over_names_each_agency_once_and_each_answer_closes_its_step() {
 }
 
 #[test]
-fn a_single_hand_over_recorded_before_groups_still_reads() {
+fn a_single_hand_over_recorded_before_groups_still_reads_and_replays_as_stored() {
     let old: Action = serde_json::from_str(
         r#"{"action":"send-to-agency","agency":"000.41.03.H82","task":"Xác minh"}"#,
     )
     .unwrap();
+    let Action::SendToAgency(handover) = &old else {
+        panic!("{old:?}");
+    };
     assert_eq!(
-        old,
-        Action::SendToAgency(Handover::single("000.41.03.H82", "Xác minh"))
+        handover.steps,
+        Handover::single("000.41.03.H82", "Xác minh").steps
     );
     let back: Action = serde_json::from_str(r#"{"action":"return-from-agency"}"#).unwrap();
     assert_eq!(back, Action::ReturnFromAgency { agency: None });
     // Written now, a hand-over lists its steps.
-    let written = serde_json::to_value(&old).unwrap();
+    let written = serde_json::to_value(Action::SendToAgency(Handover::single(
+        "000.41.03.H82",
+        "Xác minh",
+    )))
+    .unwrap();
     assert_eq!(
         written,
         serde_json::json!({
@@ -1438,4 +1444,15 @@ fn a_single_hand_over_recorded_before_groups_still_reads() {
             "steps": [{"agency": "000.41.03.H82", "task": "Xác minh"}],
         })
     );
+    // An old hand-over opens no step, as the state stored then had none;
+    // the answer brings the dossier back.
+    let t0 = vn(2024, 3, 4, 8, 0);
+    let mut d = counter_dossier(t0, 10);
+    d.handle(Action::Assign { to: None }, Role::Specialist, t0, cw())
+        .unwrap();
+    d.handle(old, Role::Specialist, t0, cw()).unwrap();
+    assert_eq!(d.stage, Stage::AtOtherAgency);
+    assert!(d.open_steps.is_empty());
+    d.handle(back, Role::Specialist, t0, cw()).unwrap();
+    assert_eq!(d.stage, Stage::InProcess);
 }

@@ -62,6 +62,7 @@ lifecycle-error-new-due = the new date ({ $new_due }) must be after the current 
 lifecycle-error-no-due = the dossier has no due date yet
 lifecycle-error-nothing-to-supplement = a supplement request must list every missing document
 lifecycle-error-incomplete-document = a digitised document needs its type code, title, summary and number (or issue date and issuer), valid no earlier than issued
+lifecycle-error-nothing-moved = a transfer must name the new receiving unit or deciding agency
 lifecycle-error-no-step = name at least one agency and what it is asked to do
 lifecycle-error-step-twice = agency “{ $agency }” is named twice in one hand-over
 lifecycle-error-no-open-step = no step of agency “{ $agency }” is open on this dossier

@@ -145,6 +145,7 @@ staff-saved-name = The agency was renamed.
 bulk-none = No dossier was ticked: tick dossiers in the table, then choose the action.
 office-doc-number = no. { $number }
 office-doc-issued = issued { $date } by { $issuer }
+office-doc-issued-on = issued { $date }
 office-doc-valid-until = valid until { $date }
 office-doc-no-expiry = does not expire
 office-doc-expired = expired

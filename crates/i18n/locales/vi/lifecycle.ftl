@@ -62,6 +62,7 @@ lifecycle-error-new-due = ngày hẹn mới ({ $new_due }) phải sau ngày hẹ
 lifecycle-error-no-due = hồ sơ chưa có ngày hẹn trả
 lifecycle-error-nothing-to-supplement = phiếu yêu cầu bổ sung phải nêu đủ các giấy tờ còn thiếu
 lifecycle-error-incomplete-document = giấy tờ số hóa phải có mã loại, trích yếu, nội dung tóm tắt và số (hoặc ngày cấp và nơi cấp); hiệu lực không thể kết thúc trước ngày cấp
+lifecycle-error-nothing-moved = việc chuyển hồ sơ phải nêu đơn vị tiếp nhận hoặc cơ quan giải quyết mới
 lifecycle-error-no-step = phải nêu ít nhất một cơ quan và việc cơ quan đó cần làm
 lifecycle-error-step-twice = cơ quan “{ $agency }” được nêu hai lần trong cùng một lần chuyển
 lifecycle-error-no-open-step = hồ sơ không có bước nào đang chờ cơ quan “{ $agency }”

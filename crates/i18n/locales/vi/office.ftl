@@ -145,6 +145,7 @@ staff-saved-name = Đã đổi tên cơ quan.
 bulk-none = Chưa chọn hồ sơ nào: hãy đánh dấu các hồ sơ trong bảng rồi chọn thao tác.
 office-doc-number = số { $number }
 office-doc-issued = cấp ngày { $date } bởi { $issuer }
+office-doc-issued-on = cấp ngày { $date }
 office-doc-valid-until = hiệu lực đến { $date }
 office-doc-no-expiry = không thời hạn
 office-doc-expired = đã hết hiệu lực

@@ -212,7 +212,7 @@ pub(crate) async fn show(
         }
         _ => Vec::new(),
     };
-    let captured = capture::of_applicant(svc, &d)
+    let captured = capture::of_applicant(svc, &who.official, &d)
         .await?
         .into_iter()
         .map(|r| CapturedView {

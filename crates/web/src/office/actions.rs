@@ -314,13 +314,11 @@ fn handover_of(
             Err(_) => return Err(AppError::field("days", Problem::NotANumber)),
         },
     };
-    Ok(Handover {
-        steps: vec![AgencyStep {
-            agency: text("agency").to_owned(),
-            task: fields.get("task").cloned().unwrap_or_default(),
-            time,
-        }],
-    })
+    Ok(Handover::new(vec![AgencyStep {
+        agency: text("agency").to_owned(),
+        task: fields.get("task").cloned().unwrap_or_default(),
+        time,
+    }]))
 }
 
 /// A date typed in `name`, if any.

@@ -128,14 +128,14 @@ fn document_line(ctx: &PageCtx, d: &CapturedDocument) -> String {
         parts.push(lang.tr_args("office-doc-number", &[("number", Arg::from(n.clone()))]));
     }
     if let Some(day) = d.issued_on {
-        let by = d.issuer.clone().unwrap_or_default();
-        parts.push(lang.tr_args(
-            "office-doc-issued",
-            &[
-                ("date", Arg::from(ctx.date(&day))),
-                ("issuer", Arg::from(by)),
-            ],
-        ));
+        let date = Arg::from(ctx.date(&day));
+        parts.push(match &d.issuer {
+            Some(by) => lang.tr_args(
+                "office-doc-issued",
+                &[("date", date), ("issuer", Arg::from(by.clone()))],
+            ),
+            None => lang.tr_args("office-doc-issued-on", &[("date", date)]),
+        });
     }
     parts.push(match d.valid_until {
         Some(day) => lang.tr_args(
@@ -289,12 +289,17 @@ async fn dossier_page(
     for step in &d.state.open_steps {
         open_steps.push(step_line(svc, &ctx, &step.agency, &step.task, step.due).await?);
     }
+    // The plan is informational: a calendar problem leaves it out rather
+    // than the page.
     let workflow = match &version {
-        Some(p) => workflow_plan(svc, &ctx, p, d).await?,
+        Some(p) => workflow_plan(svc, &ctx, p, d).await.unwrap_or_else(|e| {
+            tracing::warn!(dossier = %d.id, error = %e, "workflow plan left out");
+            Vec::new()
+        }),
         None => Vec::new(),
     };
     let today = motcua_domain::calendar::to_local(Utc::now()).date();
-    let captured = capture::of_applicant(svc, d)
+    let captured = capture::of_applicant(svc, official, d)
         .await?
         .iter()
         .map(|r| {

@@ -55,7 +55,8 @@ struct StaffPage {
     /// A system administrator may rename the agency.
     renames: bool,
     /// The agencies a system administrator may merge it into (none for the
-    /// province, or an agency already merged): id, name.
+    /// province; only the same one again for an agency already merged, to
+    /// finish a merger cut short): id, name.
     merge_into: Vec<(String, String)>,
     /// The agency it was merged into, if it was.
     merged_into: Option<String>,
@@ -136,25 +137,22 @@ async fn staff_page(
         })
         .collect();
     let system_admin = who.official.has_role(Role::SystemAdmin);
-    let merge_into = if system_admin && agency.parent.is_some() && agency.merged_into.is_none() {
-        motcua_app::apply::all_agencies(svc)
+    let merged_into = match agency.merged_into {
+        Some(id) => svc.store.agency(id).await.map_err(AppError::from)?,
+        None => None,
+    };
+    let merge_into = match (&merged_into, system_admin && agency.parent.is_some()) {
+        (_, false) => Vec::new(),
+        // Asking again finishes a merger that was cut short.
+        (Some(into), true) => vec![(into.id.to_string(), into.name.clone())],
+        (None, true) => motcua_app::apply::all_agencies(svc)
             .await?
             .into_iter()
             .filter(|a| a.id != agency.id && a.merged_into.is_none())
             .map(|a| (a.id.to_string(), a.name))
-            .collect()
-    } else {
-        Vec::new()
+            .collect(),
     };
-    let merged_into = match agency.merged_into {
-        Some(id) => svc
-            .store
-            .agency(id)
-            .await
-            .map_err(AppError::from)?
-            .map(|a| a.name),
-        None => None,
-    };
+    let merged_into = merged_into.map(|a| a.name);
     Ok(StaffPage {
         merge_into,
         merged_into,
