@@ -37,6 +37,9 @@ pub fn send_time() -> NaiveTime {
 /// The most dossiers one digest lists (the queue has the rest).
 pub const LISTED: u32 = 30;
 
+/// Dossiers read per page when looking for steps due.
+const PAGE: u32 = 500;
+
 /// Queues the digest of the working day `now` falls on (none on a day
 /// off), to run at [`send_time`] or at once when that has passed. Whether it
 /// was queued now (false: it already was, or no digest today).
@@ -99,13 +102,24 @@ async fn steps_due(
             ours.push(agency.identifier.to_string());
         }
     }
-    let waiting = svc
-        .store
-        .office_queue(&QueueQuery {
-            stages: vec![Stage::AtOtherAgency],
-            ..QueueQuery::of(agencies.to_vec(), LISTED)
-        })
-        .await?;
+    // Every dossier waiting for other agencies, not only the first few: the
+    // queue sorts them by their own due date, not their steps'.
+    let mut waiting = Vec::new();
+    loop {
+        let page = svc
+            .store
+            .office_queue(&QueueQuery {
+                stages: vec![Stage::AtOtherAgency],
+                offset: waiting.len() as u32,
+                ..QueueQuery::of(agencies.to_vec(), PAGE)
+            })
+            .await?;
+        let last = page.len() < PAGE as usize;
+        waiting.extend(page);
+        if last {
+            break;
+        }
+    }
     let mut found = Vec::new();
     for d in waiting {
         let owed: Vec<(DateTime<Utc>, String)> = d
@@ -173,7 +187,7 @@ pub async fn send(svc: &Services, day: NaiveDate, now: DateTime<Utc>) -> Result<
                 let stage = lang.tr(&format!("stage-{}", d.state.stage.key()));
                 line(d, stage, d.columns.work_due)
             })
-            .chain(steps.iter().map(|(d, due, task)| {
+            .chain(steps.iter().take(LISTED as usize).map(|(d, due, task)| {
                 let what = lang.tr_args("office-digest-step", &[("task", Arg::from(task.clone()))]);
                 line(d, what, Some(*due))
             }))

@@ -414,7 +414,14 @@ impl Dossier {
     pub fn replay_onto(&mut self, events: &[Event]) -> Result<(), LifecycleError> {
         for event in events {
             self.check(&event.action, event.role, event.at)?;
-            if event.effect.to != self.target(&event.action) {
+            let dues_fit = match &event.action {
+                Action::SendToAgency(h) => {
+                    event.effect.step_dues.is_empty()
+                        || event.effect.step_dues.len() == h.steps.len()
+                }
+                _ => event.effect.step_dues.is_empty(),
+            };
+            if event.effect.to != self.target(&event.action) || !dues_fit {
                 return Err(LifecycleError::InconsistentEvent {
                     action: event.action.kind(),
                     stage: event.effect.to,
