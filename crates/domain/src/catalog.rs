@@ -377,6 +377,8 @@ pub enum CatalogProblem {
     UnknownStep { step: String },
     #[error("the steps wait for each other in a circle")]
     StepCycle,
+    #[error("agency `{agency}` has two steps in one parallel group")]
+    AgencyTwiceInGroup { agency: String },
 }
 
 /// What is wrong with a catalog, pointing at the entry and field.
@@ -413,6 +415,7 @@ impl Message for CatalogError {
             P::DuplicateStep => "catalog-error-duplicate-step",
             P::UnknownStep { .. } => "catalog-error-unknown-step",
             P::StepCycle => "catalog-error-step-cycle",
+            P::AgencyTwiceInGroup { .. } => "catalog-error-agency-twice-in-group",
         }
     }
 
@@ -429,6 +432,9 @@ impl Message for CatalogError {
                 args.push(("upload", MessageArg::text(upload.clone())));
             }
             P::UnknownStep { step } => args.push(("step", MessageArg::text(step.clone()))),
+            P::AgencyTwiceInGroup { agency } => {
+                args.push(("agency", MessageArg::text(agency.clone())));
+            }
             _ => {}
         }
         args
@@ -663,6 +669,21 @@ impl Procedure {
         if has_cycle(&self.steps) {
             errors.push(err(at, CatalogProblem::StepCycle));
         }
+        // A group is sent at once, and an agency answers one step of it.
+        for group in self.agency_groups() {
+            let mut seen = BTreeSet::new();
+            for s in group {
+                let agency = s.agency.as_deref().unwrap_or_default().trim();
+                if !seen.insert(agency) {
+                    errors.push(err(
+                        format!("{at}.steps ({})", s.id),
+                        CatalogProblem::AgencyTwiceInGroup {
+                            agency: agency.to_owned(),
+                        },
+                    ));
+                }
+            }
+        }
         errors
     }
 
@@ -783,6 +804,22 @@ mod tests {
             .map(|g| g.iter().map(|s| s.id.as_str()).collect())
             .collect();
         assert_eq!(groups, vec![vec!["xac_minh", "toa_an"], vec!["thue"]]);
+        // Two steps of one agency in a group cannot be sent together.
+        p.steps[2].agency = Some("police".into());
+        let c = Catalog {
+            version: 1,
+            procedures: vec![p],
+        };
+        let text: Vec<String> = c
+            .validate()
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert!(
+            text.iter().any(|t| t.contains("`police` has two steps")),
+            "{text:?}"
+        );
     }
 
     #[test]

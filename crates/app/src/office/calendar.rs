@@ -133,6 +133,7 @@ pub async fn recompute_open(
         if after.clock.due == state.clock.due
             && after.clock.original_due == state.clock.original_due
             && after.deadlines == state.deadlines
+            && after.open_steps == state.open_steps
         {
             continue;
         }

@@ -128,7 +128,10 @@ pub struct OpenStep {
     pub agency: String,
     pub task: String,
     pub since: DateTime<Utc>,
-    /// When the step's own time ends, if it has one.
+    /// The step's own time, if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<Period>,
+    /// When the step's own time ends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<DateTime<Utc>>,
 }
@@ -154,7 +157,8 @@ pub struct Effect {
     /// The action came after a deadline it answers (the 8-hour limit).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub late: bool,
-    /// A hand-over's steps' own due dates, in the order of its steps.
+    /// A hand-over's steps' own due dates, in the order of its steps; after
+    /// a recomputation, the open steps' due dates in theirs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub step_dues: Vec<Option<DateTime<Utc>>>,
 }
@@ -418,6 +422,10 @@ impl Dossier {
                 Action::SendToAgency(h) => {
                     event.effect.step_dues.is_empty()
                         || event.effect.step_dues.len() == h.steps.len()
+                }
+                Action::RecomputeDue { .. } => {
+                    event.effect.step_dues.is_empty()
+                        || event.effect.step_dues.len() == self.open_steps.len()
                 }
                 _ => event.effect.step_dues.is_empty(),
             };
@@ -692,6 +700,14 @@ impl Dossier {
                     let (original, due) = self.recomputed_due(cw)?;
                     effect.original_due = Some(original);
                     effect.due = Some(due);
+                    // Steps other agencies owe, each from its hand-over.
+                    if self.open_steps.iter().any(|s| s.time.is_some()) {
+                        effect.step_dues = self
+                            .open_steps
+                            .iter()
+                            .map(|s| s.time.map(|t| cw.due(s.since, t)).transpose())
+                            .collect::<Result<_, _>>()?;
+                    }
                     // The window to ask for an appraisal supplement, while
                     // it can still be used.
                     if let Some(accepted) = self.clock.accepted_at
@@ -781,6 +797,7 @@ impl Dossier {
                         agency: s.agency.trim().to_owned(),
                         task: s.task.clone(),
                         since: at,
+                        time: s.time,
                         due: effect.step_dues.get(i).copied().flatten(),
                     })
                     .collect();
@@ -792,14 +809,12 @@ impl Dossier {
                 _ => self.open_steps.clear(),
             },
             // Recorded before deadlines moved with the due date: none.
-            Action::RecomputeDue { .. } => match (from, effect.deadline) {
-                (_, None) => {}
-                (Stage::AwaitingReception, deadline) => self.deadlines.reception = deadline,
-                (Stage::AppraisalSupplement, deadline) => {
-                    self.deadlines.supplement_closure = deadline;
+            Action::RecomputeDue { .. } => {
+                for (step, due) in self.open_steps.iter_mut().zip(&effect.step_dues) {
+                    step.due = *due;
                 }
-                (_, deadline) => self.deadlines.appraisal_supplement_request = deadline,
-            },
+                self.recompute_deadline(from, effect.deadline);
+            }
             _ => {}
         }
         if let Some(due) = effect.original_due {
@@ -827,6 +842,18 @@ impl Dossier {
         self.stage = effect.to;
         self.last_event_at = at;
         self.event_count += 1;
+    }
+
+    /// Moves the deadline a recomputation recorded, by the stage it was in.
+    fn recompute_deadline(&mut self, from: Stage, deadline: Option<DateTime<Utc>>) {
+        match (from, deadline) {
+            (_, None) => {}
+            (Stage::AwaitingReception, deadline) => self.deadlines.reception = deadline,
+            (Stage::AppraisalSupplement, deadline) => {
+                self.deadlines.supplement_closure = deadline;
+            }
+            (_, deadline) => self.deadlines.appraisal_supplement_request = deadline,
+        }
     }
 
     /// The open step an answer from `agency` closes: `None` names the only

@@ -1456,3 +1456,47 @@ fn a_single_hand_over_recorded_before_groups_still_reads_and_replays_as_stored()
     d.handle(back, Role::Specialist, t0, cw()).unwrap();
     assert_eq!(d.stage, Stage::InProcess);
 }
+
+#[test]
+fn a_corrected_schedule_moves_the_due_dates_of_steps_other_agencies_owe() {
+    let corrected = corrected_calendar();
+    let new_cw = Clockwork {
+        calendar: &corrected,
+        hours: &HOURS,
+    };
+    let t0 = vn(2025, 8, 28, 9, 0);
+    let mut d = counter_dossier(t0, 10);
+    d.handle(Action::Assign { to: None }, Role::Specialist, t0, cw())
+        .unwrap();
+    let steps = Handover::new(vec![
+        AgencyStep {
+            agency: "police".into(),
+            task: "xác minh".into(),
+            time: Some(Period::WorkingDays(2)),
+        },
+        AgencyStep {
+            agency: "tax".into(),
+            task: "xác định nghĩa vụ".into(),
+            time: None,
+        },
+    ]);
+    d.handle(Action::SendToAgency(steps), Role::Specialist, t0, cw())
+        .unwrap();
+    // Friday, then (30/8–2/9 off) Wednesday 3/9.
+    assert_eq!(d.open_steps[0].due, Some(vn(2025, 9, 3, 17, 0)));
+    let recompute = Action::RecomputeDue {
+        reason: "Lịch nghỉ Quốc khánh 2025 được đính chính".into(),
+        reception_from: None,
+    };
+    let event = d
+        .handle(recompute, Role::System, vn(2025, 8, 29, 10, 0), new_cw)
+        .unwrap();
+    // With 3/9 off too, the step ends on Thursday; the untimed one has none.
+    assert_eq!(
+        event.effect.step_dues,
+        vec![Some(vn(2025, 9, 4, 17, 0)), None]
+    );
+    assert_eq!(d.open_steps[0].due, Some(vn(2025, 9, 4, 17, 0)));
+    assert_eq!(d.open_steps[1].due, None);
+    assert_eq!(d.stage, Stage::AtOtherAgency);
+}

@@ -20,6 +20,7 @@ catalog-error-upload-unknown = { $location }: the form has no field “{ $upload
 catalog-error-duplicate-step = { $location }: two steps share an id
 catalog-error-unknown-step = { $location }: a step waits for a step that does not exist: “{ $step }”
 catalog-error-step-cycle = { $location }: the steps wait for each other in a circle
+catalog-error-agency-twice-in-group = { $location }: agency “{ $agency }” has two steps in one parallel group
 catalog-parse-error = { $path }: the catalog cannot be read: { $reason }
 catalog-invalid = The catalog has { $count } problems; nothing was imported.
 catalog-imported = Imported { $count } procedure versions.

@@ -20,6 +20,7 @@ catalog-error-upload-unknown = { $location }: biểu mẫu không có trường 
 catalog-error-duplicate-step = { $location }: hai bước trùng mã
 catalog-error-unknown-step = { $location }: bước chờ một bước không có: “{ $step }”
 catalog-error-step-cycle = { $location }: các bước chờ nhau thành vòng
+catalog-error-agency-twice-in-group = { $location }: cơ quan “{ $agency }” có hai bước trong cùng một nhóm song song
 catalog-parse-error = { $path }: không đọc được danh mục: { $reason }
 catalog-invalid = Danh mục có { $count } lỗi; chưa nhập gì.
 catalog-imported = Đã nhập { $count } phiên bản thủ tục.
