@@ -442,13 +442,10 @@ pub(crate) async fn append(
     .map_err(db_err)?;
     insert_jobs(&mut tx, &new.jobs).await?;
     tx.commit().await.map_err(db_err)?;
-    let mut moved_to = (current.receiving_unit, current.deciding_agency);
-    if let Some(moved) = timeline::moved(&prepared.event.event)? {
-        moved.apply_to(&mut moved_to.0, &mut moved_to.1);
-    }
+    let (receiving_unit, deciding_agency) = timeline::seat_after(&current, &prepared.event.event)?;
     Ok(DossierRecord {
-        receiving_unit: moved_to.0,
-        deciding_agency: moved_to.1,
+        receiving_unit,
+        deciding_agency,
         state: prepared.state,
         columns: prepared.columns,
         head_hash: prepared.event.hash,

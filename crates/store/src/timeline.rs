@@ -321,6 +321,16 @@ impl Moved {
     }
 }
 
+/// The receiving unit and deciding agency of `current` once `event` is
+/// appended (a transfer moves them).
+pub fn seat_after(current: &DossierRecord, event: &Event) -> StoreResult<(AgencyId, AgencyId)> {
+    let mut seat = (current.receiving_unit, current.deciding_agency);
+    if let Some(m) = moved(event)? {
+        m.apply_to(&mut seat.0, &mut seat.1);
+    }
+    Ok(seat)
+}
+
 /// The document an event digitises, if it does.
 pub fn captured_document(event: &Event) -> Option<&CapturedDocument> {
     match &event.action {

@@ -198,14 +198,12 @@ async fn answering_agency(
     if official.holds(Role::Specialist, seat.deciding) {
         return Ok(named);
     }
-    let mut mine = Vec::new();
-    for id in &seat.steps {
-        if official.holds(Role::Specialist, *id)
-            && let Some(agency) = svc.store.agency(*id).await?
-        {
-            mine.push(agency.identifier.to_string());
-        }
-    }
+    let steps_held = seat
+        .steps
+        .iter()
+        .copied()
+        .filter(|id| official.holds(Role::Specialist, *id));
+    let mine = scope::identifiers(svc, steps_held).await?;
     let open: Vec<&str> = dossier
         .state
         .open_steps

@@ -19,8 +19,8 @@ use motcua_i18n::Arg;
 use motcua_store::{AgencyId, DossierRecord, Job, NewJob, QueueQuery};
 use serde_json::json;
 
-use super::inbox;
-use super::scope::{HANDLING_ROLES, Official};
+use super::scope::{self, HANDLING_ROLES, Official};
+use super::{inbox, system};
 use crate::accounts::language_of;
 use crate::jobs::{JobError, JobHandler};
 use crate::outbox::EmailMessage;
@@ -96,30 +96,17 @@ async fn steps_due(
     agencies: &[AgencyId],
     soon: DateTime<Utc>,
 ) -> Result<Vec<(DossierRecord, DateTime<Utc>, String)>, AppError> {
-    let mut ours = Vec::new();
-    for id in agencies {
-        if let Some(agency) = svc.store.agency(*id).await? {
-            ours.push(agency.identifier.to_string());
-        }
-    }
+    let ours = scope::identifiers(svc, agencies.iter().copied()).await?;
     // Every dossier waiting for other agencies, not only the first few: the
     // queue sorts them by their own due date, not their steps'.
-    let mut waiting = Vec::new();
-    loop {
-        let page = svc
-            .store
-            .office_queue(&QueueQuery {
-                stages: vec![Stage::AtOtherAgency],
-                offset: waiting.len() as u32,
-                ..QueueQuery::of(agencies.to_vec(), PAGE)
-            })
-            .await?;
-        let last = page.len() < PAGE as usize;
-        waiting.extend(page);
-        if last {
-            break;
-        }
-    }
+    let waiting = system::whole_queue(
+        svc,
+        QueueQuery {
+            stages: vec![Stage::AtOtherAgency],
+            ..QueueQuery::of(agencies.to_vec(), PAGE)
+        },
+    )
+    .await?;
     let mut found = Vec::new();
     for d in waiting {
         let owed: Vec<(DateTime<Utc>, String)> = d

@@ -15,6 +15,7 @@ pub mod closures;
 pub mod digest;
 pub mod inbox;
 pub mod intake;
+pub mod plan;
 pub mod reorganise;
 pub mod scope;
 pub mod system;

@@ -12,8 +12,8 @@ use motcua_store::{
 };
 use serde_json::json;
 
-use super::Official;
 use super::act::hours_of;
+use super::{Official, system};
 use crate::applicant::reason_text;
 use crate::{AppError, Services, apply, notices};
 
@@ -101,26 +101,11 @@ pub async fn merge(
 /// The dossiers `from` receives or decides and still has work on, read
 /// whole before any moves (a move takes a dossier out of the pages).
 async fn pending(svc: &Services, from: &Agency) -> Result<Vec<DossierRecord>, AppError> {
-    let mut found = Vec::new();
-    let mut offset = 0;
-    loop {
-        let page = svc
-            .store
-            .office_queue(&QueueQuery {
-                offset,
-                ..QueueQuery::of(vec![from.id], PAGE)
-            })
-            .await?;
-        let last = page.len() < PAGE as usize;
-        found.extend(
-            page.into_iter()
-                .filter(|d| d.receiving_unit == from.id || d.deciding_agency == from.id),
-        );
-        if last {
-            return Ok(found);
-        }
-        offset += PAGE;
-    }
+    let found = system::whole_queue(svc, QueueQuery::of(vec![from.id], PAGE)).await?;
+    Ok(found
+        .into_iter()
+        .filter(|d| d.receiving_unit == from.id || d.deciding_agency == from.id)
+        .collect())
 }
 
 /// Moves every pending dossier of `from`: how many moved, and how many

@@ -123,6 +123,20 @@ impl Seat {
     }
 }
 
+/// The identifiers of `agencies`: how a hand-over's steps name them.
+pub async fn identifiers(
+    svc: &Services,
+    agencies: impl IntoIterator<Item = AgencyId>,
+) -> Result<Vec<String>, AppError> {
+    let mut found = Vec::new();
+    for id in agencies {
+        if let Some(agency) = svc.store.agency(id).await? {
+            found.push(agency.identifier.to_string());
+        }
+    }
+    Ok(found)
+}
+
 /// A dossier `official` may see, with where it stands; "not found"
 /// otherwise.
 pub async fn visible(

@@ -24,23 +24,36 @@ pub async fn open_dossiers(
         .into_iter()
         .map(|a| a.id)
         .collect();
+    whole_queue(
+        svc,
+        QueueQuery {
+            stages: stages.to_vec(),
+            ..QueueQuery::of(agencies, PAGE)
+        },
+    )
+    .await
+}
+
+/// Every dossier `query` finds, page after page (its limit is the page
+/// size, its offset ignored).
+pub async fn whole_queue(
+    svc: &Services,
+    query: QueueQuery,
+) -> Result<Vec<DossierRecord>, AppError> {
     let mut found = Vec::new();
-    let mut offset = 0;
     loop {
         let page = svc
             .store
             .office_queue(&QueueQuery {
-                stages: stages.to_vec(),
-                offset,
-                ..QueueQuery::of(agencies.clone(), PAGE)
+                offset: u32::try_from(found.len()).unwrap_or(u32::MAX),
+                ..query.clone()
             })
             .await?;
-        let last = page.len() < PAGE as usize;
+        let last = page.len() < query.limit as usize;
         found.extend(page);
-        if last {
+        if last || query.limit == 0 {
             return Ok(found);
         }
-        offset += PAGE;
     }
 }
 

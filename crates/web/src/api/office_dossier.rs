@@ -7,8 +7,7 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
-use motcua_app::office::{act as office_act, capture, scope};
-use motcua_domain::lifecycle::Clockwork;
+use motcua_app::office::{act as office_act, capture, plan, scope};
 use motcua_store::{AttachmentId, DossierId};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -188,29 +187,18 @@ pub(crate) async fn show(
     let chain_ok = motcua_store::timeline::check(&d, &events, &attachments).is_empty();
     let procedure = office_act::procedure_of(svc, &d).await?;
     let workflow = match &procedure {
-        Some(p) if !p.steps.is_empty() => {
-            let calendar = motcua_app::apply::work_calendar(svc).await?;
-            let hours = office_act::hours_of(svc, &d).await?;
-            let cw = Clockwork {
-                calendar: &calendar,
-                hours: &hours,
-            };
-            let plan = p
-                .schedule(d.state.entered_at, cw)
-                .map_err(motcua_app::AppError::from)?;
-            p.steps
-                .iter()
-                .zip(plan)
-                .map(|(s, end)| PlannedStep {
-                    id: s.id.clone(),
-                    name: s.name.clone(),
-                    role: s.role.key().to_owned(),
-                    agency: s.agency.clone(),
-                    planned_end: end,
-                })
-                .collect()
-        }
-        _ => Vec::new(),
+        Some(p) => plan::plan(svc, &d, p)
+            .await?
+            .into_iter()
+            .map(|(s, end)| PlannedStep {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                role: s.role.key().to_owned(),
+                agency: s.agency.clone(),
+                planned_end: end,
+            })
+            .collect(),
+        None => Vec::new(),
     };
     let captured = capture::of_applicant(svc, &who.official, &d)
         .await?

@@ -284,7 +284,7 @@ pub fn files_field() -> FormField {
 /// The hand-over a posted form asks for: a group of the procedure's
 /// catalog, or the agency typed with its task and, if given, its own time
 /// in working days.
-fn handover_of(
+fn handover_typed(
     fields: &BTreeMap<String, String>,
     procedure: Option<&Procedure>,
 ) -> Result<Handover, AppError> {
@@ -333,7 +333,7 @@ fn date_in(fields: &BTreeMap<String, String>, name: &str) -> Result<Option<Naive
 
 /// The document a data-capture form describes (checked whole by the
 /// back office).
-fn document_of(fields: &BTreeMap<String, String>) -> Result<CapturedDocument, AppError> {
+fn document_typed(fields: &BTreeMap<String, String>) -> Result<CapturedDocument, AppError> {
     let text = |name: &str| fields.get(name).cloned().unwrap_or_default();
     let optional = |name: &str| Some(text(name)).filter(|t| !t.trim().is_empty());
     Ok(CapturedDocument {
@@ -379,8 +379,8 @@ pub fn action_of(
         },
         ActionKind::CompleteAppraisalSupplement => Action::CompleteAppraisalSupplement,
         ActionKind::CloseForMissingSupplement => Action::CloseForMissingSupplement,
-        ActionKind::SendToAgency => Action::SendToAgency(handover_of(fields, procedure)?),
-        ActionKind::CaptureData => Action::CaptureData(document_of(fields)?),
+        ActionKind::SendToAgency => Action::SendToAgency(handover_typed(fields, procedure)?),
+        ActionKind::CaptureData => Action::CaptureData(document_typed(fields)?),
         ActionKind::ReturnFromAgency => Action::ReturnFromAgency {
             agency: Some(text("agency")).filter(|a| !a.trim().is_empty()),
         },

@@ -9,11 +9,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use motcua_app::office::scope::{self, Seat};
-use motcua_app::office::{Official, act as office_act, capture};
+use motcua_app::office::{Official, act as office_act, capture, plan};
 use motcua_app::{AppError, Services};
 use motcua_domain::catalog::Procedure;
 use motcua_domain::forms::FieldProblem;
-use motcua_domain::lifecycle::{Action, CapturedDocument, Clockwork, Role};
+use motcua_domain::lifecycle::{Action, CapturedDocument, Role};
 use motcua_i18n::Arg;
 use motcua_store::{AttachmentId, DossierId, DossierRecord, UserId};
 
@@ -155,21 +155,9 @@ async fn workflow_plan(
     procedure: &Procedure,
     d: &DossierRecord,
 ) -> Result<Vec<[String; 4]>, AppError> {
-    if procedure.steps.is_empty() {
-        return Ok(Vec::new());
-    }
     let lang = ctx.lang();
-    let calendar = motcua_app::apply::work_calendar(svc).await?;
-    let hours = office_act::hours_of(svc, d).await?;
-    let plan = procedure.schedule(
-        d.state.entered_at,
-        Clockwork {
-            calendar: &calendar,
-            hours: &hours,
-        },
-    )?;
-    let mut rows = Vec::with_capacity(plan.len());
-    for (step, end) in procedure.steps.iter().zip(plan) {
+    let mut rows = Vec::new();
+    for (step, end) in plan::plan(svc, d, procedure).await? {
         let mut who = actions::capitalised(&lang.tr(&format!("role-{}", step.role.key())));
         if let Some(agency) = &step.agency {
             who = format!("{who} — {}", agency_label(svc, agency).await?);
