@@ -2,33 +2,57 @@
 //! transaction: SQLite then has a single writer, so reading the current
 //! state and writing the next one cannot interleave with another writer.
 
+use std::borrow::Cow;
+
 use chrono::Utc;
 use motcua_domain::calendar;
 use motcua_domain::code::DossierCode;
-use motcua_domain::lifecycle::Stage;
+use motcua_domain::forms::FormValues;
+use motcua_domain::lifecycle::{Dossier, Stage};
 use motcua_domain::regime::Regime;
 use motcua_domain::text::fold;
 use motcua_store::hash::micros;
 use motcua_store::timeline::{self, Prepared};
 use motcua_store::{
-    Attachment, AttachmentId, CodeSource, Delivery, DossierId, DossierRecord, EventRecord,
-    ImportedDossier, NewAttachment, NewDossier, NewEvent, NewJob, Page, StateColumns, StoreError,
-    StoreResult, TokenHash,
+    Applicant, Attachment, AttachmentId, CodeSource, Delivery, DossierId, DossierRecord,
+    EventRecord, ImportedDossier, NewAttachment, NewDossier, NewEvent, NewJob, Page, StateColumns,
+    StoreError, StoreResult, TokenHash,
 };
+use serde::{Deserialize, Serialize};
 use sqlx::sqlite::{SqlitePool, SqliteRow};
 use sqlx::{Row, SqliteConnection};
 
 use crate::convert::{
-    count_u32, count_u64, day, db_err, from_day, from_json, from_key, from_us, hash, key,
-    opt_from_us, opt_parse, opt_us, parse, to_i64, to_json, us,
+    count_u32, count_u64, day, db_err, from_day, from_key, from_us, hash, key, opt_from_us,
+    opt_parse, opt_us, parse, to_i64, to_json, us,
 };
-use crate::jobs;
+use crate::{jobs, packed, timelines};
 
-pub(crate) const COLUMNS: &str = "id, code, procedure_code, procedure_version, receiving_unit, deciding_agency,
-    applicant, delivery, pin_hash, stage, channel, regime_decree, regime_circular, regime_evaluation,
+pub(crate) const COLUMNS: &str =
+    "id, code, procedure_code, procedure_version, receiving_unit, deciding_agency,
+    delivery, pin_hash, stage, channel, regime_decree, regime_circular, regime_evaluation,
     entered_at, accepted_at, due_at, original_due_at, paused_since, rescheduled_at, decided_at,
-    returned_at, ended_at, state, head_hash, event_count, created_at, updated_at, form, in_office,
+    returned_at, ended_at, packed, head_hash, event_count, created_at, updated_at, in_office,
     work_due_at, assignee";
+
+/// What a dossier's row keeps packed ([`crate::packed`]): what the applicant
+/// declared and the domain state. Borrowed when written, owned when read.
+#[derive(Serialize, Deserialize)]
+struct Packed<'a> {
+    applicant: Cow<'a, Applicant>,
+    form: Cow<'a, FormValues>,
+    state: Cow<'a, Dossier>,
+}
+
+impl Packed<'_> {
+    fn pack(applicant: &Applicant, form: &FormValues, state: &Dossier) -> StoreResult<Vec<u8>> {
+        packed::pack(&Packed {
+            applicant: Cow::Borrowed(applicant),
+            form: Cow::Borrowed(form),
+            state: Cow::Borrowed(state),
+        })
+    }
+}
 
 pub(crate) fn from_row(row: &SqliteRow) -> StoreResult<DossierRecord> {
     let get_s = |c: &str| row.try_get::<String, _>(c).map_err(db_err);
@@ -59,6 +83,14 @@ pub(crate) fn from_row(row: &SqliteRow) -> StoreResult<DossierRecord> {
         assignee: row.try_get("assignee").map_err(db_err)?,
     };
     let delivery = get_s("delivery")?;
+    let Packed {
+        applicant,
+        form,
+        state,
+    } = packed::unpack(
+        &row.try_get::<Vec<u8>, _>("packed").map_err(db_err)?,
+        "dossier",
+    )?;
     Ok(DossierRecord {
         id: parse(&get_s("id")?, "dossier id")?,
         code: DossierCode::upstream(&get_s("code")?)?,
@@ -66,45 +98,19 @@ pub(crate) fn from_row(row: &SqliteRow) -> StoreResult<DossierRecord> {
         procedure_version: from_day(&get_s("procedure_version")?)?,
         receiving_unit: parse(&get_s("receiving_unit")?, "agency id")?,
         deciding_agency: parse(&get_s("deciding_agency")?, "agency id")?,
-        applicant: from_json(&get_s("applicant")?, "applicant")?,
+        applicant: applicant.into_owned(),
         delivery: Delivery::from_key(&delivery)
             .ok_or_else(|| StoreError::corrupt(format!("delivery {delivery}")))?,
         pin_hash: TokenHash(hash(
             &row.try_get::<Vec<u8>, _>("pin_hash").map_err(db_err)?,
         )?),
-        form: from_json(&get_s("form")?, "form")?,
-        state: from_json(&get_s("state")?, "dossier state")?,
+        form: form.into_owned(),
+        state: state.into_owned(),
         columns,
         head_hash: hash(&row.try_get::<Vec<u8>, _>("head_hash").map_err(db_err)?)?,
         event_count: count_u32(row.try_get("event_count").map_err(db_err)?, "event count")?,
         created_at: from_us(row.try_get("created_at").map_err(db_err)?)?,
         updated_at: from_us(row.try_get("updated_at").map_err(db_err)?)?,
-    })
-}
-
-fn event_from_row(row: &SqliteRow) -> StoreResult<EventRecord> {
-    let payload: serde_json::Value = from_json(
-        &row.try_get::<String, _>("payload").map_err(db_err)?,
-        "event document",
-    )?;
-    Ok(EventRecord {
-        dossier: parse(
-            &row.try_get::<String, _>("dossier_id").map_err(db_err)?,
-            "dossier id",
-        )?,
-        seq: count_u32(row.try_get("seq").map_err(db_err)?, "sequence")?,
-        at: from_us(row.try_get("at").map_err(db_err)?)?,
-        actor: opt_parse(row.try_get("actor").map_err(db_err)?, "user id")?,
-        role: from_key(&row.try_get::<String, _>("role").map_err(db_err)?, "role")?,
-        action: from_key(
-            &row.try_get::<String, _>("action").map_err(db_err)?,
-            "action",
-        )?,
-        reason: row.try_get("reason").map_err(db_err)?,
-        event: timeline::event_of(&payload)?,
-        payload,
-        prev_hash: hash(&row.try_get::<Vec<u8>, _>("prev_hash").map_err(db_err)?)?,
-        hash: hash(&row.try_get::<Vec<u8>, _>("hash").map_err(db_err)?)?,
     })
 }
 
@@ -165,33 +171,6 @@ async fn skip_sequence(
     .execute(&mut *conn)
     .await
     .map_err(db_err)?;
-    Ok(())
-}
-
-/// Writes event rows, many to a statement.
-async fn insert_events(conn: &mut SqliteConnection, events: &[&Prepared]) -> StoreResult<()> {
-    for chunk in events.chunks(EVENT_ROWS) {
-        let mut rows = Vec::with_capacity(chunk.len());
-        for p in chunk {
-            rows.push((&p.event, to_json(&p.event.payload)?));
-        }
-        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-            "INSERT INTO dossier_events (dossier_id, seq, at, actor, role, action, reason, payload, prev_hash, hash) ",
-        );
-        q.push_values(rows, |mut b, (e, payload)| {
-            b.push_bind(e.dossier.to_string())
-                .push_bind(i64::from(e.seq))
-                .push_bind(us(e.at))
-                .push_bind(e.actor.map(|a| a.to_string()))
-                .push_bind(e.role.key())
-                .push_bind(e.action.key())
-                .push_bind(e.reason.clone())
-                .push_bind(payload)
-                .push_bind(e.prev_hash.as_bytes().to_vec())
-                .push_bind(e.hash.as_bytes().to_vec());
-        });
-        q.build().execute(&mut *conn).await.map_err(db_err)?;
-    }
     Ok(())
 }
 
@@ -346,7 +325,6 @@ async fn stage_new(
 /// Rows per multi-row `INSERT`: SQLite takes at most 32,766 parameters in
 /// a statement.
 const DOSSIER_ROWS: usize = 400;
-const EVENT_ROWS: usize = 1_000;
 
 /// Writes staged dossiers: their rows, then every event (many rows to a
 /// statement: a generator's batch is thousands), then what came with the
@@ -355,10 +333,10 @@ async fn write_staged(conn: &mut SqliteConnection, staged: &[Staged]) -> StoreRe
     for chunk in staged.chunks(DOSSIER_ROWS) {
         let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
             "INSERT INTO dossiers (id, code, procedure_code, procedure_version, receiving_unit, deciding_agency,
-            applicant_user, applicant, applicant_name_folded, delivery, pin_hash, stage, national_status, channel,
+            applicant_user, applicant_name_folded, delivery, pin_hash, stage, national_status, channel,
             regime_decree, regime_circular, regime_evaluation, entered_at, accepted_at, due_at, original_due_at,
-            paused_since, rescheduled_at, decided_at, returned_at, ended_at, state, head_hash, event_count,
-            created_at, updated_at, form, in_office, work_due_at, assignee, applicant_identity) ",
+            paused_since, rescheduled_at, decided_at, returned_at, ended_at, packed, head_hash, event_count,
+            created_at, updated_at, in_office, work_due_at, assignee, applicant_identity) ",
         );
         let mut rows = Vec::with_capacity(chunk.len());
         for s in chunk {
@@ -373,57 +351,58 @@ async fn write_staged(conn: &mut SqliteConnection, staged: &[Staged]) -> StoreRe
                     key(&c.regime.circular)?,
                     key(&c.regime.evaluation)?,
                 ],
-                [
-                    to_json(&r.applicant)?,
-                    to_json(&r.state)?,
-                    to_json(&r.form)?,
-                ],
+                Packed::pack(&r.applicant, &r.form, &r.state)?,
             ));
         }
-        q.push_values(rows, |mut b, (r, stage, channel, [decree, circular, evaluation], [applicant, state, form])| {
-            let c = &r.columns;
-            b.push_bind(r.id.to_string())
-                .push_bind(r.code.as_str().to_owned())
-                .push_bind(r.procedure_code.clone())
-                .push_bind(day(r.procedure_version))
-                .push_bind(r.receiving_unit.to_string())
-                .push_bind(r.deciding_agency.to_string())
-                .push_bind(r.applicant.user.map(|u| u.to_string()))
-                .push_bind(applicant)
-                .push_bind(fold(&r.applicant.name))
-                .push_bind(r.delivery.key())
-                .push_bind(r.pin_hash.0.as_bytes().to_vec())
-                .push_bind(stage)
-                .push_bind(i64::from(c.stage.national_status() as u8))
-                .push_bind(channel)
-                .push_bind(decree)
-                .push_bind(circular)
-                .push_bind(evaluation)
-                .push_bind(us(c.entered_at))
-                .push_bind(opt_us(c.accepted_at))
-                .push_bind(opt_us(c.due))
-                .push_bind(opt_us(c.original_due))
-                .push_bind(opt_us(c.paused_since))
-                .push_bind(opt_us(c.rescheduled_at))
-                .push_bind(opt_us(c.decided_at))
-                .push_bind(opt_us(c.returned_at))
-                .push_bind(opt_us(c.ended_at))
-                .push_bind(state)
-                .push_bind(r.head_hash.as_bytes().to_vec())
-                .push_bind(i64::from(r.event_count))
-                .push_bind(us(r.created_at))
-                .push_bind(us(r.updated_at))
-                .push_bind(form)
-                .push_bind(i64::from(c.in_office))
-                .push_bind(opt_us(c.work_due))
-                .push_bind(c.assignee.clone())
-                .push_bind(r.applicant.identity_number.clone());
-        });
+        q.push_values(
+            rows,
+            |mut b, (r, stage, channel, [decree, circular, evaluation], packed)| {
+                let c = &r.columns;
+                b.push_bind(r.id.to_string())
+                    .push_bind(r.code.as_str().to_owned())
+                    .push_bind(r.procedure_code.clone())
+                    .push_bind(day(r.procedure_version))
+                    .push_bind(r.receiving_unit.to_string())
+                    .push_bind(r.deciding_agency.to_string())
+                    .push_bind(r.applicant.user.map(|u| u.to_string()))
+                    .push_bind(fold(&r.applicant.name))
+                    .push_bind(r.delivery.key())
+                    .push_bind(r.pin_hash.0.as_bytes().to_vec())
+                    .push_bind(stage)
+                    .push_bind(i64::from(c.stage.national_status() as u8))
+                    .push_bind(channel)
+                    .push_bind(decree)
+                    .push_bind(circular)
+                    .push_bind(evaluation)
+                    .push_bind(us(c.entered_at))
+                    .push_bind(opt_us(c.accepted_at))
+                    .push_bind(opt_us(c.due))
+                    .push_bind(opt_us(c.original_due))
+                    .push_bind(opt_us(c.paused_since))
+                    .push_bind(opt_us(c.rescheduled_at))
+                    .push_bind(opt_us(c.decided_at))
+                    .push_bind(opt_us(c.returned_at))
+                    .push_bind(opt_us(c.ended_at))
+                    .push_bind(packed)
+                    .push_bind(r.head_hash.as_bytes().to_vec())
+                    .push_bind(i64::from(r.event_count))
+                    .push_bind(us(r.created_at))
+                    .push_bind(us(r.updated_at))
+                    .push_bind(i64::from(c.in_office))
+                    .push_bind(opt_us(c.work_due))
+                    .push_bind(c.assignee.clone())
+                    .push_bind(r.applicant.identity_number.clone());
+            },
+        );
         q.build().execute(&mut *conn).await.map_err(db_err)?;
     }
-    let events: Vec<&Prepared> = staged.iter().flat_map(|s| &s.written.events).collect();
-    insert_events(&mut *conn, &events).await?;
-    for prepared in events {
+    let mut packed = Vec::with_capacity(staged.len());
+    for s in staged {
+        let events: Vec<&EventRecord> = s.written.events.iter().map(|p| &p.event).collect();
+        packed.push((s.written.record.id, timelines::pack(&[], &events)?));
+    }
+    timelines::insert(&mut *conn, packed).await?;
+    for prepared in staged.iter().flat_map(|s| &s.written.events) {
         insert_extras(&mut *conn, prepared).await?;
     }
     for s in staged {
@@ -483,13 +462,15 @@ pub(crate) async fn append(
     }
     let prepared = timeline::prepare_append(&current, new.actor, new.event, &new.attachments)?;
     let now = micros(Utc::now());
-    insert_events(&mut tx, &[&prepared]).await?;
+    let earlier = timelines::read(&mut tx, id).await?;
+    let events = timelines::pack(&earlier, &[&prepared.event])?;
+    timelines::replace(&mut tx, id, events).await?;
     insert_extras(&mut tx, &prepared).await?;
     let c = &prepared.columns;
     sqlx::query(
         "UPDATE dossiers SET stage = $2, national_status = $3, accepted_at = $4, due_at = $5, original_due_at = $6,
             paused_since = $7, rescheduled_at = $8, decided_at = $9, returned_at = $10, ended_at = $11,
-            state = $12, head_hash = $13, event_count = $14, updated_at = $15, in_office = $16,
+            packed = $12, head_hash = $13, event_count = $14, updated_at = $15, in_office = $16,
             work_due_at = $17, assignee = $18
          WHERE id = $1",
     )
@@ -504,7 +485,11 @@ pub(crate) async fn append(
     .bind(opt_us(c.decided_at))
     .bind(opt_us(c.returned_at))
     .bind(opt_us(c.ended_at))
-    .bind(to_json(&prepared.state)?)
+    .bind(Packed::pack(
+        &current.applicant,
+        &current.form,
+        &prepared.state,
+    )?)
     .bind(prepared.event.hash.as_bytes().to_vec())
     .bind(i64::from(prepared.event.seq))
     .bind(us(now))
@@ -547,17 +532,8 @@ pub(crate) async fn by_code(pool: &SqlitePool, code: &str) -> StoreResult<Option
 }
 
 pub(crate) async fn events(pool: &SqlitePool, id: DossierId) -> StoreResult<Vec<EventRecord>> {
-    sqlx::query(
-        "SELECT dossier_id, seq, at, actor, role, action, reason, payload, prev_hash, hash
-         FROM dossier_events WHERE dossier_id = $1 ORDER BY seq",
-    )
-    .bind(id.to_string())
-    .fetch_all(pool)
-    .await
-    .map_err(db_err)?
-    .iter()
-    .map(event_from_row)
-    .collect()
+    let mut conn = pool.acquire().await.map_err(db_err)?;
+    timelines::read(&mut conn, id).await
 }
 
 const ATTACHMENT_COLUMNS: &str =

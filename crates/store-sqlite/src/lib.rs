@@ -16,9 +16,11 @@ mod convert;
 mod dossiers;
 mod holidays;
 mod jobs;
+pub mod packed;
 mod portal;
 mod procedures;
 mod queue;
+mod timelines;
 mod users;
 
 use std::path::Path;

@@ -287,7 +287,11 @@ pub struct EventRecord {
     /// The event document as stored and hashed: `{"event": …, "attachments":
     /// […]}`, with `"dossier": {header}` on the entry (see [`crate::hash`]).
     pub payload: serde_json::Value,
+    /// The hash this event chains to: the one of the event before it.
     pub prev_hash: Hash,
+    /// This event's hash. An engine may keep only the head and compute the
+    /// others as it reads (SQLite does); either way the last must be the
+    /// dossier's head hash.
     pub hash: Hash,
 }
 
