@@ -7,7 +7,6 @@
 use chrono::{DateTime, Utc};
 use motcua_domain::calendar;
 use motcua_domain::code::DossierCode;
-use motcua_domain::lifecycle::Stage;
 use motcua_domain::regime::{Regime, RegimeKey};
 use motcua_domain::text::fold;
 use motcua_store::hash::micros;
@@ -532,33 +531,6 @@ pub(crate) async fn all_attachments(
 
 /// Dossiers that `agency` receives or decides, in `stages` (any stage when
 /// empty), newest first (ids are UUID v7, ordered by creation).
-pub(crate) async fn of_agency(
-    pool: &PgPool,
-    agency: AgencyId,
-    stages: &[Stage],
-    page: Page<DossierId>,
-) -> StoreResult<Vec<DossierRecord>> {
-    let stage_keys: Vec<String> = stages.iter().map(key).collect::<StoreResult<_>>()?;
-    let sql = format!(
-        "SELECT {COLUMNS} FROM dossiers
-         WHERE (receiving_unit = $1 OR deciding_agency = $1)
-           AND ($2::uuid IS NULL OR id < $2)
-           AND (cardinality($4::text[]) = 0 OR stage = ANY($4))
-         ORDER BY id DESC LIMIT $3"
-    );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(agency.uuid())
-        .bind(page.after.map(DossierId::uuid))
-        .bind(i64::from(page.limit))
-        .bind(stage_keys)
-        .fetch_all(pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(from_row)
-        .collect()
-}
-
 /// The dossiers `user` filed, newest first (ids are UUID v7, ordered by
 /// creation).
 pub(crate) async fn of_applicant(

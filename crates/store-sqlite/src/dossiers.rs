@@ -8,7 +8,7 @@ use chrono::Utc;
 use motcua_domain::calendar;
 use motcua_domain::code::DossierCode;
 use motcua_domain::forms::FormValues;
-use motcua_domain::lifecycle::{Dossier, Stage};
+use motcua_domain::lifecycle::Dossier;
 use motcua_domain::regime::Regime;
 use motcua_domain::text::fold;
 use motcua_store::hash::micros;
@@ -569,42 +569,6 @@ pub(crate) async fn all_attachments(
         .map_err(db_err)?
         .iter()
         .map(attachment_from_row)
-        .collect()
-}
-
-pub(crate) async fn of_agency(
-    pool: &SqlitePool,
-    agency: motcua_store::AgencyId,
-    stages: &[Stage],
-    page: Page<DossierId>,
-) -> StoreResult<Vec<DossierRecord>> {
-    let stage_keys: Vec<String> = stages.iter().map(key).collect::<StoreResult<_>>()?;
-    let placeholders: Vec<String> = (0..stage_keys.len())
-        .map(|i| format!("${}", i + 4))
-        .collect();
-    let stage_filter = if stage_keys.is_empty() {
-        String::new()
-    } else {
-        format!("AND stage IN ({})", placeholders.join(", "))
-    };
-    let sql = format!(
-        "SELECT {COLUMNS} FROM dossiers
-         WHERE (receiving_unit = $1 OR deciding_agency = $1) AND ($2 IS NULL OR id < $2) {stage_filter}
-         ORDER BY id DESC LIMIT $3"
-    );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(agency.to_string())
-        .bind(page.after.map(|a| a.to_string()))
-        .bind(i64::from(page.limit));
-    for k in stage_keys {
-        query = query.bind(k);
-    }
-    query
-        .fetch_all(pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(from_row)
         .collect()
 }
 

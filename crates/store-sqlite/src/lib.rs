@@ -28,7 +28,7 @@ use std::path::Path;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use motcua_domain::calendar::OfficialBreak;
-use motcua_domain::lifecycle::{Role, Stage};
+use motcua_domain::lifecycle::Role;
 use motcua_store::{
     Agency, AgencyId, ApiToken, ApiTokenId, Attachment, AttachmentId, AuditEntry, CapturedRecord,
     DossierId, DossierRecord, Draft, Engine, EventRecord, FailOutcome, ImportedDossier, Job, JobId,
@@ -259,14 +259,6 @@ impl Store for SqliteStore {
     }
     async fn attachments(&self, id: DossierId) -> StoreResult<Vec<Attachment>> {
         dossiers::attachments(&self.pool, id).await
-    }
-    async fn dossiers_of_agency(
-        &self,
-        agency: AgencyId,
-        stages: &[Stage],
-        page: Page<DossierId>,
-    ) -> StoreResult<Vec<DossierRecord>> {
-        dossiers::of_agency(&self.pool, agency, stages, page).await
     }
     async fn dossiers_of_applicant(
         &self,

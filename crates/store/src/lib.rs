@@ -41,7 +41,7 @@ pub mod conformance;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use motcua_domain::calendar::OfficialBreak;
-use motcua_domain::lifecycle::{Role, Stage};
+use motcua_domain::lifecycle::Role;
 
 pub use error::{StoreError, StoreResult, refuse_nul, refuse_nul_json};
 pub use hash::Hash;
@@ -211,14 +211,6 @@ pub trait Store: Send + Sync + 'static {
     /// The timeline, in order.
     async fn events(&self, id: DossierId) -> StoreResult<Vec<EventRecord>>;
     async fn attachments(&self, id: DossierId) -> StoreResult<Vec<Attachment>>;
-    /// Dossiers that `agency` receives or decides, in the given stages, newest
-    /// first.
-    async fn dossiers_of_agency(
-        &self,
-        agency: AgencyId,
-        stages: &[Stage],
-        page: Page<DossierId>,
-    ) -> StoreResult<Vec<DossierRecord>>;
     /// The dossiers filed by `user` (`applicant.user`), newest first, a
     /// page at a time (the cursor is the last id of the previous page).
     async fn dossiers_of_applicant(

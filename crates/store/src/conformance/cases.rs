@@ -1328,65 +1328,6 @@ pub async fn verify_names_every_tampered_dossier(db: &dyn TestDatabase) {
     assert!(report.broken.iter().all(|b| b.code.contains("-250908-")));
 }
 
-pub async fn agencies_list_their_dossiers_by_stage(db: &dyn TestDatabase) {
-    let store = db.open().await;
-    let f = Fixture::new(store.clone()).await;
-    let start = vn(2025, 9, 8, 9, 0);
-    let waiting = f.create(start).await;
-    let accepted = f
-        .act(
-            &f.create(start + TimeDelta::minutes(1)).await,
-            Action::Accept,
-            Role::ReceptionOfficer,
-            start + TimeDelta::minutes(2),
-        )
-        .await;
-    let page = Page::first(10);
-    let at_centre = store
-        .dossiers_of_agency(f.centre.id, &[Stage::AwaitingReception], page)
-        .await
-        .unwrap();
-    assert_eq!(
-        at_centre.iter().map(|d| d.id).collect::<Vec<_>>(),
-        vec![waiting.id]
-    );
-    // The deciding agency sees them too; newest first.
-    let all = store
-        .dossiers_of_agency(
-            f.department.id,
-            &[Stage::AwaitingReception, Stage::Accepted],
-            page,
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        all.iter().map(|d| d.id).collect::<Vec<_>>(),
-        vec![accepted.id, waiting.id]
-    );
-    let next = store
-        .dossiers_of_agency(
-            f.department.id,
-            &[Stage::AwaitingReception, Stage::Accepted],
-            Page {
-                after: Some(accepted.id),
-                limit: 10,
-            },
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        next.iter().map(|d| d.id).collect::<Vec<_>>(),
-        vec![waiting.id]
-    );
-    assert!(
-        store
-            .dossiers_of_agency(f.commune.id, &[Stage::Accepted], page)
-            .await
-            .unwrap()
-            .is_empty()
-    );
-}
-
 pub async fn text_with_a_nul_is_refused_alike(db: &dyn TestDatabase) {
     let store = db.open().await;
     let f = Fixture::new(store.clone()).await;
@@ -2531,9 +2472,10 @@ pub async fn a_form_and_its_attachment_fields_round_trip(db: &dyn TestDatabase) 
     assert_eq!(added.field.as_deref(), Some("ban_ve"));
     assert_eq!(
         store
-            .dossiers_of_agency(f.department.id, &[], Page::first(10))
+            .dossier_by_code(assigned.code.as_str())
             .await
-            .unwrap()[0]
+            .unwrap()
+            .unwrap()
             .form,
         expected
     );

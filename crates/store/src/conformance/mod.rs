@@ -119,7 +119,6 @@ macro_rules! conformance_tests {
             holidays_are_seeded_once_and_replaced_by_year,
             the_audit_log_is_chained,
             verify_names_every_tampered_dossier,
-            agencies_list_their_dossiers_by_stage,
             text_with_a_nul_is_refused_alike,
             verify_names_what_it_cannot_read_and_what_changed_hands,
             a_job_that_kills_its_worker_is_dead_lettered,
