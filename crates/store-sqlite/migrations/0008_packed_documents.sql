@@ -37,3 +37,8 @@ DROP INDEX dossiers_by_deciding_agency;
 -- by it, so only they are indexed.
 DROP INDEX dossiers_by_applicant;
 CREATE INDEX dossiers_by_applicant ON dossiers(applicant_user, id) WHERE applicant_user IS NOT NULL;
+
+-- A digitised document's data, packed as well.
+ALTER TABLE captured_documents ADD COLUMN packed BLOB NOT NULL DEFAULT x'';
+UPDATE captured_documents SET packed = CAST(document AS BLOB);
+ALTER TABLE captured_documents DROP COLUMN document;

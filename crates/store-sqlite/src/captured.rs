@@ -4,7 +4,8 @@ use motcua_domain::code::DossierCode;
 use motcua_store::{CapturedRecord, StoreResult};
 use sqlx::{Row, SqlitePool};
 
-use crate::convert::{count_u32, db_err, from_json, from_us, parse};
+use crate::convert::{count_u32, db_err, from_us, parse};
+use crate::packed;
 
 pub(crate) async fn of_holder(
     pool: &SqlitePool,
@@ -12,7 +13,7 @@ pub(crate) async fn of_holder(
     limit: u32,
 ) -> StoreResult<Vec<CapturedRecord>> {
     let rows = sqlx::query(
-        "SELECT c.dossier_id, d.code, c.event_seq, c.captured_at, c.document
+        "SELECT c.dossier_id, d.code, c.event_seq, c.captured_at, c.packed
          FROM captured_documents c JOIN dossiers d ON d.id = c.dossier_id
          WHERE c.holder_identity = $1
          ORDER BY c.captured_at DESC, c.dossier_id, c.event_seq
@@ -32,7 +33,10 @@ pub(crate) async fn of_holder(
                 code: DossierCode::upstream(&text("code")?)?,
                 seq: count_u32(number("event_seq")?, "event")?,
                 at: from_us(number("captured_at")?)?,
-                document: from_json(&text("document")?, "captured document")?,
+                document: packed::unpack(
+                    &row.try_get::<Vec<u8>, _>("packed").map_err(db_err)?,
+                    "captured document",
+                )?,
             })
         })
         .collect()

@@ -39,6 +39,7 @@ pub(crate) fn options(base: SqliteConnectOptions) -> SqliteConnectOptions {
         .synchronous(SqliteSynchronous::Full)
         .busy_timeout(BUSY_TIMEOUT)
         .foreign_keys(true)
+        .pragma("cache_size", "-131072")
 }
 
 pub(crate) async fn pool_for_path(path: &Path) -> StoreResult<SqlitePool> {

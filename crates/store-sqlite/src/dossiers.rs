@@ -3,6 +3,7 @@
 //! state and writing the next one cannot interleave with another writer.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use chrono::Utc;
 use motcua_domain::calendar;
@@ -24,7 +25,7 @@ use sqlx::{Row, SqliteConnection};
 
 use crate::convert::{
     count_u32, count_u64, day, db_err, from_day, from_key, from_us, hash, key, opt_from_us,
-    opt_parse, opt_us, parse, to_i64, to_json, us,
+    opt_parse, opt_us, parse, to_i64, us,
 };
 use crate::{jobs, packed, timelines};
 
@@ -136,21 +137,41 @@ fn attachment_from_row(row: &SqliteRow) -> StoreResult<Attachment> {
     })
 }
 
-/// The applicant as stored: NFC, blanks dropped.
-/// Allocates the next sequence of `agency` on `day` (in this transaction:
-/// a rollback gives it back, so codes have no gaps).
-async fn next_sequence(conn: &mut SqliteConnection, agency: &str, day: &str) -> StoreResult<u32> {
-    let last: i64 = sqlx::query_scalar(
-        "INSERT INTO code_sequences (agency_identifier, day, last) VALUES ($1, $2, 1)
-         ON CONFLICT (agency_identifier, day) DO UPDATE SET last = last + 1
-         RETURNING last",
-    )
-    .bind(agency)
-    .bind(day)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(db_err)?;
-    count_u32(last, "code sequence")
+/// Allocates `count` consecutive sequences of each (agency, day) in
+/// `wanted`, in one statement: the first of each is returned. In the
+/// caller's transaction, so a rollback gives them back and codes have no
+/// gaps.
+async fn next_sequences(
+    conn: &mut SqliteConnection,
+    wanted: &BTreeMap<(String, String), u32>,
+) -> StoreResult<BTreeMap<(String, String), u32>> {
+    let mut first = BTreeMap::new();
+    let rows: Vec<_> = wanted.iter().collect();
+    for chunk in rows.chunks(SEQUENCE_ROWS) {
+        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO code_sequences (agency_identifier, day, last) ",
+        );
+        q.push_values(chunk, |mut b, ((agency, day), count)| {
+            b.push_bind(agency.clone())
+                .push_bind(day.clone())
+                .push_bind(i64::from(**count));
+        });
+        q.push(
+            " ON CONFLICT (agency_identifier, day) DO UPDATE SET last = last + excluded.last
+             RETURNING agency_identifier, day, last",
+        );
+        let returned: Vec<(String, String, i64)> = q
+            .build_query_as()
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db_err)?;
+        for (agency, day, last) in returned {
+            let key = (agency, day);
+            let count = wanted.get(&key).copied().unwrap_or(0);
+            first.insert(key, count_u32(last, "code sequence")? + 1 - count);
+        }
+    }
+    Ok(first)
 }
 
 /// Moves the counter of `agency` on `day` to at least `seq` (an upstream
@@ -263,13 +284,13 @@ async fn insert_extras(conn: &mut SqliteConnection, p: &Prepared) -> StoreResult
     }
     if let Some(document) = timeline::captured_document(&e.event) {
         sqlx::query(
-            "INSERT INTO captured_documents (dossier_id, event_seq, holder_identity, captured_at, document)
+            "INSERT INTO captured_documents (dossier_id, event_seq, holder_identity, captured_at, packed)
              SELECT id, $2, applicant_identity, $3, $4 FROM dossiers WHERE id = $1",
         )
         .bind(e.dossier.to_string())
         .bind(i64::from(e.seq))
         .bind(us(e.at))
-        .bind(to_json(document)?)
+        .bind(packed::pack(document)?)
         .execute(&mut *conn)
         .await
         .map_err(db_err)?;
@@ -277,54 +298,149 @@ async fn insert_extras(conn: &mut SqliteConnection, p: &Prepared) -> StoreResult
     Ok(())
 }
 
-/// A new dossier ready to be written: its code allocated, its row and
-/// events prepared.
+/// A new dossier with its code allocated, not yet prepared.
+struct Coded {
+    new: NewDossier,
+    later: Vec<NewEvent>,
+    entry: (motcua_domain::lifecycle::Event, Dossier),
+    code: DossierCode,
+}
+
+/// A new dossier ready to be written: its row and events prepared, its row
+/// document and timeline packed.
 struct Staged {
     written: timeline::NewTimeline,
     jobs: Vec<NewJob>,
+    packed: Vec<u8>,
+    timeline: Vec<u8>,
 }
 
-/// Allocates a new dossier's code and prepares it with its entry and the
-/// `later` events, in the caller's transaction.
-async fn stage_new(
+/// Allocates the codes of new dossiers, in order and in the caller's
+/// transaction: one statement for the whole batch, however many agencies
+/// and days it spans.
+async fn allocate(
     conn: &mut SqliteConnection,
-    new: NewDossier,
-    later: Vec<NewEvent>,
-) -> StoreResult<Staged> {
-    refuse_nul_names(
-        Some(new.procedure_code.as_str()),
-        new.attachments
-            .iter()
-            .chain(later.iter().flat_map(|e| e.attachments.iter())),
-    )?;
-    let (entry, state) = timeline::entry_state(new.entry.clone())?;
-    let entered_at = state.entered_at;
-    let now = micros(Utc::now());
-    let code = match &new.code {
-        CodeSource::Allocate { agency } => {
-            let format = Regime::of(state.regime).circular.code;
-            let local_day = day(calendar::to_local(entered_at).date());
-            let seq = next_sequence(&mut *conn, agency.as_str(), &local_day).await?;
-            DossierCode::issue(agency, entered_at, seq, format)?
-        }
-        CodeSource::Upstream(code) => {
-            // A code from upstream in a form we also allocate: our counter for
-            // that agency and day moves past it, so ours never collide.
-            if let Some(parts) = code.parts() {
-                skip_sequence(&mut *conn, parts.agency, &day(parts.date), parts.sequence).await?;
+    batch: Vec<(NewDossier, Vec<NewEvent>)>,
+) -> StoreResult<Vec<Coded>> {
+    // Each dossier's entry, and the sequence it needs, if any.
+    let mut entered = Vec::with_capacity(batch.len());
+    let mut wanted: BTreeMap<(String, String), u32> = BTreeMap::new();
+    for (new, later) in batch {
+        refuse_nul_names(
+            Some(new.procedure_code.as_str()),
+            new.attachments
+                .iter()
+                .chain(later.iter().flat_map(|e| e.attachments.iter())),
+        )?;
+        let (entry, state) = timeline::entry_state(new.entry.clone())?;
+        let key = match &new.code {
+            CodeSource::Allocate { agency } => {
+                let local_day = day(calendar::to_local(state.entered_at).date());
+                let key = (agency.as_str().to_owned(), local_day);
+                *wanted.entry(key.clone()).or_default() += 1;
+                Some(key)
             }
-            code.clone()
+            CodeSource::Upstream(code) => {
+                // A code from upstream in a form we also allocate: our counter
+                // for that agency and day moves past it, so ours never collide.
+                if let Some(parts) = code.parts() {
+                    skip_sequence(&mut *conn, parts.agency, &day(parts.date), parts.sequence)
+                        .await?;
+                }
+                None
+            }
+        };
+        entered.push((new, later, (entry, state), key));
+    }
+    let mut next = next_sequences(&mut *conn, &wanted).await?;
+    let mut coded = Vec::with_capacity(entered.len());
+    for (new, later, (entry, state), key) in entered {
+        let code = match (&new.code, key) {
+            (CodeSource::Allocate { agency }, Some(key)) => {
+                let seq = next.get_mut(&key).ok_or_else(|| {
+                    StoreError::Database("a code sequence was not allocated".into())
+                })?;
+                let format = Regime::of(state.regime).circular.code;
+                let code = DossierCode::issue(agency, state.entered_at, *seq, format)?;
+                *seq += 1;
+                code
+            }
+            (CodeSource::Upstream(code), _) => code.clone(),
+            (CodeSource::Allocate { .. }, None) => {
+                return Err(StoreError::Database(
+                    "a code sequence was not asked for".into(),
+                ));
+            }
+        };
+        coded.push(Coded {
+            new,
+            later,
+            entry: (entry, state),
+            code,
+        });
+    }
+    Ok(coded)
+}
+
+/// Prepares a coded dossier with its entry and later events — the same
+/// checks and chain as events appended one by one — and packs it. No I/O.
+fn stage(c: Coded, now: chrono::DateTime<Utc>) -> StoreResult<Staged> {
+    let header = timeline::header_of(&c.new, c.code)?;
+    let jobs = timeline::jobs_of(&c.new, &c.later);
+    let written = timeline::prepare_dossier(&c.new, c.entry, header, c.later, now)?;
+    let r = &written.record;
+    let packed = Packed::pack(&r.applicant, &r.form, &r.state)?;
+    let events: Vec<&EventRecord> = written.events.iter().map(|p| &p.event).collect();
+    let timeline = timelines::pack(&[], &events)?;
+    Ok(Staged {
+        written,
+        jobs,
+        packed,
+        timeline,
+    })
+}
+
+/// Dossiers in a batch below which preparing them on other threads costs
+/// more than it saves.
+const PARALLEL_FROM: usize = 64;
+
+/// [`stage`] for a whole batch, in order: a large batch (the generator's, an
+/// import's) is shared among the cores, since preparing — replaying,
+/// hashing, packing — is most of the work of writing a dossier.
+async fn stage_all(coded: Vec<Coded>) -> StoreResult<Vec<Staged>> {
+    let now = micros(Utc::now());
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    if coded.len() < PARALLEL_FROM || threads < 2 {
+        return coded.into_iter().map(|c| stage(c, now)).collect();
+    }
+    let share = coded.len().div_ceil(threads);
+    let mut rest = coded.into_iter();
+    let mut handles = Vec::with_capacity(threads);
+    loop {
+        let part: Vec<Coded> = rest.by_ref().take(share).collect();
+        if part.is_empty() {
+            break;
         }
-    };
-    let header = timeline::header_of(&new, code)?;
-    let jobs = timeline::jobs_of(&new, &later);
-    let written = timeline::prepare_dossier(&new, (entry, state), header, later, now)?;
-    Ok(Staged { written, jobs })
+        handles.push(tokio::task::spawn_blocking(move || {
+            part.into_iter()
+                .map(|c| stage(c, now))
+                .collect::<StoreResult<Vec<Staged>>>()
+        }));
+    }
+    let mut staged = Vec::new();
+    for handle in handles {
+        let part = handle
+            .await
+            .map_err(|e| StoreError::Database(format!("preparing dossiers: {e}")))??;
+        staged.extend(part);
+    }
+    Ok(staged)
 }
 
 /// Rows per multi-row `INSERT`: SQLite takes at most 32,766 parameters in
 /// a statement.
 const DOSSIER_ROWS: usize = 400;
+const SEQUENCE_ROWS: usize = 5_000;
 
 /// Writes staged dossiers: their rows, then every event (many rows to a
 /// statement: a generator's batch is thousands), then what came with the
@@ -351,7 +467,7 @@ async fn write_staged(conn: &mut SqliteConnection, staged: &[Staged]) -> StoreRe
                     key(&c.regime.circular)?,
                     key(&c.regime.evaluation)?,
                 ],
-                Packed::pack(&r.applicant, &r.form, &r.state)?,
+                &s.packed,
             ));
         }
         q.push_values(
@@ -396,12 +512,11 @@ async fn write_staged(conn: &mut SqliteConnection, staged: &[Staged]) -> StoreRe
         );
         q.build().execute(&mut *conn).await.map_err(db_err)?;
     }
-    let mut packed = Vec::with_capacity(staged.len());
-    for s in staged {
-        let events: Vec<&EventRecord> = s.written.events.iter().map(|p| &p.event).collect();
-        packed.push((s.written.record.id, timelines::pack(&[], &events)?));
-    }
-    timelines::insert(&mut *conn, packed).await?;
+    let rows = staged
+        .iter()
+        .map(|s| (s.written.record.id, s.timeline.clone()))
+        .collect();
+    timelines::insert(&mut *conn, rows).await?;
     for prepared in staged.iter().flat_map(|s| &s.written.events) {
         insert_extras(&mut *conn, prepared).await?;
     }
@@ -413,8 +528,11 @@ async fn write_staged(conn: &mut SqliteConnection, staged: &[Staged]) -> StoreRe
 
 pub(crate) async fn create(pool: &SqlitePool, new: NewDossier) -> StoreResult<DossierRecord> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
-    let staged = stage_new(&mut tx, new, Vec::new()).await?;
-    write_staged(&mut tx, std::slice::from_ref(&staged)).await?;
+    let staged = stage_all(allocate(&mut tx, vec![(new, Vec::new())]).await?).await?;
+    write_staged(&mut tx, &staged).await?;
+    let Some(staged) = staged.into_iter().next() else {
+        return Err(StoreError::Database("a staged dossier went missing".into()));
+    };
     tx.commit().await.map_err(db_err)?;
     Ok(staged.written.record)
 }
@@ -422,11 +540,16 @@ pub(crate) async fn create(pool: &SqlitePool, new: NewDossier) -> StoreResult<Do
 pub(crate) async fn import(pool: &SqlitePool, batch: Vec<ImportedDossier>) -> StoreResult<usize> {
     let count = batch.len();
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
-    let mut staged = Vec::with_capacity(count);
-    for dossier in batch {
-        staged.push(stage_new(&mut tx, dossier.new, dossier.events).await?);
-    }
+    let coded = allocate(
+        &mut tx,
+        batch.into_iter().map(|d| (d.new, d.events)).collect(),
+    )
+    .await?;
+    let staged = stage_all(coded).await?;
     write_staged(&mut tx, &staged).await?;
+    // Freeing a large batch's documents is a measurable share of writing
+    // it: done beside the commit, not before it.
+    tokio::task::spawn_blocking(move || drop(staged));
     tx.commit().await.map_err(db_err)?;
     Ok(count)
 }

@@ -28,7 +28,7 @@ use crate::{AppError, Services};
 use world::World;
 
 /// Dossiers written per transaction.
-pub const BATCH: u64 = 500;
+pub const BATCH: u64 = 2_000;
 
 /// What a run did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -243,8 +243,16 @@ async fn a_database_from_before_packing_is_upgraded_whole() {
     .fetch_all(&old)
     .await
     .unwrap();
+    let captured: Vec<(String, String)> = sqlx::query_as(
+        "SELECT holder_identity, document FROM captured_documents
+         WHERE holder_identity IS NOT NULL ORDER BY dossier_id, event_seq",
+    )
+    .fetch_all(&old)
+    .await
+    .unwrap();
     old.close().await;
     assert_eq!(dossiers.len(), 120);
+    assert!(!captured.is_empty());
     assert!(events.len() > 700);
 
     let store = std::sync::Arc::new(SqliteStore::open(&path).await.unwrap());
@@ -287,6 +295,16 @@ async fn a_database_from_before_packing_is_upgraded_whole() {
         }
     }
     assert_eq!(seen, events.len());
+    for (holder, document) in &captured {
+        let found = store.captured_documents_of(holder, 100).await.unwrap();
+        let document: serde_json::Value = serde_json::from_str(document).unwrap();
+        assert!(
+            found
+                .iter()
+                .any(|c| serde_json::to_value(&c.document).unwrap() == document),
+            "{holder}"
+        );
+    }
     let report = motcua_store::verify::verify(store.as_ref(), |_| {})
         .await
         .unwrap();
