@@ -391,7 +391,7 @@ fn stage(c: Coded, now: chrono::DateTime<Utc>) -> StoreResult<Staged> {
     let r = &written.record;
     let packed = Packed::pack(&r.applicant, &r.form, &r.state)?;
     let events: Vec<&EventRecord> = written.events.iter().map(|p| &p.event).collect();
-    let timeline = timelines::pack(&[], &events)?;
+    let timeline = timelines::pack(&events)?;
     Ok(Staged {
         written,
         jobs,
@@ -592,9 +592,7 @@ pub(crate) async fn append(
     }
     let prepared = timeline::prepare_append(&current, new.actor, new.event, &new.attachments)?;
     let now = micros(Utc::now());
-    let earlier = timelines::read(&mut tx, id).await?;
-    let events = timelines::pack(&earlier, &[&prepared.event])?;
-    timelines::replace(&mut tx, id, events).await?;
+    timelines::append(&mut tx, id, &prepared.event).await?;
     insert_extras(&mut tx, &prepared).await?;
     let c = &prepared.columns;
     sqlx::query(

@@ -60,13 +60,9 @@ impl<'a> Stored<'a> {
     }
 }
 
-/// `earlier` (as read) followed by `events`, packed.
-pub(crate) fn pack(earlier: &[EventRecord], events: &[&EventRecord]) -> StoreResult<Vec<u8>> {
-    let all: Vec<Stored<'_>> = earlier
-        .iter()
-        .chain(events.iter().copied())
-        .map(Stored::of)
-        .collect();
+/// A new dossier's `events`, packed.
+pub(crate) fn pack(events: &[&EventRecord]) -> StoreResult<Vec<u8>> {
+    let all: Vec<Stored<'_>> = events.iter().copied().map(Stored::of).collect();
     packed::pack(&all)
 }
 
@@ -141,15 +137,24 @@ pub(crate) async fn insert(
     Ok(())
 }
 
-/// Replaces the timeline of `dossier` with `events` (the old one extended).
-pub(crate) async fn replace(
+/// Extends the timeline of `dossier` with `event`. The earlier events are
+/// only unpacked and packed again: not hashed nor decoded.
+pub(crate) async fn append(
     conn: &mut SqliteConnection,
     dossier: DossierId,
-    events: Vec<u8>,
+    event: &EventRecord,
 ) -> StoreResult<()> {
+    let bytes: Vec<u8> =
+        sqlx::query_scalar("SELECT events FROM dossier_timelines WHERE dossier_id = $1")
+            .bind(dossier.to_string())
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db_err)?;
+    let mut events: Vec<Stored<'_>> = packed::unpack(&bytes, "timeline")?;
+    events.push(Stored::of(event));
     sqlx::query("UPDATE dossier_timelines SET events = $2 WHERE dossier_id = $1")
         .bind(dossier.to_string())
-        .bind(events)
+        .bind(packed::pack(&events)?)
         .execute(&mut *conn)
         .await
         .map_err(db_err)?;
