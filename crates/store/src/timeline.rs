@@ -268,13 +268,19 @@ pub fn jobs_of(new: &NewDossier, later: &[NewEvent]) -> Vec<NewJob> {
 }
 
 /// The identifiers of the agencies an event hands the dossier to for a
-/// step: they may see the dossier from then on.
+/// step, or moves a step to after a merger: they may see the dossier from
+/// then on.
 pub fn step_agencies(event: &Event) -> impl Iterator<Item = &str> {
-    let steps = match &event.action {
-        Action::SendToAgency(handover) => handover.steps.as_slice(),
-        _ => &[],
+    let (steps, moved) = match &event.action {
+        Action::SendToAgency(handover) => (handover.steps.as_slice(), None),
+        Action::Transfer { step, .. } => (&[][..], step.as_ref()),
+        _ => (&[][..], None),
     };
-    steps.iter().map(|s| s.agency.trim())
+    steps
+        .iter()
+        .map(|s| s.agency.as_str())
+        .chain(moved.map(|m| m.into.as_str()))
+        .map(str::trim)
 }
 
 /// Where an event moves the dossier after a reorganisation: its new

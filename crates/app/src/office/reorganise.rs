@@ -1,12 +1,14 @@
 //! Reorganisation: a system administrator merges a unit into another (two
 //! communes become one, a department absorbs another). The merged unit
 //! stays, with its history, and is marked merged; every dossier it still
-//! has work on moves to the new unit with a transfer on its timeline (its
-//! clock and history unchanged); its officials keep their roles there.
+//! has work on — as receiving unit, deciding agency or owner of an open
+//! step — moves to the new unit with a transfer on its timeline (its clock,
+//! its steps' due dates and its history unchanged); its officials keep
+//! their roles there.
 
 use chrono::{DateTime, Utc};
 use motcua_domain::forms::Problem;
-use motcua_domain::lifecycle::{Action, Clockwork, Role};
+use motcua_domain::lifecycle::{Action, Clockwork, Role, StepMove};
 use motcua_store::{
     Agency, AgencyId, DossierRecord, NewAuditEntry, NewEvent, QueueQuery, StoreError,
 };
@@ -98,14 +100,40 @@ pub async fn merge(
     })
 }
 
-/// The dossiers `from` receives or decides and still has work on, read
+/// The dossiers `from` receives, decides or owes an open step on, read
 /// whole before any moves (a move takes a dossier out of the pages).
 async fn pending(svc: &Services, from: &Agency) -> Result<Vec<DossierRecord>, AppError> {
     let found = system::whole_queue(svc, QueueQuery::of(vec![from.id], PAGE)).await?;
     Ok(found
         .into_iter()
-        .filter(|d| d.receiving_unit == from.id || d.deciding_agency == from.id)
+        .filter(|d| {
+            d.receiving_unit == from.id || d.deciding_agency == from.id || owes_step(d, from)
+        })
         .collect())
+}
+
+/// Whether `agency` owes an answer to an open step of `dossier`.
+fn owes_step(dossier: &DossierRecord, agency: &Agency) -> bool {
+    let identifier = agency.identifier.as_str();
+    dossier
+        .state
+        .open_steps
+        .iter()
+        .any(|s| s.agency == identifier)
+}
+
+/// The transfer that moves whatever `from` holds of `dossier` to `into`.
+fn transfer(dossier: &DossierRecord, from: &Agency, into: &Agency, reason: &str) -> Action {
+    let to = |current: AgencyId| (current == from.id).then(|| into.id.to_string());
+    Action::Transfer {
+        reason: reason.to_owned(),
+        receiving_unit: to(dossier.receiving_unit),
+        deciding_agency: to(dossier.deciding_agency),
+        step: owes_step(dossier, from).then(|| StepMove {
+            from: from.identifier.as_str().to_owned(),
+            into: into.identifier.as_str().to_owned(),
+        }),
+    }
 }
 
 /// Moves every pending dossier of `from`: how many moved, and how many
@@ -124,13 +152,8 @@ async fn move_dossiers(
     'dossiers: for mut dossier in pending(svc, from).await? {
         for attempt in 1..=TRIES {
             let hours = hours_of(svc, &dossier).await?;
-            let to = |current: AgencyId| (current == from.id).then(|| into.id.to_string());
             let Ok(event) = dossier.state.decide(
-                Action::Transfer {
-                    reason: reason.to_owned(),
-                    receiving_unit: to(dossier.receiving_unit),
-                    deciding_agency: to(dossier.deciding_agency),
-                },
+                transfer(&dossier, from, into, reason),
                 Role::System,
                 now.max(dossier.state.last_event_at),
                 Clockwork {

@@ -83,7 +83,7 @@ async fn generated_dossiers_verify_mix_and_resume() {
     expected.push(1_200);
     assert_eq!(heard, expected);
 
-    let checked = motcua_store::verify::verify(svc.store.as_ref(), |_| {})
+    let checked = motcua_store::verify::verify(svc.store.clone(), |_| {})
         .await
         .unwrap();
     assert!(checked.is_ok(), "{:?}", checked.broken.first());

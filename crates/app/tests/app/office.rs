@@ -782,6 +782,107 @@ async fn a_merged_commune_hands_its_pending_dossiers_and_officials_to_the_new_on
 }
 
 #[tokio::test]
+async fn a_merged_agency_hands_its_open_steps_to_the_agency_that_absorbed_it() {
+    let o = office().await;
+    let monday = vn(2026, 3, 2, 9, 0);
+    let hour = TimeDelta::hours(1);
+    let third = o
+        .svc
+        .store
+        .agency_by_identifier("000.41.02.H82")
+        .await
+        .unwrap()
+        .unwrap();
+    let d = o.online(monday, "Võ Thị Hạnh").await;
+    let d = o
+        .act(&o.reception, &d, Action::Accept, monday + hour)
+        .await
+        .unwrap();
+    let d = o
+        .act(
+            &o.specialist,
+            &d,
+            Action::Assign { to: None },
+            monday + hour,
+        )
+        .await
+        .unwrap();
+    let step = AgencyStep {
+        agency: o.other.identifier.as_str().to_owned(),
+        task: "Xác minh nơi cư trú".into(),
+        time: Some(Period::WorkingDays(2)),
+    };
+    let d = o
+        .act(
+            &o.specialist,
+            &d,
+            Action::SendToAgency(Handover::new(vec![step])),
+            monday + hour * 2,
+        )
+        .await
+        .unwrap();
+    let due = d.state.open_steps[0].due;
+    let admin = o
+        .svc
+        .store
+        .user_by_login("quantri@demo.motcua.vn")
+        .await
+        .unwrap()
+        .unwrap();
+    let admin = Official::of(&o.svc, admin).await.unwrap();
+    let reason = "Nghị quyết sắp xếp đơn vị hành chính cấp xã";
+    let now = monday + hour * 3;
+    let merged = reorganise::merge(&o.svc, &admin, o.other.id, third.id, reason, now)
+        .await
+        .unwrap();
+    assert_eq!((merged.dossiers, merged.left), (1, 0));
+    // The dossier stays with the commune deciding it; only the step moved,
+    // with its task and due date.
+    let moved = o.svc.store.dossier(d.id).await.unwrap().unwrap();
+    assert_eq!(moved.deciding_agency, o.commune.id);
+    assert_eq!(moved.state.stage, Stage::AtOtherAgency);
+    let step = &moved.state.open_steps[0];
+    assert_eq!(step.agency, third.identifier.as_str());
+    assert_eq!((step.due, step.task.as_str()), (due, "Xác minh nơi cư trú"));
+    let events = o.svc.store.events(moved.id).await.unwrap();
+    let attachments = o.svc.store.attachments(moved.id).await.unwrap();
+    assert!(motcua_store::timeline::check(&moved, &events, &attachments).is_empty());
+    assert!(
+        o.svc
+            .store
+            .dossier_step_agencies(d.id)
+            .await
+            .unwrap()
+            .contains(&third.id)
+    );
+    // The merged commune's specialist now works for the absorbing one:
+    // the step is in their inbox there, and they answer it.
+    let specialist = Official::of(&o.svc, o.other_specialist.user.clone())
+        .await
+        .unwrap();
+    let rows = inbox::inbox(&o.svc, &specialist, &Filter::default(), now)
+        .await
+        .unwrap()
+        .rows;
+    assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![d.id]);
+    let back = o
+        .act(
+            &specialist,
+            &moved,
+            Action::ReturnFromAgency { agency: None },
+            now + hour,
+        )
+        .await
+        .unwrap();
+    assert_eq!(back.state.stage, Stage::InProcess);
+    // Merging again finds nothing left to move.
+    let again = reorganise::merge(&o.svc, &admin, o.other.id, third.id, reason, now)
+        .await
+        .unwrap();
+    assert_eq!(again.dossiers, 0);
+}
+
+#[tokio::test]
 async fn reasons_and_items_are_required_and_kept_clean() {
     let o = office().await;
     let monday = vn(2026, 3, 2, 9, 0);
@@ -1392,7 +1493,7 @@ async fn a_schedule_published_afterwards_moves_open_due_dates_on_their_timelines
         .await
         .unwrap();
     assert_eq!(again.moved, 0);
-    let report = motcua_store::verify::verify(o.svc.store.as_ref(), |_| {})
+    let report = motcua_store::verify::verify(o.svc.store.clone(), |_| {})
         .await
         .unwrap();
     assert!(report.is_ok(), "{report:?}");

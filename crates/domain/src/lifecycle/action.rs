@@ -22,6 +22,17 @@ pub struct AgencyStep {
     pub time: Option<Period>,
 }
 
+/// An open step that a merger moved to another agency: the step, its task
+/// and its due date stay; the agency that owes the answer changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepMove {
+    /// The merged agency's identifier.
+    pub from: String,
+    /// The identifier of the agency it was merged into.
+    pub into: String,
+}
+
 /// A dossier handed to other agencies: one step, or several that run at the
 /// same time, each agency answering its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -207,15 +218,18 @@ pub enum Action {
     },
     /// A document of the dossier digitised with its data (ND 118 Art. 19(2)).
     CaptureData(CapturedDocument),
-    /// The unit receiving it or the agency deciding it was reorganised
-    /// (merged into another): the dossier moves there with its clock and
-    /// history. Each names the new agency's id.
+    /// The unit receiving it, the agency deciding it or an agency with an
+    /// open step on it was reorganised (merged into another): the dossier
+    /// moves there with its clock and history. The first two name the new
+    /// agency's id; a moved step names both agencies' identifiers.
     Transfer {
         reason: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         receiving_unit: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         deciding_agency: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        step: Option<StepMove>,
     },
     /// Appraisal done, submitted to the approver.
     SubmitForApproval,

@@ -549,8 +549,21 @@ impl Dossier {
             Action::Transfer {
                 receiving_unit: None,
                 deciding_agency: None,
+                step: None,
                 ..
             } => return Err(LifecycleError::NothingMoved),
+            Action::Transfer {
+                step: Some(step), ..
+            } => {
+                if step.into.trim().is_empty() {
+                    return Err(LifecycleError::NothingMoved);
+                }
+                if !self.open_steps.iter().any(|s| s.agency == step.from.trim()) {
+                    return Err(LifecycleError::NoOpenStep {
+                        agency: step.from.clone(),
+                    });
+                }
+            }
             Action::ReturnFromAgency { agency } => {
                 self.answered_step(agency.as_deref())?;
             }
@@ -590,7 +603,9 @@ impl Dossier {
             Action::Assign { .. } | Action::SendBack { .. } => Stage::InProcess,
             // Back in process when the last open step answered.
             Action::ReturnFromAgency { agency } => match self.answered_step(agency.as_deref()) {
-                Ok(Some(_)) if self.open_steps.len() > 1 => Stage::AtOtherAgency,
+                Ok(Some(step)) if self.open_steps.iter().any(|s| s.agency != step.agency) => {
+                    Stage::AtOtherAgency
+                }
                 _ => Stage::InProcess,
             },
             Action::RequestAppraisalSupplement { .. } => Stage::AppraisalSupplement,
@@ -801,6 +816,17 @@ impl Dossier {
                         due: effect.step_dues.get(i).copied().flatten(),
                     })
                     .collect();
+            }
+            Action::Transfer {
+                step: Some(step), ..
+            } => {
+                // Were both agencies asked, the one left owes both steps and
+                // its answer closes both, as one agency's answer does.
+                for open in &mut self.open_steps {
+                    if open.agency == step.from.trim() {
+                        step.into.trim().clone_into(&mut open.agency);
+                    }
+                }
             }
             Action::ReturnFromAgency { agency } => match agency.as_deref().map(str::trim) {
                 Some(agency) if self.open_steps.len() > 1 => {

@@ -8,7 +8,7 @@ use motcua_domain::calendar::{self, OfficeHours, Period, WorkCalendar};
 use motcua_domain::indicators::{self, Pending, ReportingPeriod, Timeliness};
 use motcua_domain::lifecycle::{
     Action, ActionKind, AgencyStep, Channel, Clockwork, Dossier, Event, Handover, LifecycleError,
-    NationalStatus, Role, Stage,
+    NationalStatus, Role, Stage, StepMove,
 };
 use motcua_domain::regime::DecreeId;
 use proptest::prelude::*;
@@ -1412,6 +1412,68 @@ fn a_hand_over_names_each_agency_once_and_each_answer_closes_its_step() {
     assert_eq!(d.open_steps.len(), 1);
     assert_eq!(d.open_steps[0].agency, "police");
     d.handle(answer(None), Role::Specialist, t0, cw()).unwrap();
+    assert_eq!(d.stage, Stage::InProcess);
+    assert!(d.open_steps.is_empty());
+}
+
+#[test]
+fn a_merger_moves_an_open_step_to_the_agency_that_absorbed_its_owner() {
+    let t0 = vn(2026, 3, 2, 8, 0);
+    let mut d = counter_dossier(t0, 10);
+    d.handle(Action::Assign { to: None }, Role::Specialist, t0, cw())
+        .unwrap();
+    let step = |agency: &str| AgencyStep {
+        agency: agency.into(),
+        task: "xác minh".into(),
+        time: Some(Period::WorkingDays(2)),
+    };
+    d.handle(
+        Action::SendToAgency(Handover::new(vec![step("xa-a"), step("xa-c")])),
+        Role::Specialist,
+        t0,
+        cw(),
+    )
+    .unwrap();
+    let due_before = d.open_steps[0].due;
+    let transfer = |from: &str, into: &str| Action::Transfer {
+        reason: "sáp nhập xã".into(),
+        receiving_unit: None,
+        deciding_agency: None,
+        step: Some(StepMove {
+            from: from.into(),
+            into: into.into(),
+        }),
+    };
+    // Only a step that is open may move, and only the system moves it.
+    assert!(matches!(
+        d.decide(transfer("xa-z", "xa-b"), Role::System, t0, cw()).unwrap_err(),
+        LifecycleError::NoOpenStep { agency } if agency == "xa-z"
+    ));
+    assert!(
+        d.decide(transfer("xa-a", "xa-b"), Role::Specialist, t0, cw())
+            .is_err()
+    );
+    d.handle(transfer("xa-a", "xa-b"), Role::System, t0, cw())
+        .unwrap();
+    assert_eq!(d.stage, Stage::AtOtherAgency);
+    let owners: Vec<&str> = d.open_steps.iter().map(|s| s.agency.as_str()).collect();
+    assert_eq!(owners, ["xa-b", "xa-c"]);
+    // The step keeps its task and its own due date.
+    assert_eq!(d.open_steps[0].due, due_before);
+    assert_eq!(d.open_steps[0].task, "xác minh");
+    // The old owner can no longer answer; the new one can.
+    let answer = |agency: &str| Action::ReturnFromAgency {
+        agency: Some(agency.into()),
+    };
+    assert!(
+        d.decide(answer("xa-a"), Role::Specialist, t0, cw())
+            .is_err()
+    );
+    // When the absorbing agency had a step too, its one answer closes both.
+    d.handle(transfer("xa-c", "xa-b"), Role::System, t0, cw())
+        .unwrap();
+    d.handle(answer("xa-b"), Role::Specialist, t0, cw())
+        .unwrap();
     assert_eq!(d.stage, Stage::InProcess);
     assert!(d.open_steps.is_empty());
 }

@@ -666,12 +666,7 @@ pub async fn events_append_with_the_state_in_one_transaction(db: &dyn TestDataba
         Dossier::replay(&events.iter().map(|e| e.event.clone()).collect::<Vec<_>>()).unwrap();
     assert_eq!(replayed, returned.state);
     assert_eq!(store.dossier(record.id).await.unwrap().unwrap(), returned);
-    assert!(
-        verify::verify(store.as_ref(), |_| {})
-            .await
-            .unwrap()
-            .is_ok()
-    );
+    assert!(verify::verify(store.clone(), |_| {}).await.unwrap().is_ok());
 }
 
 pub async fn a_stale_or_illegal_append_leaves_nothing(db: &dyn TestDatabase) {
@@ -925,7 +920,7 @@ pub async fn concurrent_creations_get_unique_gap_free_codes(db: &dyn TestDatabas
     sequences.sort_unstable();
     let expected: Vec<u32> = (1..=(NODES * PER_NODE) as u32).collect();
     assert_eq!(sequences, expected, "unique and without gaps");
-    let report = verify::verify(nodes[0].as_ref(), |_| {}).await.unwrap();
+    let report = verify::verify(nodes[0].clone(), |_| {}).await.unwrap();
     assert_eq!(report.dossiers, (NODES * PER_NODE) as u64);
     assert!(report.is_ok(), "{:?}", report.broken);
 }
@@ -1211,7 +1206,7 @@ pub async fn the_audit_log_is_chained(db: &dyn TestDatabase) {
         assert_eq!(pair[1].prev_hash, pair[0].hash);
     }
     assert_eq!(a.audit_entries(Some(18), 100).await.unwrap().len(), 2);
-    let report = verify::verify(a.as_ref(), |_| {}).await.unwrap();
+    let report = verify::verify(a.clone(), |_| {}).await.unwrap();
     assert_eq!(report.audit_entries, 20);
     assert!(report.is_ok());
 }
@@ -1227,12 +1222,7 @@ pub async fn verify_names_every_tampered_dossier(db: &dyn TestDatabase) {
         ids.push(r);
     }
     let clean = f.walk_to_return(f.create(start).await, start).await;
-    assert!(
-        verify::verify(store.as_ref(), |_| {})
-            .await
-            .unwrap()
-            .is_ok()
-    );
+    assert!(verify::verify(store.clone(), |_| {}).await.unwrap().is_ok());
 
     let events = store.events(ids[3].id).await.unwrap();
     db.tamper(Tamper::EventReason {
@@ -1303,7 +1293,7 @@ pub async fn verify_names_every_tampered_dossier(db: &dyn TestDatabase) {
     })
     .await;
 
-    let report = verify::verify(store.as_ref(), |_| {}).await.unwrap();
+    let report = verify::verify(store.clone(), |_| {}).await.unwrap();
     let broken: BTreeSet<DossierId> = report.broken.iter().map(|b| b.id).collect();
     let expected: BTreeSet<DossierId> = ids.iter().map(|r| r.id).collect();
     assert_eq!(broken, expected, "{:#?}", report.broken);
@@ -1406,12 +1396,7 @@ pub async fn verify_names_what_it_cannot_read_and_what_changed_hands(db: &dyn Te
             .await
             .unwrap();
     }
-    assert!(
-        verify::verify(store.as_ref(), |_| {})
-            .await
-            .unwrap()
-            .is_ok()
-    );
+    assert!(verify::verify(store.clone(), |_| {}).await.unwrap().is_ok());
     db.tamper(Tamper::StateText {
         dossier: records[0].id,
         text: r#"{"not": "a state"}"#.into(),
@@ -1432,7 +1417,7 @@ pub async fn verify_names_what_it_cannot_read_and_what_changed_hands(db: &dyn Te
         details: json!({"i": 99}),
     })
     .await;
-    let report = verify::verify(store.as_ref(), |_| {}).await.unwrap();
+    let report = verify::verify(store.clone(), |_| {}).await.unwrap();
     let defects = |i: usize| {
         report
             .broken
@@ -2485,12 +2470,7 @@ pub async fn a_form_and_its_attachment_fields_round_trip(db: &dyn TestDatabase) 
     assert!(plain.form.is_empty());
     let entry = &store.events(plain.id).await.unwrap()[0];
     assert!(entry.payload["dossier"].get("form").is_none());
-    assert!(
-        verify::verify(store.as_ref(), |_| {})
-            .await
-            .unwrap()
-            .is_ok()
-    );
+    assert!(verify::verify(store.clone(), |_| {}).await.unwrap().is_ok());
     // A form holding a NUL is refused, and nothing is written.
     let mut bad = f.new_dossier(at, 5);
     bad.form
@@ -2521,12 +2501,7 @@ pub async fn verify_catches_an_edited_form_or_attachment_field(db: &dyn TestData
         )];
         records.push(store.create_dossier(new).await.unwrap());
     }
-    assert!(
-        verify::verify(store.as_ref(), |_| {})
-            .await
-            .unwrap()
-            .is_ok()
-    );
+    assert!(verify::verify(store.clone(), |_| {}).await.unwrap().is_ok());
     // Someone changes what the applicant declared …
     let mut edited = sample_form();
     edited
@@ -2559,7 +2534,7 @@ pub async fn verify_catches_an_edited_form_or_attachment_field(db: &dyn TestData
         field: None,
     })
     .await;
-    let report = verify::verify(store.as_ref(), |_| {}).await.unwrap();
+    let report = verify::verify(store.clone(), |_| {}).await.unwrap();
     let defects = |i: usize| {
         report
             .broken
@@ -2862,6 +2837,7 @@ pub async fn a_transfer_moves_the_dossier_and_its_timeline_still_verifies(db: &d
                 reason: "Sắp xếp đơn vị".into(),
                 receiving_unit: None,
                 deciding_agency: Some(f.commune.id.to_string()),
+                step: None,
             },
             Role::System,
             start + TimeDelta::hours(1),
