@@ -303,15 +303,17 @@ pub fn restore(args: RestoreArgs, lang: Lang) -> Result<ExitCode, CliError> {
 
     // Verify before anything is moved into place.
     let (report, blob_report) = runtime()?.block_on(async {
-        let store = SqliteStore::open(&unpacked_db)
-            .await
-            .map_err(|e| store_error(e, lang))?;
-        let report = motcua_store::verify::verify(&store, |_| {})
+        let store = std::sync::Arc::new(
+            SqliteStore::open(&unpacked_db)
+                .await
+                .map_err(|e| store_error(e, lang))?,
+        );
+        let report = motcua_store::verify::verify(store.clone(), |_| {})
             .await
             .map_err(|e| store_error(e, lang))?;
         let blobs = LocalBlobStore::open(unpacked_blobs.clone())
             .map_err(|e| crate::storage::blob_error(&e, lang))?;
-        let blob_report = blob_check::check_all(&store, &blobs, lang).await?;
+        let blob_report = blob_check::check_all(store.as_ref(), &blobs, lang).await?;
         store.close().await;
         Ok::<_, CliError>((report, blob_report))
     })?;

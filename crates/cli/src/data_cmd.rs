@@ -62,7 +62,7 @@ pub fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, CliError> {
     runtime()?.block_on(async {
         let store = open_existing_store(&location, lang).await?;
         let bar = spinner(lang.tr("verify-progress"));
-        let report = verify::verify(store.as_ref(), |n| bar.set_position(n))
+        let report = verify::verify(store.clone(), |n| bar.set_position(n))
             .await
             .map_err(|e| store_error(e, lang))?;
         bar.finish_and_clear();

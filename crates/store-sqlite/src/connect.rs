@@ -37,7 +37,10 @@ const MAX_CONNECTIONS: u32 = 8;
 ///   with the default each batch the generator writes re-read their upper
 ///   pages from the file — 2 MB to 128 MB took a tenth off its time. The
 ///   cache holds only pages read, so a small record keeps a small process;
-///   64 MB keeps eight connections' worst case at half a gigabyte.
+///   64 MB keeps eight connections' worst case at half a gigabyte;
+/// - the WAL cut back to 64 MB once checkpointed: a bulk import lets it grow
+///   to hundreds of megabytes (see `dossiers::import`), and without a limit
+///   SQLite keeps the file at its largest until the last connection closes.
 pub(crate) fn options(base: SqliteConnectOptions) -> SqliteConnectOptions {
     base.create_if_missing(true)
         .page_size(8192)
@@ -46,6 +49,7 @@ pub(crate) fn options(base: SqliteConnectOptions) -> SqliteConnectOptions {
         .busy_timeout(BUSY_TIMEOUT)
         .foreign_keys(true)
         .pragma("cache_size", "-65536")
+        .pragma("journal_size_limit", "67108864")
 }
 
 pub(crate) async fn pool_for_path(path: &Path) -> StoreResult<SqlitePool> {

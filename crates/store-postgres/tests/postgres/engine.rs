@@ -178,7 +178,7 @@ async fn rows_sort_byte_wise_whatever_the_database_collation() {
 #[tokio::test]
 async fn audit_details_read_back_as_hashed() {
     let Some(db) = fresh().await else { return };
-    let store = db.postgres().await;
+    let store = std::sync::Arc::new(db.postgres().await);
     let details = json!({
         "zero": -0.0,
         "small": 1.5e-7,
@@ -204,7 +204,9 @@ async fn audit_details_read_back_as_hashed() {
         motcua_store::hash::canonical_json(&read[0].details),
         motcua_store::hash::canonical_json(&details)
     );
-    let report = motcua_store::verify::verify(&store, |_| {}).await.unwrap();
+    let report = motcua_store::verify::verify(store.clone(), |_| {})
+        .await
+        .unwrap();
     assert!(report.is_ok(), "{report:?}");
 }
 
@@ -375,7 +377,7 @@ async fn concurrent_appends_to_one_dossier_let_one_win() {
         record = won[0].clone();
     }
     assert_eq!(record.event_count, 5);
-    let report = motcua_store::verify::verify(a.as_ref(), |_| {})
+    let report = motcua_store::verify::verify(a.clone(), |_| {})
         .await
         .unwrap();
     assert!(report.is_ok(), "{:?}", report.broken);
@@ -444,7 +446,7 @@ async fn the_back_office_backfill_matches_what_the_code_writes() {
             .await
             .unwrap();
     assert_eq!(identity.as_deref(), Some("087190000123"));
-    let report = motcua_store::verify::verify(store.as_ref(), |_| {})
+    let report = motcua_store::verify::verify(store.clone(), |_| {})
         .await
         .unwrap();
     assert!(report.is_ok(), "{report:?}");

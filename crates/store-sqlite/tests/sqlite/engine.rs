@@ -76,9 +76,9 @@ async fn a_backup_is_a_consistent_database() {
         store.backup_database(&copy).await.is_err(),
         "never overwrites"
     );
-    let restored = SqliteStore::open(&copy).await.unwrap();
+    let restored = std::sync::Arc::new(SqliteStore::open(&copy).await.unwrap());
     assert_eq!(restored.dossier(record.id).await.unwrap().unwrap(), record);
-    let report = motcua_store::verify::verify(&restored, |_| {})
+    let report = motcua_store::verify::verify(restored.clone(), |_| {})
         .await
         .unwrap();
     assert!(report.is_ok());
@@ -305,7 +305,7 @@ async fn a_database_from_before_packing_is_upgraded_whole() {
             "{holder}"
         );
     }
-    let report = motcua_store::verify::verify(store.as_ref(), |_| {})
+    let report = motcua_store::verify::verify(store.clone(), |_| {})
         .await
         .unwrap();
     assert!(report.is_ok(), "{report:?}");
@@ -356,7 +356,7 @@ async fn a_database_from_before_packing_is_upgraded_whole() {
         packed.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]),
         "packed as Zstandard"
     );
-    let report = motcua_store::verify::verify(store.as_ref(), |_| {})
+    let report = motcua_store::verify::verify(store.clone(), |_| {})
         .await
         .unwrap();
     assert!(report.is_ok(), "{report:?}");
