@@ -123,6 +123,29 @@ async fn steps_due(
     Ok(found)
 }
 
+/// The dossiers `agencies` receive or decide that are overdue or fall due
+/// before `soon`, most urgent first. A dossier they only had a step on is
+/// not their work: its step is counted by its own due date ([`steps_due`]),
+/// and once answered, not at all.
+async fn own_work_due(
+    svc: &Services,
+    agencies: &[AgencyId],
+    soon: DateTime<Utc>,
+) -> Result<Vec<DossierRecord>, AppError> {
+    let urgent = system::whole_queue(
+        svc,
+        QueueQuery {
+            due_before: Some(soon),
+            ..QueueQuery::of(agencies.to_vec(), PAGE)
+        },
+    )
+    .await?;
+    Ok(urgent
+        .into_iter()
+        .filter(|d| agencies.contains(&d.receiving_unit) || agencies.contains(&d.deciding_agency))
+        .collect())
+}
+
 /// Writes the digests of `day` at `now`: one e-mail job per official with
 /// something overdue or due soon. How many were queued.
 pub async fn send(svc: &Services, day: NaiveDate, now: DateTime<Utc>) -> Result<usize, AppError> {
@@ -133,21 +156,22 @@ pub async fn send(svc: &Services, day: NaiveDate, now: DateTime<Utc>) -> Result<
             continue;
         };
         let agencies = official.handling_agencies();
-        let mut counts = svc.store.office_counts(&agencies, now, soon).await?;
+        let rows = own_work_due(svc, &agencies, soon).await?;
         let steps = steps_due(svc, &agencies, soon).await?;
-        let steps_overdue = steps.iter().filter(|(_, due, _)| *due < now).count() as u64;
-        counts.overdue += steps_overdue;
-        counts.due_soon += steps.len() as u64 - steps_overdue;
-        if counts.overdue + counts.due_soon == 0 {
+        let dues = rows
+            .iter()
+            .filter_map(|d| d.columns.work_due)
+            .chain(steps.iter().map(|(_, due, _)| *due));
+        let (overdue, due_soon) = dues.fold((0u64, 0u64), |(late, soon), due| {
+            if due < now {
+                (late + 1, soon)
+            } else {
+                (late, soon + 1)
+            }
+        });
+        if overdue + due_soon == 0 {
             continue;
         }
-        let rows = svc
-            .store
-            .office_queue(&QueueQuery {
-                due_before: Some(soon),
-                ..QueueQuery::of(agencies, LISTED)
-            })
-            .await?;
         let lang = language_of(&official.user);
         let line = |d: &DossierRecord, what: String, due: Option<DateTime<Utc>>| {
             // dd/mm/yyyy and the time in Vietnam, as the pages show it.
@@ -170,6 +194,7 @@ pub async fn send(svc: &Services, day: NaiveDate, now: DateTime<Utc>) -> Result<
         };
         let lines: Vec<String> = rows
             .iter()
+            .take(LISTED as usize)
             .map(|d| {
                 let stage = lang.tr(&format!("stage-{}", d.state.stage.key()));
                 line(d, stage, d.columns.work_due)
@@ -184,16 +209,16 @@ pub async fn send(svc: &Services, day: NaiveDate, now: DateTime<Utc>) -> Result<
             subject: lang.tr_args(
                 "mail-digest-subject",
                 &[
-                    ("overdue", Arg::from(counts.overdue)),
-                    ("soon", Arg::from(counts.due_soon)),
+                    ("overdue", Arg::from(overdue)),
+                    ("soon", Arg::from(due_soon)),
                 ],
             ),
             text: lang.tr_args(
                 "mail-digest-body",
                 &[
                     ("name", Arg::from(official.user.full_name.clone())),
-                    ("overdue", Arg::from(counts.overdue)),
-                    ("soon", Arg::from(counts.due_soon)),
+                    ("overdue", Arg::from(overdue)),
+                    ("soon", Arg::from(due_soon)),
                     ("list", Arg::from(lines.join("\n"))),
                     ("link", Arg::from(svc.settings.link("/can-bo?gap=1"))),
                 ],

@@ -1257,9 +1257,21 @@ async fn the_daily_digest_goes_once_to_whoever_has_late_work() {
     assert!(text.contains("Phạm Văn Dũng"), "{text}");
 }
 
+/// Sends the digest of the day `at` falls on, at `at`, and claims every job
+/// queued by then.
+async fn digests_at(o: &Office, at: DateTime<Utc>) -> Vec<motcua_store::Job> {
+    use motcua_app::office::digest;
+    let day = motcua_domain::calendar::to_local(at).date();
+    digest::send(&o.svc, day, at).await.unwrap();
+    o.svc
+        .store
+        .claim_jobs("test", at + TimeDelta::days(1), TimeDelta::minutes(5), 500)
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn an_agency_is_warned_of_its_own_step_before_the_dossier_falls_due() {
-    use motcua_app::office::digest;
     let o = office().await;
     let monday = vn(2026, 3, 2, 8, 0);
     let d = o.online(monday, "Võ Thị Hạnh").await;
@@ -1290,25 +1302,7 @@ async fn an_agency_is_warned_of_its_own_step_before_the_dossier_falls_due() {
     .await
     .unwrap();
     // Tuesday morning: the step ends tonight, the dossier on Thursday.
-    let tuesday = vn(2026, 3, 3, 7, 0);
-    digest::send(
-        &o.svc,
-        NaiveDate::from_ymd_opt(2026, 3, 3).unwrap(),
-        tuesday,
-    )
-    .await
-    .unwrap();
-    let jobs = o
-        .svc
-        .store
-        .claim_jobs(
-            "test",
-            tuesday + TimeDelta::days(1),
-            TimeDelta::minutes(5),
-            500,
-        )
-        .await
-        .unwrap();
+    let jobs = digests_at(&o, vn(2026, 3, 3, 7, 0)).await;
     let theirs = jobs
         .iter()
         .find(|j| j.payload["to"] == "chuyenvien@sadec.example.vn")
@@ -1327,6 +1321,29 @@ async fn an_agency_is_warned_of_its_own_step_before_the_dossier_falls_due() {
         !jobs
             .iter()
             .any(|j| j.payload["to"] == "chuyenvien@caolanh.example.vn")
+    );
+    // Wednesday: the step is overdue and the dossier falls due tomorrow.
+    // Each agency is told of what it owes, once: the step to the one asked,
+    // the dossier to the one deciding it.
+    let jobs = digests_at(&o, vn(2026, 3, 4, 7, 0)).await;
+    // (Tuesday's jobs, their lease over, are claimed again with these.)
+    let subjects_to = |to: &str| -> Vec<&str> {
+        jobs.iter()
+            .filter(|j| j.payload["to"] == to)
+            .filter_map(|j| j.payload["subject"].as_str())
+            .collect()
+    };
+    assert!(
+        subjects_to("chuyenvien@sadec.example.vn")
+            .contains(&"Hồ sơ cần chú ý hôm nay: 1 quá hạn, 0 sắp đến hạn")
+    );
+    assert!(
+        !subjects_to("chuyenvien@sadec.example.vn")
+            .contains(&"Hồ sơ cần chú ý hôm nay: 1 quá hạn, 1 sắp đến hạn")
+    );
+    assert_eq!(
+        subjects_to("chuyenvien@caolanh.example.vn"),
+        ["Hồ sơ cần chú ý hôm nay: 0 quá hạn, 1 sắp đến hạn"]
     );
 }
 
