@@ -45,6 +45,9 @@ pub(super) struct World {
     offers: Vec<Offer>,
     /// Desks of departments, for inter-agency steps.
     departments: Vec<usize>,
+    /// The working days of the period, in order: when dossiers are taken
+    /// in at a counter or handed over by the post.
+    office_days: Vec<NaiveDate>,
 }
 
 impl World {
@@ -103,16 +106,19 @@ impl World {
                 .unwrap_or(plan.to)
                 .and_time(NaiveTime::MIN),
         );
+        let until = end.min(now);
+        let office_days = working_days(&calendar, plan.from, calendar::to_local(until).date())?;
         Ok(World {
             plan: plan.clone(),
             start,
-            until: end.min(now),
+            until,
             calendar,
             units,
             communes,
             desks,
             offers,
             departments,
+            office_days,
         })
     }
 
@@ -120,10 +126,11 @@ impl World {
         &self.plan
     }
 
-    /// Dossier `index`'s nominal entry instant (its share of the period,
-    /// jittered) and id: the first draws of its own random source, so the
+    /// Dossier `index`'s share of the period (its place among the plan's
+    /// dossiers, jittered), its nominal entry instant at that share of the
+    /// period and its id: the first draws of its own random source, so the
     /// id is known without making the dossier.
-    fn base(&self, rng: &mut fastrand::Rng, index: u64) -> (DateTime<Utc>, DossierId) {
+    fn base(&self, rng: &mut fastrand::Rng, index: u64) -> (f64, DateTime<Utc>, DossierId) {
         let span = (self.until - self.start).num_milliseconds().max(1) as f64;
         let share = (index as f64 + rng.f64()) / self.plan.dossiers as f64;
         let at = self.start + TimeDelta::milliseconds((span * share) as i64);
@@ -131,12 +138,25 @@ impl World {
         rng.fill(&mut random);
         let millis = u64::try_from(at.timestamp_millis()).unwrap_or_default();
         let uuid = uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid();
-        (at, DossierId::from_uuid(uuid))
+        (share, at, DossierId::from_uuid(uuid))
     }
 
     pub(super) fn id_of(&self, index: u64) -> DossierId {
         let mut rng = fastrand::Rng::with_seed(self.plan.seed_of(index));
-        self.base(&mut rng, index).1
+        self.base(&mut rng, index).2
+    }
+
+    /// The working day at `share` of the period's working days, and how far
+    /// into it: a counter or the post takes dossiers in only then, spread
+    /// over every working day. Moving those that fall on a weekend or a
+    /// holiday to the next opening instead would pile days of them onto one
+    /// morning — after a long Tết break, more than the 9,999 a unit may
+    /// number in a day.
+    fn office_day(&self, share: f64) -> Option<(NaiveDate, f64)> {
+        let days = self.office_days.len() as f64;
+        let place = (share * days).clamp(0.0, (days - 1.0).max(0.0));
+        let day = self.office_days.get(place as usize)?;
+        Some((*day, place.fract()))
     }
 
     /// Dossier `index` of the plan, with everything that happened to it by
@@ -144,8 +164,13 @@ impl World {
     pub(super) fn dossier(&self, index: u64) -> Result<ImportedDossier, AppError> {
         let mut rng = fastrand::Rng::with_seed(self.plan.seed_of(index));
         let rng = &mut rng;
-        let (base, id) = self.base(rng, index);
-        let day = calendar::to_local(base).date();
+        let (share, base, id) = self.base(rng, index);
+        let office_day = self.office_day(share);
+        // The earlier of the two days the dossier may enter on: a version
+        // in force then is in force on either.
+        let day = calendar::to_local(base)
+            .date()
+            .min(office_day.map_or(NaiveDate::MAX, |(d, _)| d));
         let (procedure, workflow_group, deciding, receiving) = self.offer_on(rng, day);
         let hours = &receiving.agency.office_hours;
         let cw = Clockwork {
@@ -156,8 +181,17 @@ impl World {
         let entered_at = if channel == Channel::Online {
             base
         } else {
-            // At the counter or from the post: in office hours.
-            let opened = cw.add_working_time(base, TimeDelta::minutes(1))?;
+            // At the counter or from the post: in office hours, on a
+            // working day of its share.
+            let (from, into) = match office_day {
+                Some((day, part)) => {
+                    let length = hours.day_length().num_milliseconds() as f64;
+                    let into = TimeDelta::milliseconds((length * part) as i64);
+                    (calendar::to_utc(day.and_time(NaiveTime::MIN)), into)
+                }
+                None => (base, TimeDelta::zero()),
+            };
+            let opened = cw.add_working_time(from, into.max(TimeDelta::minutes(1)))?;
             if opened <= self.until { opened } else { base }
         };
         let (state, entry) = Dossier::enter(
@@ -255,6 +289,21 @@ impl World {
             &self.desks[r],
         )
     }
+}
+
+/// The working days from `from` to `to`, both included.
+fn working_days(
+    calendar: &WorkCalendar,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<NaiveDate>, AppError> {
+    let mut days = Vec::new();
+    for day in from.iter_days().take_while(|d| *d <= to) {
+        if calendar.is_working_day(day)? {
+            days.push(day);
+        }
+    }
+    Ok(days)
 }
 
 /// Every procedure of the catalog with the desks that decide and receive
