@@ -219,8 +219,8 @@ async fn insert_jobs(conn: &mut PgConnection, new: &[NewJob]) -> StoreResult<()>
 }
 
 /// Writes an event with its attachments and, when it hands the dossier to
-/// other agencies for a step, their right to see it; when it digitises a
-/// document, the document under its holder.
+/// other agencies for a step, their right to see it and which of them still
+/// owe a step; when it digitises a document, the document under its holder.
 async fn insert_prepared(conn: &mut PgConnection, p: &Prepared) -> StoreResult<()> {
     insert_event(&mut *conn, p).await?;
     let e = &p.event;
@@ -235,6 +235,18 @@ async fn insert_prepared(conn: &mut PgConnection, p: &Prepared) -> StoreResult<(
         )
         .bind(e.dossier.uuid())
         .bind(agency)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    }
+    if let Some(owing) = timeline::owing_agencies(&e.event, &p.state) {
+        sqlx::query(
+            "UPDATE dossier_agencies SET owes = agency_id IN
+                 (SELECT id FROM agencies WHERE identifier = ANY($2))
+             WHERE dossier_id = $1",
+        )
+        .bind(e.dossier.uuid())
+        .bind(owing)
         .execute(&mut *conn)
         .await
         .map_err(db_err)?;

@@ -13,9 +13,9 @@ use uuid::Uuid;
 use crate::convert::{db_err, get, key, ts};
 use crate::dossiers::{COLUMNS, from_row};
 
-/// "One of the agencies `$1` receives, decides or has a step on it".
+/// "One of the agencies `$1` receives, decides or owes an open step on it".
 const AGENCIES: &str = "(receiving_unit = ANY($1) OR deciding_agency = ANY($1)
-    OR id IN (SELECT dossier_id FROM dossier_agencies WHERE agency_id = ANY($1)))";
+    OR id IN (SELECT dossier_id FROM dossier_agencies WHERE owes AND agency_id = ANY($1)))";
 
 fn uuids(agencies: &[AgencyId]) -> Vec<Uuid> {
     agencies.iter().map(|a| a.uuid()).collect()

@@ -250,8 +250,9 @@ fn refuse_nul_names<'a>(
 }
 
 /// What comes with a written event: its attachments; when it hands the
-/// dossier to other agencies for a step, their right to see it; when it
-/// digitises a document, the document under its holder.
+/// dossier to other agencies for a step, their right to see it, and which
+/// of them still owe a step; when it digitises a document, the document
+/// under its holder.
 async fn insert_extras(conn: &mut SqliteConnection, p: &Prepared) -> StoreResult<()> {
     let e = &p.event;
     insert_attachments(&mut *conn, e.dossier, e.seq, e.actor, e.at, &p.attachments).await?;
@@ -265,6 +266,20 @@ async fn insert_extras(conn: &mut SqliteConnection, p: &Prepared) -> StoreResult
         )
         .bind(e.dossier.to_string())
         .bind(agency)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    }
+    if let Some(owing) = timeline::owing_agencies(&e.event, &p.state) {
+        let owing = serde_json::to_string(&owing)
+            .map_err(|err| StoreError::invalid(format!("agency identifiers: {err}")))?;
+        sqlx::query(
+            "UPDATE dossier_agencies SET owes = agency_id IN
+                 (SELECT id FROM agencies WHERE identifier IN (SELECT value FROM json_each($2)))
+             WHERE dossier_id = $1",
+        )
+        .bind(e.dossier.to_string())
+        .bind(owing)
         .execute(&mut *conn)
         .await
         .map_err(db_err)?;

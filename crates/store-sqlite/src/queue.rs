@@ -20,7 +20,8 @@ fn placeholders(first: usize, count: usize) -> (String, usize) {
     (list.join(", "), first + count)
 }
 
-/// The condition "one of `agencies` receives, decides or has a step on it",
+/// The condition "one of `agencies` receives, decides or owes an open step
+/// on it",
 /// binding the agencies from `$first`.
 fn agency_filter(
     agencies: &[AgencyId],
@@ -35,7 +36,8 @@ fn agency_filter(
     Ok((
         format!(
             "(receiving_unit IN ({list}) OR deciding_agency IN ({list})
-              OR id IN (SELECT dossier_id FROM dossier_agencies WHERE agency_id IN ({list})))"
+              OR id IN (SELECT dossier_id FROM dossier_agencies
+                        WHERE owes = 1 AND agency_id IN ({list})))"
         ),
         next,
     ))

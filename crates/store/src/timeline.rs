@@ -283,6 +283,19 @@ pub fn step_agencies(event: &Event) -> impl Iterator<Item = &str> {
         .map(str::trim)
 }
 
+/// After an event that opens, answers or moves a step, the identifiers of
+/// the agencies that still owe `state` one: the dossier is in their queue
+/// while they do. `None` for an event that leaves the steps as they were.
+pub fn owing_agencies<'a>(event: &Event, state: &'a Dossier) -> Option<Vec<&'a str>> {
+    let changes = matches!(
+        &event.action,
+        Action::SendToAgency(_)
+            | Action::ReturnFromAgency { .. }
+            | Action::Transfer { step: Some(_), .. }
+    );
+    changes.then(|| state.open_steps.iter().map(|s| s.agency.as_str()).collect())
+}
+
 /// Where an event moves the dossier after a reorganisation: its new
 /// receiving unit and deciding agency (either may stay).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

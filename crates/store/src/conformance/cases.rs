@@ -2798,8 +2798,9 @@ pub async fn an_agency_sent_a_step_may_see_the_dossier(db: &dyn TestDatabase) {
         at_commune.iter().map(|r| r.id).collect::<Vec<_>>(),
         vec![d.id]
     );
-    // Back from the step, the commune still sees it (its step is history);
-    // an agency unknown here adds no one.
+    // Back from the step, the commune still sees it (its step is history)
+    // but owes nothing: it leaves the commune's queue and counts. An agency
+    // unknown here adds no one.
     let d = f
         .act(
             &d,

@@ -9,8 +9,8 @@ use crate::ids::AgencyId;
 /// meet; those without one last), then by entry order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueQuery {
-    /// Dossiers these agencies receive or decide, or have been sent for a
-    /// step. Empty: nothing.
+    /// Dossiers these agencies receive or decide, or owe an open step on.
+    /// Empty: nothing.
     pub agencies: Vec<AgencyId>,
     /// Only these stages (empty: every stage the office still works on).
     pub stages: Vec<Stage>,
