@@ -109,6 +109,20 @@ pub(crate) async fn children(pool: &PgPool, parent: Option<AgencyId>) -> StoreRe
         .collect()
 }
 
+pub(crate) async fn merged_into(pool: &PgPool, into: AgencyId) -> StoreResult<Vec<Agency>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM agencies WHERE merged_into = $1 ORDER BY name_folded, name, id"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(into.uuid())
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
 pub(crate) async fn update(pool: &PgPool, agency: &Agency) -> StoreResult<()> {
     let name = nfc(agency.name.trim()).into_owned();
     let done = sqlx::query(

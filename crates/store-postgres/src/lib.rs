@@ -125,6 +125,9 @@ impl Store for PgStore {
     async fn child_agencies(&self, parent: Option<AgencyId>) -> StoreResult<Vec<Agency>> {
         agencies::children(&self.pool, parent).await
     }
+    async fn merged_agencies(&self, into: AgencyId) -> StoreResult<Vec<Agency>> {
+        agencies::merged_into(&self.pool, into).await
+    }
     async fn update_agency(&self, agency: &Agency) -> StoreResult<()> {
         agencies::update(&self.pool, agency).await
     }

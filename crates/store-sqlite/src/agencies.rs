@@ -119,6 +119,20 @@ pub(crate) async fn children(
         .collect()
 }
 
+pub(crate) async fn merged_into(pool: &SqlitePool, into: AgencyId) -> StoreResult<Vec<Agency>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM agencies WHERE merged_into = $1 ORDER BY name_folded, name, id"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(into.to_string())
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
 pub(crate) async fn update(pool: &SqlitePool, agency: &Agency) -> StoreResult<()> {
     motcua_store::refuse_nul([agency.name.as_str()])?;
     let name = nfc(agency.name.trim()).into_owned();

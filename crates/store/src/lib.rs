@@ -83,6 +83,8 @@ pub trait Store: Send + Sync + 'static {
     async fn agency_by_identifier(&self, identifier: &str) -> StoreResult<Option<Agency>>;
     /// The agencies directly under `parent` (the roots for `None`), by name.
     async fn child_agencies(&self, parent: Option<AgencyId>) -> StoreResult<Vec<Agency>>;
+    /// The agencies merged directly into `into`, by name.
+    async fn merged_agencies(&self, into: AgencyId) -> StoreResult<Vec<Agency>>;
     /// Saves the name, kind, office hours and reception scope of an agency.
     async fn update_agency(&self, agency: &Agency) -> StoreResult<()>;
 

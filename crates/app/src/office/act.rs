@@ -310,16 +310,9 @@ pub async fn act(
     let kind = action.kind();
     let Some(role) = seat.role_for(official, kind) else {
         // Said in the role they act in here: "a specialist may not approve".
-        let theirs = official
-            .grants
-            .iter()
-            .filter(|g| {
-                [seat.receiving, seat.deciding].contains(&g.agency)
-                    || seat.steps.contains(&g.agency)
-            })
-            .map(|g| g.role)
-            .next()
-            .unwrap_or(Role::System);
+        let mut seated = vec![seat.receiving, seat.deciding];
+        seated.extend(seat.steps.iter().copied());
+        let theirs = official.roles_at(&seated).next().unwrap_or(Role::System);
         return Err(LifecycleError::RoleNotAllowed {
             action: kind,
             role: theirs,

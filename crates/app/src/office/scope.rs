@@ -3,7 +3,10 @@
 //! A dossier is seen by the officials of its receiving unit, of its
 //! deciding agency and of every agency it was sent to for a step (and by
 //! its applicant, on the portal side). Only the roles that handle dossiers
-//! count: an agency administrator manages people, not dossiers.
+//! count: an agency administrator manages people, not dossiers. An agency
+//! that absorbed others in a merger carries on their work: its officials
+//! handle their dossiers — the archive, a result to correct — in the roles
+//! they hold at the agency that absorbed them.
 
 use motcua_blobs::BlobReader;
 use motcua_domain::lifecycle::{ActionKind, Role};
@@ -26,6 +29,9 @@ pub const HANDLING_ROLES: [Role; 4] = [
 pub struct Official {
     pub user: User,
     pub grants: Vec<RoleGrant>,
+    /// The handling roles they carry at agencies merged (at any remove)
+    /// into one where they hold them.
+    pub inherited: Vec<RoleGrant>,
 }
 
 impl Official {
@@ -36,14 +42,30 @@ impl Official {
             return Err(AppError::NotFound("official"));
         }
         let grants = svc.store.roles(user.id).await?;
-        Ok(Official { user, grants })
+        let inherited = inherited(svc, &grants).await?;
+        Ok(Official {
+            user,
+            grants,
+            inherited,
+        })
+    }
+
+    /// Their own grants and those carried over from merged agencies.
+    fn all_grants(&self) -> impl Iterator<Item = &RoleGrant> {
+        self.grants.iter().chain(&self.inherited)
     }
 
     /// Whether they hold `role` at `agency`.
     pub fn holds(&self, role: Role, agency: AgencyId) -> bool {
-        self.grants
-            .iter()
+        self.all_grants()
             .any(|g| g.role == role && g.agency == agency)
+    }
+
+    /// The roles they hold at any of `agencies`, their own first.
+    pub fn roles_at(&self, agencies: &[AgencyId]) -> impl Iterator<Item = Role> {
+        self.all_grants()
+            .filter(|g| agencies.contains(&g.agency))
+            .map(|g| g.role)
     }
 
     /// Whether they hold `role` anywhere.
@@ -54,7 +76,7 @@ impl Official {
     /// The agencies where they handle dossiers, without repeats.
     pub fn handling_agencies(&self) -> Vec<AgencyId> {
         let mut found: Vec<AgencyId> = Vec::new();
-        for g in &self.grants {
+        for g in self.all_grants() {
             if HANDLING_ROLES.contains(&g.role) && !found.contains(&g.agency) {
                 found.push(g.agency);
             }
@@ -66,6 +88,31 @@ impl Official {
     pub fn assignee_key(&self) -> String {
         self.user.id.to_string()
     }
+}
+
+/// The handling roles `grants` carry over to every agency merged, at any
+/// remove, into one of theirs.
+async fn inherited(svc: &Services, grants: &[RoleGrant]) -> Result<Vec<RoleGrant>, AppError> {
+    let mut found: Vec<RoleGrant> = Vec::new();
+    let mut pending: Vec<RoleGrant> = grants
+        .iter()
+        .filter(|g| HANDLING_ROLES.contains(&g.role))
+        .cloned()
+        .collect();
+    while let Some(grant) = pending.pop() {
+        for merged in svc.store.merged_agencies(grant.agency).await? {
+            let carried = RoleGrant {
+                agency: merged.id,
+                ..grant.clone()
+            };
+            let known = |g: &RoleGrant| g.agency == carried.agency && g.role == carried.role;
+            if !grants.iter().any(known) && !found.iter().any(known) {
+                found.push(carried.clone());
+                pending.push(carried);
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// Where a dossier stands for an official: the agencies in play.

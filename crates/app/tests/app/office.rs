@@ -730,9 +730,35 @@ async fn a_merged_commune_hands_its_pending_dossiers_and_officials_to_the_new_on
     let attachments = o.svc.store.attachments(moved.id).await.unwrap();
     assert!(motcua_store::timeline::check(&moved, &events, &attachments).is_empty());
     assert_eq!(events.last().unwrap().reason.as_deref(), Some(reason));
-    // The finished one stays where it was decided.
+    // The finished one stays where it was decided, in the archive the new
+    // commune carries on: its officials, and no one else, see it there.
     let kept = o.svc.store.dossier(finished.id).await.unwrap().unwrap();
     assert_eq!(kept.deciding_agency, o.commune.id);
+    let absorbing = Official::of(&o.svc, o.other_specialist.user.clone())
+        .await
+        .unwrap();
+    assert!(absorbing.holds(Role::Specialist, o.commune.id));
+    scope::visible(&o.svc, &absorbing, finished.id)
+        .await
+        .unwrap();
+    let elsewhere = o
+        .svc
+        .store
+        .agency_by_identifier("000.41.02.H82")
+        .await
+        .unwrap()
+        .unwrap();
+    let outsider = official(
+        &o.svc,
+        &elsewhere,
+        "chuyenvien@thanhbinh.example.vn",
+        &[Role::Specialist],
+    )
+    .await;
+    assert!(matches!(
+        scope::visible(&o.svc, &outsider, finished.id).await,
+        Err(AppError::NotFound(_))
+    ));
     // The new commune's specialist, and the merged one's (who now works
     // there), take it up.
     o.act(
@@ -747,7 +773,10 @@ async fn a_merged_commune_hands_its_pending_dossiers_and_officials_to_the_new_on
         .await
         .unwrap();
     assert!(specialist.holds(Role::Specialist, o.other.id));
-    assert!(!specialist.holds(Role::Specialist, o.commune.id));
+    // Their grant moved; the merged commune's work they carry on from the
+    // new one.
+    assert!(specialist.grants.iter().all(|g| g.agency != o.commune.id));
+    assert!(specialist.holds(Role::Specialist, o.commune.id));
     // The merged commune is no longer offered. Merging it again into the
     // same commune finds nothing left to move; into another is refused, as
     // is merging into it.

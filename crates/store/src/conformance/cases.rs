@@ -103,6 +103,23 @@ pub async fn agencies_form_a_tree(db: &dyn TestDatabase) {
             .unwrap()
             .is_none()
     );
+
+    // A merged agency is found from the one it was merged into.
+    assert!(
+        store
+            .merged_agencies(f.commune.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let mut finance = created;
+    finance.merged_into = Some(f.department.id);
+    store.update_agency(&finance).await.unwrap();
+    assert_eq!(
+        store.merged_agencies(f.department.id).await.unwrap(),
+        vec![finance.clone()]
+    );
+    assert!(store.merged_agencies(finance.id).await.unwrap().is_empty());
 }
 
 pub async fn users_log_in_by_email_phone_or_identity(db: &dyn TestDatabase) {
@@ -2809,6 +2826,18 @@ pub async fn an_agency_sent_a_step_may_see_the_dossier(db: &dyn TestDatabase) {
             start + hour * 3,
         )
         .await;
+    assert!(
+        store
+            .office_queue(&QueueQuery::of(vec![f.commune.id], 10))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let counts = store
+        .office_counts(&[f.commune.id], start, start + hour * 100)
+        .await
+        .unwrap();
+    assert_eq!(counts.open, 0);
     let d = f
         .act(
             &d,
