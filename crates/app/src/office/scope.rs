@@ -91,25 +91,39 @@ impl Official {
 }
 
 /// The handling roles `grants` carry over to every agency merged, at any
-/// remove, into one of theirs.
+/// remove, into one of theirs: one query per agency they handle dossiers
+/// at (every request asks), and one per agency found merged.
 async fn inherited(svc: &Services, grants: &[RoleGrant]) -> Result<Vec<RoleGrant>, AppError> {
-    let mut found: Vec<RoleGrant> = Vec::new();
-    let mut pending: Vec<RoleGrant> = grants
+    let handling: Vec<&RoleGrant> = grants
         .iter()
         .filter(|g| HANDLING_ROLES.contains(&g.role))
-        .cloned()
         .collect();
-    while let Some(grant) = pending.pop() {
-        for merged in svc.store.merged_agencies(grant.agency).await? {
-            let carried = RoleGrant {
-                agency: merged.id,
-                ..grant.clone()
-            };
-            let known = |g: &RoleGrant| g.agency == carried.agency && g.role == carried.role;
-            if !grants.iter().any(known) && !found.iter().any(known) {
-                found.push(carried.clone());
-                pending.push(carried);
+    let mut seen: Vec<AgencyId> = Vec::new();
+    let mut pending: Vec<(AgencyId, Vec<RoleGrant>)> = Vec::new();
+    for g in &handling {
+        if !seen.contains(&g.agency) {
+            seen.push(g.agency);
+            let held = handling.iter().filter(|h| h.agency == g.agency);
+            pending.push((g.agency, held.map(|h| (*h).clone()).collect()));
+        }
+    }
+    let mut found = Vec::new();
+    while let Some((agency, held)) = pending.pop() {
+        for merged in svc.store.merged_agencies(agency).await? {
+            // Roles of their own there (granted again since) stand alone.
+            if seen.contains(&merged.id) {
+                continue;
             }
+            seen.push(merged.id);
+            let carried: Vec<RoleGrant> = held
+                .iter()
+                .map(|g| RoleGrant {
+                    agency: merged.id,
+                    ..g.clone()
+                })
+                .collect();
+            found.extend(carried.iter().cloned());
+            pending.push((merged.id, carried));
         }
     }
     Ok(found)
