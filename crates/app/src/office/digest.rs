@@ -10,6 +10,7 @@
 //! many nodes ask, it runs once. Its handler queues one e-mail per official
 //! under `office.digest:<day>:<user>`, so a retried run sends nothing twice.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
@@ -146,18 +147,38 @@ async fn own_work_due(
         .collect())
 }
 
+/// What a set of agencies owes that is overdue or due soon.
+struct Work {
+    rows: Vec<DossierRecord>,
+    steps: Vec<(DossierRecord, DateTime<Utc>, String)>,
+}
+
 /// Writes the digests of `day` at `now`: one e-mail job per official with
 /// something overdue or due soon. How many were queued.
 pub async fn send(svc: &Services, day: NaiveDate, now: DateTime<Utc>) -> Result<usize, AppError> {
     let soon = horizon(svc, now).await?;
     let mut queued = 0;
+    // The officials of one agency share its work: read once per set of
+    // agencies, not once per official.
+    let mut work: HashMap<Vec<AgencyId>, Arc<Work>> = HashMap::new();
     for official in officials(svc).await? {
         let Some(address) = official.user.email.clone() else {
             continue;
         };
-        let agencies = official.handling_agencies();
-        let rows = own_work_due(svc, &agencies, soon).await?;
-        let steps = steps_due(svc, &agencies, soon).await?;
+        let mut agencies = official.handling_agencies();
+        agencies.sort();
+        let found = match work.get(&agencies) {
+            Some(found) => Arc::clone(found),
+            None => {
+                let found = Arc::new(Work {
+                    rows: own_work_due(svc, &agencies, soon).await?,
+                    steps: steps_due(svc, &agencies, soon).await?,
+                });
+                work.insert(agencies, Arc::clone(&found));
+                found
+            }
+        };
+        let (rows, steps) = (&found.rows, &found.steps);
         let dues = rows
             .iter()
             .filter_map(|d| d.columns.work_due)
