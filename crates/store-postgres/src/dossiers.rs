@@ -76,7 +76,7 @@ pub(crate) fn from_row(row: &PgRow) -> StoreResult<DossierRecord> {
     })
 }
 
-fn event_from_row(row: &PgRow) -> StoreResult<EventRecord> {
+pub(crate) fn event_from_row(row: &PgRow) -> StoreResult<EventRecord> {
     let payload: serde_json::Value = get_json(row, "payload")?;
     Ok(EventRecord {
         dossier: DossierId::from_uuid(get(row, "dossier_id")?),
@@ -95,7 +95,7 @@ fn event_from_row(row: &PgRow) -> StoreResult<EventRecord> {
     })
 }
 
-fn attachment_from_row(row: &PgRow) -> StoreResult<Attachment> {
+pub(crate) fn attachment_from_row(row: &PgRow) -> StoreResult<Attachment> {
     Ok(Attachment {
         id: AttachmentId::from_uuid(get(row, "id")?),
         dossier: DossierId::from_uuid(get(row, "dossier_id")?),
@@ -504,7 +504,7 @@ pub(crate) async fn events(pool: &PgPool, id: DossierId) -> StoreResult<Vec<Even
     .collect()
 }
 
-const ATTACHMENT_COLUMNS: &str =
+pub(crate) const ATTACHMENT_COLUMNS: &str =
     "id, dossier_id, event_seq, file_name, media_type, size, sha256, blob_key, field,
     added_by, added_at";
 
@@ -528,10 +528,10 @@ pub(crate) async fn all_attachments(
 ) -> StoreResult<Vec<Attachment>> {
     let sql = format!(
         "SELECT {ATTACHMENT_COLUMNS} FROM attachments
-         WHERE ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2"
+         WHERE id > $1 ORDER BY id LIMIT $2"
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(page.after.map(AttachmentId::uuid))
+        .bind(page.after.map_or(Uuid::nil(), AttachmentId::uuid))
         .bind(i64::from(page.limit))
         .fetch_all(pool)
         .await
@@ -552,12 +552,12 @@ pub(crate) async fn of_applicant(
 ) -> StoreResult<Vec<DossierRecord>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM dossiers
-         WHERE applicant_user = $1 AND ($2::uuid IS NULL OR id < $2)
+         WHERE applicant_user = $1 AND id < $2
          ORDER BY id DESC LIMIT $3"
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(user.uuid())
-        .bind(page.after.map(DossierId::uuid))
+        .bind(page.after.map_or(Uuid::max(), DossierId::uuid))
         .bind(i64::from(page.limit))
         .fetch_all(pool)
         .await
@@ -567,14 +567,16 @@ pub(crate) async fn of_applicant(
         .collect()
 }
 
+/// The first page starts after the nil id (no dossier has it), so the
+/// bound is never NULL: `($1 IS NULL OR id > $1)` cannot be planned as an
+/// index seek once PostgreSQL settles on a generic plan for the statement.
 pub(crate) async fn ids(pool: &PgPool, page: Page<DossierId>) -> StoreResult<Vec<DossierId>> {
-    let rows: Vec<Uuid> = sqlx::query_scalar(
-        "SELECT id FROM dossiers WHERE ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2",
-    )
-    .bind(page.after.map(DossierId::uuid))
-    .bind(i64::from(page.limit))
-    .fetch_all(pool)
-    .await
-    .map_err(db_err)?;
+    let rows: Vec<Uuid> =
+        sqlx::query_scalar("SELECT id FROM dossiers WHERE id > $1 ORDER BY id LIMIT $2")
+            .bind(page.after.map_or(Uuid::nil(), DossierId::uuid))
+            .bind(i64::from(page.limit))
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?;
     Ok(rows.into_iter().map(DossierId::from_uuid).collect())
 }

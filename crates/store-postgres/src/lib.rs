@@ -37,6 +37,7 @@ mod portal;
 mod procedures;
 mod queue;
 mod users;
+mod whole;
 
 use std::path::Path;
 
@@ -50,7 +51,7 @@ use motcua_store::{
     NewAgency, NewApiToken, NewAuditEntry, NewDossier, NewEvent, NewJob, NewSession, NewUser,
     NewUserToken, Page, ProcedureQuery, ProcedureVersion, QueueCounts, QueueQuery, Rating,
     RoleGrant, Session, SessionId, Store, StoreError, StoreResult, TokenHash, TokenPurpose, User,
-    UserId,
+    UserId, WholeDossier,
 };
 use sqlx::postgres::PgPool;
 
@@ -314,6 +315,13 @@ impl Store for PgStore {
     }
     async fn dossier_ids(&self, page: Page<DossierId>) -> StoreResult<Vec<DossierId>> {
         dossiers::ids(&self.pool, page).await
+    }
+    async fn whole_dossiers(
+        &self,
+        after: Option<DossierId>,
+        through: DossierId,
+    ) -> StoreResult<Vec<WholeDossier>> {
+        whole::range(&self.pool, after, through).await
     }
     async fn all_attachments(&self, page: Page<AttachmentId>) -> StoreResult<Vec<Attachment>> {
         dossiers::all_attachments(&self.pool, page).await

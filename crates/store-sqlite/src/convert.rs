@@ -49,6 +49,21 @@ pub(crate) fn from_day(s: &str) -> StoreResult<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| StoreError::corrupt(format!("date {s}")))
 }
 
+/// The lower bound of a page of ids read in ascending order: the cursor,
+/// or the empty text, which sorts before every id. A bound that is never
+/// NULL lets SQLite seek the index to it; `($1 IS NULL OR id > $1)` cannot
+/// be planned as a seek, so every page was read from the first row on and a
+/// walk over ten million dossiers took quadratic time.
+pub(crate) fn id_after(cursor: Option<impl std::fmt::Display>) -> String {
+    cursor.map(|c| c.to_string()).unwrap_or_default()
+}
+
+/// The upper bound of a page of ids read in descending order: the cursor,
+/// or `~`, which sorts after every id (hexadecimal digits and hyphens).
+pub(crate) fn id_before(cursor: Option<impl std::fmt::Display>) -> String {
+    cursor.map_or_else(|| "~".to_owned(), |c| c.to_string())
+}
+
 pub(crate) fn parse<T: FromStr>(s: &str, what: &str) -> StoreResult<T> {
     s.parse()
         .map_err(|_| StoreError::corrupt(format!("{what} `{s}`")))

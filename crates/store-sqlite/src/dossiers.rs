@@ -24,8 +24,8 @@ use sqlx::sqlite::{SqlitePool, SqliteRow};
 use sqlx::{Row, SqliteConnection};
 
 use crate::convert::{
-    count_u32, count_u64, day, db_err, from_day, from_key, from_us, hash, key, opt_from_us,
-    opt_parse, opt_us, parse, to_i64, us,
+    count_u32, count_u64, day, db_err, from_day, from_key, from_us, hash, id_after, id_before, key,
+    opt_from_us, opt_parse, opt_us, parse, to_i64, us,
 };
 use crate::{jobs, packed, timelines};
 
@@ -115,7 +115,7 @@ pub(crate) fn from_row(row: &SqliteRow) -> StoreResult<DossierRecord> {
     })
 }
 
-fn attachment_from_row(row: &SqliteRow) -> StoreResult<Attachment> {
+pub(crate) fn attachment_from_row(row: &SqliteRow) -> StoreResult<Attachment> {
     Ok(Attachment {
         id: parse(
             &row.try_get::<String, _>("id").map_err(db_err)?,
@@ -679,7 +679,7 @@ pub(crate) async fn events(pool: &SqlitePool, id: DossierId) -> StoreResult<Vec<
     timelines::read(&mut conn, id).await
 }
 
-const ATTACHMENT_COLUMNS: &str =
+pub(crate) const ATTACHMENT_COLUMNS: &str =
     "id, dossier_id, event_seq, file_name, media_type, size, sha256, blob_key, field,
     added_by, added_at";
 
@@ -701,11 +701,10 @@ pub(crate) async fn all_attachments(
     pool: &SqlitePool,
     page: Page<AttachmentId>,
 ) -> StoreResult<Vec<Attachment>> {
-    let sql = format!(
-        "SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE ($1 IS NULL OR id > $1) ORDER BY id LIMIT $2"
-    );
+    let sql =
+        format!("SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE id > $1 ORDER BY id LIMIT $2");
     sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(page.after.map(|a| a.to_string()))
+        .bind(id_after(page.after))
         .bind(i64::from(page.limit))
         .fetch_all(pool)
         .await
@@ -723,12 +722,12 @@ pub(crate) async fn of_applicant(
     page: Page<DossierId>,
 ) -> StoreResult<Vec<DossierRecord>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM dossiers WHERE applicant_user = $1 AND ($2 IS NULL OR id < $2)
+        "SELECT {COLUMNS} FROM dossiers WHERE applicant_user = $1 AND id < $2
          ORDER BY id DESC LIMIT $3"
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(user.to_string())
-        .bind(page.after.map(|a| a.to_string()))
+        .bind(id_before(page.after))
         .bind(i64::from(page.limit))
         .fetch_all(pool)
         .await
@@ -739,13 +738,12 @@ pub(crate) async fn of_applicant(
 }
 
 pub(crate) async fn ids(pool: &SqlitePool, page: Page<DossierId>) -> StoreResult<Vec<DossierId>> {
-    let rows: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM dossiers WHERE ($1 IS NULL OR id > $1) ORDER BY id LIMIT $2",
-    )
-    .bind(page.after.map(|a| a.to_string()))
-    .bind(i64::from(page.limit))
-    .fetch_all(pool)
-    .await
-    .map_err(db_err)?;
+    let rows: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM dossiers WHERE id > $1 ORDER BY id LIMIT $2")
+            .bind(id_after(page.after))
+            .bind(i64::from(page.limit))
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?;
     rows.iter().map(|s| parse(s, "dossier id")).collect()
 }

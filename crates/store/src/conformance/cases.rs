@@ -2896,6 +2896,48 @@ pub async fn a_transfer_moves_the_dossier_and_its_timeline_still_verifies(db: &d
     assert!(!timeline::check(&forged, &events, &attachments).is_empty());
 }
 
+pub async fn whole_dossiers_are_read_by_range_as_they_are_one_by_one(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let mut ids = dossiers_in_every_office_state(store.clone()).await;
+    let f = Fixture::load_or_new(store.clone()).await;
+    for (i, name) in ["to-khai.pdf", "ban-ve.pdf"].iter().enumerate() {
+        let mut new = f.new_dossier(vn(2025, 9, 9, 8, i as u32), 5);
+        for part in 0..2u8 {
+            new.attachments.push(NewAttachment {
+                file_name: format!("{part}-{name}"),
+                media_type: "application/pdf".into(),
+                size: 1_000 + u64::from(part),
+                sha256: Hash::of(&[part]),
+                blob_key: Hash::of(&[part]).to_hex(),
+                field: None,
+            });
+        }
+        ids.push(store.create_dossier(new).await.unwrap().id);
+    }
+    // Some states are steps of one dossier (accepted, then assigned).
+    ids.sort();
+    ids.dedup();
+    let mut one_by_one = Vec::new();
+    for id in &ids {
+        one_by_one.push(crate::model::WholeDossier {
+            record: store.dossier(*id).await.unwrap().unwrap(),
+            events: store.events(*id).await.unwrap(),
+            attachments: store.attachments(*id).await.unwrap(),
+        });
+    }
+    assert!(one_by_one.iter().any(|w| w.events.len() > 3));
+    assert!(one_by_one.iter().any(|w| w.attachments.len() == 2));
+    let last = *ids.last().unwrap();
+    // From the first to the last: every dossier, in id order, as read alone.
+    assert_eq!(store.whole_dossiers(None, last).await.unwrap(), one_by_one);
+    // After is excluded, through is included.
+    let middle = store.whole_dossiers(Some(ids[1]), ids[4]).await.unwrap();
+    assert_eq!(middle, one_by_one[2..=4]);
+    // Nothing after the last.
+    let none = store.whole_dossiers(Some(last), last).await.unwrap();
+    assert!(none.is_empty());
+}
+
 pub async fn captured_documents_are_found_by_their_holder(db: &dyn TestDatabase) {
     let store = db.open().await;
     let f = Fixture::new(store.clone()).await;

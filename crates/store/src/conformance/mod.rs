@@ -142,6 +142,7 @@ macro_rules! conformance_tests {
             an_agency_sent_a_step_may_see_the_dossier,
             captured_documents_are_found_by_their_holder,
             a_transfer_moves_the_dossier_and_its_timeline_still_verifies,
+            whole_dossiers_are_read_by_range_as_they_are_one_by_one,
             imported_dossiers_are_written_as_if_created_then_appended,
         );
     };

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use motcua_domain::code::{self, DossierCode};
 use motcua_domain::forms::FormValues;
@@ -266,6 +268,45 @@ impl DossierRecord {
             pin_hash: self.pin_hash.0,
             form: self.form.clone(),
         }
+    }
+}
+
+/// A dossier read whole, for walks over the whole record (`verify`): its
+/// row, its timeline in order and its attachments in the order of
+/// [`crate::Store::attachments`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct WholeDossier {
+    pub record: DossierRecord,
+    pub events: Vec<EventRecord>,
+    pub attachments: Vec<Attachment>,
+}
+
+impl WholeDossier {
+    /// Puts together what an engine read by range: each record with the
+    /// events and attachments of its dossier, keeping their order. Grouped
+    /// by id rather than merged by position, so nothing depends on an
+    /// engine sorting ids the way [`DossierId`] does.
+    pub fn gather(
+        records: Vec<DossierRecord>,
+        events: Vec<EventRecord>,
+        attachments: Vec<Attachment>,
+    ) -> Vec<WholeDossier> {
+        let mut events_of: HashMap<DossierId, Vec<EventRecord>> = HashMap::new();
+        for e in events {
+            events_of.entry(e.dossier).or_default().push(e);
+        }
+        let mut attachments_of: HashMap<DossierId, Vec<Attachment>> = HashMap::new();
+        for a in attachments {
+            attachments_of.entry(a.dossier).or_default().push(a);
+        }
+        records
+            .into_iter()
+            .map(|record| WholeDossier {
+                events: events_of.remove(&record.id).unwrap_or_default(),
+                attachments: attachments_of.remove(&record.id).unwrap_or_default(),
+                record,
+            })
+            .collect()
     }
 }
 

@@ -14,7 +14,7 @@ pub use agency::{Agency, AgencyKind, NewAgency};
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use dossier::{
     Applicant, Attachment, CapturedRecord, CodeSource, Delivery, DossierHeader, DossierRecord,
-    EventRecord, ImportedDossier, NewAttachment, NewDossier, NewEvent, StateColumns,
+    EventRecord, ImportedDossier, NewAttachment, NewDossier, NewEvent, StateColumns, WholeDossier,
 };
 pub use job::{FailOutcome, Job, JobState, NewJob, backoff};
 pub use portal::{Draft, DraftFile, NewUserToken, Rating, Satisfaction, TokenPurpose};
