@@ -104,27 +104,30 @@ fn create(args: CreateArgs, lang: Lang) -> Result<ExitCode, CliError> {
         .build()?;
     runtime.block_on(async {
         let svc = open_services(&args.data, lang).await?;
-        let details = OfficialDetails {
-            full_name: args.name,
-            email: args.email,
-            phone: args.phone,
-        };
-        let user = admins::create_system_admin(
-            &svc,
-            &details,
-            &password,
-            province.as_ref(),
-            chrono::Utc::now(),
-        )
+        crate::storage::closing(svc.store.as_ref(), async {
+            let details = OfficialDetails {
+                full_name: args.name,
+                email: args.email,
+                phone: args.phone,
+            };
+            let user = admins::create_system_admin(
+                &svc,
+                &details,
+                &password,
+                province.as_ref(),
+                chrono::Utc::now(),
+            )
+            .await
+            .map_err(|e| app_error(e, lang))?;
+            output::line(lang.tr_args(
+                "admin-created",
+                &[
+                    ("name", Arg::from(user.full_name.clone())),
+                    ("email", Arg::from(user.email.clone().unwrap_or_default())),
+                ],
+            ))?;
+            Ok(ExitCode::SUCCESS)
+        })
         .await
-        .map_err(|e| app_error(e, lang))?;
-        output::line(lang.tr_args(
-            "admin-created",
-            &[
-                ("name", Arg::from(user.full_name.clone())),
-                ("email", Arg::from(user.email.clone().unwrap_or_default())),
-            ],
-        ))?;
-        Ok(ExitCode::SUCCESS)
     })
 }

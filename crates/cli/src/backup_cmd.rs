@@ -146,10 +146,9 @@ pub fn backup(args: BackupArgs, lang: Lang) -> Result<ExitCode, CliError> {
     let snapshot = scratch.path().join(DATABASE_FILE);
     runtime()?.block_on(async {
         let store = open_existing_store(&location, lang).await?;
-        store
-            .backup_database(&snapshot)
-            .await
-            .map_err(|e| store_error(e, lang))
+        let copied = store.backup_database(&snapshot).await;
+        store.close().await;
+        copied.map_err(|e| store_error(e, lang))
     })?;
 
     let files = match &blobs {

@@ -89,24 +89,27 @@ fn publish(args: PublishArgs, lang: Lang) -> Result<ExitCode, CliError> {
         .build()?;
     runtime.block_on(async {
         let svc = crate::storage::open_services(&args.data, lang).await?;
-        let published = motcua_app::office::calendar::publish_year(
-            &svc,
-            None,
-            year,
-            breaks,
-            chrono::Utc::now(),
-        )
+        crate::storage::closing(svc.store.as_ref(), async {
+            let published = motcua_app::office::calendar::publish_year(
+                &svc,
+                None,
+                year,
+                breaks,
+                chrono::Utc::now(),
+            )
+            .await
+            .map_err(|e| crate::admin_cmd::app_error(e, lang))?;
+            output::line(lang.tr_args(
+                "calendar-published",
+                &[
+                    ("year", Arg::from(i64::from(year))),
+                    ("breaks", Arg::from(published.breaks)),
+                    ("moved", Arg::from(published.moved)),
+                ],
+            ))?;
+            Ok(ExitCode::SUCCESS)
+        })
         .await
-        .map_err(|e| crate::admin_cmd::app_error(e, lang))?;
-        output::line(lang.tr_args(
-            "calendar-published",
-            &[
-                ("year", Arg::from(i64::from(year))),
-                ("breaks", Arg::from(published.breaks)),
-                ("moved", Arg::from(published.moved)),
-            ],
-        ))?;
-        Ok(ExitCode::SUCCESS)
     })
 }
 

@@ -11,7 +11,7 @@ use motcua_i18n::{Arg, Lang};
 
 use crate::error::CliError;
 use crate::output;
-use crate::storage::{DataArgs, open_existing_store, open_store, store_error};
+use crate::storage::{DataArgs, closing, open_existing_store, open_store, store_error};
 
 #[derive(Debug, Subcommand)]
 pub enum CatalogCommand {
@@ -98,14 +98,17 @@ fn import(args: ImportArgs, lang: Lang) -> Result<ExitCode, CliError> {
     };
     runtime()?.block_on(async {
         let store = open_store(&location, lang).await?;
-        let count = catalog::import(store.as_ref(), parsed, chrono::Utc::now())
-            .await
-            .map_err(|e| match e {
-                CatalogFileError::Store(e) => store_error(e, lang),
-                other => CliError::Message(other.to_string()),
-            })?;
-        output::line(lang.tr_args("catalog-imported", &[("count", Arg::from(count))]))?;
-        Ok(ExitCode::SUCCESS)
+        closing(store.as_ref(), async {
+            let count = catalog::import(store.as_ref(), parsed, chrono::Utc::now())
+                .await
+                .map_err(|e| match e {
+                    CatalogFileError::Store(e) => store_error(e, lang),
+                    other => CliError::Message(other.to_string()),
+                })?;
+            output::line(lang.tr_args("catalog-imported", &[("count", Arg::from(count))]))?;
+            Ok(ExitCode::SUCCESS)
+        })
+        .await
     })
 }
 
@@ -114,9 +117,9 @@ fn export(args: ExportArgs, lang: Lang) -> Result<ExitCode, CliError> {
     let location = args.data.database(lang)?;
     let catalog = runtime()?.block_on(async {
         let store = open_existing_store(&location, lang).await?;
-        catalog::export(store.as_ref())
-            .await
-            .map_err(|e| store_error(e, lang))
+        let exported = catalog::export(store.as_ref()).await;
+        store.close().await;
+        exported.map_err(|e| store_error(e, lang))
     })?;
     let text = catalog::write(&catalog, format).map_err(|e| CliError::Message(e.to_string()))?;
     match &args.output {

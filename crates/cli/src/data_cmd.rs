@@ -11,7 +11,7 @@ use motcua_store::verify::{self, Report};
 use crate::blob_check::{self, BlobReport};
 use crate::error::CliError;
 use crate::output;
-use crate::storage::{DataArgs, open_blobs, open_existing_store, open_store, store_error};
+use crate::storage::{DataArgs, closing, open_blobs, open_existing_store, open_store, store_error};
 
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
@@ -36,8 +36,13 @@ pub fn migrate(args: MigrateArgs, lang: Lang) -> Result<ExitCode, CliError> {
     let location = args.data.database(lang)?;
     runtime()?.block_on(async {
         let store = open_store(&location, lang).await?;
-        output::line(lang.tr_args("migrate-done", &[("engine", store.engine().name().into())]))?;
-        Ok(ExitCode::SUCCESS)
+        closing(store.as_ref(), async {
+            output::line(
+                lang.tr_args("migrate-done", &[("engine", store.engine().name().into())]),
+            )?;
+            Ok(ExitCode::SUCCESS)
+        })
+        .await
     })
 }
 
@@ -61,19 +66,22 @@ pub fn verify(args: VerifyArgs, lang: Lang) -> Result<ExitCode, CliError> {
     let blobs = args.data.blobs_location(lang)?;
     runtime()?.block_on(async {
         let store = open_existing_store(&location, lang).await?;
-        let bar = spinner(lang.tr("verify-progress"));
-        let report = verify::verify(store.clone(), |n| bar.set_position(n))
-            .await
-            .map_err(|e| store_error(e, lang))?;
-        bar.finish_and_clear();
-        let blobs = open_blobs(blobs, lang).await?;
-        let blob_report = blob_check::check_all(store.as_ref(), blobs.as_ref(), lang).await?;
-        print_report(&report, &blob_report, lang)?;
-        Ok(if report.is_ok() && blob_report.is_ok() {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::FAILURE
+        closing(store.as_ref(), async {
+            let bar = spinner(lang.tr("verify-progress"));
+            let report = verify::verify(store.clone(), |n| bar.set_position(n))
+                .await
+                .map_err(|e| store_error(e, lang))?;
+            bar.finish_and_clear();
+            let blobs = open_blobs(blobs, lang).await?;
+            let blob_report = blob_check::check_all(store.as_ref(), blobs.as_ref(), lang).await?;
+            print_report(&report, &blob_report, lang)?;
+            Ok(if report.is_ok() && blob_report.is_ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         })
+        .await
     })
 }
 

@@ -90,45 +90,48 @@ fn generate(args: GenerateArgs, lang: Lang) -> Result<ExitCode, CliError> {
         .build()?;
     runtime.block_on(async {
         let svc = open_services(&args.data, lang).await?;
-        demo::load(&svc, now)
-            .await
-            .map_err(|e| app_error(e, lang))?;
-        let from = match from {
-            Some(from) => from,
-            None => generate::default_from(&svc, to)
+        crate::storage::closing(svc.store.as_ref(), async {
+            demo::load(&svc, now)
                 .await
-                .map_err(|e| app_error(e, lang))?,
-        };
-        let plan = Plan {
-            dossiers: args.dossiers,
-            from,
-            to,
-            seed: args.seed,
-        };
-        output::line(lang.tr_args(
-            "generate-started",
-            &[
-                ("dossiers", Arg::from(plan.dossiers)),
-                ("from", plan.from.format("%d/%m/%Y").to_string().into()),
-                ("to", plan.to.format("%d/%m/%Y").to_string().into()),
-                ("seed", Arg::from(plan.seed)),
-            ],
-        ))?;
-        let started = Instant::now();
-        let bar = bar(plan.dossiers);
-        let report = generate::run(&svc, &plan, now, &mut |done| bar.set_position(done))
-            .await
-            .map_err(|e| app_error(e, lang))?;
-        bar.finish_and_clear();
-        output::line(lang.tr_args(
-            "generate-done",
-            &[
-                ("written", Arg::from(report.written)),
-                ("events", Arg::from(report.events)),
-                ("already", Arg::from(report.already)),
-                ("seconds", Arg::from(started.elapsed().as_secs())),
-            ],
-        ))?;
-        Ok(ExitCode::SUCCESS)
+                .map_err(|e| app_error(e, lang))?;
+            let from = match from {
+                Some(from) => from,
+                None => generate::default_from(&svc, to)
+                    .await
+                    .map_err(|e| app_error(e, lang))?,
+            };
+            let plan = Plan {
+                dossiers: args.dossiers,
+                from,
+                to,
+                seed: args.seed,
+            };
+            output::line(lang.tr_args(
+                "generate-started",
+                &[
+                    ("dossiers", Arg::from(plan.dossiers)),
+                    ("from", plan.from.format("%d/%m/%Y").to_string().into()),
+                    ("to", plan.to.format("%d/%m/%Y").to_string().into()),
+                    ("seed", Arg::from(plan.seed)),
+                ],
+            ))?;
+            let started = Instant::now();
+            let bar = bar(plan.dossiers);
+            let report = generate::run(&svc, &plan, now, &mut |done| bar.set_position(done))
+                .await
+                .map_err(|e| app_error(e, lang))?;
+            bar.finish_and_clear();
+            output::line(lang.tr_args(
+                "generate-done",
+                &[
+                    ("written", Arg::from(report.written)),
+                    ("events", Arg::from(report.events)),
+                    ("already", Arg::from(report.already)),
+                    ("seconds", Arg::from(started.elapsed().as_secs())),
+                ],
+            ))?;
+            Ok(ExitCode::SUCCESS)
+        })
+        .await
     })
 }

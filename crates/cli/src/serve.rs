@@ -289,6 +289,9 @@ async fn serve(
     }
     stop_jobs(jobs, lang).await;
     scheduler.abort();
+    // Closing waits for connections still in use; a request the grace
+    // period cut short may hold one, so the wait is bounded too.
+    let _ = tokio::time::timeout(GRACE, store.close()).await;
     tracing::info!("{}", lang.tr("serve-stopped"));
     Ok(ExitCode::SUCCESS)
 }

@@ -95,6 +95,15 @@ pub async fn open_blobs(
     Ok(blobs)
 }
 
+/// Runs `work` and then closes `store`, whatever the outcome: SQLite folds
+/// its write-ahead log into the database file only as its last connection
+/// closes, so a command that just returned would leave the log beside it.
+pub async fn closing<T>(store: &dyn Store, work: impl Future<Output = T>) -> T {
+    let outcome = work.await;
+    store.close().await;
+    outcome
+}
+
 /// A store error in the user's words.
 pub fn store_error(e: StoreError, lang: Lang) -> CliError {
     CliError::Message(lang.describe(&e))

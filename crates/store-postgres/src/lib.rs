@@ -113,6 +113,9 @@ impl Store for PgStore {
     fn engine(&self) -> Engine {
         Engine::Postgres
     }
+    async fn close(&self) {
+        PgStore::close(self).await;
+    }
 
     async fn create_agency(&self, new: NewAgency) -> StoreResult<Agency> {
         agencies::create(&self.pool, new).await

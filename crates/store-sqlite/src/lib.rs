@@ -92,6 +92,9 @@ impl Store for SqliteStore {
     fn engine(&self) -> Engine {
         Engine::Sqlite
     }
+    async fn close(&self) {
+        SqliteStore::close(self).await;
+    }
 
     async fn create_agency(&self, new: NewAgency) -> StoreResult<Agency> {
         agencies::create(&self.pool, new).await

@@ -75,6 +75,10 @@ impl Engine {
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     fn engine(&self) -> Engine;
+    /// Closes every connection, waiting for those in use. SQLite folds its
+    /// write-ahead log into the database file as the last one closes. The
+    /// store is not used afterwards.
+    async fn close(&self);
 
     // --- agencies --------------------------------------------------------
 

@@ -348,6 +348,11 @@ fn demo_generate_makes_a_record_that_verifies_and_resumes() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("từ 01/07/2025 đến 30/06/2026"), "{out}");
     assert!(out.contains("Đã ghi 600 hồ sơ"), "{out}");
+    // The command closed the database: its write-ahead log is folded in,
+    // so the folder can be copied as it is.
+    let data = dir.path().join("motcua-data");
+    assert!(data.join("motcua.sqlite3").exists());
+    assert!(!data.join("motcua.sqlite3-wal").exists());
     let o = motcua(dir.path(), &["verify"]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("600"), "{}", text(&o));
