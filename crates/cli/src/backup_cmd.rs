@@ -29,7 +29,9 @@ use serde::{Deserialize, Serialize};
 use crate::blob_check;
 use crate::error::CliError;
 use crate::output;
-use crate::storage::{DataArgs, DatabaseLocation, embedded_file, open_existing_store, store_error};
+use crate::storage::{
+    DataArgs, DatabaseLocation, closing, embedded_file, open_existing_store, store_error,
+};
 
 const MANIFEST: &str = "MANIFEST.json";
 const FORMAT: &str = "motcua-backup";
@@ -146,9 +148,9 @@ pub fn backup(args: BackupArgs, lang: Lang) -> Result<ExitCode, CliError> {
     let snapshot = scratch.path().join(DATABASE_FILE);
     runtime()?.block_on(async {
         let store = open_existing_store(&location, lang).await?;
-        let copied = store.backup_database(&snapshot).await;
-        store.close().await;
-        copied.map_err(|e| store_error(e, lang))
+        closing(store.as_ref(), store.backup_database(&snapshot))
+            .await
+            .map_err(|e| store_error(e, lang))
     })?;
 
     let files = match &blobs {

@@ -117,9 +117,9 @@ fn export(args: ExportArgs, lang: Lang) -> Result<ExitCode, CliError> {
     let location = args.data.database(lang)?;
     let catalog = runtime()?.block_on(async {
         let store = open_existing_store(&location, lang).await?;
-        let exported = catalog::export(store.as_ref()).await;
-        store.close().await;
-        exported.map_err(|e| store_error(e, lang))
+        closing(store.as_ref(), catalog::export(store.as_ref()))
+            .await
+            .map_err(|e| store_error(e, lang))
     })?;
     let text = catalog::write(&catalog, format).map_err(|e| CliError::Message(e.to_string()))?;
     match &args.output {

@@ -59,11 +59,22 @@ async fn check_one(store: &dyn Store, id: DossierId) -> (String, Vec<Defect>, u6
     (code, defects, events.len() as u64)
 }
 
+/// A dossier being written while it is read can look broken for a moment
+/// (its row and its events read apart): it is read again before it is
+/// called broken.
+async fn check_twice(store: &dyn Store, id: DossierId) -> (String, Vec<Defect>, u64) {
+    let found = check_one(store, id).await;
+    if found.1.is_empty() {
+        return found;
+    }
+    check_one(store, id).await
+}
+
 /// Checks the dossiers with ids after `after` through the last of `ids`,
-/// read whole by range. A dossier being written while it is read can look
-/// broken for a moment, so one that does is read again alone before it is
-/// called broken; a range that cannot be read is read a dossier at a time,
-/// so every unreadable one is named and the walk goes on.
+/// read whole by range. One that looks broken is read again alone before
+/// it is called broken (the range read was its first reading); a range that
+/// cannot be read is read a dossier at a time, so every unreadable one is
+/// named and the walk goes on.
 async fn check_range(
     store: &dyn Store,
     after: Option<DossierId>,
@@ -87,13 +98,7 @@ async fn check_range(
         }
         Err(_) => {
             for &id in ids {
-                let first = check_one(store, id).await;
-                let checked = if first.1.is_empty() {
-                    first
-                } else {
-                    check_one(store, id).await
-                };
-                found.push((id, checked));
+                found.push((id, check_twice(store, id).await));
             }
         }
     }

@@ -160,25 +160,21 @@ pub async fn send(svc: &Services, day: NaiveDate, now: DateTime<Utc>) -> Result<
     let mut queued = 0;
     // The officials of one agency share its work: read once per set of
     // agencies, not once per official.
-    let mut work: HashMap<Vec<AgencyId>, Arc<Work>> = HashMap::new();
+    let mut work: HashMap<Vec<AgencyId>, Work> = HashMap::new();
     for official in officials(svc).await? {
         let Some(address) = official.user.email.clone() else {
             continue;
         };
         let mut agencies = official.handling_agencies();
         agencies.sort();
-        let found = match work.get(&agencies) {
-            Some(found) => Arc::clone(found),
-            None => {
-                let found = Arc::new(Work {
-                    rows: own_work_due(svc, &agencies, soon).await?,
-                    steps: steps_due(svc, &agencies, soon).await?,
-                });
-                work.insert(agencies, Arc::clone(&found));
-                found
-            }
-        };
-        let (rows, steps) = (&found.rows, &found.steps);
+        if !work.contains_key(&agencies) {
+            let found = Work {
+                rows: own_work_due(svc, &agencies, soon).await?,
+                steps: steps_due(svc, &agencies, soon).await?,
+            };
+            work.insert(agencies.clone(), found);
+        }
+        let Work { rows, steps } = &work[&agencies];
         let dues = rows
             .iter()
             .filter_map(|d| d.columns.work_due)
