@@ -42,7 +42,7 @@ our_pid() {
     [[ "$pid" =~ ^[0-9]+$ ]] || return 1
     # Only a garage server started with our configuration counts (a reused
     # pid belongs to someone else).
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "-c $config server" || return 1
+    { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "-c $config server" || return 1
     echo "$pid"
 }
 
@@ -141,19 +141,31 @@ EOF
     )
     log "starting Garage in $dir"
     nohup garage -c "$config" server </dev/null >"$dir/server.log" 2>&1 &
-    echo $! >"$pidfile"
+    local started_pid=$!
+    echo "$started_pid" >"$pidfile"
 
     # `node id` reads the node's key from disk and answers before the server
     # listens; `status` goes through RPC, so once it answers the layout
     # commands below reach the server.
     local node=""
-    for _ in $(seq 1 100); do
-        our_pid >/dev/null || die "Garage stopped at start; see $dir/server.log"
+    for _ in $(seq 1 300); do
+        # Liveness by pid, not by command line: until the forked shell has
+        # exec'd garage, /proc/PID/cmdline still shows this script, and on a
+        # loaded machine the first check can land in that window.
+        if ! kill -0 "$started_pid" 2>/dev/null; then
+            log "Garage stopped at start; the end of $dir/server.log:"
+            tail -n 20 "$dir/server.log" >&2 || true
+            exit 1
+        fi
         g status >/dev/null 2>&1 && node=$(g node id -q 2>/dev/null) && break
         node=""
         sleep 0.2
     done
-    [[ -n "$node" ]] || die "Garage did not answer within 20 s; see $dir/server.log"
+    if [[ -z "$node" ]]; then
+        log "Garage did not answer within 60 s; the end of $dir/server.log:"
+        tail -n 20 "$dir/server.log" >&2 || true
+        exit 1
+    fi
     node=${node%%@*}
     g layout assign -z dc1 -c 1G "$node" >/dev/null
     g layout apply --version 1 >/dev/null
