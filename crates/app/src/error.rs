@@ -13,6 +13,7 @@ use motcua_domain::calendar::CalendarError;
 use motcua_domain::forms::{FieldProblem, Problem};
 use motcua_domain::lifecycle::LifecycleError;
 use motcua_domain::message::{Message, MessageArg};
+use motcua_domain::printout::RenderError;
 use motcua_store::StoreError;
 
 /// What a use case refuses, or what failed under it.
@@ -55,6 +56,10 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Blob(#[from] BlobError),
+    /// A form could not be drawn as a file (no engine in this build, or
+    /// the engine failed).
+    #[error(transparent)]
+    Render(#[from] RenderError),
     /// Something that should not happen (a random source failing, a value
     /// that does not serialise).
     #[error("{0}")]
@@ -83,6 +88,7 @@ impl AppError {
                     | StoreError::SchemaOutdated { .. }
                     | StoreError::Unsupported { .. }
             ) | AppError::Blob(_)
+                | AppError::Render(_)
                 | AppError::Internal(_)
         )
     }
@@ -102,7 +108,8 @@ impl Message for AppError {
             AppError::Plan(e) => e.message_key(),
             AppError::Calendar(e) => e.message_key(),
             AppError::Store(e) => e.message_key(),
-            AppError::Blob(_) | AppError::Internal(_) => "app-error-internal",
+            AppError::Render(RenderError::Unavailable { .. }) => "app-error-render-unavailable",
+            AppError::Blob(_) | AppError::Render(_) | AppError::Internal(_) => "app-error-internal",
         }
     }
 

@@ -21,6 +21,7 @@ pub mod jobs;
 pub mod notices;
 pub mod office;
 pub mod outbox;
+pub mod printouts;
 mod secret;
 mod services;
 pub mod timeline;

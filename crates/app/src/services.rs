@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use motcua_blobs::BlobStore;
+use motcua_domain::printout::Renderer;
 use motcua_store::Store;
 
 /// The deployment's settings the use cases need.
@@ -29,6 +30,10 @@ pub struct Services {
     pub store: Arc<dyn Store>,
     pub blobs: Arc<dyn BlobStore>,
     pub settings: Settings,
+    /// Draws the legal forms as PDF and XLSX (`motcua-reports` in the
+    /// binary; [`NoRenderer`](motcua_domain::printout::NoRenderer) where the
+    /// engine is not compiled in).
+    pub renderer: Arc<dyn Renderer>,
 }
 
 impl std::fmt::Debug for Services {

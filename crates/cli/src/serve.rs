@@ -203,6 +203,7 @@ async fn serve(
                 .clone()
                 .unwrap_or_else(|| lang.tr("web-province-placeholder")),
         },
+        renderer: Arc::new(motcua_reports::Reports::new()),
     });
     let demo_accounts = if args.demo {
         let loaded = motcua_app::demo::load(&services, chrono::Utc::now())

@@ -204,6 +204,7 @@ pub async fn open_services(data: &DataArgs, lang: Lang) -> Result<motcua_app::Se
             public_url: String::new(),
             province_name: String::new(),
         },
+        renderer: Arc::new(motcua_reports::Reports::new()),
     })
 }
 

@@ -109,6 +109,11 @@ pub enum Problem {
     /// Office hours not written as sessions `07:00-11:30, 13:30-17:00`, in
     /// order, each ending after it starts.
     OfficeHours,
+    /// The period asked for holds more rows than one document may (a
+    /// logbook): ask for a shorter one.
+    TooManyRows {
+        max: u32,
+    },
 }
 
 /// A problem and the field it belongs to (its id; the input the message
@@ -153,6 +158,7 @@ impl Message for FieldProblem {
             Problem::UnknownField => "form-error-unknown-field",
             Problem::NotAFileField => "form-error-not-a-file-field",
             Problem::OfficeHours => "form-error-office-hours",
+            Problem::TooManyRows { .. } => "form-error-too-many-rows",
         }
     }
 
@@ -161,6 +167,7 @@ impl Message for FieldProblem {
         match &self.problem {
             Problem::TooLong { max } => args.push(("max", MessageArg::Count(u64::from(*max)))),
             Problem::TooShort { min } => args.push(("min", MessageArg::Count(u64::from(*min)))),
+            Problem::TooManyRows { max } => args.push(("max", MessageArg::Count(u64::from(*max)))),
             Problem::OutOfRange { min, max } => {
                 args.push(("min", MessageArg::text(min.to_string())));
                 args.push(("max", MessageArg::text(max.to_string())));

@@ -16,6 +16,7 @@
 //! - [`forms`]: an application form filled in, checked against its field definitions.
 //! - [`identity`]: personal identification numbers (CCCD) and tax codes.
 //! - [`postal`]: public-post legs: TT 17 route classes and J+n, the route rule and postage as data, estimates.
+//! - [`printout`]: a legal form filled in for printing, and the renderer trait that draws it.
 //! - [`phone`]: Vietnamese phone numbers across the 2017 and 2018 renumberings.
 //! - [`text`]: NFC normalisation and search folding.
 //! - [`message`]: how errors ask to be worded (keys and typed arguments).
@@ -32,5 +33,6 @@ pub mod lifecycle;
 pub mod message;
 pub mod phone;
 pub mod postal;
+pub mod printout;
 pub mod regime;
 pub mod text;

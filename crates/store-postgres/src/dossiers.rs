@@ -567,6 +567,41 @@ pub(crate) async fn of_applicant(
         .collect()
 }
 
+/// The first page starts at `from` with the nil id, which every id sorts
+/// after, so the row-value bound is never NULL and stays an index range on
+/// `dossiers_by_entry`.
+pub(crate) async fn received_between(
+    pool: &PgPool,
+    unit: AgencyId,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    page: Page<(DateTime<Utc>, DossierId)>,
+) -> StoreResult<Vec<DossierRecord>> {
+    let (after_at, after_id) = match page.after {
+        Some((at, id)) => (at, id.uuid()),
+        None => (from, Uuid::nil()),
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM dossiers
+         WHERE receiving_unit = $1 AND entered_at >= $2 AND entered_at < $3
+           AND (entered_at, id) > ($4, $5)
+         ORDER BY entered_at, id LIMIT $6"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(unit.uuid())
+        .bind(from)
+        .bind(to)
+        .bind(after_at)
+        .bind(after_id)
+        .bind(i64::from(page.limit))
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
 /// The first page starts after the nil id (no dossier has it), so the
 /// bound is never NULL: `($1 IS NULL OR id > $1)` cannot be planned as an
 /// index seek once PostgreSQL settles on a generic plan for the statement.

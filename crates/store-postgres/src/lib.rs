@@ -295,6 +295,15 @@ impl Store for PgStore {
     ) -> StoreResult<Vec<DossierRecord>> {
         dossiers::of_applicant(&self.pool, user, page).await
     }
+    async fn received_between(
+        &self,
+        unit: AgencyId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        page: Page<(DateTime<Utc>, DossierId)>,
+    ) -> StoreResult<Vec<DossierRecord>> {
+        dossiers::received_between(&self.pool, unit, from, to, page).await
+    }
     async fn office_queue(&self, query: &QueueQuery) -> StoreResult<Vec<DossierRecord>> {
         queue::queue(&self.pool, query).await
     }

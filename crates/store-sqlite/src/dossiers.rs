@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use motcua_domain::calendar;
 use motcua_domain::code::DossierCode;
 use motcua_domain::forms::FormValues;
@@ -728,6 +728,41 @@ pub(crate) async fn of_applicant(
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(user.to_string())
         .bind(id_before(page.after))
+        .bind(i64::from(page.limit))
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+/// The first page starts at `from` with the empty id, which every id
+/// sorts after, so the row-value bound is never NULL and stays an index
+/// range on `dossiers_by_entry`.
+pub(crate) async fn received_between(
+    pool: &SqlitePool,
+    unit: motcua_store::AgencyId,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    page: Page<(DateTime<Utc>, DossierId)>,
+) -> StoreResult<Vec<DossierRecord>> {
+    let (after_at, after_id) = match page.after {
+        Some((at, id)) => (at, id.to_string()),
+        None => (from, String::new()),
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM dossiers
+         WHERE receiving_unit = $1 AND entered_at >= $2 AND entered_at < $3
+           AND (entered_at, id) > ($4, $5)
+         ORDER BY entered_at, id LIMIT $6"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(unit.to_string())
+        .bind(us(from))
+        .bind(us(to))
+        .bind(us(after_at))
+        .bind(after_id)
         .bind(i64::from(page.limit))
         .fetch_all(pool)
         .await

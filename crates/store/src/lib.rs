@@ -224,6 +224,17 @@ pub trait Store: Send + Sync + 'static {
         user: UserId,
         page: Page<DossierId>,
     ) -> StoreResult<Vec<DossierRecord>>;
+    /// The dossiers `unit` received with an entry instant in `[from, to)`,
+    /// in the order they came in (entry instant, then id), a page at a time
+    /// (the cursor is the entry instant and id of the previous page's last):
+    /// the logbook.
+    async fn received_between(
+        &self,
+        unit: AgencyId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        page: Page<(DateTime<Utc>, DossierId)>,
+    ) -> StoreResult<Vec<DossierRecord>>;
     /// The back office's queue ([`QueueQuery`]).
     async fn office_queue(&self, query: &QueueQuery) -> StoreResult<Vec<DossierRecord>>;
     /// How many dossiers of the queue of `agencies` are open, overdue at

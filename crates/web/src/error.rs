@@ -362,6 +362,11 @@ impl From<AppError> for WebError {
             AppError::NotOnline | AppError::Lifecycle(_) => refused(ProblemKind::Conflict, &err),
             AppError::Store(StoreError::Conflict { .. }) => refused(ProblemKind::Conflict, &err),
             AppError::Store(StoreError::NotFound { .. }) => refused(ProblemKind::NotFound, &err),
+            // Said as it is: this server has no engine for the file; the
+            // page to print still works.
+            AppError::Render(motcua_domain::printout::RenderError::Unavailable { .. }) => {
+                refused(ProblemKind::Unavailable, &err)
+            }
             AppError::Store(StoreError::Unavailable(_)) | AppError::Blob(_) => {
                 WebError::Unavailable(Box::new(err))
             }

@@ -56,6 +56,7 @@ pub mod page;
 mod pages;
 pub mod policy;
 mod portal;
+mod printouts;
 mod state;
 mod uploads;
 pub mod visitor;

@@ -113,6 +113,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
     applicant("GET", "/ho-so/{id}"),
     applicant("GET", "/ho-so/{id}/bien-nhan"),
     applicant("GET", "/ho-so/{id}/tep/{attachment}"),
+    applicant("GET", "/ho-so/{id}/mau/{form}"),
+    applicant("GET", "/ho-so/{id}/mau/{form}/pdf"),
     applicant("POST", "/ho-so/{id}/bo-sung"),
     applicant("POST", "/ho-so/{id}/sua-doi"),
     applicant("POST", "/ho-so/{id}/rut"),
@@ -131,6 +133,9 @@ pub const ENDPOINTS: &[Endpoint] = &[
     official("POST", "/can-bo/tiep-nhan"),
     official("GET", "/can-bo/ho-so/{id}"),
     official("GET", "/can-bo/ho-so/{id}/tep/{attachment}"),
+    official("GET", "/can-bo/so-theo-doi"),
+    official("GET", "/can-bo/ho-so/{id}/mau/{form}"),
+    official("GET", "/can-bo/ho-so/{id}/mau/{form}/pdf"),
     official("POST", "/can-bo/ho-so/{id}/{action}"),
     // JSON API. `Applicant` rows take only `Authorization: Bearer` (the
     // handlers' `api::ApiApplicant` refuses the session cookie with 401).

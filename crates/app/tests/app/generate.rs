@@ -29,6 +29,7 @@ async fn generated_dossiers_verify_mix_and_resume() {
             public_url: "https://dichvucong.example.vn".into(),
             province_name: demo::PROVINCE_NAME.into(),
         },
+        renderer: Arc::new(motcua_domain::printout::NoRenderer),
     };
     let now = Utc.with_ymd_and_hms(2026, 11, 20, 3, 0, 0).unwrap();
     demo::load(&svc, now).await.unwrap();

@@ -5,6 +5,7 @@
 mod generate;
 mod jobs;
 mod office;
+mod printouts;
 
 use std::sync::Arc;
 

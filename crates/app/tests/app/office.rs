@@ -22,7 +22,7 @@ use motcua_store::{
 use super::{TestStore, sqlite};
 
 /// An instant in Vietnam's time.
-fn vn(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+pub(super) fn vn(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
     motcua_domain::calendar::to_utc(
         NaiveDate::from_ymd_opt(y, m, d)
             .unwrap()
@@ -31,17 +31,17 @@ fn vn(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
     )
 }
 
-struct Office {
-    svc: Services,
-    commune: Agency,
-    other: Agency,
-    reception: Official,
-    specialist: Official,
-    approver: Official,
-    returner: Official,
+pub(super) struct Office {
+    pub(super) svc: Services,
+    pub(super) commune: Agency,
+    pub(super) other: Agency,
+    pub(super) reception: Official,
+    pub(super) specialist: Official,
+    pub(super) approver: Official,
+    pub(super) returner: Official,
     /// A specialist and an approver of the other commune.
-    other_specialist: Official,
-    other_approver: Official,
+    pub(super) other_specialist: Official,
+    pub(super) other_approver: Official,
     _db: TestStore,
     _blobs: tempfile::TempDir,
 }
@@ -58,7 +58,7 @@ async fn official(svc: &Services, agency: &Agency, email: &str, roles: &[Role]) 
     Official::of(svc, user).await.unwrap()
 }
 
-async fn office() -> Office {
+pub(super) async fn office() -> Office {
     let db = sqlite().await;
     let blobs_dir = tempfile::tempdir().unwrap();
     let svc = Services {
@@ -68,6 +68,7 @@ async fn office() -> Office {
             public_url: "https://dichvucong.example.vn".into(),
             province_name: demo::PROVINCE_NAME.into(),
         },
+        renderer: Arc::new(motcua_domain::printout::NoRenderer),
     };
     demo::load(&svc, Utc::now()).await.unwrap();
     let agency = |identifier: &'static str| {
@@ -136,7 +137,7 @@ async fn office() -> Office {
 impl Office {
     /// A dossier filed online at `at` with the commune, for a procedure of
     /// `days` working days (the marital-status certificate: 3).
-    async fn online(&self, at: DateTime<Utc>, name: &str) -> DossierRecord {
+    pub(super) async fn online(&self, at: DateTime<Utc>, name: &str) -> DossierRecord {
         let calendar = apply::work_calendar(&self.svc).await.unwrap();
         let hours = OfficeHours::standard();
         let (_, entry) = Dossier::enter(
@@ -181,7 +182,7 @@ impl Office {
             .unwrap()
     }
 
-    async fn act(
+    pub(super) async fn act(
         &self,
         who: &Official,
         d: &DossierRecord,
@@ -1004,6 +1005,7 @@ async fn the_first_system_admin_needs_a_province_and_a_good_password() {
             public_url: String::new(),
             province_name: String::new(),
         },
+        renderer: Arc::new(motcua_domain::printout::NoRenderer),
     };
     let details = OfficialDetails {
         full_name: "Quản trị".into(),

@@ -213,3 +213,23 @@ track-pin-hint = 8 digits
 track-submit = Track
 track-not-found = No application with this code and PIN. Check them again; after several wrong tries, look-ups of this code pause for an hour.
 track-again = Track another application
+
+## Legal forms, printed or as PDF
+print-tools = Print tools
+print-back = Back to the application
+print-pdf = Download the PDF
+print-hint = Press Ctrl+P (or Print in your browser) to print the form on its paper size. Legal forms are in Vietnamese.
+dossier-forms = Forms
+dossier-forms-lead = The forms issued on this application, to print or download.
+dossier-form-print = View and print
+dossier-form-pdf = Download PDF
+logbook-title = Dossier logbook
+logbook-lead = The unit's logbook of applications for a month or a year (the Government Office's legal form, in Vietnamese), to print, or download as PDF or spreadsheet.
+logbook-unit = Receiving unit
+logbook-year = Year
+logbook-month = Month
+logbook-whole-year = Whole year
+logbook-format = Format
+logbook-format-html = View and print
+logbook-format-xlsx = Excel spreadsheet (XLSX)
+logbook-open = Open the logbook

@@ -213,3 +213,23 @@ track-pin-hint = 8 chữ số
 track-submit = Tra cứu
 track-not-found = Không tìm thấy hồ sơ với mã và PIN này. Hãy kiểm tra lại; nếu nhập sai nhiều lần, việc tra cứu mã này sẽ tạm khóa một giờ.
 track-again = Tra cứu hồ sơ khác
+
+## Legal forms, printed or as PDF
+print-tools = Công cụ in
+print-back = Quay lại hồ sơ
+print-pdf = Tải tệp PDF
+print-hint = Bấm Ctrl+P (hoặc In trong trình duyệt) để in biểu mẫu đúng khổ giấy.
+dossier-forms = Biểu mẫu
+dossier-forms-lead = Các biểu mẫu đã được lập cho hồ sơ này, để in hoặc tải về.
+dossier-form-print = Xem và in
+dossier-form-pdf = Tải PDF
+logbook-title = Sổ theo dõi hồ sơ
+logbook-lead = Sổ theo dõi hồ sơ của đơn vị theo tháng hoặc theo năm (mẫu theo Thông tư của Văn phòng Chính phủ), để in, tải PDF hoặc tải bảng tính.
+logbook-unit = Đơn vị tiếp nhận
+logbook-year = Năm
+logbook-month = Tháng
+logbook-whole-year = Cả năm
+logbook-format = Định dạng
+logbook-format-html = Xem và in
+logbook-format-xlsx = Bảng tính Excel (XLSX)
+logbook-open = Mở sổ

@@ -2938,6 +2938,66 @@ pub async fn whole_dossiers_are_read_by_range_as_they_are_one_by_one(db: &dyn Te
     assert!(none.is_empty());
 }
 
+pub async fn a_units_dossiers_are_listed_in_the_order_they_came_in(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let f = Fixture::new(store.clone()).await;
+    // Entered out of order, two at the same instant, one before the period
+    // and one after it, one received by another unit.
+    let mut made = Vec::new();
+    for (day, hour) in [(10, 9), (3, 8), (3, 8), (20, 15), (3, 14)] {
+        made.push(f.create(vn(2025, 9, day, hour, 0)).await);
+    }
+    let before = f.create(vn(2025, 8, 31, 16, 0)).await;
+    let after = f.create(vn(2025, 10, 1, 7, 30)).await;
+    let mut elsewhere = f.new_dossier(vn(2025, 9, 5, 9, 0), 5);
+    elsewhere.receiving_unit = f.commune.id;
+    elsewhere.code = CodeSource::Allocate {
+        agency: f.commune.identifier.clone(),
+    };
+    let elsewhere = store.create_dossier(elsewhere).await.unwrap();
+    let (from, to) = (vn(2025, 9, 1, 0, 0), vn(2025, 10, 1, 0, 0));
+    made.sort_by_key(|d| (d.state.entered_at, d.id));
+    let expected: Vec<DossierId> = made.iter().map(|d| d.id).collect();
+
+    let all = store
+        .received_between(f.centre.id, from, to, Page::first(100))
+        .await
+        .unwrap();
+    assert_eq!(all.iter().map(|d| d.id).collect::<Vec<_>>(), expected);
+    assert!(
+        all.iter()
+            .all(|d| d.id != before.id && d.id != after.id && d.id != elsewhere.id)
+    );
+    assert_eq!(all[0], store.dossier(expected[0]).await.unwrap().unwrap());
+
+    // Two at a time, the cursor between the two of the same instant.
+    let mut paged = Vec::new();
+    let mut page = Page::first(2);
+    loop {
+        let got = store
+            .received_between(f.centre.id, from, to, page)
+            .await
+            .unwrap();
+        let Some(last) = got.last() else { break };
+        page = Page {
+            after: Some((last.state.entered_at, last.id)),
+            limit: 2,
+        };
+        paged.extend(got.iter().map(|d| d.id));
+    }
+    assert_eq!(paged, expected);
+
+    // The other unit sees only its own.
+    let theirs = store
+        .received_between(f.commune.id, from, to, Page::first(100))
+        .await
+        .unwrap();
+    assert_eq!(
+        theirs.iter().map(|d| d.id).collect::<Vec<_>>(),
+        vec![elsewhere.id]
+    );
+}
+
 pub async fn captured_documents_are_found_by_their_holder(db: &dyn TestDatabase) {
     let store = db.open().await;
     let f = Fixture::new(store.clone()).await;

@@ -143,6 +143,7 @@ macro_rules! conformance_tests {
             captured_documents_are_found_by_their_holder,
             a_transfer_moves_the_dossier_and_its_timeline_still_verifies,
             whole_dossiers_are_read_by_range_as_they_are_one_by_one,
+            a_units_dossiers_are_listed_in_the_order_they_came_in,
             imported_dossiers_are_written_as_if_created_then_appended,
         );
     };

@@ -10,6 +10,7 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use motcua_app::office::scope::{self, Seat};
 use motcua_app::office::{Official, act as office_act, capture, plan};
+use motcua_app::printouts::Reader;
 use motcua_app::{AppError, Services};
 use motcua_domain::catalog::Procedure;
 use motcua_domain::forms::FieldProblem;
@@ -72,6 +73,8 @@ struct DossierPage {
     events: Vec<EventLine>,
     chain_ok: bool,
     head_hash: String,
+    /// The forms issued so far: (title, path segment of the link).
+    forms: Vec<(String, &'static str)>,
     actions: Vec<ActionForm>,
     errors: Errors,
 }
@@ -298,6 +301,7 @@ async fn dossier_page(
             )
         })
         .collect();
+    let forms = crate::printouts::links_of(svc, d.clone(), Reader::Official).await?;
     let clock = &d.state.clock;
     Ok(DossierPage {
         id: d.id.to_string(),
@@ -323,6 +327,7 @@ async fn dossier_page(
         events: lines,
         chain_ok,
         head_hash: d.head_hash.to_hex(),
+        forms,
         actions,
         errors,
         ctx,

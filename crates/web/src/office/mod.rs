@@ -55,8 +55,26 @@ pub(crate) fn routes(router: Router<AppState>) -> Router<AppState> {
     let r = add(
         r,
         "GET",
+        "/can-bo/so-theo-doi",
+        get(crate::printouts::logbook),
+    );
+    let r = add(
+        r,
+        "GET",
         "/can-bo/ho-so/{id}/tep/{attachment}",
         get(dossier::download),
+    );
+    let r = add(
+        r,
+        "GET",
+        "/can-bo/ho-so/{id}/mau/{form}",
+        get(crate::printouts::official_print),
+    );
+    let r = add(
+        r,
+        "GET",
+        "/can-bo/ho-so/{id}/mau/{form}/pdf",
+        get(crate::printouts::official_pdf),
     );
     add(
         r,

@@ -136,6 +136,8 @@ struct DossierPage {
     can_rate: bool,
     rating: Option<String>,
     satisfactions: Vec<(&'static str, String)>,
+    /// The forms addressed to the applicant: (title, path segment).
+    forms: Vec<(String, &'static str)>,
     errors: Errors,
     accept: String,
 }
@@ -171,6 +173,9 @@ async fn dossier_page(
         motcua_domain::catalog::FieldKind::File { accept, .. } => accept.join(","),
         _ => String::new(),
     };
+    let forms =
+        crate::printouts::links_of(svc, d.clone(), motcua_app::printouts::Reader::Applicant)
+            .await?;
     Ok(DossierPage {
         id: d.id.to_string(),
         code: d.code.as_str().to_owned(),
@@ -199,6 +204,7 @@ async fn dossier_page(
             .iter()
             .map(|s| (s.key(), words::satisfaction(lang, *s)))
             .collect(),
+        forms,
         errors,
         accept,
         ctx,

@@ -110,6 +110,18 @@ pub(crate) fn routes(router: Router<AppState>) -> Router<AppState> {
     );
     let r = add(
         r,
+        "GET",
+        "/ho-so/{id}/mau/{form}",
+        get(crate::printouts::applicant_print),
+    );
+    let r = add(
+        r,
+        "GET",
+        "/ho-so/{id}/mau/{form}/pdf",
+        get(crate::printouts::applicant_pdf),
+    );
+    let r = add(
+        r,
         "POST",
         "/ho-so/{id}/bo-sung",
         post(dossiers::supplement).layer(uploads),

@@ -837,3 +837,104 @@ async fn a_system_administrator_merges_a_commune_and_its_dossiers_follow() {
     let mine = citizen.get("/ho-so").await;
     assert!(mine.body.contains(&code));
 }
+
+#[tokio::test]
+async fn the_forms_issued_are_printed_for_whom_they_are_addressed() {
+    let portal = portal().await;
+    let mut citizen = Browser::new(&portal);
+    let (code, _) = submitted(&mut citizen).await;
+    let path = dossier_path(&portal, &code).await;
+    let id = path.trim_start_matches("/can-bo/ho-so/").to_owned();
+    let mut reception = Browser::new(&portal);
+    reception.sign_in("tiepnhan@demo.motcua.vn").await;
+
+    // Nothing is issued before acceptance.
+    let page = reception.get(&path).await;
+    assert!(!page.body.contains("/mau/giay-tiep-nhan"));
+    let early = reception.get(&format!("{path}/mau/giay-tiep-nhan")).await;
+    assert_eq!(early.status, 404);
+
+    let accepted = reception
+        .post_multipart(&format!("{path}/accept"), &[], &[])
+        .await;
+    assert_eq!(accepted.status, 303, "{}", accepted.body);
+    let page = reception.get(&path).await;
+    for link in ["/mau/giay-tiep-nhan\"", "/mau/phieu-kiem-soat\""] {
+        assert!(page.body.contains(&format!("{path}{link}")), "{link}");
+    }
+
+    // The receipt as a page: the form alone, on A5, in Vietnamese.
+    let receipt = reception.get(&format!("{path}/mau/giay-tiep-nhan")).await;
+    assert_eq!(receipt.status, 200, "{}", receipt.body);
+    for text in [
+        "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+        "Mẫu số 01 — Thông tư 03/2025/TT-VPCP",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "paper-a5",
+        "Nguyễn Văn An",
+        &code,
+    ] {
+        assert!(receipt.body.contains(text), "{text}: {}", receipt.body);
+    }
+    assert!(!receipt.body.contains("site-header"));
+    // This build wires no PDF engine: the download says so, nothing else.
+    let pdf = reception
+        .get(&format!("{path}/mau/giay-tiep-nhan/pdf"))
+        .await;
+    assert_eq!(pdf.status, 503, "{}", pdf.body);
+    assert!(pdf.body.contains("không tạo được tệp"), "{}", pdf.body);
+
+    // The applicant gets the receipt, with the PIN while the draft is kept,
+    // but not the office's control sheet; nobody else gets anything.
+    let own = citizen
+        .get(&format!("/ho-so/{id}/mau/giay-tiep-nhan"))
+        .await;
+    assert_eq!(own.status, 200, "{}", own.body);
+    assert!(own.body.contains("Mã tra cứu (PIN)"));
+    let mine = citizen.get(&format!("/ho-so/{id}")).await;
+    assert!(
+        mine.body
+            .contains(&format!("/ho-so/{id}/mau/giay-tiep-nhan\""))
+    );
+    assert!(!mine.body.contains("phieu-kiem-soat"));
+    let sheet = citizen
+        .get(&format!("/ho-so/{id}/mau/phieu-kiem-soat"))
+        .await;
+    assert_eq!(sheet.status, 404);
+    let unknown = citizen.get(&format!("/ho-so/{id}/mau/khong-co")).await;
+    assert_eq!(unknown.status, 404);
+    let mut stranger = Browser::new(&portal);
+    stranger.sign_in("senhong@demo.motcua.vn").await;
+    let theirs = stranger
+        .get(&format!("/ho-so/{id}/mau/giay-tiep-nhan"))
+        .await;
+    assert_eq!(theirs.status, 404);
+
+    // The logbook: a form to choose, the problems shown at their inputs,
+    // then the book of the year holding the dossier.
+    let chooser = reception.get("/can-bo/so-theo-doi").await;
+    assert_eq!(chooser.status, 200, "{}", chooser.body);
+    assert!(chooser.body.contains("name=\"nam\""));
+    let wrong = reception.get("/can-bo/so-theo-doi?nam=hai&thang=13").await;
+    assert_eq!(wrong.status, 422, "{}", wrong.body);
+    assert!(wrong.body.contains("id=\"nam-error\""), "{}", wrong.body);
+    assert!(wrong.body.contains("id=\"thang-error\""), "{}", wrong.body);
+    let d = portal
+        .services
+        .store
+        .dossier_by_code(&code)
+        .await
+        .unwrap()
+        .unwrap();
+    let year = motcua_domain::calendar::to_local(d.state.entered_at).format("%Y");
+    let book = reception
+        .get(&format!(
+            "/can-bo/so-theo-doi?don_vi={}&nam={year}&dang=html",
+            d.receiving_unit
+        ))
+        .await;
+    assert_eq!(book.status, 200, "{}", book.body);
+    assert!(book.body.contains("SỔ THEO DÕI HỒ SƠ"));
+    assert!(book.body.contains(&code));
+    assert!(book.body.contains("paper-a4-landscape"));
+}

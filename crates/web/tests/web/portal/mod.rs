@@ -49,6 +49,7 @@ pub async fn portal() -> Portal {
             public_url: "http://portal.test".into(),
             province_name: "Tỉnh Đồng Tháp".into(),
         },
+        renderer: Arc::new(motcua_domain::printout::NoRenderer),
     });
     demo::load(&services, Utc::now()).await.unwrap();
     let state = AppState::new(BuildInfo::from_crate())
