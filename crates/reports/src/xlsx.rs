@@ -28,7 +28,7 @@ fn write(
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     // Sheet names are at most 31 characters and may not hold some
-    // punctuation; the form's title fits.
+    // punctuation: a short fixed name; the title is in the first rows.
     sheet.set_name("Sổ theo dõi")?;
     // Excel's paper codes: 9 is A4, 11 is A5.
     sheet.set_paper_size(match printout.paper {

@@ -183,7 +183,7 @@ pub(crate) async fn official_print(
     Path((id, form)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let (printout, back) = official_form(&state, &who, &id, &form).await?;
-    let pdf = format!("/can-bo/ho-so/{id}/mau/{form}/pdf");
+    let pdf = format!("{back}/mau/{form}/pdf");
     print_page(ctx, printout, back, pdf)
 }
 
@@ -205,7 +205,7 @@ pub(crate) async fn applicant_print(
     Path((id, form)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let (printout, back) = applicant_form(&state, &who, &id, &form).await?;
-    let pdf = format!("/ho-so/{id}/mau/{form}/pdf");
+    let pdf = format!("{back}/mau/{form}/pdf");
     print_page(ctx, printout, back, pdf)
 }
 
@@ -343,16 +343,10 @@ pub(crate) async fn logbook(
 ) -> Result<Response, WebError> {
     let svc = state.require_services()?;
     let mut units: Vec<(String, String)> = Vec::new();
-    for grant in &who.official.grants {
-        let id = grant.agency.to_string();
-        if units.iter().all(|(u, _)| *u != id)
-            && let Some(a) = svc
-                .store
-                .agency(grant.agency)
-                .await
-                .map_err(AppError::from)?
-        {
-            units.push((id, a.name));
+    // The units whose dossiers they handle, as the logbook itself checks.
+    for unit in who.official.handling_agencies() {
+        if let Some(a) = svc.store.agency(unit).await.map_err(AppError::from)? {
+            units.push((unit.to_string(), a.name));
         }
     }
     let lang = ctx.lang();
@@ -384,12 +378,19 @@ pub(crate) async fn logbook(
         Ok(asked) => asked,
         Err(problems) => return chooser(ctx, units, &problems),
     };
-    let printout =
-        match motcua_app::printouts::logbook::logbook(svc, &who.official, unit, period).await {
-            Ok(p) => p,
-            Err(AppError::Invalid(problems)) => return chooser(ctx, units, &problems),
-            Err(e) => return Err(e.into()),
-        };
+    let printout = match motcua_app::printouts::logbook::logbook(
+        svc,
+        &who.official,
+        unit,
+        period,
+        chrono::Utc::now(),
+    )
+    .await
+    {
+        Ok(p) => p,
+        Err(AppError::Invalid(problems)) => return chooser(ctx, units, &problems),
+        Err(e) => return Err(e.into()),
+    };
     match query.dang.trim() {
         "pdf" => pdf_of(&state, printout).await,
         "xlsx" => xlsx_of(svc, printout).await,

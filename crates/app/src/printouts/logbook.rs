@@ -9,13 +9,13 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use motcua_domain::calendar;
 use motcua_domain::forms::Problem;
 use motcua_domain::indicators::{Timeliness, timeliness};
-use motcua_domain::lifecycle::{Action, LifecycleError, Outcome, Stage};
+use motcua_domain::lifecycle::{Action, Outcome, Stage};
 use motcua_domain::printout::{Block, Letterhead, Printout, Signature};
-use motcua_domain::regime::{FormKind, Regime};
+use motcua_domain::regime::{CIRCULARS, FormKind, Regime};
 use motcua_store::{AgencyId, DossierRecord, Page};
 
 use super::vi;
@@ -25,10 +25,10 @@ use crate::{AppError, Services};
 /// Dossiers read per query.
 const PAGE: u32 = 500;
 
-/// The most rows one book may hold: a year of a busy centre fits, and a
-/// bigger one is refused with a clear error rather than typeset for
-/// minutes (ask for a month).
-pub const MAX_ROWS: u32 = 20_000;
+/// The most rows one book may hold: a month of a busy centre fits, and a
+/// bigger period is refused with a clear error (ask for a month) rather
+/// than read one timeline per row and typeset for minutes.
+pub const MAX_ROWS: u32 = 10_000;
 
 /// A month, or a whole year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,8 +133,12 @@ pub async fn logbook(
     official: &Official,
     unit: AgencyId,
     period: BookPeriod,
+    now: DateTime<Utc>,
 ) -> Result<Printout, AppError> {
-    if official.roles_at(&[unit]).next().is_none() {
+    // Only those who handle dossiers there: the book holds every
+    // applicant's name, address and phone, which an agency administrator
+    // has no need of.
+    if !official.handling_agencies().contains(&unit) {
         return Err(AppError::NotFound("agency"));
     }
     let agency = svc
@@ -149,7 +153,16 @@ pub async fn logbook(
     let (first, next) = period.days().ok_or(AppError::NotFound("form"))?;
     let (from, to) = (start_of(first), start_of(next));
     let last_day = next.pred_opt().unwrap_or(first);
-    let regime = Regime::on(last_day).map_err(LifecycleError::from)?;
+    // No form is modelled before the first circular: say so at the year.
+    let regime = Regime::on(last_day).map_err(|_| {
+        AppError::field(
+            "nam",
+            Problem::OutOfRange {
+                min: i64::from(CIRCULARS[0].effective_from.year()),
+                max: 2100,
+            },
+        )
+    })?;
     let spec = regime
         .circular
         .form(FormKind::Logbook)
@@ -229,7 +242,13 @@ pub async fn logbook(
             agency: vi::caps(&agency.name),
             number: None,
         },
-        place_and_date: format!("{}, {}", svc.settings.province_name, vi::day(last_day)),
+        // Dated the day it is drawn up, or the period's last day for a
+        // closed period.
+        place_and_date: format!(
+            "{}, {}",
+            vi::place(&svc.settings.province_name),
+            vi::day(last_day.min(calendar::to_local(now).date()))
+        ),
         title: vi::caps(spec.title_vi),
         subtitle: vec![
             period.label(),
@@ -239,8 +258,8 @@ pub async fn logbook(
         blocks: vec![Block::Table {
             columns: COLUMNS.iter().map(|c| (*c).to_owned()).collect(),
             rows,
-            // The code never breaks (it has no space): its column holds
-            // it whole at the table's size.
+            // The code's column is wide enough to hold it on one line at
+            // the table's size.
             widths: vec![2, 11, 9, 3, 6, 7, 6, 5, 5, 5, 5, 5, 4, 5],
         }],
         signatures: vec![Signature {

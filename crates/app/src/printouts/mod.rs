@@ -26,12 +26,9 @@ use motcua_domain::catalog::Procedure;
 use motcua_domain::lifecycle::{Action, ActionKind};
 use motcua_domain::printout::{Letterhead, Printout, Qr, Signature};
 use motcua_domain::regime::{DecreeId, FormKind, FormSpec};
-use motcua_store::{
-    Agency, Attachment, DossierId, DossierRecord, EventRecord, User, UserId, UserKind,
-};
+use motcua_store::{Agency, Attachment, DossierRecord, EventRecord, UserId};
 
-use crate::office::{Official, scope};
-use crate::{AppError, Services, applicant};
+use crate::{AppError, Services};
 
 /// Everything the forms of one dossier draw on.
 #[derive(Debug, Clone)]
@@ -99,27 +96,6 @@ pub fn kind_key(kind: FormKind) -> &'static str {
         FormKind::ControlSheet => "phieu-kiem-soat",
         FormKind::Logbook => "so-theo-doi",
     }
-}
-
-/// The paperwork of a dossier `user` may see, and who they are to it.
-pub async fn of(
-    svc: &Services,
-    user: &User,
-    id: DossierId,
-) -> Result<(Paperwork, Reader), AppError> {
-    let (dossier, reader) = match user.kind {
-        UserKind::Citizen | UserKind::Business => {
-            (applicant::mine(svc, user, id).await?, Reader::Applicant)
-        }
-        UserKind::Official => {
-            let official = Official::of(svc, user.clone()).await?;
-            (
-                scope::visible(svc, &official, id).await?.0,
-                Reader::Official,
-            )
-        }
-    };
-    Ok((load(svc, dossier).await?, reader))
 }
 
 /// Reads what the forms of `dossier` need.
@@ -196,8 +172,8 @@ impl Paperwork {
     }
 
     /// The form `kind` of this dossier, filled. `pin` is printed on the
-    /// receipt when the caller still knows it (right after submission or
-    /// intake; only its hash is kept).
+    /// receipt when the caller still knows it (the applicant's, while the
+    /// draft that made the dossier is kept; only its hash is stored).
     pub fn printout(&self, kind: FormKind, pin: Option<&str>) -> Result<Printout, AppError> {
         let spec = self.spec(kind).ok_or(AppError::NotFound("form"))?;
         let event = self.issuing_event(kind).ok_or(AppError::NotFound("form"))?;
@@ -272,7 +248,7 @@ impl Paperwork {
     }
 
     fn place_and_date(&self, at: DateTime<Utc>) -> String {
-        format!("{}, {}", self.place, vi::day_of(at))
+        format!("{}, {}", vi::place(&self.place), vi::day_of(at))
     }
 
     fn procedure_name(&self) -> String {

@@ -61,6 +61,15 @@ pub fn document_form(form: DocumentForm) -> &'static str {
     }
 }
 
+/// The place before a document's date: the province's name without its
+/// kind ("Tỉnh Đồng Tháp" is dated "Đồng Tháp, ngày …", ND 30/2020).
+pub fn place(province: &str) -> &str {
+    ["Tỉnh ", "Thành phố ", "tỉnh ", "thành phố "]
+        .iter()
+        .find_map(|kind| province.strip_prefix(kind))
+        .unwrap_or(province)
+}
+
 /// Upper case as the annexes set names and titles (Unicode-aware: "Sở Tư
 /// pháp" becomes "SỞ TƯ PHÁP").
 pub fn caps(text: &str) -> String {
@@ -82,6 +91,13 @@ mod tests {
         // 20:00 UTC is already the next day there.
         let late = at + chrono::TimeDelta::hours(13);
         assert_eq!(day_of(late), "ngày 08 tháng 12 năm 2026");
+    }
+
+    #[test]
+    fn the_place_is_the_name_without_its_kind() {
+        assert_eq!(place("Tỉnh Đồng Tháp"), "Đồng Tháp");
+        assert_eq!(place("Thành phố Cần Thơ"), "Cần Thơ");
+        assert_eq!(place("Đồng Tháp"), "Đồng Tháp");
     }
 
     #[test]

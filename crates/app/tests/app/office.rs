@@ -46,7 +46,12 @@ pub(super) struct Office {
     _blobs: tempfile::TempDir,
 }
 
-async fn official(svc: &Services, agency: &Agency, email: &str, roles: &[Role]) -> Official {
+pub(super) async fn official(
+    svc: &Services,
+    agency: &Agency,
+    email: &str,
+    roles: &[Role],
+) -> Official {
     let details = OfficialDetails {
         full_name: format!("Cán bộ {email}"),
         email: email.to_owned(),

@@ -562,13 +562,16 @@ async fn the_logbook_lists_a_months_dossiers_in_the_order_they_came() {
         .act(&o.reception, &refused, refuse, vn(2025, 3, 4, 9, 0))
         .await
         .unwrap();
-    o.online(vn(2025, 4, 1, 8, 0), "Hồ sơ tháng Tư").await;
+    // Vietnam's midnights bound the month: the first instant of March is
+    // in it, the first of April is not.
+    let first = o.online(vn(2025, 3, 1, 0, 0), "Nộp lúc nửa đêm").await;
+    o.online(vn(2025, 4, 1, 0, 0), "Hồ sơ tháng Tư").await;
 
     let march = BookPeriod {
         year: 2025,
         month: Some(3),
     };
-    let book = logbook::logbook(&svc, &o.reception, o.commune.id, march)
+    let book = logbook::logbook(&svc, &o.reception, o.commune.id, march, Utc::now())
         .await
         .unwrap();
     assert_eq!(book.form_label, "Mẫu số 06 — Thông tư 01/2018/TT-VPCP");
@@ -576,11 +579,19 @@ async fn the_logbook_lists_a_months_dossiers_in_the_order_they_came() {
     let (columns, rows) = book.table().unwrap();
     assert_eq!(columns.len(), 14);
     let codes: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
-    assert_eq!(codes, vec![done.code.as_str(), refused.code.as_str()]);
-    assert_eq!(rows[0][0], "1");
-    assert_eq!(rows[0][7], "09:00 04/03/2025");
-    assert_eq!(rows[0][13], "Giải quyết trước hạn");
-    assert_eq!(rows[1][13], "Từ chối tiếp nhận");
+    assert_eq!(
+        codes,
+        vec![
+            first.code.as_str(),
+            done.code.as_str(),
+            refused.code.as_str()
+        ]
+    );
+    assert_eq!(rows[1][0], "2");
+    assert_eq!(rows[1][7], "09:00 04/03/2025");
+    assert_eq!(rows[1][13], "Giải quyết trước hạn");
+    assert_eq!(rows[2][13], "Từ chối tiếp nhận");
+    assert_eq!(book.place_and_date, "Đồng Tháp, ngày 31 tháng 03 năm 2025");
     let pdf = typeset(&svc, &book).await;
     assert_faithful(&book, &pdf);
 
@@ -593,12 +604,33 @@ async fn the_logbook_lists_a_months_dossiers_in_the_order_they_came() {
         year: 2025,
         month: None,
     };
-    let book = logbook::logbook(&svc, &o.reception, o.commune.id, year)
+    let book = logbook::logbook(&svc, &o.reception, o.commune.id, year, Utc::now())
         .await
         .unwrap();
-    assert_eq!(book.table().unwrap().1.len(), 3);
+    assert_eq!(book.table().unwrap().1.len(), 4);
+    // Its agency administrator does not handle dossiers: no book.
+    let admin = super::office::official(
+        &svc,
+        &o.commune,
+        "quantri@caolanh.example.vn",
+        &[motcua_domain::lifecycle::Role::AgencyAdmin],
+    )
+    .await;
     assert!(matches!(
-        logbook::logbook(&svc, &o.other_specialist, o.commune.id, march).await,
+        logbook::logbook(&svc, &admin, o.commune.id, march, Utc::now()).await,
+        Err(AppError::NotFound("agency"))
+    ));
+    // Before the first circular there is no form to keep it in.
+    let early = BookPeriod {
+        year: 2018,
+        month: None,
+    };
+    assert!(matches!(
+        logbook::logbook(&svc, &o.reception, o.commune.id, early, Utc::now()).await,
+        Err(AppError::Invalid(p)) if p[0].field == "nam"
+    ));
+    assert!(matches!(
+        logbook::logbook(&svc, &o.other_specialist, o.commune.id, march, Utc::now()).await,
         Err(AppError::NotFound("agency"))
     ));
 }
