@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use motcua_app::printouts::{self, Paperwork, Reader};
+use motcua_app::printouts::{self, Reader};
 use motcua_app::{AppError, Services, apply};
 use motcua_domain::forms::{FieldProblem, Problem};
 use motcua_domain::printout::{Block, Printout};
@@ -17,6 +17,7 @@ use motcua_domain::regime::{FormKind, Paper};
 use motcua_store::{DossierId, User};
 
 use crate::error::WebError;
+use crate::office::dossier::dossier_id;
 use crate::page::{PageCtx, render};
 use crate::state::AppState;
 use crate::visitor::{Applicant, OfficialVisitor};
@@ -74,10 +75,6 @@ struct PrintPage {
     motto: &'static str,
     pdf_href: String,
     back_href: String,
-}
-
-fn dossier_id(text: &str) -> Result<DossierId, WebError> {
-    text.parse().map_err(|_| WebError::NotFound)
 }
 
 fn form_kind(key: &str, reader: Reader) -> Result<FormKind, WebError> {
@@ -150,18 +147,15 @@ fn print_page(
     render(lang, StatusCode::OK, &page)
 }
 
-/// The PDF as a download named after the form and the dossier.
-fn pdf_response(printout: &Printout, bytes: Vec<u8>) -> Response {
+/// A drawn printout as a download named after it (the stem is ASCII: the
+/// form's number and the dossier's code, or the unit and the period), never
+/// cached.
+fn download(bytes: Vec<u8>, content_type: &'static str, stem: &str, extension: &str) -> Response {
     let mut response = (StatusCode::OK, bytes).into_response();
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    // The stem is ASCII (form number and dossier code), so it needs no
-    // encoding.
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"{}.pdf\"",
-        printout.file_stem
-    )) {
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{stem}.{extension}\"")) {
         headers.insert(CONTENT_DISPOSITION, v);
     }
     response
@@ -169,10 +163,20 @@ fn pdf_response(printout: &Printout, bytes: Vec<u8>) -> Response {
 
 async fn pdf_of(state: &AppState, printout: Printout) -> Result<Response, WebError> {
     let svc = state.require_services()?;
-    let bytes = printouts::pdf(svc, printout.clone())
-        .await
-        .map_err(WebError::from)?;
-    Ok(pdf_response(&printout, bytes))
+    let stem = printout.file_stem.clone();
+    let bytes = printouts::pdf(svc, printout).await?;
+    Ok(download(bytes, "application/pdf", &stem, "pdf"))
+}
+
+async fn xlsx_of(svc: &Services, printout: Printout) -> Result<Response, WebError> {
+    let stem = printout.file_stem.clone();
+    let bytes = printouts::xlsx(svc, printout).await?;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &stem,
+        "xlsx",
+    ))
 }
 
 /// `GET /can-bo/ho-so/{id}/mau/{form}`.
@@ -221,10 +225,13 @@ pub(crate) async fn applicant_pdf(
 
 /// The forms issued on a dossier, for the links on its page: (title with
 /// its number, the link's path segment).
-pub(crate) fn links(paperwork: &Paperwork, reader: Reader) -> Vec<(String, &'static str)> {
-    let circular = paperwork.dossier.state.regime.circular.rules();
-    paperwork
-        .issued()
+pub(crate) fn links(
+    dossier: &motcua_store::DossierRecord,
+    events: &[motcua_store::EventRecord],
+    reader: Reader,
+) -> Vec<(String, &'static str)> {
+    let circular = dossier.state.regime.circular.rules();
+    printouts::issued(dossier, events)
         .into_iter()
         .filter(|k| reader.may_read(*k))
         .filter_map(|k| {
@@ -236,16 +243,6 @@ pub(crate) fn links(paperwork: &Paperwork, reader: Reader) -> Vec<(String, &'sta
             })
         })
         .collect()
-}
-
-/// The links of `dossier`'s forms for whoever may read them.
-pub(crate) async fn links_of(
-    svc: &Services,
-    dossier: motcua_store::DossierRecord,
-    reader: Reader,
-) -> Result<Vec<(String, &'static str)>, AppError> {
-    let paperwork = printouts::load(svc, dossier).await?;
-    Ok(links(&paperwork, reader))
 }
 
 /// What `GET /can-bo/so-theo-doi` takes: the unit, the year, a month or
@@ -403,27 +400,4 @@ pub(crate) async fn logbook(
             print_page(ctx, printout, "/can-bo/so-theo-doi".to_owned(), pdf)
         }
     }
-}
-
-/// The printout's table as a workbook download.
-async fn xlsx_of(svc: &Services, printout: Printout) -> Result<Response, WebError> {
-    let renderer = std::sync::Arc::clone(&svc.renderer);
-    let stem = printout.file_stem.clone();
-    let bytes = tokio::task::spawn_blocking(move || renderer.xlsx(&printout))
-        .await
-        .map_err(WebError::internal)?
-        .map_err(AppError::from)?;
-    let mut response = (StatusCode::OK, bytes).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    );
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{stem}.xlsx\"")) {
-        headers.insert(CONTENT_DISPOSITION, v);
-    }
-    Ok(response)
 }

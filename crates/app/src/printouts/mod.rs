@@ -24,7 +24,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use motcua_domain::catalog::Procedure;
 use motcua_domain::lifecycle::{Action, ActionKind};
-use motcua_domain::printout::{Letterhead, Printout, Qr, Signature};
+use motcua_domain::printout::{Letterhead, Printout, Qr, RenderError, Renderer, Signature};
 use motcua_domain::regime::{DecreeId, FormKind, FormSpec};
 use motcua_store::{Agency, Attachment, DossierRecord, EventRecord, UserId};
 
@@ -162,21 +162,17 @@ pub async fn load(svc: &Services, dossier: DossierRecord) -> Result<Paperwork, A
 }
 
 impl Paperwork {
-    /// The forms the law has issued on this dossier so far, in the order of
-    /// the annex.
+    /// The forms the law has issued on this dossier so far ([`issued`]).
     pub fn issued(&self) -> Vec<FormKind> {
-        OF_A_DOSSIER
-            .into_iter()
-            .filter(|k| self.spec(*k).is_some() && self.issuing_event(*k).is_some())
-            .collect()
+        issued(&self.dossier, &self.events)
     }
 
     /// The form `kind` of this dossier, filled. `pin` is printed on the
     /// receipt when the caller still knows it (the applicant's, while the
     /// draft that made the dossier is kept; only its hash is stored).
     pub fn printout(&self, kind: FormKind, pin: Option<&str>) -> Result<Printout, AppError> {
-        let spec = self.spec(kind).ok_or(AppError::NotFound("form"))?;
-        let event = self.issuing_event(kind).ok_or(AppError::NotFound("form"))?;
+        let spec = spec(&self.dossier, kind).ok_or(AppError::NotFound("form"))?;
+        let event = issuing_event(&self.events, kind).ok_or(AppError::NotFound("form"))?;
         Ok(match kind {
             FormKind::Receipt => letters::receipt(self, spec, event, pin),
             FormKind::SupplementRequest => letters::supplement_request(self, spec, event),
@@ -186,41 +182,6 @@ impl Paperwork {
             FormKind::ControlSheet => control::sheet(self, spec, event),
             FormKind::Logbook => return Err(AppError::NotFound("form")),
         })
-    }
-
-    /// The form of the dossier's circular for `kind`. The stop notice
-    /// exists only under ND 118/2025 (Art. 21): never for a dossier under
-    /// ND 61, whatever it recorded.
-    fn spec(&self, kind: FormKind) -> Option<&'static FormSpec> {
-        if kind == FormKind::StopNotice && self.dossier.state.regime.decree != DecreeId::Nd118_2025
-        {
-            return None;
-        }
-        self.dossier.state.regime.circular.rules().form(kind)
-    }
-
-    /// The event that issued the form: the acceptance for the receipt and
-    /// the control sheet, the last request, refusal, apology or stop for
-    /// the others.
-    fn issuing_event(&self, kind: FormKind) -> Option<&EventRecord> {
-        let wanted: &[ActionKind] = match kind {
-            FormKind::Receipt | FormKind::ControlSheet => &[ActionKind::Accept],
-            FormKind::SupplementRequest => &[
-                ActionKind::RequestReceptionSupplement,
-                ActionKind::RequestAppraisalSupplement,
-            ],
-            FormKind::Refusal => &[ActionKind::RefuseAtReception],
-            FormKind::Apology => &[ActionKind::Apologize],
-            FormKind::StopNotice => &[
-                ActionKind::StopAtApplicantRequest,
-                ActionKind::StopUnderSectorLaw,
-            ],
-            FormKind::Logbook => &[],
-        };
-        self.events
-            .iter()
-            .rev()
-            .find(|e| wanted.contains(&e.action))
     }
 
     /// "Mẫu số 01 — Thông tư 01/2018/TT-VPCP".
@@ -282,6 +243,47 @@ impl Paperwork {
     }
 }
 
+/// The forms the law has issued on a dossier so far, in the order of the
+/// annex: read from its record and timeline alone, so a page that already
+/// holds them lists the forms without reading anything more.
+pub fn issued(dossier: &DossierRecord, events: &[EventRecord]) -> Vec<FormKind> {
+    OF_A_DOSSIER
+        .into_iter()
+        .filter(|k| spec(dossier, *k).is_some() && issuing_event(events, *k).is_some())
+        .collect()
+}
+
+/// The form of the dossier's circular for `kind`. The stop notice
+/// exists only under ND 118/2025 (Art. 21): never for a dossier under
+/// ND 61, whatever it recorded.
+fn spec(dossier: &DossierRecord, kind: FormKind) -> Option<&'static FormSpec> {
+    if kind == FormKind::StopNotice && dossier.state.regime.decree != DecreeId::Nd118_2025 {
+        return None;
+    }
+    dossier.state.regime.circular.rules().form(kind)
+}
+
+/// The event that issued the form: the acceptance for the receipt and
+/// the control sheet, the last request, refusal, apology or stop for
+/// the others.
+fn issuing_event(events: &[EventRecord], kind: FormKind) -> Option<&EventRecord> {
+    let wanted: &[ActionKind] = match kind {
+        FormKind::Receipt | FormKind::ControlSheet => &[ActionKind::Accept],
+        FormKind::SupplementRequest => &[
+            ActionKind::RequestReceptionSupplement,
+            ActionKind::RequestAppraisalSupplement,
+        ],
+        FormKind::Refusal => &[ActionKind::RefuseAtReception],
+        FormKind::Apology => &[ActionKind::Apologize],
+        FormKind::StopNotice => &[
+            ActionKind::StopAtApplicantRequest,
+            ActionKind::StopUnderSectorLaw,
+        ],
+        FormKind::Logbook => &[],
+    };
+    events.iter().rev().find(|e| wanted.contains(&e.action))
+}
+
 /// "(Ký và ghi rõ họ tên)" under a named title.
 fn signature(title: &str, name: Option<String>) -> Signature {
     Signature {
@@ -294,8 +296,21 @@ fn signature(title: &str, name: Option<String>) -> Signature {
 /// The printout as PDF, typeset off the async workers (it takes tens of
 /// milliseconds of CPU).
 pub async fn pdf(svc: &Services, printout: Printout) -> Result<Vec<u8>, AppError> {
+    off_the_workers(svc, printout, |r, p| r.pdf(p)).await
+}
+
+/// The printout's table as an XLSX workbook, written off the async workers.
+pub async fn xlsx(svc: &Services, printout: Printout) -> Result<Vec<u8>, AppError> {
+    off_the_workers(svc, printout, |r, p| r.xlsx(p)).await
+}
+
+async fn off_the_workers(
+    svc: &Services,
+    printout: Printout,
+    draw: fn(&dyn Renderer, &Printout) -> Result<Vec<u8>, RenderError>,
+) -> Result<Vec<u8>, AppError> {
     let renderer = Arc::clone(&svc.renderer);
-    tokio::task::spawn_blocking(move || renderer.pdf(&printout))
+    tokio::task::spawn_blocking(move || draw(renderer.as_ref(), &printout))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(AppError::from)

@@ -79,7 +79,7 @@ struct DossierPage {
     errors: Errors,
 }
 
-fn dossier_id(text: &str) -> Result<DossierId, WebError> {
+pub(crate) fn dossier_id(text: &str) -> Result<DossierId, WebError> {
     text.parse().map_err(|_| WebError::NotFound)
 }
 
@@ -301,7 +301,7 @@ async fn dossier_page(
             )
         })
         .collect();
-    let forms = crate::printouts::links_of(svc, d.clone(), Reader::Official).await?;
+    let forms = crate::printouts::links(d, &events, Reader::Official);
     let clock = &d.state.clock;
     Ok(DossierPage {
         id: d.id.to_string(),

@@ -4,7 +4,7 @@
 
 pub(crate) mod actions;
 mod bulk;
-mod dossier;
+pub(crate) mod dossier;
 mod inbox;
 mod intake;
 mod staff;

@@ -173,9 +173,7 @@ async fn dossier_page(
         motcua_domain::catalog::FieldKind::File { accept, .. } => accept.join(","),
         _ => String::new(),
     };
-    let forms =
-        crate::printouts::links_of(svc, d.clone(), motcua_app::printouts::Reader::Applicant)
-            .await?;
+    let forms = crate::printouts::links(d, &view.events, motcua_app::printouts::Reader::Applicant);
     Ok(DossierPage {
         id: d.id.to_string(),
         code: d.code.as_str().to_owned(),
