@@ -177,8 +177,8 @@ EOF
 
     local created key_id secret
     created=$(g json-api CreateKey '{"name":"motcua-test"}')
-    key_id=$(printf '%s' "$created" | sed -n 's/.*"accessKeyId": *"\([^"]*\)".*/\1/p' | head -n 1)
-    secret=$(printf '%s' "$created" | sed -n 's/.*"secretAccessKey": *"\([^"]*\)".*/\1/p' | head -n 1)
+    key_id=$(printf '%s' "$created" | sed -n 's/.*"accessKeyId": *"\([^"]*\)".*/\1/p' | sed -n 1p)
+    secret=$(printf '%s' "$created" | sed -n 's/.*"secretAccessKey": *"\([^"]*\)".*/\1/p' | sed -n 1p)
     [[ -n "$key_id" && -n "$secret" ]] || die "could not read the key Garage created"
     g bucket allow --read --write --owner "$bucket" --key "$key_id" >/dev/null
 
