@@ -143,6 +143,9 @@ impl ServiceLevel {
 }
 
 /// A fee or charge of a procedure (*phí, lệ phí*).
+///
+/// It goes to the budget account of the agency that collects it (the
+/// deciding agency unless `collected_by` names another one).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fee {
@@ -151,6 +154,37 @@ pub struct Fee {
     pub amount_vnd: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// When it falls due. Left out, the officer assesses it.
+    #[serde(default, skip_serializing_if = "FeeDue::is_assessed")]
+    pub due: FeeDue,
+    /// Whether it is given back when the dossier is refused or withdrawn
+    /// (the sector law says; most *lệ phí* are not).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub refundable: bool,
+    /// The electronic identifier of the agency that collects it, when it
+    /// is not the deciding agency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collected_by: Option<String>,
+}
+
+/// When a fee falls due.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FeeDue {
+    /// On filing, the same for every dossier: a level-4 dossier pays it
+    /// online with the application.
+    Submission,
+    /// When the specialist asks for the financial obligation (national
+    /// code 6) and names it: fees that depend on the case (late
+    /// registration, copies asked for) or are counted per item.
+    #[default]
+    Assessed,
+}
+
+impl FeeDue {
+    pub fn is_assessed(&self) -> bool {
+        *self == FeeDue::Assessed
+    }
 }
 
 /// The form in which a document is handed in.
@@ -586,6 +620,14 @@ impl Procedure {
                     CatalogProblem::Empty { what: "name" },
                 ));
             }
+            if fee.collected_by.as_deref().is_some_and(blank) {
+                errors.push(err(
+                    format!("{at}.fees[{j}]"),
+                    CatalogProblem::Empty {
+                        what: "collected_by",
+                    },
+                ));
+            }
         }
         let mut ids = BTreeMap::new();
         for (j, f) in self.form.iter().enumerate() {
@@ -741,6 +783,9 @@ mod tests {
                 name: "Phí cung cấp thông tin lý lịch tư pháp".into(),
                 amount_vnd: 200_000,
                 note: None,
+                due: FeeDue::Submission,
+                refundable: false,
+                collected_by: None,
             }],
             documents: vec![RequiredDocument {
                 name: "Tờ khai".into(),

@@ -118,6 +118,10 @@ pub enum FormKind {
     ControlSheet,
     /// Sổ theo dõi hồ sơ.
     Logbook,
+    /// Biên lai thu tiền phí, lệ phí: the receipt of a fee paid online. Not
+    /// a one-stop circular's form (the finance rules set it), so no
+    /// circular lists it.
+    FeeReceipt,
 }
 
 /// Paper size of a printed form.

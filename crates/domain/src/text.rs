@@ -53,6 +53,20 @@ pub fn contains_folded(haystack: &str, needle: &str) -> bool {
     fold(haystack).contains(&fold(needle))
 }
 
+/// An amount with its thousands grouped by dots, as Vietnamese writes
+/// money ("1.234.567").
+pub fn thousands(amount: u64) -> String {
+    let digits = amount.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

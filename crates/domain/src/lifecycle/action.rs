@@ -246,9 +246,31 @@ pub enum Action {
         new_due: DateTime<Utc>,
     },
     /// A financial obligation is due (national code 6); pauses the clock.
-    RequestPayment,
+    /// The specialist names the catalog's fees this case owes (none when
+    /// the obligation is paid elsewhere, a tax at the tax office).
+    RequestPayment {
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        fees: Vec<AssessedFee>,
+    },
     /// The obligation was paid; the clock resumes where it stopped.
     ConfirmPayment,
+    /// A fee of the dossier was paid online and the provider confirmed it:
+    /// the payment (its reference with the provider), the part of it that
+    /// is this dossier's, and the fee receipt issued for it. It changes no
+    /// stage; a dossier waiting for its financial obligation is confirmed by
+    /// a [`Action::ConfirmPayment`] that follows.
+    FeePaid {
+        payment: String,
+        amount_vnd: u64,
+        receipt: String,
+    },
+    /// A fee paid for the dossier was given back (refused, withdrawn), in
+    /// whole or in part, against the payment that collected it.
+    FeeRefunded {
+        payment: String,
+        amount_vnd: u64,
+        reason: String,
+    },
     /// The result is handed over (or delivered by post). At the counter the
     /// officer records who received it.
     ReturnResult {
@@ -280,6 +302,16 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reception_from: Option<DateTime<Utc>>,
     },
+}
+
+/// A fee of the procedure's catalog entry that a case owes, as the
+/// specialist assessed it: how many times (copies, cases) and the total.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssessedFee {
+    /// The fee's name in the catalog version of the dossier.
+    pub name: String,
+    pub count: u32,
+    pub amount_vnd: u64,
 }
 
 /// Who received a result handed over at the counter: the applicant or the
@@ -315,6 +347,8 @@ pub enum ActionKind {
     Apologize,
     RequestPayment,
     ConfirmPayment,
+    FeePaid,
+    FeeRefunded,
     ReturnResult,
     Withdraw,
     StopAtApplicantRequest,
@@ -345,8 +379,10 @@ impl Action {
             Action::Approve => ActionKind::Approve,
             Action::Refuse { .. } => ActionKind::Refuse,
             Action::Apologize { .. } => ActionKind::Apologize,
-            Action::RequestPayment => ActionKind::RequestPayment,
+            Action::RequestPayment { .. } => ActionKind::RequestPayment,
             Action::ConfirmPayment => ActionKind::ConfirmPayment,
+            Action::FeePaid { .. } => ActionKind::FeePaid,
+            Action::FeeRefunded { .. } => ActionKind::FeeRefunded,
             Action::ReturnResult { .. } => ActionKind::ReturnResult,
             Action::Withdraw { .. } => ActionKind::Withdraw,
             Action::StopAtApplicantRequest { .. } => ActionKind::StopAtApplicantRequest,
@@ -372,8 +408,10 @@ impl Action {
             | Action::StopUnderSectorLaw { reason }
             | Action::OpenCorrection { reason }
             | Action::RecomputeDue { reason, .. }
-            | Action::Transfer { reason, .. } => Some(reason),
+            | Action::Transfer { reason, .. }
+            | Action::FeeRefunded { reason, .. } => Some(reason),
             Action::Amend { summary } => Some(summary),
+            Action::FeePaid { receipt, .. } => Some(receipt),
             // What a single hand-over asks (a group's steps are read from
             // the action itself).
             Action::SendToAgency(handover) => handover.steps.first().map(|s| s.task.as_str()),
@@ -402,7 +440,7 @@ impl CapturedDocument {
 
 impl ActionKind {
     /// Every action.
-    pub const ALL: [ActionKind; 27] = [
+    pub const ALL: [ActionKind; 29] = [
         ActionKind::Enter,
         ActionKind::Accept,
         ActionKind::RequestReceptionSupplement,
@@ -423,6 +461,8 @@ impl ActionKind {
         ActionKind::Apologize,
         ActionKind::RequestPayment,
         ActionKind::ConfirmPayment,
+        ActionKind::FeePaid,
+        ActionKind::FeeRefunded,
         ActionKind::ReturnResult,
         ActionKind::Withdraw,
         ActionKind::StopAtApplicantRequest,
@@ -465,7 +505,11 @@ impl ActionKind {
             }
             ActionKind::StopUnderSectorLaw => &[Specialist, Approver],
             ActionKind::Amend => &[Applicant],
-            ActionKind::RecomputeDue | ActionKind::Transfer => &[System],
+            // Only what the payment provider confirmed is recorded as paid.
+            ActionKind::RecomputeDue
+            | ActionKind::Transfer
+            | ActionKind::FeePaid
+            | ActionKind::FeeRefunded => &[System],
         }
     }
 
@@ -504,6 +548,8 @@ impl ActionKind {
             ActionKind::Apologize => "apologize",
             ActionKind::RequestPayment => "request-payment",
             ActionKind::ConfirmPayment => "confirm-payment",
+            ActionKind::FeePaid => "fee-paid",
+            ActionKind::FeeRefunded => "fee-refunded",
             ActionKind::ReturnResult => "return-result",
             ActionKind::Withdraw => "withdraw",
             ActionKind::StopAtApplicantRequest => "stop-at-applicant-request",

@@ -278,6 +278,9 @@ fn allowed_from(kind: ActionKind) -> &'static [Stage] {
             AppraisalSupplement,
         ],
         ActionKind::OpenCorrection => &[ResultReady, Returned],
+        // Money moves whatever the dossier's stage: a fee paid at submission
+        // before reception, a refund after a refusal or a withdrawal.
+        ActionKind::FeePaid | ActionKind::FeeRefunded => &Stage::ALL,
         // While the legal due date still matters: the clock runs, or waits
         // for a payment (an appraisal supplement restarts it in full); or a
         // deadline runs: an online dossier's answer, the period to complete
@@ -618,8 +621,10 @@ impl Dossier {
             | Action::Amend { .. }
             | Action::RecomputeDue { .. }
             | Action::CaptureData(_)
+            | Action::FeePaid { .. }
+            | Action::FeeRefunded { .. }
             | Action::Transfer { .. } => self.stage,
-            Action::RequestPayment => Stage::AwaitingPayment,
+            Action::RequestPayment { .. } => Stage::AwaitingPayment,
             Action::ReturnResult { .. } => Stage::Returned,
             Action::Withdraw { .. } => Stage::Withdrawn,
             Action::StopAtApplicantRequest { .. } | Action::StopUnderSectorLaw { .. } => {
@@ -627,6 +632,27 @@ impl Dossier {
             }
             Action::OpenCorrection { .. } => Stage::CorrectingResult,
         }
+    }
+
+    /// The event recording money on the dossier ([`Action::FeePaid`],
+    /// [`Action::FeeRefunded`]), taken by the system at `at`. It moves no
+    /// date, so it needs no calendar: the store decides it inside the
+    /// transaction that settles the payment or records the refund.
+    pub fn record_money(&self, action: Action, at: DateTime<Utc>) -> Result<Event, LifecycleError> {
+        let kind = action.kind();
+        if !matches!(kind, ActionKind::FeePaid | ActionKind::FeeRefunded) {
+            return Err(LifecycleError::NotAllowedInStage {
+                action: kind,
+                stage: self.stage,
+            });
+        }
+        self.check(&action, Role::System, at)?;
+        Ok(Event {
+            effect: Effect::to(self.stage),
+            action,
+            role: Role::System,
+            at,
+        })
     }
 
     /// Checks `action` by `role` at `at` against the law and computes its

@@ -41,7 +41,8 @@ use crate::message::{Message, MessageArg};
 use crate::regime::{DecreeId, RegimeError};
 
 pub use action::{
-    Action, ActionKind, AgencyStep, CapturedDocument, Handover, Recipient, Role, StepMove,
+    Action, ActionKind, AgencyStep, AssessedFee, CapturedDocument, Handover, Recipient, Role,
+    StepMove,
 };
 pub use dossier::{Clock, Clockwork, Deadlines, Dossier, Effect, Event, OpenStep, Pause, Used};
 pub use stage::{Channel, NATIONAL_STATUS, NationalStatus, Outcome, Stage};

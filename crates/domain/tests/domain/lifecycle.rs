@@ -544,7 +544,7 @@ fn a_payment_wait_moves_the_due_date_by_exactly_the_office_time_it_took() {
     )
     .unwrap();
     d.handle(
-        Action::RequestPayment,
+        Action::RequestPayment { fees: vec![] },
         Role::Specialist,
         vn(2024, 3, 5, 15, 0),
         cw(),
@@ -915,7 +915,7 @@ fn a_wait_neither_hides_nor_creates_lateness() {
     )
     .unwrap();
     late.handle(
-        Action::RequestPayment,
+        Action::RequestPayment { fees: vec![] },
         Role::Specialist,
         vn(2024, 3, 12, 9, 0),
         cw(),
@@ -937,7 +937,7 @@ fn a_wait_neither_hides_nor_creates_lateness() {
         .unwrap();
     timely
         .handle(
-            Action::RequestPayment,
+            Action::RequestPayment { fees: vec![] },
             Role::Specialist,
             vn(2024, 3, 8, 9, 0),
             cw(),
@@ -1011,7 +1011,7 @@ fn any_action(new_due_days: i64, at: DateTime<Utc>) -> Vec<Action> {
             reason: reason(),
             new_due: at + Duration::days(new_due_days),
         },
-        Action::RequestPayment,
+        Action::RequestPayment { fees: vec![] },
         Action::ConfirmPayment,
         Action::ReturnResult { recipient: None },
         Action::Withdraw { reason: reason() },
@@ -1211,7 +1211,7 @@ fn a_recomputed_due_date_keeps_an_apologys_promise_and_payment_waits() {
     .unwrap();
     // A payment wait of one working day moved the due date by a day.
     d.handle(
-        Action::RequestPayment,
+        Action::RequestPayment { fees: vec![] },
         Role::Specialist,
         vn(2025, 8, 26, 9, 0),
         cw(),
