@@ -33,6 +33,7 @@ mod convert;
 mod dossiers;
 mod holidays;
 mod jobs;
+mod payments;
 mod portal;
 mod procedures;
 mod queue;
@@ -52,6 +53,9 @@ use motcua_store::{
     NewUserToken, Page, ProcedureQuery, ProcedureVersion, QueueCounts, QueueQuery, Rating,
     RoleGrant, Session, SessionId, Store, StoreError, StoreResult, TokenHash, TokenPurpose, User,
     UserId, WholeDossier,
+};
+use motcua_store::{
+    CheckoutId, FeeAccount, NewPayment, NewRefund, Payment, PaymentId, Refund, Settled, Settlement,
 };
 use sqlx::postgres::PgPool;
 
@@ -344,6 +348,42 @@ impl Store for PgStore {
     }
     async fn rating(&self, dossier: DossierId) -> StoreResult<Option<Rating>> {
         portal::rating(&self.pool, dossier).await
+    }
+
+    async fn set_fee_account(&self, account: &FeeAccount) -> StoreResult<()> {
+        payments::set_fee_account(&self.pool, account).await
+    }
+    async fn fee_account(&self, agency: AgencyId) -> StoreResult<Option<FeeAccount>> {
+        payments::fee_account(&self.pool, agency).await
+    }
+    async fn create_payment(&self, new: NewPayment) -> StoreResult<Payment> {
+        payments::create(&self.pool, new).await
+    }
+    async fn payment_by_reference(&self, reference: &str) -> StoreResult<Option<Payment>> {
+        payments::get_by_reference(&self.pool, reference).await
+    }
+    async fn payments_of_dossier(&self, dossier: DossierId) -> StoreResult<Vec<Payment>> {
+        payments::of_dossier(&self.pool, dossier).await
+    }
+    async fn payments_of_checkout(&self, checkout: CheckoutId) -> StoreResult<Vec<Payment>> {
+        payments::of_checkout(&self.pool, checkout).await
+    }
+    async fn settle_payment(&self, settlement: Settlement) -> StoreResult<Settled> {
+        payments::settle(&self.pool, settlement).await
+    }
+    async fn fail_payment(
+        &self,
+        reference: &str,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        payments::fail(&self.pool, reference, reason, at).await
+    }
+    async fn record_refund(&self, new: NewRefund) -> StoreResult<Refund> {
+        payments::refund(&self.pool, new).await
+    }
+    async fn refunds_of_payment(&self, payment: PaymentId) -> StoreResult<Vec<Refund>> {
+        payments::refunds_of(&self.pool, payment).await
     }
 
     async fn enqueue(&self, job: NewJob) -> StoreResult<Option<JobId>> {

@@ -596,9 +596,7 @@ pub(crate) async fn append(
 ) -> StoreResult<DossierRecord> {
     refuse_nul_names(None, new.attachments.iter())?;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
-    let current = load(&mut tx, id)
-        .await?
-        .ok_or_else(|| StoreError::not_found(format!("dossier {id}")))?;
+    let current = load_current(&mut tx, id).await?;
     if current.event_count != expected {
         return Err(StoreError::conflict(format!(
             "dossier {} changed: it has {} events, not {expected}",
@@ -606,9 +604,34 @@ pub(crate) async fn append(
         )));
     }
     let prepared = timeline::prepare_append(&current, new.actor, new.event, &new.attachments)?;
+    let record = write_appended(&mut tx, current, prepared, &new.jobs).await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(record)
+}
+
+/// Loads a dossier inside a transaction that writes to it.
+pub(crate) async fn load_current(
+    conn: &mut SqliteConnection,
+    id: DossierId,
+) -> StoreResult<DossierRecord> {
+    load(conn, id)
+        .await?
+        .ok_or_else(|| StoreError::not_found(format!("dossier {id}")))
+}
+
+/// Writes a prepared event of `current` (its row, attachments and the new
+/// state) and the jobs it causes, inside the caller's transaction; returns
+/// the dossier as it is once committed.
+pub(crate) async fn write_appended(
+    conn: &mut SqliteConnection,
+    current: DossierRecord,
+    prepared: Prepared,
+    jobs: &[NewJob],
+) -> StoreResult<DossierRecord> {
+    let id = current.id;
     let now = micros(Utc::now());
-    timelines::append(&mut tx, id, &prepared.event).await?;
-    insert_extras(&mut tx, &prepared).await?;
+    timelines::append(&mut *conn, id, &prepared.event).await?;
+    insert_extras(&mut *conn, &prepared).await?;
     let c = &prepared.columns;
     sqlx::query(
         "UPDATE dossiers SET stage = $2, national_status = $3, accepted_at = $4, due_at = $5, original_due_at = $6,
@@ -639,11 +662,10 @@ pub(crate) async fn append(
     .bind(i64::from(c.in_office))
     .bind(opt_us(c.work_due))
     .bind(&c.assignee)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await
     .map_err(db_err)?;
-    insert_jobs(&mut tx, &new.jobs).await?;
-    tx.commit().await.map_err(db_err)?;
+    insert_jobs(&mut *conn, jobs).await?;
     let (receiving_unit, deciding_agency) = timeline::seat_after(&current, &prepared.event.event)?;
     Ok(DossierRecord {
         receiving_unit,

@@ -9,7 +9,9 @@ use serde_json::Value;
 
 use crate::error::{StoreError, StoreResult, refuse_nul, refuse_nul_json};
 use crate::hash::micros;
-use crate::model::{Applicant, Draft, DraftFile, Rating, User};
+use crate::model::{
+    Applicant, Draft, DraftFile, FeeAccount, NewPayment, PaymentItem, Rating, User,
+};
 
 /// NFC, trimmed; blank is absent.
 pub fn optional_text(value: Option<&str>) -> StoreResult<Option<String>> {
@@ -142,6 +144,62 @@ pub fn applicant(a: Applicant) -> Applicant {
         email: clean(a.email).map(|e| e.to_lowercase()),
         address: clean(a.address),
     }
+}
+
+/// Required text: NFC, trimmed, not blank.
+fn required_text(value: &str, what: &str) -> StoreResult<String> {
+    optional_text(Some(value))?.ok_or_else(|| StoreError::invalid(format!("{what} is empty")))
+}
+
+/// A fee account as stored: every text required and in NFC.
+pub fn fee_account(a: &FeeAccount) -> StoreResult<FeeAccount> {
+    Ok(FeeAccount {
+        agency: a.agency,
+        number: required_text(&a.number, "the account number")?,
+        holder: required_text(&a.holder, "the account holder")?,
+        treasury: required_text(&a.treasury, "the treasury")?,
+        receipt_symbol: required_text(&a.receipt_symbol, "the receipt symbol")?,
+    })
+}
+
+/// A payment as stored: a reference of letters and digits, at least one
+/// item, the amount the sum of the items', fee names in NFC.
+pub fn payment(p: NewPayment) -> StoreResult<NewPayment> {
+    if p.reference.is_empty()
+        || p.reference.len() > 64
+        || !p.reference.bytes().all(|b| b.is_ascii_alphanumeric())
+    {
+        return Err(StoreError::invalid(
+            "a payment reference is 1 to 64 letters and digits",
+        ));
+    }
+    if p.items.is_empty() {
+        return Err(StoreError::invalid("a payment covers at least one fee"));
+    }
+    let items = p
+        .items
+        .into_iter()
+        .map(|i| {
+            Ok(PaymentItem {
+                fee: required_text(&i.fee, "a fee's name")?,
+                ..i
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    let sum = items
+        .iter()
+        .try_fold(0u64, |sum, i| sum.checked_add(i.amount_vnd));
+    if sum != Some(p.amount_vnd) || p.amount_vnd == 0 {
+        return Err(StoreError::invalid(
+            "a payment's amount is the sum of its items, above 0",
+        ));
+    }
+    Ok(NewPayment {
+        items,
+        provider: required_text(&p.provider, "the provider")?,
+        created_at: micros(p.created_at),
+        ..p
+    })
 }
 
 #[cfg(test)]

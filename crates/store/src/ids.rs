@@ -79,3 +79,15 @@ id_type!(
     /// A job of the outbox or the scheduler.
     JobId
 );
+id_type!(
+    /// A payment of fees through a provider.
+    PaymentId
+);
+id_type!(
+    /// One checkout of a payer: the payments it made, one per beneficiary.
+    CheckoutId
+);
+id_type!(
+    /// A refund against a payment.
+    RefundId
+);

@@ -45,7 +45,10 @@ use motcua_domain::lifecycle::Role;
 
 pub use error::{StoreError, StoreResult, refuse_nul, refuse_nul_json};
 pub use hash::Hash;
-pub use ids::{AgencyId, ApiTokenId, AttachmentId, DossierId, JobId, SessionId, UserId};
+pub use ids::{
+    AgencyId, ApiTokenId, AttachmentId, CheckoutId, DossierId, JobId, PaymentId, RefundId,
+    SessionId, UserId,
+};
 pub use model::*;
 
 /// How long failure counters keep a failure: [`Store::record_failure`]
@@ -345,6 +348,43 @@ pub trait Store: Send + Sync + 'static {
     async fn replace_holiday_year(&self, year: i32, breaks: &[OfficialBreak]) -> StoreResult<()>;
     /// Seeds the schedule if the database has none yet; how many were added.
     async fn seed_holidays(&self, breaks: &[OfficialBreak]) -> StoreResult<usize>;
+
+    // --- fees paid online -------------------------------------------------------
+
+    /// Sets (or replaces) the account an agency collects fees into.
+    async fn set_fee_account(&self, account: &FeeAccount) -> StoreResult<()>;
+    async fn fee_account(&self, agency: AgencyId) -> StoreResult<Option<FeeAccount>>;
+    /// Starts a payment. A reference that exists is
+    /// [`StoreError::Conflict`].
+    async fn create_payment(&self, new: NewPayment) -> StoreResult<Payment>;
+    async fn payment_by_reference(&self, reference: &str) -> StoreResult<Option<Payment>>;
+    /// The payments covering a dossier, oldest first.
+    async fn payments_of_dossier(&self, dossier: DossierId) -> StoreResult<Vec<Payment>>;
+    /// The payments of one checkout, in the order they were made.
+    async fn payments_of_checkout(&self, checkout: CheckoutId) -> StoreResult<Vec<Payment>>;
+    /// Settles a pending or failed payment in one transaction: the next
+    /// number of its beneficiary's receipt series for the year of `at`
+    /// (local time), and a [`FeePaid`](motcua_domain::lifecycle::Action::FeePaid)
+    /// event on each dossier it covers. A payment settled before is
+    /// [`Settled::Already`] and changes nothing; an unknown reference is
+    /// [`StoreError::NotFound`]; a beneficiary without a fee account is
+    /// [`StoreError::Invalid`].
+    async fn settle_payment(&self, settlement: Settlement) -> StoreResult<Settled>;
+    /// Marks a pending payment failed; false if it was not pending.
+    async fn fail_payment(
+        &self,
+        reference: &str,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Records a refund and its
+    /// [`FeeRefunded`](motcua_domain::lifecycle::Action::FeeRefunded) event
+    /// on the dossier in one transaction. Refused ([`StoreError::Invalid`])
+    /// unless the payment is settled and covers the dossier, and the
+    /// dossier's refunds stay within what it paid.
+    async fn record_refund(&self, new: NewRefund) -> StoreResult<Refund>;
+    /// The refunds made against a payment, oldest first.
+    async fn refunds_of_payment(&self, payment: PaymentId) -> StoreResult<Vec<Refund>>;
 
     // --- audit ---------------------------------------------------------------
 

@@ -192,6 +192,19 @@ pub fn prepare_append(
     })
 }
 
+/// The money event `action` ([`Action::FeePaid`], [`Action::FeeRefunded`])
+/// decided on the stored state at `at` and prepared to be appended: the
+/// engines call this inside the transaction that moves the money, so the
+/// event is on the timeline exactly when the money is in the record.
+pub fn prepare_money(
+    current: &DossierRecord,
+    action: Action,
+    at: DateTime<Utc>,
+) -> StoreResult<Prepared> {
+    let event = current.state.record_money(action, micros(at))?;
+    prepare_append(current, None, event, &[])
+}
+
 /// A new dossier ready to be written: its row and every event, in order.
 #[derive(Debug, Clone)]
 pub struct NewTimeline {

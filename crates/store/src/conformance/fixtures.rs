@@ -278,6 +278,9 @@ pub fn procedure(
             name: "Lệ phí".into(),
             amount_vnd: 8_000,
             note: None,
+            due: Default::default(),
+            refundable: false,
+            collected_by: None,
         }],
         documents: vec![RequiredDocument {
             name: "Tờ khai".into(),

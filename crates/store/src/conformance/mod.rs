@@ -11,6 +11,7 @@
 
 mod cases;
 mod fixtures;
+mod payments;
 
 use std::sync::Arc;
 
@@ -25,6 +26,7 @@ use crate::model::EventRecord;
 
 pub use cases::*;
 pub use fixtures::{Fixture, cw, procedure, vn};
+pub use payments::*;
 
 /// Edits made behind the store's back, to prove `verify` notices them.
 #[derive(Debug, Clone)]
@@ -145,6 +147,9 @@ macro_rules! conformance_tests {
             whole_dossiers_are_read_by_range_as_they_are_one_by_one,
             a_units_dossiers_are_listed_in_the_order_they_came_in,
             imported_dossiers_are_written_as_if_created_then_appended,
+            a_payment_settles_once_with_its_receipt_and_an_event_per_dossier,
+            concurrent_settlements_settle_once,
+            refunds_stay_within_what_was_paid,
         );
     };
     (@cases $factory:expr; $($case:ident),* $(,)?) => {

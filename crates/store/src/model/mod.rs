@@ -5,6 +5,7 @@ mod agency;
 mod audit;
 mod dossier;
 mod job;
+mod payment;
 mod portal;
 mod procedure;
 mod queue;
@@ -17,6 +18,10 @@ pub use dossier::{
     EventRecord, ImportedDossier, NewAttachment, NewDossier, NewEvent, StateColumns, WholeDossier,
 };
 pub use job::{FailOutcome, Job, JobState, NewJob, backoff};
+pub use payment::{
+    FeeAccount, NewPayment, NewRefund, Payment, PaymentItem, PaymentState, ReceiptNumber, Refund,
+    Settled, Settlement, refund_allowed,
+};
 pub use portal::{Draft, DraftFile, NewUserToken, Rating, Satisfaction, TokenPurpose};
 pub use procedure::{ProcedureColumns, ProcedureQuery, ProcedureVersion, like_pattern};
 pub use queue::{QueueCounts, QueueQuery};
