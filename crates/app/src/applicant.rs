@@ -298,15 +298,20 @@ pub async fn withdraw(
 ) -> Result<DossierRecord, AppError> {
     let dossier = mine(svc, user, id).await?;
     let reason = reason_text("reason", reason)?;
-    act(
+    let updated = act(
         svc,
         user,
         dossier,
-        Action::Withdraw { reason },
+        Action::Withdraw {
+            reason: reason.clone(),
+        },
         Vec::new(),
         now,
     )
-    .await
+    .await?;
+    crate::office::act::refund_if_ended(svc, &updated, ActionKind::Withdraw, Some(&reason), now)
+        .await;
+    Ok(updated)
 }
 
 /// An attachment of one of `user`'s dossiers and its bytes.

@@ -15,7 +15,7 @@ use motcua_domain::address::CommuneCode;
 use motcua_domain::calendar::OfficeHours;
 use motcua_domain::code;
 use motcua_domain::lifecycle::Role;
-use motcua_store::{AgencyId, AgencyKind, NewAgency, NewUser, StoreError, UserKind};
+use motcua_store::{AgencyId, AgencyKind, FeeAccount, NewAgency, NewUser, StoreError, UserKind};
 
 use crate::{AppError, Services, accounts, catalog};
 
@@ -180,6 +180,18 @@ pub async fn load(svc: &Services, now: DateTime<Utc>) -> Result<Loaded, AppError
                     .await?
             }
         };
+        if a.kind != AgencyKind::Province && svc.store.fee_account(agency.id).await?.is_none() {
+            // An account to collect fees into, clearly not a real one.
+            svc.store
+                .set_fee_account(&FeeAccount {
+                    agency: agency.id,
+                    number: "3511.0.DEMO".to_owned(),
+                    holder: agency.name.clone(),
+                    treasury: "Kho bạc Nhà nước (tài khoản minh họa)".to_owned(),
+                    receipt_symbol: format!("BL-{}", a.identifier),
+                })
+                .await?;
+        }
         if a.kind == AgencyKind::Province {
             province = Some(agency.id);
         } else if matches!(a.kind, AgencyKind::Commune | AgencyKind::ServiceCentre) {

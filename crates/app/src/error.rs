@@ -147,6 +147,7 @@ mod tests {
             AppError::NotFound("account"),
             AppError::NotFound("official"),
             AppError::NotFound("agency"),
+            AppError::NotFound("payment"),
             AppError::BadCredentials,
             AppError::Disabled,
             AppError::Throttled { until: Utc::now() },

@@ -21,6 +21,7 @@ pub mod jobs;
 pub mod notices;
 pub mod office;
 pub mod outbox;
+pub mod payments;
 pub mod printouts;
 mod secret;
 mod services;

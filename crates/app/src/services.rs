@@ -7,6 +7,8 @@ use motcua_blobs::BlobStore;
 use motcua_domain::printout::Renderer;
 use motcua_store::Store;
 
+use crate::payments::PaymentProvider;
+
 /// The deployment's settings the use cases need.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -34,6 +36,9 @@ pub struct Services {
     /// binary; [`NoRenderer`](motcua_domain::printout::NoRenderer) where the
     /// engine is not compiled in).
     pub renderer: Arc<dyn Renderer>,
+    /// Takes fees online: the built-in sandbox unless the gateway is
+    /// configured ([`crate::payments::VnPay`]).
+    pub payments: Arc<dyn PaymentProvider>,
 }
 
 impl std::fmt::Debug for Services {
@@ -42,6 +47,7 @@ impl std::fmt::Debug for Services {
             .field("engine", &self.store.engine().name())
             .field("blobs", &self.blobs)
             .field("settings", &self.settings)
+            .field("payments", &self.payments.name())
             .finish()
     }
 }

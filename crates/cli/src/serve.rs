@@ -82,6 +82,55 @@ pub struct ServeArgs {
     /// --database-url].
     #[arg(long, env = "MOTCUA_OUTBOX_DIR")]
     pub outbox_dir: Option<PathBuf>,
+    /// The merchant's terminal code (vnp_TmnCode) with the VNPay gateway.
+    /// With --vnpay-secret, fees are paid through VNPay; without both, the
+    /// built-in sandbox takes them (no real money).
+    #[arg(long, env = "MOTCUA_VNPAY_TMN_CODE")]
+    pub vnpay_tmn_code: Option<String>,
+    /// The merchant's hash secret with the VNPay gateway.
+    #[arg(long, env = "MOTCUA_VNPAY_HASH_SECRET", hide_env_values = true)]
+    pub vnpay_secret: Option<String>,
+    /// The VNPay payment page.
+    #[arg(
+        long,
+        env = "MOTCUA_VNPAY_PAY_URL",
+        default_value = "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
+    )]
+    pub vnpay_url: String,
+}
+
+/// The payment provider the flags name: VNPay with both its code and
+/// secret, the sandbox with neither.
+fn payment_provider(
+    args: &ServeArgs,
+    public_url: &str,
+    lang: Lang,
+) -> Result<Arc<dyn motcua_app::payments::PaymentProvider>, CliError> {
+    use motcua_app::payments::{VnPay, vnpay::Merchant};
+    fn given(v: &Option<String>) -> Option<&str> {
+        v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+    }
+    match (given(&args.vnpay_tmn_code), given(&args.vnpay_secret)) {
+        (Some(tmn_code), Some(secret)) => {
+            tracing::info!(
+                "{}",
+                lang.tr_args(
+                    "serve-payments-vnpay",
+                    &[("url", Arg::from(args.vnpay_url.clone()))]
+                )
+            );
+            Ok(Arc::new(VnPay::gateway(Merchant {
+                tmn_code: tmn_code.to_owned(),
+                secret: secret.to_owned(),
+                pay_url: args.vnpay_url.clone(),
+            })))
+        }
+        (None, None) => {
+            tracing::warn!("{}", lang.tr("serve-payments-sandbox"));
+            Ok(Arc::new(VnPay::sandbox(public_url)))
+        }
+        _ => Err(CliError::Message(lang.tr("serve-payments-half"))),
+    }
 }
 
 /// How long requests in flight may take to finish after a stop signal: the
@@ -191,14 +240,17 @@ async fn serve(
         (None, true) => Some(motcua_app::demo::PROVINCE_NAME.to_owned()),
         (None, false) => None,
     };
+    let public_url = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
+    let payments = payment_provider(args, &public_url, lang)?;
     let services = Arc::new(Services {
         store: Arc::clone(&store),
         blobs,
+        payments,
         settings: Settings {
-            public_url: args
-                .public_url
-                .clone()
-                .unwrap_or_else(|| format!("http://{addr}")),
+            public_url,
             province_name: province
                 .clone()
                 .unwrap_or_else(|| lang.tr("web-province-placeholder")),

@@ -119,6 +119,18 @@ pub const ENDPOINTS: &[Endpoint] = &[
     applicant("POST", "/ho-so/{id}/sua-doi"),
     applicant("POST", "/ho-so/{id}/rut"),
     applicant("POST", "/ho-so/{id}/danh-gia"),
+    // Fees paid online. The gateway's notice and the sandbox gateway are
+    // public: the signature, not a session, vouches for them.
+    applicant("POST", "/ho-so/{id}/nop-phi"),
+    applicant("POST", "/thanh-toan"),
+    applicant("GET", "/thanh-toan/{checkout}"),
+    applicant("GET", "/thanh-toan/ket-qua"),
+    applicant("POST", "/thanh-toan/giao-dich/{reference}"),
+    account("GET", "/thanh-toan/giao-dich/{reference}/bien-lai"),
+    account("GET", "/thanh-toan/giao-dich/{reference}/bien-lai/pdf"),
+    public("GET", "/thanh-toan/vnpay/ipn"),
+    public("GET", "/thanh-toan/thu-nghiem"),
+    public("POST", "/thanh-toan/thu-nghiem"),
     // The back office.
     official("GET", "/can-bo"),
     official("GET", "/can-bo/tiep-nhan"),

@@ -123,7 +123,7 @@ async fn applicant_form(
     Ok((printout, format!("/ho-so/{id}")))
 }
 
-fn print_page(
+pub(crate) fn print_page(
     ctx: PageCtx,
     p: Printout,
     back_href: String,
@@ -161,7 +161,7 @@ fn download(bytes: Vec<u8>, content_type: &'static str, stem: &str, extension: &
     response
 }
 
-async fn pdf_of(state: &AppState, printout: Printout) -> Result<Response, WebError> {
+pub(crate) async fn pdf_of(state: &AppState, printout: Printout) -> Result<Response, WebError> {
     let svc = state.require_services()?;
     let stem = printout.file_stem.clone();
     let bytes = printouts::pdf(svc, printout).await?;

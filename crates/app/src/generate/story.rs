@@ -266,7 +266,12 @@ fn run(l: &mut Life<'_>) -> Step {
     }
     if l.set.has_fees && l.chance(0.05) && l.fits(16.0)? {
         let at = l.later(1.0, 8.0)?;
-        if !l.act(Action::RequestPayment, Role::Specialist, c.specialist, at)? {
+        if !l.act(
+            Action::RequestPayment { fees: vec![] },
+            Role::Specialist,
+            c.specialist,
+            at,
+        )? {
             return Ok(false);
         }
         let at = l.later(1.0, 16.0)?;

@@ -136,6 +136,9 @@ async fn prepare(
         Action::Withdraw { reason } => Action::Withdraw {
             reason: reason_text("reason", &reason)?,
         },
+        Action::RequestPayment { fees } => Action::RequestPayment {
+            fees: crate::payments::assessed(procedure_of(svc, dossier).await?.as_ref(), fees)?,
+        },
         Action::StopAtApplicantRequest { reason } => Action::StopAtApplicantRequest {
             reason: reason_text("reason", &reason)?,
         },
@@ -354,6 +357,7 @@ pub async fn act(
             },
         )
         .await?;
+    refund_if_ended(svc, &updated, kind, detail.as_deref(), now).await;
     // The applicant hears of what changes for them: a new stage, or a new
     // date in an apology (not a digitised document, nor one of several
     // agencies answering).
@@ -370,6 +374,28 @@ pub async fn act(
         .await?;
     }
     Ok(updated)
+}
+
+/// Gives back the refundable fees of a dossier just refused or withdrawn.
+/// The action stands whatever happens here: a refund that fails is logged
+/// for the collecting agency to make by hand.
+pub(crate) async fn refund_if_ended(
+    svc: &Services,
+    dossier: &DossierRecord,
+    kind: ActionKind,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) {
+    if !matches!(
+        kind,
+        ActionKind::Refuse | ActionKind::RefuseAtReception | ActionKind::Withdraw
+    ) {
+        return;
+    }
+    let reason = reason.unwrap_or("Hồ sơ không được giải quyết");
+    if let Err(e) = crate::payments::refund_for(svc, dossier.id, reason, now).await {
+        tracing::error!(dossier = %dossier.id, error = %e, "the fees of an ended dossier were not refunded");
+    }
 }
 
 /// The mail telling a specialist a dossier was assigned to them (none when

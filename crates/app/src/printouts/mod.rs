@@ -95,6 +95,7 @@ pub fn kind_key(kind: FormKind) -> &'static str {
         FormKind::StopNotice => "dung-giai-quyet",
         FormKind::ControlSheet => "phieu-kiem-soat",
         FormKind::Logbook => "so-theo-doi",
+        FormKind::FeeReceipt => "bien-lai",
     }
 }
 
@@ -180,7 +181,7 @@ impl Paperwork {
             FormKind::Apology => letters::apology(self, spec, event),
             FormKind::StopNotice => letters::stop_notice(self, spec, event),
             FormKind::ControlSheet => control::sheet(self, spec, event),
-            FormKind::Logbook => return Err(AppError::NotFound("form")),
+            FormKind::Logbook | FormKind::FeeReceipt => return Err(AppError::NotFound("form")),
         })
     }
 
@@ -279,7 +280,7 @@ fn issuing_event(events: &[EventRecord], kind: FormKind) -> Option<&EventRecord>
             ActionKind::StopAtApplicantRequest,
             ActionKind::StopUnderSectorLaw,
         ],
-        FormKind::Logbook => &[],
+        FormKind::Logbook | FormKind::FeeReceipt => &[],
     };
     events.iter().rev().find(|e| wanted.contains(&e.action))
 }

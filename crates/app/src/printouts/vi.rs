@@ -76,8 +76,86 @@ pub fn caps(text: &str) -> String {
     text.to_uppercase()
 }
 
+/// An amount of money in words, as receipts write it ("Hai trăm lẻ tám
+/// nghìn đồng").
+pub fn amount_in_words(vnd: u64) -> String {
+    const DIGITS: [&str; 10] = [
+        "không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín",
+    ];
+    const SCALES: [&str; 7] = ["", "nghìn", "triệu", "tỷ", "nghìn tỷ", "triệu tỷ", "tỷ tỷ"];
+    // A group of three digits; `inner` when a higher group was read, so its
+    // hundreds and a lone unit are said ("không trăm lẻ năm").
+    let group = |n: u64, inner: bool| -> Vec<&str> {
+        let (h, t, u) = (
+            (n / 100) as usize,
+            (n / 10 % 10) as usize,
+            (n % 10) as usize,
+        );
+        let mut words = Vec::new();
+        if h > 0 || inner {
+            words.extend([DIGITS[h], "trăm"]);
+        }
+        match t {
+            0 if u > 0 && (h > 0 || inner) => words.push("lẻ"),
+            0 => {}
+            1 => words.push("mười"),
+            _ => words.extend([DIGITS[t], "mươi"]),
+        }
+        match u {
+            0 => {}
+            1 if t >= 2 => words.push("mốt"),
+            5 if t >= 1 => words.push("lăm"),
+            _ => words.push(DIGITS[u]),
+        }
+        words
+    };
+    let mut groups = Vec::new();
+    let mut rest = vnd;
+    while rest > 0 {
+        groups.push(rest % 1000);
+        rest /= 1000;
+    }
+    let mut words: Vec<&str> = Vec::new();
+    for (i, n) in groups.iter().enumerate().rev() {
+        if *n == 0 {
+            continue;
+        }
+        words.extend(group(*n, !words.is_empty()));
+        if !SCALES[i].is_empty() {
+            words.push(SCALES[i]);
+        }
+    }
+    if words.is_empty() {
+        words.push("không");
+    }
+    let text = words.join(" ");
+    let mut chars = text.chars();
+    let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
+    format!("{}{} đồng", first.unwrap_or_default(), chars.as_str())
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn amounts_read_as_receipts_write_them() {
+        let cases = [
+            (0, "Không đồng"),
+            (5, "Năm đồng"),
+            (15, "Mười lăm đồng"),
+            (21, "Hai mươi mốt đồng"),
+            (105, "Một trăm lẻ năm đồng"),
+            (8_000, "Tám nghìn đồng"),
+            (10_000, "Mười nghìn đồng"),
+            (208_000, "Hai trăm lẻ tám nghìn đồng"),
+            (1_005_000, "Một triệu không trăm lẻ năm nghìn đồng"),
+            (1_000_001, "Một triệu không trăm lẻ một đồng"),
+            (2_500_000_000, "Hai tỷ năm trăm triệu đồng"),
+        ];
+        for (n, words) in cases {
+            assert_eq!(super::amount_in_words(n), words, "{n}");
+        }
+    }
+
     use super::*;
     use chrono::TimeZone;
 

@@ -30,6 +30,9 @@ async fn generated_dossiers_verify_mix_and_resume() {
             province_name: demo::PROVINCE_NAME.into(),
         },
         renderer: Arc::new(motcua_domain::printout::NoRenderer),
+        payments: Arc::new(motcua_app::payments::VnPay::sandbox(
+            "https://dichvucong.example.vn",
+        )),
     };
     let now = Utc.with_ymd_and_hms(2026, 11, 20, 3, 0, 0).unwrap();
     demo::load(&svc, now).await.unwrap();

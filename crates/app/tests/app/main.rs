@@ -5,6 +5,7 @@
 mod generate;
 mod jobs;
 mod office;
+mod payments;
 mod printouts;
 
 use std::sync::Arc;

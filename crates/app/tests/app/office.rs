@@ -74,6 +74,9 @@ pub(super) async fn office() -> Office {
             province_name: demo::PROVINCE_NAME.into(),
         },
         renderer: Arc::new(motcua_domain::printout::NoRenderer),
+        payments: Arc::new(motcua_app::payments::VnPay::sandbox(
+            "https://dichvucong.example.vn",
+        )),
     };
     demo::load(&svc, Utc::now()).await.unwrap();
     let agency = |identifier: &'static str| {
@@ -1011,6 +1014,9 @@ async fn the_first_system_admin_needs_a_province_and_a_good_password() {
             province_name: String::new(),
         },
         renderer: Arc::new(motcua_domain::printout::NoRenderer),
+        payments: Arc::new(motcua_app::payments::VnPay::sandbox(
+            "https://dichvucong.example.vn",
+        )),
     };
     let details = OfficialDetails {
         full_name: "Quản trị".into(),

@@ -38,6 +38,9 @@ async fn office_with_reports() -> (Office, Services) {
     let o = office().await;
     let svc = Services {
         renderer: Arc::new(motcua_reports::Reports::new()),
+        payments: Arc::new(motcua_app::payments::VnPay::sandbox(
+            "https://dichvucong.example.vn",
+        )),
         ..o.svc.clone()
     };
     (o, svc)

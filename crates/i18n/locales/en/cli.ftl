@@ -32,3 +32,6 @@ generate-no-agency = No agency decides procedure { $code }: add the agency or co
 generate-started = Making { $dossiers } dossiers received from { $from } to { $to } (seed { $seed }).
 generate-done = Wrote { $written } dossiers ({ $events } events) in { $seconds } seconds; { $already } were there from an earlier run. Check them with: motcua verify
 generate-bad-date = { $flag }: not a valid date “{ $value }” (expected YYYY-MM-DD or DD/MM/YYYY)
+serve-payments-vnpay = Fees are paid through the VNPay gateway ({ $url })
+serve-payments-sandbox = No payment gateway configured (--vnpay-tmn-code, --vnpay-secret): fees are "paid" in the sandbox, with no real money.
+serve-payments-half = Both --vnpay-tmn-code and --vnpay-secret are needed to pay through VNPay (or neither, for the sandbox).

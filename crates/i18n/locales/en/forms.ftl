@@ -40,3 +40,4 @@ app-thing-file = file
 app-thing-account = account
 app-thing-official = official
 app-thing-agency = agency
+app-thing-payment = payment

@@ -32,3 +32,6 @@ generate-no-agency = Không có cơ quan nào giải quyết thủ tục { $code
 generate-started = Tạo { $dossiers } hồ sơ tiếp nhận từ { $from } đến { $to } (hạt giống { $seed }).
 generate-done = Đã ghi { $written } hồ sơ ({ $events } sự kiện) trong { $seconds } giây; { $already } hồ sơ đã có từ lần chạy trước. Kiểm tra bằng: motcua verify
 generate-bad-date = { $flag }: ngày không hợp lệ “{ $value }” (cần dạng YYYY-MM-DD hoặc DD/MM/YYYY)
+serve-payments-vnpay = Phí, lệ phí được thanh toán qua cổng VNPay ({ $url })
+serve-payments-sandbox = Chưa cấu hình cổng thanh toán (--vnpay-tmn-code, --vnpay-secret): phí, lệ phí được "thanh toán" trong môi trường thử nghiệm, không thu tiền thật.
+serve-payments-half = Cần cả --vnpay-tmn-code và --vnpay-secret để thanh toán qua VNPay (hoặc bỏ cả hai để dùng môi trường thử nghiệm).

@@ -40,3 +40,4 @@ app-thing-file = tệp
 app-thing-account = tài khoản
 app-thing-official = cán bộ
 app-thing-agency = cơ quan
+app-thing-payment = khoản thanh toán

@@ -314,6 +314,7 @@ fn fee(f: &Fee) -> FeeDoc {
         name,
         amount_vnd,
         note,
+        ..
     } = f;
     FeeDoc {
         name: name.clone(),

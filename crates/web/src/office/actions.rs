@@ -12,7 +12,7 @@ use motcua_domain::calendar::{OfficeHours, Period};
 use motcua_domain::catalog::{FieldKind, FormField, Procedure};
 use motcua_domain::forms::{self, Problem};
 use motcua_domain::lifecycle::{
-    Action, ActionKind, AgencyStep, CapturedDocument, Handover, Recipient,
+    Action, ActionKind, AgencyStep, AssessedFee, CapturedDocument, Handover, Recipient,
 };
 use motcua_i18n::Lang;
 use motcua_store::DossierRecord;
@@ -114,6 +114,7 @@ fn inputs_of(kind: ActionKind) -> &'static [&'static str] {
             "files",
         ],
         ActionKind::Apologize => &["reason", "new_due"],
+        ActionKind::RequestPayment => &["fee", "count"],
         ActionKind::ReturnResult => &["recipient_name", "recipient_identity", "files"],
         ActionKind::Accept
         | ActionKind::CompleteReceptionSupplement
@@ -126,10 +127,19 @@ fn inputs_of(kind: ActionKind) -> &'static [&'static str] {
 /// Whether an action's form asks for input `name` on this dossier: the
 /// catalog's groups when the procedure has some, which step answered when
 /// several are open.
-fn asks(kind: ActionKind, name: &str, dossier: &DossierRecord, groups: usize) -> bool {
+fn asks(
+    kind: ActionKind,
+    name: &str,
+    dossier: &DossierRecord,
+    procedure: Option<&Procedure>,
+    groups: usize,
+) -> bool {
     match (kind, name) {
         (ActionKind::SendToAgency, "group") => groups > 0,
         (ActionKind::ReturnFromAgency, "agency") => dossier.state.open_steps.len() > 1,
+        (ActionKind::RequestPayment, _) => {
+            procedure.is_some_and(|p| p.fees.iter().any(|f| f.amount_vnd > 0))
+        }
         _ => true,
     }
 }
@@ -160,6 +170,30 @@ fn options_of(
                     .collect(),
             )
         }
+        // The fee the case owes: none (the obligation is paid elsewhere) or
+        // one of the catalog's, at its amount.
+        (ActionKind::RequestPayment, "fee") => Some(
+            std::iter::once((String::new(), lang.tr("office-fee-none")))
+                .chain(
+                    procedure
+                        .map(|p| p.fees.as_slice())
+                        .unwrap_or_default()
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, f)| f.amount_vnd > 0)
+                        .map(|(i, f)| {
+                            (
+                                i.to_string(),
+                                format!(
+                                    "{} — {} đ",
+                                    f.name,
+                                    motcua_domain::text::thousands(f.amount_vnd)
+                                ),
+                            )
+                        }),
+                )
+                .collect(),
+        ),
         (ActionKind::ReturnFromAgency, "agency") => Some(
             dossier
                 .state
@@ -215,7 +249,7 @@ pub fn offered(
             let errors = posted.filter(|(k, _)| *k == key).map(|(_, e)| e);
             let inputs = inputs_of(kind)
                 .iter()
-                .filter(|name| asks(kind, name, dossier, groups))
+                .filter(|name| asks(kind, name, dossier, procedure, groups))
                 .map(|name| {
                     let id = format!("{key}-{name}");
                     Input {
@@ -279,6 +313,35 @@ pub fn files_field() -> FormField {
         required: false,
         help: None,
     }
+}
+
+/// The fee a request for the financial obligation names: a catalog fee by
+/// its index, counted (1 when left blank). The amount is the app's to
+/// compute.
+fn fee_typed(
+    fields: &BTreeMap<String, String>,
+    procedure: Option<&Procedure>,
+) -> Result<Vec<AssessedFee>, AppError> {
+    let chosen = fields.get("fee").map(|v| v.trim()).unwrap_or_default();
+    if chosen.is_empty() {
+        return Ok(Vec::new());
+    }
+    let fee = chosen
+        .parse::<usize>()
+        .ok()
+        .and_then(|i| procedure?.fees.get(i))
+        .ok_or_else(|| AppError::field("fee", Problem::NotAnOption))?;
+    let count = match fields.get("count").map(|v| v.trim()).unwrap_or_default() {
+        "" => 1,
+        typed => typed
+            .parse::<u32>()
+            .map_err(|_| AppError::field("count", Problem::NotANumber))?,
+    };
+    Ok(vec![AssessedFee {
+        name: fee.name.clone(),
+        count,
+        amount_vnd: 0,
+    }])
 }
 
 /// The hand-over a posted form asks for: a group of the procedure's
@@ -406,7 +469,9 @@ pub fn action_of(
                 new_due: end_of_office_day(day, hours),
             }
         }
-        ActionKind::RequestPayment => Action::RequestPayment,
+        ActionKind::RequestPayment => Action::RequestPayment {
+            fees: fee_typed(fields, procedure)?,
+        },
         ActionKind::ConfirmPayment => Action::ConfirmPayment,
         ActionKind::ReturnResult => Action::ReturnResult {
             recipient: Some(Recipient {
@@ -430,8 +495,12 @@ pub fn action_of(
             reason: text("reason"),
         },
         // Not the office's: motcua enters, recomputes and transfers by
-        // itself.
-        ActionKind::Enter | ActionKind::RecomputeDue | ActionKind::Transfer => {
+        // itself, and records what the payment provider confirmed.
+        ActionKind::Enter
+        | ActionKind::RecomputeDue
+        | ActionKind::Transfer
+        | ActionKind::FeePaid
+        | ActionKind::FeeRefunded => {
             return Err(AppError::NotFound("dossier"));
         }
     })

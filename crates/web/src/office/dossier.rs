@@ -75,6 +75,8 @@ struct DossierPage {
     head_hash: String,
     /// The forms issued so far: (title, path segment of the link).
     forms: Vec<(String, &'static str)>,
+    /// Its fees: owed, and the payments with their receipts.
+    fees: crate::portal::payments::FeesView,
     actions: Vec<ActionForm>,
     errors: Errors,
 }
@@ -303,7 +305,10 @@ async fn dossier_page(
         .collect();
     let forms = crate::printouts::links(d, &events, Reader::Official);
     let clock = &d.state.clock;
+    let fees =
+        crate::portal::payments::FeesView::of(&ctx, &motcua_app::payments::fees_of(svc, d).await?);
     Ok(DossierPage {
+        fees,
         id: d.id.to_string(),
         code: d.code.as_str().to_owned(),
         procedure,

@@ -138,6 +138,7 @@ struct DossierPage {
     satisfactions: Vec<(&'static str, String)>,
     /// The forms addressed to the applicant: (title, path segment).
     forms: Vec<(String, &'static str)>,
+    fees: super::payments::FeesView,
     errors: Errors,
     accept: String,
 }
@@ -174,6 +175,7 @@ async fn dossier_page(
         _ => String::new(),
     };
     let forms = crate::printouts::links(d, &view.events, motcua_app::printouts::Reader::Applicant);
+    let fees = super::payments::FeesView::of(&ctx, &motcua_app::payments::fees_of(svc, d).await?);
     Ok(DossierPage {
         id: d.id.to_string(),
         code: d.code.as_str().to_owned(),
@@ -203,6 +205,7 @@ async fn dossier_page(
             .map(|s| (s.key(), words::satisfaction(lang, *s)))
             .collect(),
         forms,
+        fees,
         errors,
         accept,
         ctx,

@@ -8,6 +8,7 @@ mod apply;
 mod catalog;
 pub(crate) mod dossiers;
 pub(crate) mod form;
+pub(crate) mod payments;
 mod track;
 pub(crate) mod words;
 
@@ -133,5 +134,40 @@ pub(crate) fn routes(router: Router<AppState>) -> Router<AppState> {
         post(dossiers::amend).layer(uploads),
     );
     let r = add(r, "POST", "/ho-so/{id}/rut", post(dossiers::withdraw));
+    let r = add(r, "POST", "/ho-so/{id}/nop-phi", post(payments::start_one));
+    let r = add(r, "POST", "/thanh-toan", post(payments::start));
+    let r = add(r, "GET", "/thanh-toan/{checkout}", get(payments::show));
+    let r = add(r, "GET", "/thanh-toan/ket-qua", get(payments::returned));
+    let r = add(r, "GET", "/thanh-toan/vnpay/ipn", get(payments::ipn));
+    let r = add(
+        r,
+        "GET",
+        "/thanh-toan/thu-nghiem",
+        get(payments::sandbox_page),
+    );
+    let r = add(
+        r,
+        "POST",
+        "/thanh-toan/thu-nghiem",
+        post(payments::sandbox_pay),
+    );
+    let r = add(
+        r,
+        "POST",
+        "/thanh-toan/giao-dich/{reference}",
+        post(payments::go_pay),
+    );
+    let r = add(
+        r,
+        "GET",
+        "/thanh-toan/giao-dich/{reference}/bien-lai",
+        get(payments::receipt),
+    );
+    let r = add(
+        r,
+        "GET",
+        "/thanh-toan/giao-dich/{reference}/bien-lai/pdf",
+        get(payments::receipt_pdf),
+    );
     add(r, "POST", "/ho-so/{id}/danh-gia", post(dossiers::rate))
 }

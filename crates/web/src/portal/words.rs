@@ -27,15 +27,7 @@ pub fn level(lang: Lang, l: ServiceLevel) -> String {
 
 /// Money in đồng, grouped by dots as Vietnamese writes it (`10.000 đ`).
 pub fn vnd(amount: u64) -> String {
-    let digits = amount.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    format!("{out} đ")
+    format!("{} đ", motcua_domain::text::thousands(amount))
 }
 
 pub fn document_form(lang: Lang, form: DocumentForm) -> String {

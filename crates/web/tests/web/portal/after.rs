@@ -10,7 +10,7 @@ use motcua_store::{DossierId, NewAttachment, NewEvent};
 use super::{Browser, Portal, pdf_bytes, portal, submitted};
 
 /// An officer's action on the dossier `code`, now, with files.
-async fn officer(
+pub(super) async fn officer(
     portal: &Portal,
     code: &str,
     action: Action,
@@ -50,7 +50,7 @@ async fn officer(
     dossier.id
 }
 
-async fn stage(portal: &Portal, id: DossierId) -> Stage {
+pub(super) async fn stage(portal: &Portal, id: DossierId) -> Stage {
     portal
         .services
         .store

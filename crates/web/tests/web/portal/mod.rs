@@ -5,6 +5,7 @@
 mod accounts;
 mod after;
 mod apply;
+mod pay;
 mod policy;
 mod post;
 mod search;
@@ -50,6 +51,7 @@ pub async fn portal() -> Portal {
             province_name: "Tỉnh Đồng Tháp".into(),
         },
         renderer: Arc::new(motcua_domain::printout::NoRenderer),
+        payments: Arc::new(motcua_app::payments::VnPay::sandbox("http://portal.test")),
     });
     demo::load(&services, Utc::now()).await.unwrap();
     let state = AppState::new(BuildInfo::from_crate())

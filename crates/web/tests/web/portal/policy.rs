@@ -47,7 +47,22 @@ async fn every_endpoint_admits_exactly_whom_the_table_says() {
                     "{what}"
                 );
             }
-            Access::Account => unreachable!("{what}: only the API has rows for any account"),
+            // A fee receipt: for its payer or an official who sees the
+            // dossier, each decided by the use case.
+            Access::Account => {
+                assert_eq!(anon.status, 303, "{what}");
+                assert!(
+                    anon.header("location").starts_with("/dang-nhap?tiep="),
+                    "{what}"
+                );
+                for (who, reply) in [("a citizen", &signed), ("an official", &staff)] {
+                    assert!(
+                        reply.status != 401 && reply.status != 403,
+                        "{what}: {who}: {}",
+                        reply.status
+                    );
+                }
+            }
             Access::Official => {
                 if endpoint.method == "GET" {
                     assert_eq!(anon.status, 303, "{what}");

@@ -1,0 +1,246 @@
+//! The provider's notices, and what follows a settled payment or a
+//! refused dossier.
+//!
+//! A notice is believed only with a valid signature, for a known order of
+//! this provider, for the amount ordered. Settling is idempotent (the
+//! store settles a payment once); a notice that is forged, for an unknown
+//! order, for another amount, or that comes again, changes nothing and is
+//! logged.
+
+use chrono::{DateTime, Utc};
+use motcua_domain::calendar::OfficeHours;
+use motcua_domain::lifecycle::{Action, Clockwork, Role, Stage};
+use motcua_store::{
+    DossierId, NewEvent, NewRefund, Payment, PaymentState, Refund, RefundId, Settled, Settlement,
+    StoreError,
+};
+
+use super::{NoticeProblem, fees_of};
+use crate::office::act::procedure_of;
+use crate::{AppError, Services, apply, notices};
+
+/// The answer to the gateway's notification, in its own codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpnAnswer {
+    pub code: &'static str,
+    pub message: &'static str,
+}
+
+impl IpnAnswer {
+    const CONFIRMED: IpnAnswer = IpnAnswer {
+        code: "00",
+        message: "Confirm Success",
+    };
+    const NOT_FOUND: IpnAnswer = IpnAnswer {
+        code: "01",
+        message: "Order not found",
+    };
+    const ALREADY: IpnAnswer = IpnAnswer {
+        code: "02",
+        message: "Order already confirmed",
+    };
+    const AMOUNT: IpnAnswer = IpnAnswer {
+        code: "04",
+        message: "Invalid amount",
+    };
+    const SIGNATURE: IpnAnswer = IpnAnswer {
+        code: "97",
+        message: "Invalid signature",
+    };
+    const UNKNOWN: IpnAnswer = IpnAnswer {
+        code: "99",
+        message: "Unknown error",
+    };
+
+    /// Whether the notice changed the record (or had already).
+    pub fn accepted(self) -> bool {
+        self.code == "00"
+    }
+}
+
+/// Handles a notice from the provider (the IPN call): verifies it, then
+/// settles or fails the payment it names.
+pub async fn notify(svc: &Services, params: &[(String, String)], now: DateTime<Utc>) -> IpnAnswer {
+    let notice = match svc.payments.read_notice(params) {
+        Ok(n) => n,
+        Err(problem) => {
+            tracing::warn!(%problem, "payment notice refused");
+            return match problem {
+                NoticeProblem::Signature => IpnAnswer::SIGNATURE,
+                _ => IpnAnswer::UNKNOWN,
+            };
+        }
+    };
+    let reference = notice.reference.as_str();
+    let payment = match svc.store.payment_by_reference(reference).await {
+        Ok(Some(p)) if p.provider == svc.payments.name() => p,
+        Ok(_) => {
+            tracing::warn!(reference, "payment notice for an unknown order");
+            return IpnAnswer::NOT_FOUND;
+        }
+        Err(e) => {
+            tracing::error!(reference, error = %e, "payment notice: the store failed");
+            return IpnAnswer::UNKNOWN;
+        }
+    };
+    if notice.amount_vnd != payment.amount_vnd {
+        tracing::warn!(
+            reference,
+            ordered = payment.amount_vnd,
+            noticed = notice.amount_vnd,
+            "payment notice for another amount"
+        );
+        return IpnAnswer::AMOUNT;
+    }
+    if payment.state == PaymentState::Settled {
+        tracing::info!(reference, "payment notice repeated");
+        return IpnAnswer::ALREADY;
+    }
+    if !notice.paid {
+        return match svc.store.fail_payment(reference, &notice.code, now).await {
+            Ok(true) => IpnAnswer::CONFIRMED,
+            Ok(false) => IpnAnswer::ALREADY,
+            Err(e) => {
+                tracing::error!(reference, error = %e, "payment notice: the store failed");
+                IpnAnswer::UNKNOWN
+            }
+        };
+    }
+    let settled = svc
+        .store
+        .settle_payment(Settlement {
+            reference: reference.to_owned(),
+            provider_txn: notice.transaction.clone(),
+            paid_at: notice.paid_at.unwrap_or(now),
+            at: now,
+        })
+        .await;
+    match settled {
+        Ok(Settled::Now(payment)) => {
+            tracing::info!(reference, amount = payment.amount_vnd, "payment settled");
+            if let Err(e) = confirm_paid(svc, &payment, now).await {
+                // The money is recorded; the officer confirms by hand.
+                tracing::error!(reference, error = %e, "a paid dossier was not confirmed");
+            }
+            IpnAnswer::CONFIRMED
+        }
+        Ok(Settled::Already(_)) => IpnAnswer::ALREADY,
+        Err(e) => {
+            tracing::error!(reference, error = %e, "payment notice: the store failed");
+            IpnAnswer::UNKNOWN
+        }
+    }
+}
+
+/// Takes each dossier `payment` covers out of its wait for the financial
+/// obligation (national code 6) once it owes nothing more: the clock
+/// resumes where it stopped, and the applicant is told.
+pub async fn confirm_paid(
+    svc: &Services,
+    payment: &Payment,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    for id in payment.dossiers() {
+        let Some(dossier) = svc.store.dossier(id).await? else {
+            continue;
+        };
+        if dossier.state.stage != Stage::AwaitingPayment
+            || !fees_of(svc, &dossier).await?.owed.is_empty()
+        {
+            continue;
+        }
+        let calendar = apply::work_calendar(svc).await?;
+        let hours = match svc.store.agency(dossier.receiving_unit).await? {
+            Some(a) => a.office_hours,
+            None => OfficeHours::standard(),
+        };
+        let event = dossier.state.decide(
+            Action::ConfirmPayment,
+            Role::System,
+            now,
+            Clockwork {
+                calendar: &calendar,
+                hours: &hours,
+            },
+        )?;
+        let appended = svc
+            .store
+            .append_event(
+                dossier.id,
+                dossier.event_count,
+                NewEvent {
+                    actor: None,
+                    event,
+                    attachments: Vec::new(),
+                    jobs: Vec::new(),
+                },
+            )
+            .await;
+        let updated = match appended {
+            Ok(updated) => updated,
+            // Someone acted first (an officer confirmed it at the counter).
+            Err(StoreError::Conflict { .. }) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        if let Some(procedure) = procedure_of(svc, &updated).await? {
+            notices::stage_changed(svc, &updated, &procedure, updated.event_count, None, now)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Gives back the refundable fees `dossier` paid (it was refused or
+/// withdrawn), each against the payment that collected it, and records
+/// each refund on its timeline. Through the sandbox the money goes back at
+/// once; through the gateway the collecting agency pays it back by
+/// transfer, and the refund is recorded without a provider reference.
+pub async fn refund_for(
+    svc: &Services,
+    dossier: DossierId,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<Refund>, AppError> {
+    let mut out = Vec::new();
+    for payment in svc.store.payments_of_dossier(dossier).await? {
+        if payment.state != PaymentState::Settled {
+            continue;
+        }
+        let refundable: u64 = payment
+            .items
+            .iter()
+            .filter(|i| i.dossier == dossier && i.refundable)
+            .map(|i| i.amount_vnd)
+            .sum();
+        let refunded: u64 = svc
+            .store
+            .refunds_of_payment(payment.id)
+            .await?
+            .iter()
+            .filter(|r| r.dossier == dossier)
+            .map(|r| r.amount_vnd)
+            .sum();
+        let amount_vnd = refundable.saturating_sub(refunded);
+        if amount_vnd == 0 {
+            continue;
+        }
+        let id = RefundId::new();
+        let provider_ref = (svc.payments.refunds_itself()
+            && payment.provider == svc.payments.name())
+        .then(|| format!("RF{}", id.uuid().simple()).to_ascii_uppercase());
+        out.push(
+            svc.store
+                .record_refund(NewRefund {
+                    id,
+                    payment: payment.id,
+                    dossier,
+                    amount_vnd,
+                    reason: reason.to_owned(),
+                    provider_ref,
+                    at: now,
+                })
+                .await?,
+        );
+    }
+    Ok(out)
+}
