@@ -6,7 +6,7 @@ sorted by name, each name and value form-urlencoded (a space is `+`),
 joined as `name=value&...`; the signature is HMAC-SHA512 of that string
 keyed with the merchant's hash secret, in hex.
 
-Prints the vectors as Rust constants for crates/app/tests/app/vnpay.rs;
+Prints the vectors as Rust constants for crates/app/tests/app/payments.rs;
 `--check FILE` verifies that the file holds exactly these values.
 """
 import hashlib

@@ -90,6 +90,10 @@ pub struct ServeArgs {
     /// The merchant's hash secret with the VNPay gateway.
     #[arg(long, env = "MOTCUA_VNPAY_HASH_SECRET", hide_env_values = true)]
     pub vnpay_secret: Option<String>,
+    /// Take fees in the built-in sandbox gateway (no real money; anyone
+    /// can sign its notices, so never with real fees). On with --demo.
+    #[arg(long, env = "MOTCUA_PAYMENTS_SANDBOX")]
+    pub payments_sandbox: bool,
     /// The VNPay payment page.
     #[arg(
         long,
@@ -100,7 +104,8 @@ pub struct ServeArgs {
 }
 
 /// The payment provider the flags name: VNPay with both its code and
-/// secret, the sandbox with neither.
+/// secret; the sandbox when asked for (or with --demo); else none, and
+/// fees are paid at the counter.
 fn payment_provider(
     args: &ServeArgs,
     public_url: &str,
@@ -125,9 +130,13 @@ fn payment_provider(
                 pay_url: args.vnpay_url.clone(),
             })))
         }
-        (None, None) => {
+        (None, None) if args.payments_sandbox || args.demo => {
             tracing::warn!("{}", lang.tr("serve-payments-sandbox"));
             Ok(Arc::new(VnPay::sandbox(public_url)))
+        }
+        (None, None) => {
+            tracing::info!("{}", lang.tr("serve-payments-off"));
+            Ok(Arc::new(motcua_app::payments::NoPayments))
         }
         _ => Err(CliError::Message(lang.tr("serve-payments-half"))),
     }

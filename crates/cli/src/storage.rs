@@ -205,8 +205,8 @@ pub async fn open_services(data: &DataArgs, lang: Lang) -> Result<motcua_app::Se
             province_name: String::new(),
         },
         renderer: Arc::new(motcua_reports::Reports::new()),
-        // Commands take no payments; a notice would need the server's.
-        payments: Arc::new(motcua_app::payments::VnPay::sandbox("")),
+        // Commands take no payments.
+        payments: Arc::new(motcua_app::payments::NoPayments),
     })
 }
 

@@ -17,7 +17,7 @@ CREATE TABLE payments (
     payer_id TEXT NOT NULL REFERENCES users(id),
     beneficiary_id TEXT NOT NULL REFERENCES agencies(id),
     provider TEXT NOT NULL,
-    amount_vnd INTEGER NOT NULL,
+    amount_vnd INTEGER NOT NULL CHECK (amount_vnd > 0),
     -- the items (dossier, fee, count, amount, refundable) as JSON
     items TEXT NOT NULL,
     state TEXT NOT NULL,
@@ -52,7 +52,7 @@ CREATE TABLE refunds (
     id TEXT PRIMARY KEY,
     payment_id TEXT NOT NULL REFERENCES payments(id),
     dossier_id TEXT NOT NULL REFERENCES dossiers(id),
-    amount_vnd INTEGER NOT NULL,
+    amount_vnd INTEGER NOT NULL CHECK (amount_vnd > 0),
     reason TEXT NOT NULL,
     provider_ref TEXT,
     at INTEGER NOT NULL

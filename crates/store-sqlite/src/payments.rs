@@ -262,7 +262,10 @@ pub(crate) async fn settle(pool: &SqlitePool, s: Settlement) -> StoreResult<Sett
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
-    for dossier in payment.dossiers() {
+    // Locked in one order, so two payments never wait for each other.
+    let mut covered = payment.dossiers();
+    covered.sort();
+    for dossier in covered {
         let current = dossiers::load_current(&mut tx, dossier).await?;
         let action = Action::FeePaid {
             payment: payment.reference.clone(),

@@ -201,7 +201,9 @@ pub fn prepare_money(
     action: Action,
     at: DateTime<Utc>,
 ) -> StoreResult<Prepared> {
-    let event = current.state.record_money(action, micros(at))?;
+    // Never before the last event (another node's clock may run ahead).
+    let at = micros(at).max(current.state.last_event_at);
+    let event = current.state.record_money(action, at)?;
     prepare_append(current, None, event, &[])
 }
 

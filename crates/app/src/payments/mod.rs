@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, TimeDelta, Utc};
 use motcua_domain::catalog::{FeeDue, Procedure, ServiceLevel};
 use motcua_domain::forms::Problem;
-use motcua_domain::lifecycle::{Action, AssessedFee};
+use motcua_domain::lifecycle::{Action, AssessedFee, Outcome, Role};
 use motcua_domain::text;
 use motcua_store::{
     Agency, AgencyId, CheckoutId, DossierId, DossierRecord, EventRecord, NewPayment, Payment,
@@ -29,7 +29,7 @@ use motcua_store::{
 };
 
 pub use notify::{IpnAnswer, confirm_paid, notify, refund_for};
-pub use provider::{Notice, NoticeProblem, Order, PaymentProvider, VnPay};
+pub use provider::{NoPayments, Notice, NoticeProblem, Order, PaymentProvider, VnPay};
 pub use receipt::receipt;
 
 use crate::office::act::procedure_of;
@@ -71,8 +71,10 @@ impl Fees {
     }
 }
 
-/// The fees the catalog version makes due: those due on filing, and the
-/// ones assessed in each request for the financial obligation.
+/// The fees the catalog version makes due: those due on filing (of a
+/// dossier filed online: at the counter or through the post they are paid
+/// there), and the ones assessed in each request for the financial
+/// obligation, unless an officer confirmed them paid at the counter.
 fn due_fees(
     dossier: &DossierRecord,
     procedure: &Procedure,
@@ -94,13 +96,21 @@ fn due_fees(
         .fees
         .iter()
         .filter(|f| f.due == FeeDue::Submission && f.amount_vnd > 0)
+        .filter(|_| dossier.state.channel.is_online())
         .map(|f| line(&f.name, 1, f.amount_vnd))
         .collect();
+    let mut assessed = Vec::new();
     for e in events {
-        if let Action::RequestPayment { fees } = &e.event.action {
-            due.extend(fees.iter().map(|f| line(&f.name, f.count, f.amount_vnd)));
+        match &e.event.action {
+            Action::RequestPayment { fees } => {
+                assessed.extend(fees.iter().map(|f| line(&f.name, f.count, f.amount_vnd)));
+            }
+            // Paid at the counter (online payments are matched below).
+            Action::ConfirmPayment if e.event.role != Role::System => assessed.clear(),
+            _ => {}
         }
     }
+    due.extend(assessed);
     due
 }
 
@@ -126,15 +136,15 @@ async fn beneficiaries(
     svc: &Services,
     dossier: &DossierRecord,
     procedure: &Procedure,
-) -> Result<BTreeMap<String, AgencyId>, AppError> {
+) -> Result<BTreeMap<String, Option<AgencyId>>, AppError> {
     let mut out = BTreeMap::new();
     for fee in &procedure.fees {
         let agency = match &fee.collected_by {
-            Some(identifier) => apply::agency_now(svc, identifier)
-                .await?
-                .map(|a| a.id)
-                .ok_or(AppError::NotFound("agency"))?,
-            None => dossier.deciding_agency,
+            // An agency the catalog names but the province does not have:
+            // the fee cannot be paid online (`fees_of` says so); the pages
+            // still show it.
+            Some(identifier) => apply::agency_now(svc, identifier).await?.map(|a| a.id),
+            None => Some(dossier.deciding_agency),
         };
         out.insert(fee.name.clone(), agency);
     }
@@ -158,13 +168,21 @@ pub async fn fees_of(svc: &Services, dossier: &DossierRecord) -> Result<Fees, Ap
         dossier.id,
         &payments,
     );
+    let mut known = true;
     for fee in &mut owed {
-        if let Some(agency) = to.get(&fee.fee) {
-            fee.beneficiary = *agency;
+        match to.get(&fee.fee) {
+            Some(Some(agency)) => fee.beneficiary = *agency,
+            Some(None) => known = false,
+            None => {}
         }
     }
-    let mut online = procedure.level == ServiceLevel::Full
-        && !dossier.state.stage.is_final()
+    // Online: a level-4 procedure, a provider that takes payments, a
+    // dossier still being handled (not refused), every collecting agency
+    // known and with its account.
+    let mut online = known
+        && procedure.level == ServiceLevel::Full
+        && svc.payments.takes_payments()
+        && !ended(dossier)
         && !owed.is_empty();
     for fee in &owed {
         online = online && svc.store.fee_account(fee.beneficiary).await?.is_some();
@@ -174,6 +192,12 @@ pub async fn fees_of(svc: &Services, dossier: &DossierRecord) -> Result<Fees, Ap
         payments,
         online,
     })
+}
+
+/// Whether the dossier will not be handled any further: ended, or refused
+/// (a refusal is a result still to be handed over).
+pub fn ended(dossier: &DossierRecord) -> bool {
+    dossier.state.stage.is_final() || dossier.state.outcome == Some(Outcome::Refused)
 }
 
 /// The fees a specialist assessed, checked against the catalog version:
@@ -260,6 +284,17 @@ pub async fn checkout(
                     amount_vnd: f.amount_vnd,
                     refundable: f.refundable,
                 });
+        }
+    }
+    // A new checkout replaces the attempts still open on these dossiers, so
+    // the same fee is not paid twice through two of them.
+    for id in &seen {
+        for open in svc.store.payments_of_dossier(*id).await? {
+            if open.state == PaymentState::Pending && open.payer == user.id {
+                svc.store
+                    .fail_payment(&open.reference, "replaced by a new checkout", now)
+                    .await?;
+            }
         }
     }
     let checkout = CheckoutId::new();
@@ -353,19 +388,29 @@ pub async fn pay_url(
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     let payment = payment_of(svc, user, reference).await?;
-    if payment.state == PaymentState::Settled {
+    // Each attempt is its own order at the gateway (it takes a reference
+    // once): a paid, failed or replaced one is not sent again.
+    if payment.state != PaymentState::Pending || payment.provider != svc.payments.name() {
         return Err(AppError::Store(StoreError::conflict(format!(
-            "payment {reference} is paid"
+            "payment {reference} is not open"
         ))));
     }
-    if payment.provider != svc.payments.name() {
-        return Err(AppError::NotFound("payment"));
-    }
+    // Still owed, by a dossier still handled.
     let mut codes = Vec::new();
-    for d in payment.dossiers() {
-        if let Some(d) = svc.store.dossier(d).await? {
-            codes.push(d.code.as_str().to_owned());
+    for id in payment.dossiers() {
+        let dossier = applicant::mine(svc, user, id).await?;
+        let fees = fees_of(svc, &dossier).await?;
+        let owed = payment.items.iter().filter(|i| i.dossier == id).all(|i| {
+            fees.owed
+                .iter()
+                .any(|f| f.fee == i.fee && f.amount_vnd == i.amount_vnd)
+        });
+        if !fees.online || !owed {
+            return Err(AppError::Store(StoreError::conflict(format!(
+                "payment {reference} is no longer owed"
+            ))));
         }
+        codes.push(dossier.code.as_str().to_owned());
     }
     let order = Order {
         reference: payment.reference.clone(),

@@ -122,6 +122,7 @@ pub async fn notify(svc: &Services, params: &[(String, String)], now: DateTime<U
                 // The money is recorded; the officer confirms by hand.
                 tracing::error!(reference, error = %e, "a paid dossier was not confirmed");
             }
+            give_back_if_ended(svc, &payment, now).await;
             IpnAnswer::CONFIRMED
         }
         Ok(Settled::Already(_)) => IpnAnswer::ALREADY,
@@ -188,6 +189,22 @@ pub async fn confirm_paid(
         }
     }
     Ok(())
+}
+
+/// A payment that settles after its dossier was refused or withdrawn (an
+/// attempt left open at the gateway) is given back at once.
+async fn give_back_if_ended(svc: &Services, payment: &Payment, now: DateTime<Utc>) {
+    for id in payment.dossiers() {
+        let ended = match svc.store.dossier(id).await {
+            Ok(Some(d)) => super::ended(&d),
+            _ => false,
+        };
+        if ended
+            && let Err(e) = refund_for(svc, id, "Hồ sơ đã kết thúc trước khi thanh toán", now).await
+        {
+            tracing::error!(dossier = %id, error = %e, "a payment after the end was not refunded");
+        }
+    }
 }
 
 /// Gives back the refundable fees `dossier` paid (it was refused or

@@ -73,6 +73,37 @@ pub trait PaymentProvider: Send + Sync + std::fmt::Debug {
     /// (VNPay's refund API is not spoken yet) and the refund is recorded
     /// without a provider reference.
     fn refunds_itself(&self) -> bool;
+    /// Whether payments can be made through it at all.
+    fn takes_payments(&self) -> bool {
+        true
+    }
+}
+
+/// No provider: online payment is off (no gateway configured, and the
+/// sandbox not asked for). Fees are shown, and paid at the counter.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoPayments;
+
+impl PaymentProvider for NoPayments {
+    fn name(&self) -> &'static str {
+        "none"
+    }
+
+    fn pay_url(&self, _: &Order) -> Result<String, NoticeProblem> {
+        Err(NoticeProblem::Merchant)
+    }
+
+    fn read_notice(&self, _: &[(String, String)]) -> Result<Notice, NoticeProblem> {
+        Err(NoticeProblem::Merchant)
+    }
+
+    fn refunds_itself(&self) -> bool {
+        false
+    }
+
+    fn takes_payments(&self) -> bool {
+        false
+    }
 }
 
 /// A provider speaking VNPay's protocol.

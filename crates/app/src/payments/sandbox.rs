@@ -13,6 +13,7 @@ use super::notify::notify;
 use super::provider::{SANDBOX_SECRET, SANDBOX_TMN_CODE};
 use super::vnpay;
 use crate::{AppError, Services};
+use motcua_store::PaymentState;
 
 /// What the sandbox page shows: the order as the signed URL carries it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,18 +32,33 @@ fn active(svc: &Services) -> Result<(), AppError> {
 }
 
 /// Reads the payment URL's parameters as the gateway would: signed by our
-/// merchant, for an amount in đồng.
-pub fn order(svc: &Services, params: &[(String, String)]) -> Result<SandboxOrder, AppError> {
+/// merchant, for an open payment of ours at its amount. What the page
+/// shows comes from the record, not from the URL (whose key is public).
+pub async fn order(svc: &Services, params: &[(String, String)]) -> Result<SandboxOrder, AppError> {
     active(svc)?;
     let get = |name| vnpay::param(params, name).unwrap_or_default();
     if !vnpay::verify(params, SANDBOX_SECRET) || get("vnp_TmnCode") != SANDBOX_TMN_CODE {
         return Err(AppError::NotFound("payment"));
     }
-    let amount_vnd = vnpay::parse_amount(get("vnp_Amount")).ok_or(AppError::NotFound("payment"))?;
+    let payment = svc
+        .store
+        .payment_by_reference(get("vnp_TxnRef"))
+        .await?
+        .filter(|p| {
+            p.state == PaymentState::Pending
+                && vnpay::parse_amount(get("vnp_Amount")) == Some(p.amount_vnd)
+        })
+        .ok_or(AppError::NotFound("payment"))?;
+    let mut codes = Vec::new();
+    for id in payment.dossiers() {
+        if let Some(d) = svc.store.dossier(id).await? {
+            codes.push(d.code.as_str().to_owned());
+        }
+    }
     Ok(SandboxOrder {
-        reference: get("vnp_TxnRef").to_owned(),
-        amount_vnd,
-        info: get("vnp_OrderInfo").to_owned(),
+        reference: payment.reference,
+        amount_vnd: payment.amount_vnd,
+        info: codes.join(", "),
     })
 }
 
@@ -56,7 +72,7 @@ pub async fn pay(
     paid: bool,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    let order = order(svc, params)?;
+    let order = order(svc, params).await?;
     let code = if paid {
         vnpay::SUCCESS
     } else {

@@ -6,7 +6,7 @@
 //! over the parameters sorted by name, each name and value
 //! form-urlencoded (a space is `+`) and joined as `name=value&…`, without
 //! `vnp_SecureHash` and `vnp_SecureHashType`; hex. The test vectors in
-//! `tests/app/vnpay.rs` were computed with Python's `hmac` from that
+//! `tests/app/payments.rs` were computed with Python's `hmac` from that
 //! description (`tools/vnpay-vectors/vectors.py`), not by this code.
 //!
 //! Amounts travel in hundredths of a đồng (VNPay multiplies by 100); times

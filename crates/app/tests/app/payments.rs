@@ -317,7 +317,7 @@ async fn a_checkout_across_two_agencies_settles_each_once() {
     assert_eq!(get("vnp_IpAddr"), "10.0.0.7");
     assert!(get("vnp_OrderInfo").contains(here.code.as_str()));
     assert_eq!(
-        sandbox::order(svc, &query).unwrap().amount_vnd,
+        sandbox::order(svc, &query).await.unwrap().amount_vnd,
         first.amount_vnd
     );
     let back = sandbox::pay(svc, &query, true, at).await.unwrap();
@@ -380,21 +380,54 @@ async fn a_checkout_across_two_agencies_settles_each_once() {
     assert_eq!(second_now.state, PaymentState::Pending);
     assert!(p.events(&there).await.len() == 1);
 
-    // The second is cancelled at the gateway, then paid on a second try:
-    // its own agency's series starts at 1.
+    // The second is cancelled at the gateway. That attempt is not sent
+    // again (the gateway takes a reference once); a new checkout pays it,
+    // and a checkout replaces the attempts still open before it.
     let query = p.pay_query(&second.reference, at).await;
     sandbox::pay(svc, &query, false, at).await.unwrap();
     let failed = payments::payment_of(svc, &p.citizen, &second.reference)
         .await
         .unwrap();
     assert_eq!(failed.state, PaymentState::Failed);
-    let query = p.pay_query(&second.reference, at).await;
+    assert!(
+        payments::pay_url(svc, &p.citizen, &second.reference, "10.0.0.7", false, at)
+            .await
+            .is_err()
+    );
+    let citizen = &p.citizen;
+    let retry = |checkout| async move {
+        payments::checkout_of(svc, citizen, checkout).await.unwrap()[0]
+            .payment
+            .clone()
+    };
+    let stale = retry(
+        payments::checkout(svc, &p.citizen, &[there.id], at)
+            .await
+            .unwrap(),
+    )
+    .await;
+    let fresh = retry(
+        payments::checkout(svc, &p.citizen, &[there.id], at)
+            .await
+            .unwrap(),
+    )
+    .await;
+    let stale = payments::payment_of(svc, &p.citizen, &stale.reference)
+        .await
+        .unwrap();
+    assert_eq!(stale.state, PaymentState::Failed);
+    assert_eq!(stale.failure.as_deref(), Some("replaced by a new checkout"));
+    let query = p.pay_query(&fresh.reference, at).await;
     sandbox::pay(svc, &query, true, at).await.unwrap();
-    let settled = payments::payment_of(svc, &p.citizen, &second.reference)
+    let settled = payments::payment_of(svc, &p.citizen, &fresh.reference)
         .await
         .unwrap();
     assert_eq!(settled.state, PaymentState::Settled);
-    assert_eq!(settled.receipt.unwrap().symbol, "BL-SD");
+    let receipt_there = settled.receipt.unwrap();
+    assert_eq!(
+        (receipt_there.symbol.as_str(), receipt_there.number),
+        ("BL-SD", 1)
+    );
 
     // The receipt: its number, the fee, the amount in words.
     let printout = payments::receipt(svc, &paid).await.unwrap();

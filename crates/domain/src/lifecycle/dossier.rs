@@ -888,7 +888,8 @@ impl Dossier {
             }
             self.resume_to = None;
         }
-        if effect.to.is_final() {
+        // Money recorded on an ended dossier does not end it again.
+        if effect.to.is_final() && !from.is_final() {
             self.clock.ended_at = Some(at);
         }
         self.stage = effect.to;

@@ -47,15 +47,7 @@ impl fmt::Display for Vnd {
     /// As Vietnamese writes it: dots between thousands, then "đ"
     /// ("26.000 đ").
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let digits = self.0.to_string();
-        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 2);
-        for (i, d) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push('.');
-            }
-            out.push(d);
-        }
-        write!(f, "{out} đ")
+        write!(f, "{} đ", crate::text::thousands(self.0))
     }
 }
 

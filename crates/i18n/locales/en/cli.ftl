@@ -33,5 +33,6 @@ generate-started = Making { $dossiers } dossiers received from { $from } to { $t
 generate-done = Wrote { $written } dossiers ({ $events } events) in { $seconds } seconds; { $already } were there from an earlier run. Check them with: motcua verify
 generate-bad-date = { $flag }: not a valid date “{ $value }” (expected YYYY-MM-DD or DD/MM/YYYY)
 serve-payments-vnpay = Fees are paid through the VNPay gateway ({ $url })
-serve-payments-sandbox = No payment gateway configured (--vnpay-tmn-code, --vnpay-secret): fees are "paid" in the sandbox, with no real money.
+serve-payments-sandbox = Fees are "paid" in the sandbox gateway: no real money, and anyone can sign its notices — never use it for real fees.
 serve-payments-half = Both --vnpay-tmn-code and --vnpay-secret are needed to pay through VNPay (or neither, for the sandbox).
+serve-payments-off = Online payment is off: fees are paid at the one-stop counter. Set --vnpay-tmn-code and --vnpay-secret to take them through VNPay, or --payments-sandbox to try it out.

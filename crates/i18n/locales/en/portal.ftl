@@ -260,6 +260,5 @@ paid-back = Back to the payments
 sandbox-title = Test payment gateway
 sandbox-lead = The system's test environment: no real money is taken. In production this page is the payment gateway's.
 sandbox-order = Payment reference
-sandbox-info = Description
 sandbox-pay = Pay
 sandbox-cancel = Cancel the payment

@@ -33,5 +33,6 @@ generate-started = Tạo { $dossiers } hồ sơ tiếp nhận từ { $from } đ�
 generate-done = Đã ghi { $written } hồ sơ ({ $events } sự kiện) trong { $seconds } giây; { $already } hồ sơ đã có từ lần chạy trước. Kiểm tra bằng: motcua verify
 generate-bad-date = { $flag }: ngày không hợp lệ “{ $value }” (cần dạng YYYY-MM-DD hoặc DD/MM/YYYY)
 serve-payments-vnpay = Phí, lệ phí được thanh toán qua cổng VNPay ({ $url })
-serve-payments-sandbox = Chưa cấu hình cổng thanh toán (--vnpay-tmn-code, --vnpay-secret): phí, lệ phí được "thanh toán" trong môi trường thử nghiệm, không thu tiền thật.
+serve-payments-sandbox = Phí, lệ phí được "thanh toán" trong cổng thử nghiệm: không thu tiền thật, và ai cũng ký được thông báo của nó — không dùng khi thu phí thật.
 serve-payments-half = Cần cả --vnpay-tmn-code và --vnpay-secret để thanh toán qua VNPay (hoặc bỏ cả hai để dùng môi trường thử nghiệm).
+serve-payments-off = Thanh toán trực tuyến đang tắt: phí, lệ phí nộp tại bộ phận một cửa. Đặt --vnpay-tmn-code và --vnpay-secret để thu qua VNPay, hoặc --payments-sandbox để thử nghiệm.

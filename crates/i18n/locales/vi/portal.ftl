@@ -260,6 +260,5 @@ paid-back = Về trang thanh toán
 sandbox-title = Cổng thanh toán thử nghiệm
 sandbox-lead = Môi trường thử nghiệm của hệ thống: không có tiền thật được thu. Khi triển khai thật, đây là trang của cổng thanh toán.
 sandbox-order = Mã thanh toán
-sandbox-info = Nội dung
 sandbox-pay = Thanh toán
 sandbox-cancel = Hủy giao dịch

@@ -184,11 +184,7 @@ fn options_of(
                         .map(|(i, f)| {
                             (
                                 i.to_string(),
-                                format!(
-                                    "{} — {} đ",
-                                    f.name,
-                                    motcua_domain::text::thousands(f.amount_vnd)
-                                ),
+                                format!("{} — {}", f.name, crate::portal::words::vnd(f.amount_vnd)),
                             )
                         }),
                 )

@@ -302,7 +302,7 @@ pub(crate) async fn sandbox_page(
 ) -> Result<Response, WebError> {
     let svc = state.require_services()?;
     let query = query.unwrap_or_default();
-    let order = sandbox::order(svc, &pairs(Some(query.clone())))?;
+    let order = sandbox::order(svc, &pairs(Some(query.clone()))).await?;
     let lang = ctx.lang();
     let page = SandboxPage {
         reference: order.reference,
