@@ -15,6 +15,7 @@ mod data_cmd;
 mod demo_cmd;
 mod error;
 mod output;
+mod payments_cmd;
 mod phone_cmd;
 mod serve;
 mod storage;
@@ -68,6 +69,9 @@ enum Command {
     /// Vietnamese phone numbers across the 2017 and 2018 renumberings.
     #[command(subcommand)]
     Phone(phone_cmd::PhoneCommand),
+    /// Fees paid online: a day's report and the settlement file's check.
+    #[command(subcommand)]
+    Payments(payments_cmd::PaymentsCommand),
 }
 
 fn main() -> ExitCode {
@@ -100,6 +104,7 @@ fn main() -> ExitCode {
         Command::Demo(cmd) => demo_cmd::run(cmd, lang),
         Command::Calendar(cmd) => calendar_cmd::run(cmd, lang),
         Command::Phone(cmd) => phone_cmd::run(cmd, lang),
+        Command::Payments(cmd) => payments_cmd::run(cmd, lang),
     };
     match result {
         Ok(code) => code,

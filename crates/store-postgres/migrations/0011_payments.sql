@@ -30,6 +30,9 @@ CREATE TABLE payments (
     receipt_year integer,
     receipt_number integer
 );
+-- The day's report reads what was started and what was closed in a day.
+CREATE INDEX payments_by_creation ON payments (created_at);
+CREATE INDEX payments_by_closing ON payments (closed_at);
 CREATE INDEX payments_by_checkout ON payments (checkout_id, id);
 CREATE UNIQUE INDEX payments_by_receipt ON payments (beneficiary_id, receipt_year, receipt_number)
     WHERE receipt_number IS NOT NULL;
@@ -57,4 +60,5 @@ CREATE TABLE refunds (
     provider_ref text,
     at timestamptz NOT NULL
 );
+CREATE INDEX refunds_by_time ON refunds (at);
 CREATE INDEX refunds_by_payment ON refunds (payment_id, at);

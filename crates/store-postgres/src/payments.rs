@@ -364,26 +364,61 @@ pub(crate) async fn refund(pool: &PgPool, new: NewRefund) -> StoreResult<Refund>
     })
 }
 
+fn refund_from_row(r: &PgRow) -> StoreResult<Refund> {
+    Ok(Refund {
+        id: motcua_store::RefundId::from_uuid(get(r, "id")?),
+        payment: PaymentId::from_uuid(get(r, "payment_id")?),
+        dossier: DossierId::from_uuid(get(r, "dossier_id")?),
+        amount_vnd: count_u64(get(r, "amount_vnd")?, "a refund")?,
+        reason: get(r, "reason")?,
+        provider_ref: get(r, "provider_ref")?,
+        at: get(r, "at")?,
+    })
+}
+
+const REFUND_COLUMNS: &str = "id, payment_id, dossier_id, amount_vnd, reason, provider_ref, at";
+
 pub(crate) async fn refunds_of(pool: &PgPool, payment: PaymentId) -> StoreResult<Vec<Refund>> {
-    let rows = sqlx::query(
-        "SELECT id, dossier_id, amount_vnd, reason, provider_ref, at FROM refunds
-         WHERE payment_id = $1 ORDER BY at, id",
-    )
-    .bind(payment.uuid())
-    .fetch_all(pool)
-    .await
-    .map_err(db_err)?;
-    rows.iter()
-        .map(|r| {
-            Ok(Refund {
-                id: motcua_store::RefundId::from_uuid(get(r, "id")?),
-                payment,
-                dossier: DossierId::from_uuid(get(r, "dossier_id")?),
-                amount_vnd: count_u64(get(r, "amount_vnd")?, "a refund")?,
-                reason: get(r, "reason")?,
-                provider_ref: get(r, "provider_ref")?,
-                at: get(r, "at")?,
-            })
-        })
-        .collect()
+    let sql = format!("SELECT {REFUND_COLUMNS} FROM refunds WHERE payment_id = $1 ORDER BY at, id");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(payment.uuid())
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    rows.iter().map(refund_from_row).collect()
+}
+
+pub(crate) async fn refunds_between(
+    pool: &PgPool,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> StoreResult<Vec<Refund>> {
+    let sql =
+        format!("SELECT {REFUND_COLUMNS} FROM refunds WHERE at >= $1 AND at < $2 ORDER BY at, id");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(micros(from))
+        .bind(micros(to))
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    rows.iter().map(refund_from_row).collect()
+}
+
+pub(crate) async fn between(
+    pool: &PgPool,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> StoreResult<Vec<Payment>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM payments
+         WHERE (created_at >= $1 AND created_at < $2) OR (closed_at >= $1 AND closed_at < $2)
+         ORDER BY created_at, id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(micros(from))
+        .bind(micros(to))
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    rows.iter().map(from_row).collect()
 }

@@ -364,6 +364,20 @@ impl Store for SqliteStore {
     async fn refunds_of_payment(&self, payment: PaymentId) -> StoreResult<Vec<Refund>> {
         payments::refunds_of(&self.pool, payment).await
     }
+    async fn payments_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<Payment>> {
+        payments::between(&self.pool, from, to).await
+    }
+    async fn refunds_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<Refund>> {
+        payments::refunds_between(&self.pool, from, to).await
+    }
 
     async fn enqueue(&self, job: NewJob) -> StoreResult<Option<JobId>> {
         jobs::enqueue(&self.pool, job).await

@@ -374,27 +374,62 @@ pub(crate) async fn refund(pool: &SqlitePool, new: NewRefund) -> StoreResult<Ref
     })
 }
 
+fn refund_from_row(r: &SqliteRow) -> StoreResult<Refund> {
+    let text = |c: &str| r.try_get::<String, _>(c).map_err(db_err);
+    Ok(Refund {
+        id: parse(&text("id")?, "refund id")?,
+        payment: parse(&text("payment_id")?, "payment id")?,
+        dossier: parse(&text("dossier_id")?, "dossier id")?,
+        amount_vnd: count_u64(r.try_get("amount_vnd").map_err(db_err)?, "a refund")?,
+        reason: text("reason")?,
+        provider_ref: r.try_get("provider_ref").map_err(db_err)?,
+        at: from_us(r.try_get("at").map_err(db_err)?)?,
+    })
+}
+
+const REFUND_COLUMNS: &str = "id, payment_id, dossier_id, amount_vnd, reason, provider_ref, at";
+
 pub(crate) async fn refunds_of(pool: &SqlitePool, payment: PaymentId) -> StoreResult<Vec<Refund>> {
-    let rows = sqlx::query(
-        "SELECT id, dossier_id, amount_vnd, reason, provider_ref, at FROM refunds
-         WHERE payment_id = $1 ORDER BY at, id",
-    )
-    .bind(payment.to_string())
-    .fetch_all(pool)
-    .await
-    .map_err(db_err)?;
-    rows.iter()
-        .map(|r| {
-            let text = |c: &str| r.try_get::<String, _>(c).map_err(db_err);
-            Ok(Refund {
-                id: parse(&text("id")?, "refund id")?,
-                payment,
-                dossier: parse(&text("dossier_id")?, "dossier id")?,
-                amount_vnd: count_u64(r.try_get("amount_vnd").map_err(db_err)?, "a refund")?,
-                reason: text("reason")?,
-                provider_ref: r.try_get("provider_ref").map_err(db_err)?,
-                at: from_us(r.try_get("at").map_err(db_err)?)?,
-            })
-        })
-        .collect()
+    let sql = format!("SELECT {REFUND_COLUMNS} FROM refunds WHERE payment_id = $1 ORDER BY at, id");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(payment.to_string())
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    rows.iter().map(refund_from_row).collect()
+}
+
+pub(crate) async fn refunds_between(
+    pool: &SqlitePool,
+    from: chrono::DateTime<chrono::Utc>,
+    to: chrono::DateTime<chrono::Utc>,
+) -> StoreResult<Vec<Refund>> {
+    let sql =
+        format!("SELECT {REFUND_COLUMNS} FROM refunds WHERE at >= $1 AND at < $2 ORDER BY at, id");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(us(from))
+        .bind(us(to))
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    rows.iter().map(refund_from_row).collect()
+}
+
+pub(crate) async fn between(
+    pool: &SqlitePool,
+    from: chrono::DateTime<chrono::Utc>,
+    to: chrono::DateTime<chrono::Utc>,
+) -> StoreResult<Vec<Payment>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM payments
+         WHERE (created_at >= $1 AND created_at < $2) OR (closed_at >= $1 AND closed_at < $2)
+         ORDER BY created_at, id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(us(from))
+        .bind(us(to))
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    rows.iter().map(from_row).collect()
 }

@@ -385,6 +385,19 @@ pub trait Store: Send + Sync + 'static {
     async fn record_refund(&self, new: NewRefund) -> StoreResult<Refund>;
     /// The refunds made against a payment, oldest first.
     async fn refunds_of_payment(&self, payment: PaymentId) -> StoreResult<Vec<Refund>>;
+    /// The payments started or closed (settled, failed) in `[from, to)`,
+    /// oldest first: a day's reconciliation.
+    async fn payments_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<Payment>>;
+    /// The refunds made in `[from, to)`, oldest first.
+    async fn refunds_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<Refund>>;
 
     // --- audit ---------------------------------------------------------------
 

@@ -13,6 +13,7 @@
 mod notify;
 pub mod provider;
 mod receipt;
+pub mod reconcile;
 pub mod sandbox;
 pub mod vnpay;
 

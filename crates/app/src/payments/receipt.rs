@@ -97,7 +97,7 @@ pub async fn receipt(svc: &Services, payment: &Payment) -> Result<Printout, AppE
             .map(str::to_owned)
             .to_vec(),
         rows,
-        widths: vec![6, 26, 42, 10, 16],
+        widths: vec![5, 35, 34, 10, 16],
     });
     blocks.push(Block::Field {
         label: "Số tiền bằng chữ".to_owned(),

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use motcua_app::payments::provider::{SANDBOX_SECRET, SANDBOX_TMN_CODE};
+use motcua_app::payments::reconcile::{self, Difference};
 use motcua_app::payments::{self, VnPay, sandbox, vnpay};
 use motcua_app::{AppError, apply};
 use motcua_domain::calendar::{OfficeHours, Period};
@@ -429,6 +430,50 @@ async fn a_checkout_across_two_agencies_settles_each_once() {
         ("BL-SD", 1)
     );
 
+    // The day's totals per collecting agency, and the provider's file for
+    // the day: one line it has that we do not, one of ours it lacks.
+    let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    let report = reconcile::day_report(svc, day).await.unwrap();
+    for agency in [&p.o.commune, &p.o.other] {
+        let line = &report[&agency.id];
+        assert_eq!((line.collected, line.collected_vnd), (1, 10_000));
+        assert_eq!(line.pending, 0);
+    }
+    let line = |reference: &str, amount_vnd| reconcile::SettlementLine {
+        reference: reference.to_owned(),
+        transaction: "14226112".into(),
+        amount_vnd,
+    };
+    let differences = reconcile::reconcile(
+        svc,
+        day,
+        vec![line(&first.reference, 10_000), line("MCNOTOURS", 5_000)],
+    )
+    .await
+    .unwrap();
+    assert_eq!(differences.len(), 2, "{differences:?}");
+    assert!(matches!(&differences[0], Difference::Extra(l) if l.reference == "MCNOTOURS"));
+    assert!(matches!(&differences[1], Difference::Missing(p) if p.reference == fresh.reference));
+    let differences = reconcile::reconcile(
+        svc,
+        day,
+        vec![
+            line(&first.reference, 9_000),
+            line(&fresh.reference, 10_000),
+        ],
+    )
+    .await
+    .unwrap();
+    assert!(
+        matches!(&differences[..], [Difference::Amount { line, .. }] if line.amount_vnd == 9_000)
+    );
+    assert!(
+        reconcile::day_report(svc, day.succ_opt().unwrap())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
     // The receipt: its number, the fee, the amount in words.
     let printout = payments::receipt(svc, &paid).await.unwrap();
     assert_eq!(printout.title, "BIÊN LAI THU TIỀN PHÍ, LỆ PHÍ");
@@ -613,6 +658,11 @@ async fn a_refusal_gives_back_the_refundable_fee_once() {
             .iter()
             .any(|n| n.contains("Đã hoàn trả 10.000 đồng"))
     );
+    let day = reconcile::day_report(svc, NaiveDate::from_ymd_opt(2026, 3, 2).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(day[&o.commune.id].refunded_vnd, 10_000);
+    assert_eq!(day[&o.commune.id].collected_vnd, 10_000);
     // Through the gateway the agency pays it back by hand: no reference.
     let gateway = VnPay::gateway(vnpay::Merchant {
         tmn_code: "DEMOV210".into(),

@@ -405,7 +405,43 @@ pub async fn refunds_stay_within_what_was_paid(db: &dyn TestDatabase) {
     let second = store.record_refund(refund(40_000, d.id, 6)).await.unwrap();
     assert_eq!(
         store.refunds_of_payment(pending.id).await.unwrap(),
-        vec![first, second]
+        vec![first.clone(), second.clone()]
+    );
+    // A day's reading: refunds by when they were made, payments by when
+    // they were started or closed.
+    let minutes = |m| at + TimeDelta::minutes(m);
+    assert_eq!(
+        store
+            .refunds_between(minutes(0), minutes(60))
+            .await
+            .unwrap(),
+        vec![first, second.clone()]
+    );
+    assert_eq!(
+        store.refunds_between(minutes(6), minutes(7)).await.unwrap(),
+        vec![second]
+    );
+    let ids = |list: Vec<crate::model::Payment>| list.into_iter().map(|p| p.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(store
+            .payments_between(minutes(0), minutes(1))
+            .await
+            .unwrap()),
+        vec![pending.id]
+    );
+    assert_eq!(
+        ids(store
+            .payments_between(minutes(1), minutes(2))
+            .await
+            .unwrap()),
+        vec![pending.id]
+    );
+    assert!(
+        store
+            .payments_between(minutes(2), minutes(60))
+            .await
+            .unwrap()
+            .is_empty()
     );
     // The timeline still verifies with the money events in it.
     let record = store.dossier(d.id).await.unwrap().unwrap();
