@@ -146,6 +146,18 @@ impl Office {
     /// A dossier filed online at `at` with the commune, for a procedure of
     /// `days` working days (the marital-status certificate: 3).
     pub(super) async fn online(&self, at: DateTime<Utc>, name: &str) -> DossierRecord {
+        self.filed_online(&self.commune, None, at, name).await
+    }
+
+    /// A dossier filed online at `at` with `agency`, by the account `user`
+    /// if any.
+    pub(super) async fn filed_online(
+        &self,
+        agency: &Agency,
+        user: Option<motcua_store::UserId>,
+        at: DateTime<Utc>,
+        name: &str,
+    ) -> DossierRecord {
         let calendar = apply::work_calendar(&self.svc).await.unwrap();
         let hours = OfficeHours::standard();
         let (_, entry) = Dossier::enter(
@@ -164,14 +176,14 @@ impl Office {
             .create_dossier(NewDossier {
                 id: DossierId::new(),
                 code: CodeSource::Allocate {
-                    agency: self.commune.identifier.clone(),
+                    agency: agency.identifier.clone(),
                 },
                 procedure_code: "1.004873".into(),
                 procedure_version: NaiveDate::from_ymd_opt(2026, 1, 16).unwrap(),
-                receiving_unit: self.commune.id,
-                deciding_agency: self.commune.id,
+                receiving_unit: agency.id,
+                deciding_agency: agency.id,
                 applicant: Applicant {
-                    user: None,
+                    user,
                     name: name.into(),
                     identity_number: Some("087095000123".into()),
                     phone: None,

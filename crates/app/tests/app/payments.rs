@@ -8,19 +8,13 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use motcua_app::AppError;
 use motcua_app::payments::provider::{SANDBOX_SECRET, SANDBOX_TMN_CODE};
 use motcua_app::payments::reconcile::{self, Difference};
 use motcua_app::payments::{self, VnPay, sandbox, vnpay};
-use motcua_app::{AppError, apply};
-use motcua_domain::calendar::{OfficeHours, Period};
 use motcua_domain::catalog::{Fee, FeeDue, ServiceLevel};
-use motcua_domain::lifecycle::{
-    Action, ActionKind, AssessedFee, Channel, Clockwork, Dossier, Role, Stage,
-};
-use motcua_store::{
-    Agency, Applicant, CodeSource, Delivery, DossierId, DossierRecord, FeeAccount, NewDossier,
-    NewUser, PaymentState, TokenHash, User, UserKind,
-};
+use motcua_domain::lifecycle::{Action, ActionKind, AssessedFee, Stage};
+use motcua_store::{Agency, DossierRecord, FeeAccount, NewUser, PaymentState, User, UserKind};
 
 use super::office::{Office, office, vn};
 
@@ -187,49 +181,9 @@ async fn payments_office() -> Payments {
 impl Payments {
     /// A dossier `citizen` filed online at `agency`.
     async fn filed(&self, agency: &Agency, at: DateTime<Utc>) -> DossierRecord {
-        let calendar = apply::work_calendar(&self.o.svc).await.unwrap();
-        let hours = OfficeHours::standard();
-        let (_, entry) = Dossier::enter(
-            Channel::Online,
-            Period::WorkingDays(3),
-            Role::Applicant,
-            at,
-            Clockwork {
-                calendar: &calendar,
-                hours: &hours,
-            },
-        )
-        .unwrap();
         self.o
-            .svc
-            .store
-            .create_dossier(NewDossier {
-                id: DossierId::new(),
-                code: CodeSource::Allocate {
-                    agency: agency.identifier.clone(),
-                },
-                procedure_code: "1.004873".into(),
-                procedure_version: NaiveDate::from_ymd_opt(2026, 1, 16).unwrap(),
-                receiving_unit: agency.id,
-                deciding_agency: agency.id,
-                applicant: Applicant {
-                    user: Some(self.citizen.id),
-                    name: "Nguyễn Văn An".into(),
-                    identity_number: Some("087095000123".into()),
-                    phone: None,
-                    email: Some("an@example.vn".into()),
-                    address: None,
-                },
-                delivery: Delivery::Counter,
-                pin_hash: TokenHash::of("123456"),
-                form: Default::default(),
-                actor: None,
-                entry,
-                attachments: vec![],
-                jobs: vec![],
-            })
+            .filed_online(agency, Some(self.citizen.id), at, "Nguyễn Văn An")
             .await
-            .unwrap()
     }
 
     /// The query of the payment URL for `reference`.
