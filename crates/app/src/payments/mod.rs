@@ -243,7 +243,7 @@ fn reference_for(id: PaymentId) -> String {
 
 /// Starts paying the owed fees of `dossiers` (all `user`'s): one payment
 /// per collecting agency, in one checkout. A dossier that owes nothing,
-/// or cannot be paid online, is refused with its code named.
+/// or cannot be paid online, is refused (`dossiers`: not an option).
 pub async fn checkout(
     svc: &Services,
     user: &User,
