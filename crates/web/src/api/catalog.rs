@@ -14,8 +14,8 @@ use motcua_app::{apply, find};
 use motcua_domain::address::{Commune, Province, ProvinceCode, Units};
 use motcua_domain::calendar::{self, Period};
 use motcua_domain::catalog::{
-    Competent, DocumentForm, EntryStatus, Fee, FieldKind, FormField, Procedure, RequiredDocument,
-    ServiceLevel, Step,
+    Competent, DocumentForm, EntryStatus, Fee, FeeDue, FieldKind, FormField, Procedure,
+    RequiredDocument, ServiceLevel, Step,
 };
 use motcua_domain::lifecycle::Role;
 use motcua_store::Agency;
@@ -102,6 +102,36 @@ pub(crate) struct FeeDoc {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = String)]
     note: Option<String>,
+    /// Absent: `assessed`.
+    #[serde(skip_serializing_if = "FeeDueDoc::is_assessed")]
+    #[schema(required = false)]
+    due: FeeDueDoc,
+    /// Given back when the dossier is refused or withdrawn (absent: no).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[schema(required = false)]
+    refundable: bool,
+    /// The electronic identifier of the agency that collects it, when it
+    /// is not the deciding agency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String)]
+    collected_by: Option<String>,
+}
+
+/// When a fee falls due: on filing (paid online with a level-4
+/// application), or when the specialist assesses it with the financial
+/// obligation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schema(as = FeeDue)]
+pub(crate) enum FeeDueDoc {
+    Submission,
+    Assessed,
+}
+
+impl FeeDueDoc {
+    fn is_assessed(&self) -> bool {
+        *self == FeeDueDoc::Assessed
+    }
 }
 
 /// The form in which a document is handed in.
@@ -314,12 +344,20 @@ fn fee(f: &Fee) -> FeeDoc {
         name,
         amount_vnd,
         note,
-        ..
+        due,
+        refundable,
+        collected_by,
     } = f;
     FeeDoc {
         name: name.clone(),
         amount_vnd: *amount_vnd,
         note: note.clone(),
+        due: match due {
+            FeeDue::Submission => FeeDueDoc::Submission,
+            FeeDue::Assessed => FeeDueDoc::Assessed,
+        },
+        refundable: *refundable,
+        collected_by: collected_by.clone(),
     }
 }
 
@@ -732,5 +770,19 @@ mod tests {
                 assert_eq!(role_key(s.role), serde_key(&s.role));
             }
         }
+        // A fee due on filing, refundable, collected by another agency.
+        let mut p = catalog.procedures[0].clone();
+        p.fees = vec![Fee {
+            name: "Lệ phí".into(),
+            amount_vnd: 10_000,
+            note: None,
+            due: FeeDue::Submission,
+            refundable: true,
+            collected_by: Some("000.00.12.H29".into()),
+        }];
+        assert_eq!(
+            serde_json::to_value(ProcedureDoc::from(&p)).unwrap(),
+            serde_json::to_value(&p).unwrap()
+        );
     }
 }
