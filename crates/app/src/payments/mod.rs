@@ -154,6 +154,16 @@ async fn beneficiaries(
 
 /// What `dossier` owes and paid.
 pub async fn fees_of(svc: &Services, dossier: &DossierRecord) -> Result<Fees, AppError> {
+    let events = svc.store.events(dossier.id).await?;
+    fees_given(svc, dossier, &events).await
+}
+
+/// [`fees_of`] on the timeline the caller has read already (`events`).
+pub async fn fees_given(
+    svc: &Services,
+    dossier: &DossierRecord,
+    events: &[EventRecord],
+) -> Result<Fees, AppError> {
     let payments = svc.store.payments_of_dossier(dossier.id).await?;
     let Some(procedure) = procedure_of(svc, dossier).await? else {
         return Ok(Fees {
@@ -162,13 +172,8 @@ pub async fn fees_of(svc: &Services, dossier: &DossierRecord) -> Result<Fees, Ap
             online: false,
         });
     };
-    let events = svc.store.events(dossier.id).await?;
     let to = beneficiaries(svc, dossier, &procedure).await?;
-    let mut owed = less_paid(
-        due_fees(dossier, &procedure, &events),
-        dossier.id,
-        &payments,
-    );
+    let mut owed = less_paid(due_fees(dossier, &procedure, events), dossier.id, &payments);
     let mut known = true;
     for fee in &mut owed {
         match to.get(&fee.fee) {
@@ -341,12 +346,7 @@ pub async fn checkout_of(
     let mut out = Vec::new();
     for payment in payments {
         let beneficiary = svc.store.agency(payment.beneficiary).await?;
-        let mut codes = Vec::new();
-        for d in payment.dossiers() {
-            if let Some(d) = svc.store.dossier(d).await? {
-                codes.push(d.code.as_str().to_owned());
-            }
-        }
+        let codes = codes_of(svc, &payment).await?;
         out.push(CheckoutLine {
             payment,
             beneficiary,
@@ -354,6 +354,17 @@ pub async fn checkout_of(
         });
     }
     Ok(out)
+}
+
+/// The codes of the dossiers a payment covers, in the order of its items.
+pub(crate) async fn codes_of(svc: &Services, payment: &Payment) -> Result<Vec<String>, AppError> {
+    let mut codes = Vec::new();
+    for id in payment.dossiers() {
+        if let Some(d) = svc.store.dossier(id).await? {
+            codes.push(d.code.as_str().to_owned());
+        }
+    }
+    Ok(codes)
 }
 
 /// `user`'s payment `reference`.

@@ -223,12 +223,7 @@ pub async fn refund_for(
         if payment.state != PaymentState::Settled {
             continue;
         }
-        let refundable: u64 = payment
-            .items
-            .iter()
-            .filter(|i| i.dossier == dossier && i.refundable)
-            .map(|i| i.amount_vnd)
-            .sum();
+        let refundable = payment.refundable_for(dossier);
         let refunded: u64 = svc
             .store
             .refunds_of_payment(payment.id)

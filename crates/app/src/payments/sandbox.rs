@@ -49,12 +49,7 @@ pub async fn order(svc: &Services, params: &[(String, String)]) -> Result<Sandbo
                 && vnpay::parse_amount(get("vnp_Amount")) == Some(p.amount_vnd)
         })
         .ok_or(AppError::NotFound("payment"))?;
-    let mut codes = Vec::new();
-    for id in payment.dossiers() {
-        if let Some(d) = svc.store.dossier(id).await? {
-            codes.push(d.code.as_str().to_owned());
-        }
-    }
+    let codes = super::codes_of(svc, &payment).await?;
     Ok(SandboxOrder {
         reference: payment.reference,
         amount_vnd: payment.amount_vnd,

@@ -142,6 +142,15 @@ impl Payment {
         out
     }
 
+    /// What it collected for one dossier's refundable fees.
+    pub fn refundable_for(&self, dossier: DossierId) -> u64 {
+        self.items
+            .iter()
+            .filter(|i| i.dossier == dossier && i.refundable)
+            .map(|i| i.amount_vnd)
+            .sum()
+    }
+
     /// What it collected for one dossier.
     pub fn amount_for(&self, dossier: DossierId) -> u64 {
         self.items
@@ -213,12 +222,7 @@ pub fn refund_allowed(
             payment.reference
         )));
     }
-    let refundable: u64 = payment
-        .items
-        .iter()
-        .filter(|i| i.dossier == dossier && i.refundable)
-        .map(|i| i.amount_vnd)
-        .sum();
+    let refundable = payment.refundable_for(dossier);
     if refunded.saturating_add(amount) > refundable {
         return Err(StoreError::invalid(format!(
             "payment {} can give back {} đ for this dossier, {refunded} đ of it already",

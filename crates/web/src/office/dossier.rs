@@ -305,8 +305,10 @@ async fn dossier_page(
         .collect();
     let forms = crate::printouts::links(d, &events, Reader::Official);
     let clock = &d.state.clock;
-    let fees =
-        crate::portal::payments::FeesView::of(&ctx, &motcua_app::payments::fees_of(svc, d).await?);
+    let fees = crate::portal::payments::FeesView::of(
+        &ctx,
+        &motcua_app::payments::fees_given(svc, d, &events).await?,
+    );
     Ok(DossierPage {
         fees,
         id: d.id.to_string(),

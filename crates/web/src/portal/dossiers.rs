@@ -175,7 +175,10 @@ async fn dossier_page(
         _ => String::new(),
     };
     let forms = crate::printouts::links(d, &view.events, motcua_app::printouts::Reader::Applicant);
-    let fees = super::payments::FeesView::of(&ctx, &motcua_app::payments::fees_of(svc, d).await?);
+    let fees = super::payments::FeesView::of(
+        &ctx,
+        &motcua_app::payments::fees_given(svc, d, &view.events).await?,
+    );
     Ok(DossierPage {
         id: d.id.to_string(),
         code: d.code.as_str().to_owned(),
