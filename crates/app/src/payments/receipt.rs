@@ -116,11 +116,18 @@ pub async fn receipt(svc: &Services, payment: &Payment) -> Result<Printout, AppE
                 r.reason
             )
         })
+        .chain(std::iter::once(
+            "Chứng từ ghi nhận khoản đã nộp trên hệ thống; chưa phải biên lai điện tử theo \
+             Nghị định số 123/2020/NĐ-CP."
+                .to_owned(),
+        ))
         .collect();
     let place = vi::place(&svc.settings.province_name).to_owned();
     Ok(Printout {
         kind: FormKind::FeeReceipt,
-        form_label: "Biên lai điện tử".to_owned(),
+        // Not an electronic receipt under ND 123/2020 (no tax-authority
+        // code, no digital signature): the printout says what it is.
+        form_label: "Biên lai lập từ hệ thống".to_owned(),
         paper: Paper::A5,
         landscape: false,
         letterhead: Letterhead {
@@ -140,7 +147,7 @@ pub async fn receipt(svc: &Services, payment: &Payment) -> Result<Printout, AppE
         blocks,
         signatures: vec![Signature {
             title: "ĐƠN VỊ THU".to_owned(),
-            hint: "(Biên lai điện tử lập từ hệ thống, không cần chữ ký)".to_owned(),
+            hint: "(Lập tự động từ hệ thống, không có chữ ký)".to_owned(),
             name: None,
         }],
         notes,

@@ -1,7 +1,8 @@
 //! A citizen's journey through the portal, as a person does it: register,
 //! sign in, find the procedure without typing diacritics, apply with an
 //! upload, read the receipt, sign out and track the dossier; then the
-//! demo officials take it from reception to return.
+//! demo officials take it from reception to return; and then a level-4
+//! service, paid online (`payment`).
 
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -15,9 +16,9 @@ use crate::page::{Outcome, Page, ensure};
 const PROCEDURE: &str = "2.000815";
 const AGENCY: &str = "000.41.01.H82";
 
-const FULL_NAME: &str = "Trần Thị Bích";
-const IDENTITY: &str = "087095000789";
-const PASSWORD: &str = "mat-khau-cua-bich";
+pub const FULL_NAME: &str = "Trần Thị Bích";
+pub const IDENTITY: &str = "087095000789";
+pub const PASSWORD: &str = "mat-khau-cua-bich";
 
 pub async fn run(page: &Page, dir: &Path) -> Outcome {
     let nanos = SystemTime::now()
@@ -32,6 +33,7 @@ pub async fn run(page: &Page, dir: &Path) -> Outcome {
     let (code, pin) = apply(page, dir).await?;
     track(page, &code, &pin).await?;
     office(page, &code).await?;
+    crate::payment::run(page, &email).await?;
     page.axe_verdict()
 }
 
@@ -339,7 +341,7 @@ async fn track(page: &Page, code: &str, pin: &str) -> Outcome {
 
 /// Signs in as a demo official (from wherever the browser is) and lands on
 /// the queue.
-async fn official_signs_in(page: &Page, login: &str) -> Outcome {
+pub async fn official_signs_in(page: &Page, login: &str) -> Outcome {
     page.goto("/dang-nhap").await?;
     page.type_into("login", login).await?;
     page.type_into("password", "motcua-demo").await?;
@@ -353,7 +355,7 @@ async fn official_signs_in(page: &Page, login: &str) -> Outcome {
 }
 
 /// Opens the dossier `code` from the queue, found by its code.
-async fn open_from_queue(page: &Page, code: &str) -> Outcome {
+pub async fn open_from_queue(page: &Page, code: &str) -> Outcome {
     page.type_into("q", code).await?;
     page.press("Lọc").await?;
     page.follow("table.queue a[href^='/can-bo/ho-so/']").await?;
@@ -364,7 +366,7 @@ async fn open_from_queue(page: &Page, code: &str) -> Outcome {
 
 /// Takes one action: presses its button in its (open) form and checks the
 /// stage the page then shows.
-async fn take(page: &Page, action: &str, then: &str) -> Outcome {
+pub async fn take(page: &Page, action: &str, then: &str) -> Outcome {
     page.step(action);
     page.press(action).await?;
     let summary = page.text("dl.summary").await?;

@@ -2,8 +2,9 @@
 //! a chromedriver this test starts, and headless Chromium (Debian's, never
 //! a downloaded one), driven like a person from registering to tracking the
 //! dossier — and then as the demo officials who take that dossier from
-//! reception to return in the back office — with axe-core's WCAG 2.x A/AA
-//! rules run on every page visited.
+//! reception to return in the back office, and a level-4 dossier whose
+//! fee the citizen pays in the sandbox gateway and gets a receipt for —
+//! with axe-core's WCAG 2.x A/AA rules run on every page visited.
 //!
 //! Needs `chromium`, `chromedriver` and axe-core's `axe.min.js` (its path in
 //! `MOTCUA_AXE_JS`). Without them the test says why and passes, unless
@@ -12,6 +13,7 @@
 
 mod journey;
 mod page;
+mod payment;
 mod processes;
 mod tools;
 

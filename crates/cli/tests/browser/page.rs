@@ -195,6 +195,14 @@ impl Page {
             .await
     }
 
+    /// The `<summary>` that says exactly `words`: a closed `<details>` is
+    /// opened by clicking it, as a person does.
+    pub async fn find_summary(&self, words: &str) -> Outcome<Element> {
+        let xpath = format!("//summary[normalize-space()='{words}']");
+        self.wait_element(Locator::XPath(&xpath), &format!("summary “{words}”"))
+            .await
+    }
+
     /// The visible text of the element `css` selects.
     pub async fn text(&self, css: &str) -> Outcome<String> {
         Ok(self.find(css).await?.text().await?)
