@@ -155,8 +155,34 @@ pub(crate) async fn create(pool: &PgPool, new: NewPayment) -> StoreResult<Paymen
             .await
             .map_err(db_err)?;
     }
+    on_each_dossier(&mut tx, &payment, payment.created_at, |dossier| {
+        Action::FeePaymentStarted {
+            payment: payment.reference.clone(),
+            amount_vnd: payment.amount_for(dossier),
+        }
+    })
+    .await?;
     tx.commit().await.map_err(db_err)?;
     Ok(payment)
+}
+
+/// Appends the money event `action` makes for each dossier `payment`
+/// covers, in the caller's transaction. The dossiers are locked in id
+/// order, so two payments never wait for each other.
+async fn on_each_dossier(
+    conn: &mut PgConnection,
+    payment: &Payment,
+    at: chrono::DateTime<chrono::Utc>,
+    action: impl Fn(DossierId) -> Action,
+) -> StoreResult<()> {
+    let mut covered = payment.dossiers();
+    covered.sort();
+    for dossier in covered {
+        let current = dossiers::load_current(conn, dossier).await?;
+        let prepared = prepare_money(&current, action(dossier), at)?;
+        dossiers::write_appended(conn, current, prepared, &[]).await?;
+    }
+    Ok(())
 }
 
 async fn select_one(
@@ -257,19 +283,12 @@ pub(crate) async fn settle(pool: &PgPool, s: Settlement) -> StoreResult<Settled>
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
-    // Locked in one order, so two payments never wait for each other.
-    let mut covered = payment.dossiers();
-    covered.sort();
-    for dossier in covered {
-        let current = dossiers::load_current(&mut tx, dossier).await?;
-        let action = Action::FeePaid {
-            payment: payment.reference.clone(),
-            amount_vnd: payment.amount_for(dossier),
-            receipt: receipt.to_string(),
-        };
-        let prepared = prepare_money(&current, action, at)?;
-        dossiers::write_appended(&mut tx, current, prepared, &[]).await?;
-    }
+    on_each_dossier(&mut tx, &payment, at, |dossier| Action::FeePaid {
+        payment: payment.reference.clone(),
+        amount_vnd: payment.amount_for(dossier),
+        receipt: receipt.to_string(),
+    })
+    .await?;
     tx.commit().await.map_err(db_err)?;
     Ok(Settled::Now(Payment {
         state: PaymentState::Settled,
@@ -288,18 +307,35 @@ pub(crate) async fn fail(
     reason: &str,
     at: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let reason = clean::optional_text(Some(reason))?;
-    let done = sqlx::query(
+    let reason = clean::optional_text(Some(reason))?
+        .ok_or_else(|| StoreError::invalid("a failed payment needs a reason"))?;
+    let at = micros(at);
+    let mut tx = pool.begin().await.map_err(db_err)?;
+    // Only the attempt still pending fails, once: the row lock makes a
+    // second caller (or a settlement) wait and then see it closed.
+    let failed = sqlx::query(
         "UPDATE payments SET state = 'failed', closed_at = $2, failure = $3
          WHERE reference = $1 AND state = 'pending'",
     )
     .bind(reference)
-    .bind(micros(at))
+    .bind(at)
     .bind(&reason)
-    .execute(pool)
+    .execute(&mut *tx)
     .await
     .map_err(db_err)?;
-    Ok(done.rows_affected() == 1)
+    if failed.rows_affected() != 1 {
+        return Ok(false);
+    }
+    let payment = select_one(&mut tx, "reference = $1", |q| q.bind(reference))
+        .await?
+        .ok_or_else(|| StoreError::not_found(format!("payment {reference}")))?;
+    on_each_dossier(&mut tx, &payment, at, |_| Action::FeePaymentFailed {
+        payment: payment.reference.clone(),
+        reason: reason.clone(),
+    })
+    .await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(true)
 }
 
 pub(crate) async fn refund(pool: &PgPool, new: NewRefund) -> StoreResult<Refund> {

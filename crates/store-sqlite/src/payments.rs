@@ -166,8 +166,34 @@ pub(crate) async fn create(pool: &SqlitePool, new: NewPayment) -> StoreResult<Pa
             .await
             .map_err(db_err)?;
     }
+    on_each_dossier(&mut tx, &payment, payment.created_at, |dossier| {
+        Action::FeePaymentStarted {
+            payment: payment.reference.clone(),
+            amount_vnd: payment.amount_for(dossier),
+        }
+    })
+    .await?;
     tx.commit().await.map_err(db_err)?;
     Ok(payment)
+}
+
+/// Appends the money event `action` makes for each dossier `payment`
+/// covers, in the caller's transaction. The dossiers are locked in id
+/// order, so two payments never wait for each other.
+async fn on_each_dossier(
+    conn: &mut SqliteConnection,
+    payment: &Payment,
+    at: chrono::DateTime<chrono::Utc>,
+    action: impl Fn(DossierId) -> Action,
+) -> StoreResult<()> {
+    let mut covered = payment.dossiers();
+    covered.sort();
+    for dossier in covered {
+        let current = dossiers::load_current(conn, dossier).await?;
+        let prepared = prepare_money(&current, action(dossier), at)?;
+        dossiers::write_appended(conn, current, prepared, &[]).await?;
+    }
+    Ok(())
 }
 
 async fn by_reference(
@@ -262,19 +288,12 @@ pub(crate) async fn settle(pool: &SqlitePool, s: Settlement) -> StoreResult<Sett
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
-    // Locked in one order, so two payments never wait for each other.
-    let mut covered = payment.dossiers();
-    covered.sort();
-    for dossier in covered {
-        let current = dossiers::load_current(&mut tx, dossier).await?;
-        let action = Action::FeePaid {
-            payment: payment.reference.clone(),
-            amount_vnd: payment.amount_for(dossier),
-            receipt: receipt.to_string(),
-        };
-        let prepared = prepare_money(&current, action, at)?;
-        dossiers::write_appended(&mut tx, current, prepared, &[]).await?;
-    }
+    on_each_dossier(&mut tx, &payment, at, |dossier| Action::FeePaid {
+        payment: payment.reference.clone(),
+        amount_vnd: payment.amount_for(dossier),
+        receipt: receipt.to_string(),
+    })
+    .await?;
     tx.commit().await.map_err(db_err)?;
     Ok(Settled::Now(Payment {
         state: PaymentState::Settled,
@@ -293,18 +312,30 @@ pub(crate) async fn fail(
     reason: &str,
     at: chrono::DateTime<chrono::Utc>,
 ) -> StoreResult<bool> {
-    let reason = clean::optional_text(Some(reason))?;
-    let done = sqlx::query(
-        "UPDATE payments SET state = 'failed', closed_at = $2, failure = $3
-         WHERE reference = $1 AND state = 'pending'",
-    )
-    .bind(reference)
-    .bind(us(motcua_store::hash::micros(at)))
-    .bind(&reason)
-    .execute(pool)
-    .await
-    .map_err(db_err)?;
-    Ok(done.rows_affected() == 1)
+    let reason = clean::optional_text(Some(reason))?
+        .ok_or_else(|| StoreError::invalid("a failed payment needs a reason"))?;
+    let at = motcua_store::hash::micros(at);
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    let Some(payment) = by_reference(&mut tx, reference).await? else {
+        return Ok(false);
+    };
+    if payment.state != PaymentState::Pending {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE payments SET state = 'failed', closed_at = $2, failure = $3 WHERE id = $1")
+        .bind(payment.id.to_string())
+        .bind(us(at))
+        .bind(&reason)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    on_each_dossier(&mut tx, &payment, at, |_| Action::FeePaymentFailed {
+        payment: payment.reference.clone(),
+        reason: reason.clone(),
+    })
+    .await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(true)
 }
 
 pub(crate) async fn refund(pool: &SqlitePool, new: NewRefund) -> StoreResult<Refund> {

@@ -60,6 +60,9 @@ pub struct Fees {
     pub owed: Vec<OwedFee>,
     /// Every payment covering the dossier (pending, settled, failed).
     pub payments: Vec<Payment>,
+    /// What settled payments collected for fees the dossier did not owe
+    /// (paid twice), by payment: to be given back.
+    pub surplus: BTreeMap<PaymentId, u64>,
     /// Whether the owed fees can be paid online here now: a level-4
     /// procedure, the dossier still open, every collecting agency with a
     /// fee account.
@@ -115,20 +118,36 @@ fn due_fees(
     due
 }
 
-/// `due` less what settled payments collected (each paid item takes off
-/// the first owed fee of its name and amount).
-fn less_paid(mut due: Vec<OwedFee>, dossier: DossierId, payments: &[Payment]) -> Vec<OwedFee> {
-    for p in payments.iter().filter(|p| p.state == PaymentState::Settled) {
+/// `due` less what settled payments collected, in the order they settled:
+/// each paid item takes off the first owed fee of its name and amount. An
+/// item that finds none was paid twice (an attempt the payer had replaced
+/// but still completed at the gateway, or a fee also paid at the counter):
+/// it is the payment's surplus.
+fn less_paid(
+    mut due: Vec<OwedFee>,
+    dossier: DossierId,
+    payments: &[Payment],
+) -> (Vec<OwedFee>, BTreeMap<PaymentId, u64>) {
+    let mut settled: Vec<&Payment> = payments
+        .iter()
+        .filter(|p| p.state == PaymentState::Settled)
+        .collect();
+    settled.sort_by_key(|p| (p.closed_at, p.id));
+    let mut surplus = BTreeMap::new();
+    for p in settled {
         for item in p.items.iter().filter(|i| i.dossier == dossier) {
-            if let Some(at) = due
+            match due
                 .iter()
                 .position(|f| f.fee == item.fee && f.amount_vnd == item.amount_vnd)
             {
-                due.remove(at);
+                Some(at) => {
+                    due.remove(at);
+                }
+                None => *surplus.entry(p.id).or_insert(0) += item.amount_vnd,
             }
         }
     }
-    due
+    (due, surplus)
 }
 
 /// The agency each fee of `procedure` is paid to (by its `collected_by`
@@ -169,11 +188,13 @@ pub async fn fees_given(
         return Ok(Fees {
             owed: Vec::new(),
             payments,
+            surplus: BTreeMap::new(),
             online: false,
         });
     };
     let to = beneficiaries(svc, dossier, &procedure).await?;
-    let mut owed = less_paid(due_fees(dossier, &procedure, events), dossier.id, &payments);
+    let (mut owed, surplus) =
+        less_paid(due_fees(dossier, &procedure, events), dossier.id, &payments);
     let mut known = true;
     for fee in &mut owed {
         match to.get(&fee.fee) {
@@ -196,6 +217,7 @@ pub async fn fees_given(
     Ok(Fees {
         owed,
         payments,
+        surplus,
         online,
     })
 }
@@ -298,7 +320,7 @@ pub async fn checkout(
         for open in svc.store.payments_of_dossier(*id).await? {
             if open.state == PaymentState::Pending && open.payer == user.id {
                 svc.store
-                    .fail_payment(&open.reference, "replaced by a new checkout", now)
+                    .fail_payment(&open.reference, "Thay bằng lần thanh toán mới", now)
                     .await?;
             }
         }

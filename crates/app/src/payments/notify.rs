@@ -94,10 +94,14 @@ pub async fn notify(svc: &Services, params: &[(String, String)], now: DateTime<U
     }
     if payment.state == PaymentState::Settled {
         tracing::info!(reference, "payment notice repeated");
+        // What should have followed the first notice is done now if it was
+        // not then (each step does only what is still undone).
+        follow_up(svc, &payment, now).await;
         return IpnAnswer::ALREADY;
     }
     if !notice.paid {
-        return match svc.store.fail_payment(reference, &notice.code, now).await {
+        let reason = failure_words(&notice.code);
+        return match svc.store.fail_payment(reference, &reason, now).await {
             Ok(true) => IpnAnswer::CONFIRMED,
             Ok(false) => IpnAnswer::ALREADY,
             Err(e) => {
@@ -118,19 +122,31 @@ pub async fn notify(svc: &Services, params: &[(String, String)], now: DateTime<U
     match settled {
         Ok(Settled::Now(payment)) => {
             tracing::info!(reference, amount = payment.amount_vnd, "payment settled");
-            if let Err(e) = confirm_paid(svc, &payment, now).await {
-                // The money is recorded; the officer confirms by hand.
-                tracing::error!(reference, error = %e, "a paid dossier was not confirmed");
-            }
-            give_back_if_ended(svc, &payment, now).await;
+            follow_up(svc, &payment, now).await;
             IpnAnswer::CONFIRMED
         }
-        Ok(Settled::Already(_)) => IpnAnswer::ALREADY,
+        Ok(Settled::Already(payment)) => {
+            follow_up(svc, &payment, now).await;
+            IpnAnswer::ALREADY
+        }
         Err(e) => {
             tracing::error!(reference, error = %e, "payment notice: the store failed");
             IpnAnswer::UNKNOWN
         }
     }
+}
+
+/// Why an attempt failed, worded for the dossier's timeline from the
+/// gateway's response code (VNPay's table), which is kept for the help
+/// desk.
+fn failure_words(code: &str) -> String {
+    let why = match code {
+        super::vnpay::CANCELLED => "Người nộp hủy giao dịch",
+        "11" => "Hết thời gian chờ thanh toán",
+        "51" => "Tài khoản không đủ số dư",
+        _ => "Cổng thanh toán báo không thành công",
+    };
+    format!("{why} (mã {code})")
 }
 
 /// Takes each dossier `payment` covers out of its wait for the financial
@@ -191,10 +207,22 @@ pub async fn confirm_paid(
     Ok(())
 }
 
-/// A payment that settles after its dossier was refused or withdrawn (an
-/// attempt left open at the gateway) is given back at once.
-async fn give_back_if_ended(svc: &Services, payment: &Payment, now: DateTime<Utc>) {
+/// What follows a settled payment, after the settlement's own commit:
+/// the dossiers it completes resume, what it paid twice is given back, and
+/// so is what it paid for a dossier that had ended. Each step does only
+/// what is still undone, so a repeated notice runs them again safely (a
+/// crash between the commit and these leaves them to the gateway's retry;
+/// failing that, the officer confirms by hand). Failures are logged: the
+/// money is recorded either way.
+async fn follow_up(svc: &Services, payment: &Payment, now: DateTime<Utc>) {
+    let reference = payment.reference.as_str();
+    if let Err(e) = confirm_paid(svc, payment, now).await {
+        tracing::error!(reference, error = %e, "a paid dossier was not confirmed");
+    }
     for id in payment.dossiers() {
+        if let Err(e) = give_back_surplus(svc, payment, id, now).await {
+            tracing::error!(reference, dossier = %id, error = %e, "a double payment was not refunded");
+        }
         let ended = match svc.store.dossier(id).await {
             Ok(Some(d)) => super::ended(&d),
             _ => false,
@@ -202,16 +230,89 @@ async fn give_back_if_ended(svc: &Services, payment: &Payment, now: DateTime<Utc
         if ended
             && let Err(e) = refund_for(svc, id, "Hồ sơ đã kết thúc trước khi thanh toán", now).await
         {
-            tracing::error!(dossier = %id, error = %e, "a payment after the end was not refunded");
+            tracing::error!(reference, dossier = %id, error = %e, "a payment after the end was not refunded");
         }
     }
 }
 
+/// Gives back what `payment` collected for `dossier` that the dossier had
+/// paid already, less what was given back on it before.
+async fn give_back_surplus(
+    svc: &Services,
+    payment: &Payment,
+    dossier: DossierId,
+    now: DateTime<Utc>,
+) -> Result<Option<Refund>, AppError> {
+    let Some(record) = svc.store.dossier(dossier).await? else {
+        return Ok(None);
+    };
+    let surplus = fees_of(svc, &record)
+        .await?
+        .surplus
+        .get(&payment.id)
+        .copied()
+        .unwrap_or(0);
+    let amount_vnd = surplus.saturating_sub(refunded(svc, payment, dossier).await?);
+    give_back(
+        svc,
+        payment,
+        dossier,
+        amount_vnd,
+        "Khoản đã nộp trước đó (nộp trùng)",
+        now,
+    )
+    .await
+}
+
+/// What was given back on `payment` for `dossier` so far.
+async fn refunded(svc: &Services, payment: &Payment, dossier: DossierId) -> Result<u64, AppError> {
+    Ok(svc
+        .store
+        .refunds_of_payment(payment.id)
+        .await?
+        .iter()
+        .filter(|r| r.dossier == dossier)
+        .map(|r| r.amount_vnd)
+        .sum())
+}
+
+/// Records a refund of `amount_vnd` (none when 0) against `payment` for
+/// `dossier`, with the event on its timeline. Through the sandbox the money
+/// goes back at once; through the gateway the collecting agency pays it
+/// back by transfer, and the refund is recorded without a provider
+/// reference.
+async fn give_back(
+    svc: &Services,
+    payment: &Payment,
+    dossier: DossierId,
+    amount_vnd: u64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Refund>, AppError> {
+    if amount_vnd == 0 {
+        return Ok(None);
+    }
+    let id = RefundId::new();
+    let provider_ref = (svc.payments.refunds_itself() && payment.provider == svc.payments.name())
+        .then(|| format!("RF{}", id.uuid().simple()).to_ascii_uppercase());
+    let refund = svc
+        .store
+        .record_refund(NewRefund {
+            id,
+            payment: payment.id,
+            dossier,
+            amount_vnd,
+            reason: reason.to_owned(),
+            provider_ref,
+            at: now,
+        })
+        .await?;
+    Ok(Some(refund))
+}
+
 /// Gives back the refundable fees `dossier` paid (it was refused or
 /// withdrawn), each against the payment that collected it, and records
-/// each refund on its timeline. Through the sandbox the money goes back at
-/// once; through the gateway the collecting agency pays it back by
-/// transfer, and the refund is recorded without a provider reference.
+/// each refund on its timeline.
 pub async fn refund_for(
     svc: &Services,
     dossier: DossierId,
@@ -223,36 +324,10 @@ pub async fn refund_for(
         if payment.state != PaymentState::Settled {
             continue;
         }
-        let refundable = payment.refundable_for(dossier);
-        let refunded: u64 = svc
-            .store
-            .refunds_of_payment(payment.id)
-            .await?
-            .iter()
-            .filter(|r| r.dossier == dossier)
-            .map(|r| r.amount_vnd)
-            .sum();
-        let amount_vnd = refundable.saturating_sub(refunded);
-        if amount_vnd == 0 {
-            continue;
-        }
-        let id = RefundId::new();
-        let provider_ref = (svc.payments.refunds_itself()
-            && payment.provider == svc.payments.name())
-        .then(|| format!("RF{}", id.uuid().simple()).to_ascii_uppercase());
-        out.push(
-            svc.store
-                .record_refund(NewRefund {
-                    id,
-                    payment: payment.id,
-                    dossier,
-                    amount_vnd,
-                    reason: reason.to_owned(),
-                    provider_ref,
-                    at: now,
-                })
-                .await?,
-        );
+        let amount_vnd = payment
+            .refundable_for(dossier)
+            .saturating_sub(refunded(svc, &payment, dossier).await?);
+        out.extend(give_back(svc, &payment, dossier, amount_vnd, reason, now).await?);
     }
     Ok(out)
 }

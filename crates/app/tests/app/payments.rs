@@ -333,7 +333,11 @@ async fn a_checkout_across_two_agencies_settles_each_once() {
         .unwrap()
         .unwrap();
     assert_eq!(second_now.state, PaymentState::Pending);
-    assert!(p.events(&there).await.len() == 1);
+    // Its dossier shows the attempt started, nothing more.
+    assert!(matches!(
+        p.events(&there).await.as_slice(),
+        [_, Action::FeePaymentStarted { payment, amount_vnd: 10_000 }] if *payment == second.reference
+    ));
 
     // The second is cancelled at the gateway. That attempt is not sent
     // again (the gateway takes a reference once); a new checkout pays it,
@@ -371,7 +375,28 @@ async fn a_checkout_across_two_agencies_settles_each_once() {
         .await
         .unwrap();
     assert_eq!(stale.state, PaymentState::Failed);
-    assert_eq!(stale.failure.as_deref(), Some("replaced by a new checkout"));
+    assert_eq!(
+        stale.failure.as_deref(),
+        Some("Thay bằng lần thanh toán mới")
+    );
+    // Each attempt's end is on the timeline, in words: the one cancelled at
+    // the gateway, then the one replaced.
+    let failures: Vec<String> = p
+        .events(&there)
+        .await
+        .into_iter()
+        .filter_map(|a| match a {
+            Action::FeePaymentFailed { reason, .. } => Some(reason),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        failures,
+        [
+            "Người nộp hủy giao dịch (mã 24)",
+            "Thay bằng lần thanh toán mới"
+        ]
+    );
     let query = p.pay_query(&fresh.reference, at).await;
     sandbox::pay(svc, &query, true, at).await.unwrap();
     let settled = payments::payment_of(svc, &p.citizen, &fresh.reference)
@@ -627,4 +652,213 @@ async fn a_refusal_gives_back_the_refundable_fee_once() {
         &gateway
     ));
     let _ = Arc::new(gateway);
+}
+
+/// The dossier `d` after reception, assignment and a request for the copy
+/// fee (non-refundable): it owes the filing fee and the copy fee.
+async fn awaiting_both_fees(p: &Payments, at: DateTime<Utc>) -> DossierRecord {
+    let o = &p.o;
+    let hour = TimeDelta::hours(1);
+    let d = p.filed(&o.commune, at).await;
+    let d = o
+        .act(&o.reception, &d, Action::Accept, at + hour)
+        .await
+        .unwrap();
+    let d = o
+        .act(
+            &o.specialist,
+            &d,
+            Action::Assign { to: None },
+            at + hour * 2,
+        )
+        .await
+        .unwrap();
+    o.act(
+        &o.specialist,
+        &d,
+        Action::RequestPayment {
+            fees: vec![AssessedFee {
+                name: COPY_FEE.into(),
+                count: 1,
+                amount_vnd: 8_000,
+            }],
+        },
+        at + hour * 3,
+    )
+    .await
+    .unwrap()
+}
+
+/// The only payment of `checkout`.
+async fn only_payment(p: &Payments, checkout: motcua_store::CheckoutId) -> motcua_store::Payment {
+    let lines = payments::checkout_of(&p.o.svc, &p.citizen, checkout)
+        .await
+        .unwrap();
+    assert_eq!(lines.len(), 1);
+    lines[0].payment.clone()
+}
+
+#[tokio::test]
+async fn an_attempt_replaced_but_paid_anyway_is_given_back_whole() {
+    let p = payments_office().await;
+    let svc = &p.o.svc;
+    let at = vn(2026, 3, 2, 9, 0);
+    let d = awaiting_both_fees(&p, at).await;
+    let later = at + TimeDelta::hours(4);
+    // The payer starts paying, leaves the gateway's page open, starts again
+    // and pays the new attempt; then completes the old page too.
+    let first = only_payment(
+        &p,
+        payments::checkout(svc, &p.citizen, &[d.id], later)
+            .await
+            .unwrap(),
+    )
+    .await;
+    let second = only_payment(
+        &p,
+        payments::checkout(svc, &p.citizen, &[d.id], later + TimeDelta::minutes(2))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(first.amount_vnd, 18_000);
+    assert_eq!(second.amount_vnd, 18_000);
+    let paid = later + TimeDelta::minutes(5);
+    assert_eq!(
+        payments::notify(svc, &notice(&second.reference, 18_000, "00"), paid)
+            .await
+            .code,
+        "00"
+    );
+    let d = svc.store.dossier(d.id).await.unwrap().unwrap();
+    assert_eq!(d.state.stage, Stage::InProcess);
+    assert!(
+        svc.store
+            .refunds_of_payment(second.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let twice = paid + TimeDelta::minutes(1);
+    assert_eq!(
+        payments::notify(svc, &notice(&first.reference, 18_000, "00"), twice)
+            .await
+            .code,
+        "00"
+    );
+    // Both settled (each the provider's money) and the whole of the second
+    // one given back, the non-refundable copy fee too: it was paid twice.
+    let first = svc
+        .store
+        .payment_by_reference(&first.reference)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.state, PaymentState::Settled);
+    let refunds = svc.store.refunds_of_payment(first.id).await.unwrap();
+    assert_eq!(refunds.len(), 1);
+    assert_eq!(refunds[0].amount_vnd, 18_000);
+    assert!(
+        refunds[0].reason.contains("nộp trùng"),
+        "{}",
+        refunds[0].reason
+    );
+    assert!(matches!(
+        p.events(&d).await.last(),
+        Some(Action::FeeRefunded { amount_vnd: 18_000, payment, .. }) if *payment == first.reference
+    ));
+    let fees = payments::fees_of(svc, &d).await.unwrap();
+    assert!(fees.owed.is_empty());
+    // The same notice again gives nothing back twice.
+    assert_eq!(
+        payments::notify(svc, &notice(&first.reference, 18_000, "00"), twice)
+            .await
+            .code,
+        "02"
+    );
+    assert_eq!(
+        svc.store.refunds_of_payment(first.id).await.unwrap().len(),
+        1
+    );
+    // A later refusal gives back the refundable filing fee once, from the
+    // payment that counted.
+    let d = svc.store.dossier(d.id).await.unwrap().unwrap();
+    let d =
+        p.o.act(
+            &p.o.specialist,
+            &d,
+            Action::SubmitForApproval,
+            twice + TimeDelta::hours(1),
+        )
+        .await
+        .unwrap();
+    p.o.act(
+        &p.o.approver,
+        &d,
+        Action::Refuse {
+            reason: "Không đủ điều kiện".into(),
+        },
+        twice + TimeDelta::hours(2),
+    )
+    .await
+    .unwrap();
+    let back = svc.store.refunds_of_payment(second.id).await.unwrap();
+    assert_eq!(back.iter().map(|r| r.amount_vnd).sum::<u64>(), 10_000);
+    assert_eq!(
+        svc.store.refunds_of_payment(first.id).await.unwrap().len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_repeated_notice_finishes_what_the_first_left_undone() {
+    let p = payments_office().await;
+    let svc = &p.o.svc;
+    let at = vn(2026, 3, 2, 9, 0);
+    let d = awaiting_both_fees(&p, at).await;
+    let later = at + TimeDelta::hours(4);
+    let payment = only_payment(
+        &p,
+        payments::checkout(svc, &p.citizen, &[d.id], later)
+            .await
+            .unwrap(),
+    )
+    .await;
+    // Settled, then the process stopped before the dossier was resumed.
+    svc.store
+        .settle_payment(motcua_store::Settlement {
+            reference: payment.reference.clone(),
+            provider_txn: "555001".into(),
+            paid_at: later,
+            at: later,
+        })
+        .await
+        .unwrap();
+    let d = svc.store.dossier(d.id).await.unwrap().unwrap();
+    assert_eq!(d.state.stage, Stage::AwaitingPayment);
+    // The gateway, not having had its answer, sends the notice again.
+    let again = later + TimeDelta::minutes(3);
+    assert_eq!(
+        payments::notify(svc, &notice(&payment.reference, 18_000, "00"), again)
+            .await
+            .code,
+        "02"
+    );
+    let d = svc.store.dossier(d.id).await.unwrap().unwrap();
+    assert_eq!(d.state.stage, Stage::InProcess, "resumed on the repeat");
+    // And once only.
+    assert_eq!(
+        payments::notify(svc, &notice(&payment.reference, 18_000, "00"), again)
+            .await
+            .code,
+        "02"
+    );
+    let confirms = p
+        .events(&d)
+        .await
+        .iter()
+        .filter(|a| matches!(a, Action::ConfirmPayment))
+        .count();
+    assert_eq!(confirms, 1);
 }

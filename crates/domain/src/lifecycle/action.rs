@@ -271,6 +271,13 @@ pub enum Action {
         amount_vnd: u64,
         reason: String,
     },
+    /// The applicant started paying the dossier's fees online: the payment
+    /// (its reference) and the part of it that is this dossier's. Nothing
+    /// is paid yet.
+    FeePaymentStarted { payment: String, amount_vnd: u64 },
+    /// A payment started online did not go through (cancelled at the
+    /// gateway, refused by the bank, replaced by a new attempt), and why.
+    FeePaymentFailed { payment: String, reason: String },
     /// The result is handed over (or delivered by post). At the counter the
     /// officer records who received it.
     ReturnResult {
@@ -349,6 +356,8 @@ pub enum ActionKind {
     ConfirmPayment,
     FeePaid,
     FeeRefunded,
+    FeePaymentStarted,
+    FeePaymentFailed,
     ReturnResult,
     Withdraw,
     StopAtApplicantRequest,
@@ -383,6 +392,8 @@ impl Action {
             Action::ConfirmPayment => ActionKind::ConfirmPayment,
             Action::FeePaid { .. } => ActionKind::FeePaid,
             Action::FeeRefunded { .. } => ActionKind::FeeRefunded,
+            Action::FeePaymentStarted { .. } => ActionKind::FeePaymentStarted,
+            Action::FeePaymentFailed { .. } => ActionKind::FeePaymentFailed,
             Action::ReturnResult { .. } => ActionKind::ReturnResult,
             Action::Withdraw { .. } => ActionKind::Withdraw,
             Action::StopAtApplicantRequest { .. } => ActionKind::StopAtApplicantRequest,
@@ -409,7 +420,8 @@ impl Action {
             | Action::OpenCorrection { reason }
             | Action::RecomputeDue { reason, .. }
             | Action::Transfer { reason, .. }
-            | Action::FeeRefunded { reason, .. } => Some(reason),
+            | Action::FeeRefunded { reason, .. }
+            | Action::FeePaymentFailed { reason, .. } => Some(reason),
             Action::Amend { summary } => Some(summary),
             Action::FeePaid { receipt, .. } => Some(receipt),
             // What a single hand-over asks (a group's steps are read from
@@ -440,7 +452,7 @@ impl CapturedDocument {
 
 impl ActionKind {
     /// Every action.
-    pub const ALL: [ActionKind; 29] = [
+    pub const ALL: [ActionKind; 31] = [
         ActionKind::Enter,
         ActionKind::Accept,
         ActionKind::RequestReceptionSupplement,
@@ -463,6 +475,8 @@ impl ActionKind {
         ActionKind::ConfirmPayment,
         ActionKind::FeePaid,
         ActionKind::FeeRefunded,
+        ActionKind::FeePaymentStarted,
+        ActionKind::FeePaymentFailed,
         ActionKind::ReturnResult,
         ActionKind::Withdraw,
         ActionKind::StopAtApplicantRequest,
@@ -509,7 +523,9 @@ impl ActionKind {
             ActionKind::RecomputeDue
             | ActionKind::Transfer
             | ActionKind::FeePaid
-            | ActionKind::FeeRefunded => &[System],
+            | ActionKind::FeeRefunded
+            | ActionKind::FeePaymentStarted
+            | ActionKind::FeePaymentFailed => &[System],
         }
     }
 
@@ -550,6 +566,8 @@ impl ActionKind {
             ActionKind::ConfirmPayment => "confirm-payment",
             ActionKind::FeePaid => "fee-paid",
             ActionKind::FeeRefunded => "fee-refunded",
+            ActionKind::FeePaymentStarted => "fee-payment-started",
+            ActionKind::FeePaymentFailed => "fee-payment-failed",
             ActionKind::ReturnResult => "return-result",
             ActionKind::Withdraw => "withdraw",
             ActionKind::StopAtApplicantRequest => "stop-at-applicant-request",

@@ -280,7 +280,10 @@ fn allowed_from(kind: ActionKind) -> &'static [Stage] {
         ActionKind::OpenCorrection => &[ResultReady, Returned],
         // Money moves whatever the dossier's stage: a fee paid at submission
         // before reception, a refund after a refusal or a withdrawal.
-        ActionKind::FeePaid | ActionKind::FeeRefunded => &Stage::ALL,
+        ActionKind::FeePaid
+        | ActionKind::FeeRefunded
+        | ActionKind::FeePaymentStarted
+        | ActionKind::FeePaymentFailed => &Stage::ALL,
         // While the legal due date still matters: the clock runs, or waits
         // for a payment (an appraisal supplement restarts it in full); or a
         // deadline runs: an online dossier's answer, the period to complete
@@ -623,6 +626,8 @@ impl Dossier {
             | Action::CaptureData(_)
             | Action::FeePaid { .. }
             | Action::FeeRefunded { .. }
+            | Action::FeePaymentStarted { .. }
+            | Action::FeePaymentFailed { .. }
             | Action::Transfer { .. } => self.stage,
             Action::RequestPayment { .. } => Stage::AwaitingPayment,
             Action::ReturnResult { .. } => Stage::Returned,
@@ -635,12 +640,19 @@ impl Dossier {
     }
 
     /// The event recording money on the dossier ([`Action::FeePaid`],
-    /// [`Action::FeeRefunded`]), taken by the system at `at`. It moves no
-    /// date, so it needs no calendar: the store decides it inside the
-    /// transaction that settles the payment or records the refund.
+    /// [`Action::FeeRefunded`], and the attempts: [`Action::FeePaymentStarted`],
+    /// [`Action::FeePaymentFailed`]), taken by the system at `at`. It moves
+    /// no date, so it needs no calendar: the store decides it inside the
+    /// transaction that changes the payment.
     pub fn record_money(&self, action: Action, at: DateTime<Utc>) -> Result<Event, LifecycleError> {
         let kind = action.kind();
-        if !matches!(kind, ActionKind::FeePaid | ActionKind::FeeRefunded) {
+        if !matches!(
+            kind,
+            ActionKind::FeePaid
+                | ActionKind::FeeRefunded
+                | ActionKind::FeePaymentStarted
+                | ActionKind::FeePaymentFailed
+        ) {
             return Err(LifecycleError::NotAllowedInStage {
                 action: kind,
                 stage: self.stage,

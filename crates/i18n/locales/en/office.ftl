@@ -94,6 +94,7 @@ nav-intake = Counter intake
 office-field-recipient_name = Who received the result (full name)
 office-field-recipient_identity = Their identity document number (CCCD, passport)
 office-recipient = Received by { $name } (document { $identity })
+office-money-line = Payment { $payment }: { $amount }
 staff-title = Officials
 staff-agency = Agency
 staff-show = Show

@@ -94,6 +94,7 @@ nav-intake = Tiếp nhận trực tiếp
 office-field-recipient_name = Người nhận kết quả (họ và tên)
 office-field-recipient_identity = Số giấy tờ tùy thân của người nhận (CCCD, hộ chiếu)
 office-recipient = Người nhận: { $name } (giấy tờ số { $identity })
+office-money-line = Khoản thanh toán { $payment }: { $amount }
 staff-title = Quản lý cán bộ
 staff-agency = Cơ quan
 staff-show = Xem

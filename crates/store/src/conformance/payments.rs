@@ -153,6 +153,20 @@ pub async fn a_payment_settles_once_with_its_receipt_and_an_event_per_dossier(
         store.payments_of_dossier(a.id).await.unwrap(),
         vec![created.clone()]
     );
+    // Starting to pay is on each dossier's timeline, with its part; the
+    // refused attempts wrote nothing.
+    for (dossier, amount) in [(&a, 200_000), (&b, 208_000)] {
+        assert_eq!(
+            last_action(&store, dossier).await,
+            (
+                2,
+                Action::FeePaymentStarted {
+                    payment: "MC0001".into(),
+                    amount_vnd: amount,
+                }
+            )
+        );
+    }
     assert_eq!(
         store.payments_of_checkout(new.checkout).await.unwrap(),
         vec![created.clone()]
@@ -174,7 +188,7 @@ pub async fn a_payment_settles_once_with_its_receipt_and_an_event_per_dossier(
             .state,
         PaymentState::Pending
     );
-    assert_eq!(store.events(a.id).await.unwrap().len(), 1);
+    assert_eq!(store.events(a.id).await.unwrap().len(), 2);
 
     store
         .set_fee_account(&account(f.department.id, "BL-STP"))
@@ -215,7 +229,7 @@ pub async fn a_payment_settles_once_with_its_receipt_and_an_event_per_dossier(
     );
     for (dossier, amount) in [(&a, 200_000), (&b, 208_000)] {
         let (count, action) = last_action(&store, dossier).await;
-        assert_eq!(count, 2);
+        assert_eq!(count, 3);
         assert_eq!(
             action,
             Action::FeePaid {
@@ -228,7 +242,7 @@ pub async fn a_payment_settles_once_with_its_receipt_and_an_event_per_dossier(
         // Money moves no stage.
         assert_eq!(now.state.stage, dossier.state.stage);
         assert_eq!(now.state.stage, Stage::AwaitingReception);
-        assert_eq!(now.event_count, 2);
+        assert_eq!(now.event_count, 3);
     }
 
     // Twice: nothing more.
@@ -237,7 +251,7 @@ pub async fn a_payment_settles_once_with_its_receipt_and_an_event_per_dossier(
         .await
         .unwrap();
     assert_eq!(again, Settled::Already(settled.clone()));
-    assert_eq!(store.events(a.id).await.unwrap().len(), 2);
+    assert_eq!(store.events(a.id).await.unwrap().len(), 3);
 
     // The series runs on without gaps; a failed payment that the provider
     // later confirms is settled too (the money was taken).
@@ -262,6 +276,21 @@ pub async fn a_payment_settles_once_with_its_receipt_and_an_event_per_dossier(
     let failed = store.payment_by_reference("MC0003").await.unwrap().unwrap();
     assert_eq!(failed.state, PaymentState::Failed);
     assert_eq!(failed.failure.as_deref(), Some("khách hàng hủy"));
+    // Failing is on the timeline once; an unworded failure is refused.
+    assert_eq!(
+        last_action(&store, &c).await,
+        (
+            3,
+            Action::FeePaymentFailed {
+                payment: "MC0003".into(),
+                reason: "khách hàng hủy".into(),
+            }
+        )
+    );
+    assert!(matches!(
+        store.fail_payment("MC0001", " ", later).await,
+        Err(StoreError::Invalid { .. })
+    ));
     let Settled::Now(third) = store
         .settle_payment(settlement("MC0003", later))
         .await
@@ -377,19 +406,19 @@ pub async fn refunds_stay_within_what_was_paid(db: &dyn TestDatabase) {
         .settle_payment(settlement("MC0200", at + TimeDelta::minutes(1)))
         .await
         .unwrap();
-    // Within the refundable fees of that dossier only; nothing written when
-    // refused.
-    for (amount, dossier) in [(100_001, d.id), (1_000, other.id)] {
+    // Within what it collected for that dossier (120,000) only; nothing
+    // written when refused.
+    for (amount, dossier) in [(120_001, d.id), (1_000, other.id)] {
         assert!(matches!(
             store.record_refund(refund(amount, dossier, 5)).await,
             Err(StoreError::Invalid { .. })
         ));
     }
-    assert_eq!(store.events(d.id).await.unwrap().len(), 2);
+    assert_eq!(store.events(d.id).await.unwrap().len(), 3);
     let first = store.record_refund(refund(60_000, d.id, 5)).await.unwrap();
     assert_eq!(first.reason, "Hồ sơ bị từ chối");
     let (count, action) = last_action(&store, &d).await;
-    assert_eq!(count, 3);
+    assert_eq!(count, 4);
     assert_eq!(
         action,
         Action::FeeRefunded {
@@ -399,10 +428,10 @@ pub async fn refunds_stay_within_what_was_paid(db: &dyn TestDatabase) {
         }
     );
     assert!(matches!(
-        store.record_refund(refund(40_001, d.id, 6)).await,
+        store.record_refund(refund(60_001, d.id, 6)).await,
         Err(StoreError::Invalid { .. })
     ));
-    let second = store.record_refund(refund(40_000, d.id, 6)).await.unwrap();
+    let second = store.record_refund(refund(60_000, d.id, 6)).await.unwrap();
     assert_eq!(
         store.refunds_of_payment(pending.id).await.unwrap(),
         vec![first.clone(), second.clone()]

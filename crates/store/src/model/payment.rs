@@ -208,8 +208,11 @@ pub struct Refund {
 
 /// Whether `amount` may be given back for `dossier` against `payment`, of
 /// which `refunded` was given back before: the payment is settled, covers
-/// the dossier, and the refunds stay within what the dossier's refundable
-/// fees collected. Both engines check this inside the refund's transaction.
+/// the dossier, and the refunds stay within what it collected for the
+/// dossier. Which fees are given back (the refundable ones after a
+/// refusal, or any fee paid twice) is the caller's to decide; more than
+/// was collected never is. Both engines check this inside the refund's
+/// transaction.
 pub fn refund_allowed(
     payment: &Payment,
     dossier: DossierId,
@@ -222,11 +225,11 @@ pub fn refund_allowed(
             payment.reference
         )));
     }
-    let refundable = payment.refundable_for(dossier);
-    if refunded.saturating_add(amount) > refundable {
+    let collected = payment.amount_for(dossier);
+    if refunded.saturating_add(amount) > collected {
         return Err(StoreError::invalid(format!(
-            "payment {} can give back {} đ for this dossier, {refunded} đ of it already",
-            payment.reference, refundable
+            "payment {} can give back {collected} đ for this dossier, {refunded} đ of it already",
+            payment.reference
         )));
     }
     Ok(())

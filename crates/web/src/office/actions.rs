@@ -496,7 +496,9 @@ pub fn action_of(
         | ActionKind::RecomputeDue
         | ActionKind::Transfer
         | ActionKind::FeePaid
-        | ActionKind::FeeRefunded => {
+        | ActionKind::FeeRefunded
+        | ActionKind::FeePaymentStarted
+        | ActionKind::FeePaymentFailed => {
             return Err(AppError::NotFound("dossier"));
         }
     })

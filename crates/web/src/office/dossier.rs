@@ -224,15 +224,43 @@ async fn dossier_page(
                 }
             }
             Action::CaptureData(document) => details.push(document_line(&ctx, document)),
+            Action::FeePaid {
+                payment,
+                amount_vnd,
+                ..
+            }
+            | Action::FeeRefunded {
+                payment,
+                amount_vnd,
+                ..
+            }
+            | Action::FeePaymentStarted {
+                payment,
+                amount_vnd,
+            } => details.push(lang.tr_args(
+                "office-money-line",
+                &[
+                    ("payment", motcua_i18n::Arg::from(payment.clone())),
+                    (
+                        "amount",
+                        motcua_i18n::Arg::from(crate::portal::words::vnd(*amount_vnd)),
+                    ),
+                ],
+            )),
             _ => {}
         }
+        // A hand-over's tasks are read with its steps; a money event's
+        // receipt or reason stays with its amount.
+        let reason = match &e.event.action {
+            Action::SendToAgency(_) | Action::CaptureData(_) => None,
+            _ => e.reason.clone(),
+        };
         lines.push(EventLine {
             seq: e.seq,
             at: ctx.instant(&e.at),
             action: actions::capitalised(&lang.tr(&format!("action-{}", e.action.key()))),
             who,
-            // A hand-over's tasks are read with its steps.
-            reason: e.reason.clone().filter(|_| details.is_empty()),
+            reason,
             details,
             recipient: match &e.event.action {
                 Action::ReturnResult { recipient: Some(r) } => Some(lang.tr_args(
