@@ -147,6 +147,16 @@ pub(crate) async fn create(pool: &PgPool, new: NewPayment) -> StoreResult<Paymen
         failure: None,
         receipt: None,
     };
+    // The dossiers are locked (in id order) before any row referring to
+    // them is written: a foreign key's share lock taken first would have
+    // to be upgraded, and two checkouts of one dossier would deadlock.
+    on_each_dossier(&mut tx, &payment, payment.created_at, |dossier| {
+        Action::FeePaymentStarted {
+            payment: payment.reference.clone(),
+            amount_vnd: payment.amount_for(dossier),
+        }
+    })
+    .await?;
     for dossier in payment.dossiers() {
         sqlx::query("INSERT INTO payment_dossiers (dossier_id, payment_id) VALUES ($1, $2)")
             .bind(dossier.uuid())
@@ -155,20 +165,14 @@ pub(crate) async fn create(pool: &PgPool, new: NewPayment) -> StoreResult<Paymen
             .await
             .map_err(db_err)?;
     }
-    on_each_dossier(&mut tx, &payment, payment.created_at, |dossier| {
-        Action::FeePaymentStarted {
-            payment: payment.reference.clone(),
-            amount_vnd: payment.amount_for(dossier),
-        }
-    })
-    .await?;
     tx.commit().await.map_err(db_err)?;
     Ok(payment)
 }
 
 /// Appends the money event `action` makes for each dossier `payment`
 /// covers, in the caller's transaction. The dossiers are locked in id
-/// order, so two payments never wait for each other.
+/// order, so two transactions over the same dossiers take their locks in
+/// the same order and never deadlock.
 async fn on_each_dossier(
     conn: &mut PgConnection,
     payment: &Payment,
@@ -360,12 +364,17 @@ pub(crate) async fn refund(pool: &PgPool, new: NewRefund) -> StoreResult<Refund>
     .fetch_one(&mut *tx)
     .await
     .map_err(db_err)?;
-    refund_allowed(
-        &payment,
-        new.dossier,
-        count_u64(refunded, "refunded")?,
-        new.amount_vnd,
-    )?;
+    refund_allowed(&payment, count_u64(refunded, "refunded")?, &new)?;
+    // The dossier is locked before the refund row refers to it (see
+    // `create`).
+    let current = dossiers::load_current(&mut tx, new.dossier).await?;
+    let action = Action::FeeRefunded {
+        payment: payment.reference.clone(),
+        amount_vnd: new.amount_vnd,
+        reason: reason.clone(),
+    };
+    let prepared = prepare_money(&current, action, at)?;
+    dossiers::write_appended(&mut tx, current, prepared, &[]).await?;
     sqlx::query(
         "INSERT INTO refunds (id, payment_id, dossier_id, amount_vnd, reason, provider_ref, at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -380,14 +389,6 @@ pub(crate) async fn refund(pool: &PgPool, new: NewRefund) -> StoreResult<Refund>
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
-    let current = dossiers::load_current(&mut tx, new.dossier).await?;
-    let action = Action::FeeRefunded {
-        payment: payment.reference.clone(),
-        amount_vnd: new.amount_vnd,
-        reason: reason.clone(),
-    };
-    let prepared = prepare_money(&current, action, at)?;
-    dossiers::write_appended(&mut tx, current, prepared, &[]).await?;
     tx.commit().await.map_err(db_err)?;
     Ok(Refund {
         id: new.id,

@@ -179,7 +179,8 @@ pub(crate) async fn create(pool: &SqlitePool, new: NewPayment) -> StoreResult<Pa
 
 /// Appends the money event `action` makes for each dossier `payment`
 /// covers, in the caller's transaction. The dossiers are locked in id
-/// order, so two payments never wait for each other.
+/// order, so two transactions over the same dossiers take their locks in
+/// the same order and never deadlock.
 async fn on_each_dossier(
     conn: &mut SqliteConnection,
     payment: &Payment,
@@ -365,12 +366,7 @@ pub(crate) async fn refund(pool: &SqlitePool, new: NewRefund) -> StoreResult<Ref
     .fetch_one(&mut *tx)
     .await
     .map_err(db_err)?;
-    motcua_store::refund_allowed(
-        &payment,
-        new.dossier,
-        count_u64(refunded, "refunded")?,
-        new.amount_vnd,
-    )?;
+    motcua_store::refund_allowed(&payment, count_u64(refunded, "refunded")?, &new)?;
     sqlx::query(
         "INSERT INTO refunds (id, payment_id, dossier_id, amount_vnd, reason, provider_ref, at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, TimeDelta, Utc};
 use motcua_domain::catalog::{FeeDue, Procedure, ServiceLevel};
 use motcua_domain::forms::Problem;
-use motcua_domain::lifecycle::{Action, AssessedFee, Outcome, Role};
+use motcua_domain::lifecycle::{Action, AssessedFee, Outcome, Role, Stage};
 use motcua_domain::text;
 use motcua_store::{
     Agency, AgencyId, CheckoutId, DossierId, DossierRecord, EventRecord, NewPayment, Payment,
@@ -60,9 +60,8 @@ pub struct Fees {
     pub owed: Vec<OwedFee>,
     /// Every payment covering the dossier (pending, settled, failed).
     pub payments: Vec<Payment>,
-    /// What settled payments collected for fees the dossier did not owe
-    /// (paid twice), by payment: to be given back.
-    pub surplus: BTreeMap<PaymentId, u64>,
+    /// What each settled payment did for the dossier.
+    pub paid: BTreeMap<PaymentId, Paid>,
     /// Whether the owed fees can be paid online here now: a level-4
     /// procedure, the dossier still open, every collecting agency with a
     /// fee account.
@@ -75,15 +74,35 @@ impl Fees {
     }
 }
 
-/// The fees the catalog version makes due: those due on filing (of a
-/// dossier filed online: at the counter or through the post they are paid
-/// there), and the ones assessed in each request for the financial
-/// obligation, unless an officer confirmed them paid at the counter.
-fn due_fees(
+/// What one settled payment did for a dossier, read from the timeline.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Paid {
+    /// Collected for fees the dossier no longer owed when it settled (paid
+    /// twice: an attempt the payer had replaced but still completed, or a
+    /// fee also paid at the counter): always given back.
+    pub surplus: u64,
+    /// Collected for refundable fees it did owe: given back if the dossier
+    /// is refused or withdrawn.
+    pub refundable: u64,
+}
+
+/// What the dossier owes now, and what each settled payment did for it,
+/// from its timeline in order. The catalog version's fees due on filing
+/// (of a dossier filed online: at the counter or through the post they are
+/// paid there) are owed from the start; each request for the financial
+/// obligation adds the fees it assessed; an officer's confirmation that the
+/// obligation was paid at the counter clears the assessed fees still owed
+/// then; each `FeePaid` takes its payment's items off what is owed then —
+/// the first owed fee of the item's name and amount — and an item that
+/// finds none is surplus. The dossier's lock orders these events, so the
+/// payment that counted and the one that came twice are the same for every
+/// reader.
+fn account(
     dossier: &DossierRecord,
     procedure: &Procedure,
     events: &[EventRecord],
-) -> Vec<OwedFee> {
+    payments: &[Payment],
+) -> (Vec<OwedFee>, BTreeMap<PaymentId, Paid>) {
     let line = |name: &str, count: u32, amount_vnd: u64| {
         let fee = procedure.fees.iter().find(|f| f.name == name);
         OwedFee {
@@ -96,58 +115,54 @@ fn due_fees(
             beneficiary: dossier.deciding_agency,
         }
     };
-    let mut due: Vec<OwedFee> = procedure
+    // Each owed fee, and whether it was assessed (not due on filing).
+    let mut owed: Vec<(OwedFee, bool)> = procedure
         .fees
         .iter()
         .filter(|f| f.due == FeeDue::Submission && f.amount_vnd > 0)
         .filter(|_| dossier.state.channel.is_online())
-        .map(|f| line(&f.name, 1, f.amount_vnd))
+        .map(|f| (line(&f.name, 1, f.amount_vnd), false))
         .collect();
-    let mut assessed = Vec::new();
+    let mut paid: BTreeMap<PaymentId, Paid> = BTreeMap::new();
     for e in events {
         match &e.event.action {
             Action::RequestPayment { fees } => {
-                assessed.extend(fees.iter().map(|f| line(&f.name, f.count, f.amount_vnd)));
+                owed.extend(
+                    fees.iter()
+                        .map(|f| (line(&f.name, f.count, f.amount_vnd), true)),
+                );
             }
-            // Paid at the counter (online payments are matched below).
-            Action::ConfirmPayment if e.event.role != Role::System => assessed.clear(),
+            // Paid at the counter (online payments are their own events).
+            Action::ConfirmPayment if e.event.role != Role::System => {
+                owed.retain(|(_, assessed)| !assessed);
+            }
+            Action::FeePaid { payment, .. } => {
+                let Some(p) = payments
+                    .iter()
+                    .find(|p| p.reference == *payment && p.state == PaymentState::Settled)
+                else {
+                    continue;
+                };
+                let did = paid.entry(p.id).or_default();
+                for item in p.items.iter().filter(|i| i.dossier == dossier.id) {
+                    match owed
+                        .iter()
+                        .position(|(f, _)| f.fee == item.fee && f.amount_vnd == item.amount_vnd)
+                    {
+                        Some(at) => {
+                            owed.remove(at);
+                            if item.refundable {
+                                did.refundable += item.amount_vnd;
+                            }
+                        }
+                        None => did.surplus += item.amount_vnd,
+                    }
+                }
+            }
             _ => {}
         }
     }
-    due.extend(assessed);
-    due
-}
-
-/// `due` less what settled payments collected, in the order they settled:
-/// each paid item takes off the first owed fee of its name and amount. An
-/// item that finds none was paid twice (an attempt the payer had replaced
-/// but still completed at the gateway, or a fee also paid at the counter):
-/// it is the payment's surplus.
-fn less_paid(
-    mut due: Vec<OwedFee>,
-    dossier: DossierId,
-    payments: &[Payment],
-) -> (Vec<OwedFee>, BTreeMap<PaymentId, u64>) {
-    let mut settled: Vec<&Payment> = payments
-        .iter()
-        .filter(|p| p.state == PaymentState::Settled)
-        .collect();
-    settled.sort_by_key(|p| (p.closed_at, p.id));
-    let mut surplus = BTreeMap::new();
-    for p in settled {
-        for item in p.items.iter().filter(|i| i.dossier == dossier) {
-            match due
-                .iter()
-                .position(|f| f.fee == item.fee && f.amount_vnd == item.amount_vnd)
-            {
-                Some(at) => {
-                    due.remove(at);
-                }
-                None => *surplus.entry(p.id).or_insert(0) += item.amount_vnd,
-            }
-        }
-    }
-    (due, surplus)
+    (owed.into_iter().map(|(f, _)| f).collect(), paid)
 }
 
 /// The agency each fee of `procedure` is paid to (by its `collected_by`
@@ -188,13 +203,12 @@ pub async fn fees_given(
         return Ok(Fees {
             owed: Vec::new(),
             payments,
-            surplus: BTreeMap::new(),
+            paid: BTreeMap::new(),
             online: false,
         });
     };
     let to = beneficiaries(svc, dossier, &procedure).await?;
-    let (mut owed, surplus) =
-        less_paid(due_fees(dossier, &procedure, events), dossier.id, &payments);
+    let (mut owed, paid) = account(dossier, &procedure, events, &payments);
     let mut known = true;
     for fee in &mut owed {
         match to.get(&fee.fee) {
@@ -217,7 +231,7 @@ pub async fn fees_given(
     Ok(Fees {
         owed,
         payments,
-        surplus,
+        paid,
         online,
     })
 }
@@ -226,6 +240,14 @@ pub async fn fees_given(
 /// (a refusal is a result still to be handed over).
 pub fn ended(dossier: &DossierRecord) -> bool {
     dossier.state.stage.is_final() || dossier.state.outcome == Some(Outcome::Refused)
+}
+
+/// Whether the dossier's refundable fees are given back: it was refused
+/// (at reception or after appraisal) or withdrawn. A dossier that ended
+/// with its result keeps them.
+pub fn gives_fees_back(dossier: &DossierRecord) -> bool {
+    dossier.state.outcome == Some(Outcome::Refused)
+        || matches!(dossier.state.stage, Stage::NotAccepted | Stage::Withdrawn)
 }
 
 /// The fees a specialist assessed, checked against the catalog version:

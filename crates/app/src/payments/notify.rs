@@ -208,10 +208,10 @@ pub async fn confirm_paid(
 }
 
 /// What follows a settled payment, after the settlement's own commit:
-/// the dossiers it completes resume, what it paid twice is given back, and
-/// so is what it paid for a dossier that had ended. Each step does only
-/// what is still undone, so a repeated notice runs them again safely (a
-/// crash between the commit and these leaves them to the gateway's retry;
+/// the dossiers it completes resume, and what is to be given back on each
+/// dossier it covers is (see [`refund_for`]). Each step does only what is
+/// still undone, so a repeated notice runs them again safely (a crash
+/// between the commit and these leaves them to the gateway's retry;
 /// failing that, the officer confirms by hand). Failures are logged: the
 /// money is recorded either way.
 async fn follow_up(svc: &Services, payment: &Payment, now: DateTime<Utc>) {
@@ -220,48 +220,77 @@ async fn follow_up(svc: &Services, payment: &Payment, now: DateTime<Utc>) {
         tracing::error!(reference, error = %e, "a paid dossier was not confirmed");
     }
     for id in payment.dossiers() {
-        if let Err(e) = give_back_surplus(svc, payment, id, now).await {
-            tracing::error!(reference, dossier = %id, error = %e, "a double payment was not refunded");
-        }
-        let ended = match svc.store.dossier(id).await {
-            Ok(Some(d)) => super::ended(&d),
-            _ => false,
-        };
-        if ended
-            && let Err(e) = refund_for(svc, id, "Hồ sơ đã kết thúc trước khi thanh toán", now).await
+        if let Err(e) = refund_for(svc, id, "Hồ sơ đã kết thúc trước khi thanh toán", now).await
         {
-            tracing::error!(reference, dossier = %id, error = %e, "a payment after the end was not refunded");
+            tracing::error!(reference, dossier = %id, error = %e, "a refund due was not recorded");
         }
     }
 }
 
-/// Gives back what `payment` collected for `dossier` that the dossier had
-/// paid already, less what was given back on it before.
-async fn give_back_surplus(
+/// Why a fee paid twice is given back.
+const PAID_TWICE: &str = "Khoản đã nộp trước đó (nộp trùng)";
+
+/// Gives back, on each settled payment of `dossier`, what is due to the
+/// payer and not given back yet: what the payment collected twice, and —
+/// once the dossier is refused or withdrawn — the refundable fees it paid
+/// (`reason` says why). Each refund is recorded against its payment with
+/// an event on the timeline. The amount is worked out from one reading of
+/// the earlier refunds, which the store checks again under its lock: of
+/// two callers working at once, one records and the other is refused.
+pub async fn refund_for(
     svc: &Services,
-    payment: &Payment,
     dossier: DossierId,
+    reason: &str,
     now: DateTime<Utc>,
-) -> Result<Option<Refund>, AppError> {
+) -> Result<Vec<Refund>, AppError> {
     let Some(record) = svc.store.dossier(dossier).await? else {
-        return Ok(None);
+        return Ok(Vec::new());
     };
-    let surplus = fees_of(svc, &record)
-        .await?
-        .surplus
-        .get(&payment.id)
-        .copied()
-        .unwrap_or(0);
-    let amount_vnd = surplus.saturating_sub(refunded(svc, payment, dossier).await?);
-    give_back(
-        svc,
-        payment,
-        dossier,
-        amount_vnd,
-        "Khoản đã nộp trước đó (nộp trùng)",
-        now,
-    )
-    .await
+    let fees = fees_of(svc, &record).await?;
+    let back = super::gives_fees_back(&record);
+    let mut out = Vec::new();
+    for payment in &fees.payments {
+        let Some(paid) = fees.paid.get(&payment.id) else {
+            continue;
+        };
+        let due = paid.surplus + if back { paid.refundable } else { 0 };
+        let before = refunded(svc, payment, dossier).await?;
+        let amount_vnd = due.saturating_sub(before);
+        if amount_vnd == 0 {
+            continue;
+        }
+        // Earlier refunds are taken to have given back the surplus first.
+        let surplus_left = paid.surplus.saturating_sub(before);
+        let why = if surplus_left == 0 {
+            reason.to_owned()
+        } else if amount_vnd > surplus_left {
+            format!("{reason}; {}", PAID_TWICE.to_lowercase())
+        } else {
+            PAID_TWICE.to_owned()
+        };
+        let id = RefundId::new();
+        // Through the sandbox the money goes back at once; through the
+        // gateway the collecting agency pays it back by transfer, and the
+        // refund is recorded without a provider reference.
+        let provider_ref = (svc.payments.refunds_itself()
+            && payment.provider == svc.payments.name())
+        .then(|| format!("RF{}", id.uuid().simple()).to_ascii_uppercase());
+        out.push(
+            svc.store
+                .record_refund(NewRefund {
+                    id,
+                    payment: payment.id,
+                    dossier,
+                    amount_vnd,
+                    refunded_before: before,
+                    reason: why,
+                    provider_ref,
+                    at: now,
+                })
+                .await?,
+        );
+    }
+    Ok(out)
 }
 
 /// What was given back on `payment` for `dossier` so far.
@@ -274,60 +303,4 @@ async fn refunded(svc: &Services, payment: &Payment, dossier: DossierId) -> Resu
         .filter(|r| r.dossier == dossier)
         .map(|r| r.amount_vnd)
         .sum())
-}
-
-/// Records a refund of `amount_vnd` (none when 0) against `payment` for
-/// `dossier`, with the event on its timeline. Through the sandbox the money
-/// goes back at once; through the gateway the collecting agency pays it
-/// back by transfer, and the refund is recorded without a provider
-/// reference.
-async fn give_back(
-    svc: &Services,
-    payment: &Payment,
-    dossier: DossierId,
-    amount_vnd: u64,
-    reason: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<Refund>, AppError> {
-    if amount_vnd == 0 {
-        return Ok(None);
-    }
-    let id = RefundId::new();
-    let provider_ref = (svc.payments.refunds_itself() && payment.provider == svc.payments.name())
-        .then(|| format!("RF{}", id.uuid().simple()).to_ascii_uppercase());
-    let refund = svc
-        .store
-        .record_refund(NewRefund {
-            id,
-            payment: payment.id,
-            dossier,
-            amount_vnd,
-            reason: reason.to_owned(),
-            provider_ref,
-            at: now,
-        })
-        .await?;
-    Ok(Some(refund))
-}
-
-/// Gives back the refundable fees `dossier` paid (it was refused or
-/// withdrawn), each against the payment that collected it, and records
-/// each refund on its timeline.
-pub async fn refund_for(
-    svc: &Services,
-    dossier: DossierId,
-    reason: &str,
-    now: DateTime<Utc>,
-) -> Result<Vec<Refund>, AppError> {
-    let mut out = Vec::new();
-    for payment in svc.store.payments_of_dossier(dossier).await? {
-        if payment.state != PaymentState::Settled {
-            continue;
-        }
-        let amount_vnd = payment
-            .refundable_for(dossier)
-            .saturating_sub(refunded(svc, &payment, dossier).await?);
-        out.extend(give_back(svc, &payment, dossier, amount_vnd, reason, now).await?);
-    }
-    Ok(out)
 }

@@ -747,8 +747,9 @@ async fn an_attempt_replaced_but_paid_anyway_is_given_back_whole() {
             .code,
         "00"
     );
-    // Both settled (each the provider's money) and the whole of the second
-    // one given back, the non-refundable copy fee too: it was paid twice.
+    // Both settled (each the provider's money) and the whole of the one
+    // that settled last (the first attempt) given back, the non-refundable
+    // copy fee too: it was paid twice.
     let first = svc
         .store
         .payment_by_reference(&first.reference)
@@ -861,4 +862,112 @@ async fn a_repeated_notice_finishes_what_the_first_left_undone() {
         .filter(|a| matches!(a, Action::ConfirmPayment))
         .count();
     assert_eq!(confirms, 1);
+}
+
+#[tokio::test]
+async fn a_fee_paid_at_the_counter_and_online_is_given_back_once_and_a_refusal_adds_the_rest() {
+    let p = payments_office().await;
+    let (o, svc) = (&p.o, &p.o.svc);
+    let at = vn(2026, 3, 2, 9, 0);
+    let d = awaiting_both_fees(&p, at).await;
+    let later = at + TimeDelta::hours(4);
+    // The payer starts paying both fees online; meanwhile the copy fee is
+    // paid in cash at the counter and the officer confirms it.
+    let payment = only_payment(
+        &p,
+        payments::checkout(svc, &p.citizen, &[d.id], later)
+            .await
+            .unwrap(),
+    )
+    .await;
+    let d = svc.store.dossier(d.id).await.unwrap().unwrap();
+    let d = o
+        .act(
+            &o.reception,
+            &d,
+            Action::ConfirmPayment,
+            later + TimeDelta::minutes(1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(d.state.stage, Stage::InProcess);
+    // Then the online payment completes: the filing fee counts, the copy
+    // fee was paid twice.
+    svc.store
+        .settle_payment(motcua_store::Settlement {
+            reference: payment.reference.clone(),
+            provider_txn: "555001".into(),
+            paid_at: later + TimeDelta::minutes(2),
+            at: later + TimeDelta::minutes(2),
+        })
+        .await
+        .unwrap();
+    let fees = payments::fees_of(svc, &d).await.unwrap();
+    assert!(fees.owed.is_empty());
+    assert_eq!(
+        fees.paid[&payment.id],
+        payments::Paid {
+            surplus: 8_000,
+            refundable: 10_000
+        }
+    );
+    // Two follow-ups at once (a notice and its repeat) give it back once.
+    let then = later + TimeDelta::minutes(3);
+    let (a, b) = tokio::join!(
+        payments::refund_for(svc, d.id, "unused", then),
+        payments::refund_for(svc, d.id, "unused", then),
+    );
+    let recorded = [a, b]
+        .into_iter()
+        .map(|r| match r {
+            Ok(list) => list.len(),
+            Err(AppError::Store(motcua_store::StoreError::Conflict { .. })) => 0,
+            Err(e) => panic!("{e}"),
+        })
+        .sum::<usize>();
+    assert_eq!(recorded, 1);
+    let refunds = svc.store.refunds_of_payment(payment.id).await.unwrap();
+    assert_eq!(refunds.len(), 1);
+    assert_eq!(refunds[0].amount_vnd, 8_000);
+    assert_eq!(refunds[0].reason, "Khoản đã nộp trước đó (nộp trùng)");
+    // Not refused: the filing fee stays paid, whatever is asked again.
+    assert!(
+        payments::refund_for(svc, d.id, "unused", then)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Refused after appraisal: the refundable filing fee goes back too, no
+    // more.
+    let d = svc.store.dossier(d.id).await.unwrap().unwrap();
+    let d = o
+        .act(
+            &o.specialist,
+            &d,
+            Action::SubmitForApproval,
+            then + TimeDelta::hours(1),
+        )
+        .await
+        .unwrap();
+    o.act(
+        &o.approver,
+        &d,
+        Action::Refuse {
+            reason: "Không đủ điều kiện".into(),
+        },
+        then + TimeDelta::hours(2),
+    )
+    .await
+    .unwrap();
+    let refunds = svc.store.refunds_of_payment(payment.id).await.unwrap();
+    assert_eq!(
+        refunds
+            .iter()
+            .map(|r| (r.amount_vnd, r.reason.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            (8_000, "Khoản đã nộp trước đó (nộp trùng)"),
+            (10_000, "Không đủ điều kiện")
+        ]
+    );
 }

@@ -219,6 +219,12 @@ async fn receipt(page: &Page) -> Outcome {
         body.contains(FULL_NAME) && body.contains("Mười nghìn đồng"),
         "the receipt does not name the payer and the amount in words: {body:?}"
     );
+    // It says what it is: a record of the system, not an e-receipt under
+    // ND 123/2020.
+    ensure!(
+        body.contains("Biên lai lập từ hệ thống") && !body.contains("Biên lai điện tử"),
+        "the receipt's label is not the system's own: {body:?}"
+    );
     page.axe("fee receipt").await?;
 
     page.step("downloading the receipt as PDF");

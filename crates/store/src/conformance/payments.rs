@@ -350,7 +350,34 @@ pub async fn concurrent_settlements_settle_once(db: &dyn TestDatabase) {
         }
     }
     assert_eq!(now, 1);
+    // Two attempts started at once on the same dossier (a double click on
+    // two nodes) both land: neither waits on a lock the other must upgrade.
+    let starts: Vec<_> = ["MC0101", "MC0102"]
+        .into_iter()
+        .zip(&nodes)
+        .map(|(reference, node)| {
+            let node = node.clone();
+            let new = payment(
+                reference,
+                payer,
+                f.department.id,
+                vec![item(d.id, "Phí", 200_000, false)],
+                vn(2026, 3, 2, 9, 6),
+            );
+            tokio::spawn(async move { node.create_payment(new).await })
+        })
+        .collect();
+    for start in starts {
+        start.await.unwrap().unwrap();
+    }
     let events = store.events(d.id).await.unwrap();
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e.action == ActionKind::FeePaymentStarted)
+            .count(),
+        3
+    );
     assert_eq!(
         events
             .iter()
@@ -388,18 +415,19 @@ pub async fn refunds_stay_within_what_was_paid(db: &dyn TestDatabase) {
         .await
         .unwrap();
     let pending = store.payment_by_reference("MC0200").await.unwrap().unwrap();
-    let refund = |amount_vnd, dossier, minutes| NewRefund {
+    let refund = |amount_vnd, dossier, minutes, refunded_before| NewRefund {
         id: RefundId::new(),
         payment: pending.id,
         dossier,
         amount_vnd,
+        refunded_before,
         reason: "Hồ sơ bị từ chối".into(),
         provider_ref: Some("RF1".into()),
         at: at + TimeDelta::minutes(minutes),
     };
     // Nothing to give back before it is paid.
     assert!(matches!(
-        store.record_refund(refund(100_000, d.id, 5)).await,
+        store.record_refund(refund(100_000, d.id, 5, 0)).await,
         Err(StoreError::Invalid { .. })
     ));
     store
@@ -410,12 +438,15 @@ pub async fn refunds_stay_within_what_was_paid(db: &dyn TestDatabase) {
     // written when refused.
     for (amount, dossier) in [(120_001, d.id), (1_000, other.id)] {
         assert!(matches!(
-            store.record_refund(refund(amount, dossier, 5)).await,
+            store.record_refund(refund(amount, dossier, 5, 0)).await,
             Err(StoreError::Invalid { .. })
         ));
     }
     assert_eq!(store.events(d.id).await.unwrap().len(), 3);
-    let first = store.record_refund(refund(60_000, d.id, 5)).await.unwrap();
+    let first = store
+        .record_refund(refund(60_000, d.id, 5, 0))
+        .await
+        .unwrap();
     assert_eq!(first.reason, "Hồ sơ bị từ chối");
     let (count, action) = last_action(&store, &d).await;
     assert_eq!(count, 4);
@@ -428,10 +459,19 @@ pub async fn refunds_stay_within_what_was_paid(db: &dyn TestDatabase) {
         }
     );
     assert!(matches!(
-        store.record_refund(refund(60_001, d.id, 6)).await,
+        store.record_refund(refund(60_001, d.id, 6, 60_000)).await,
         Err(StoreError::Invalid { .. })
     ));
-    let second = store.record_refund(refund(60_000, d.id, 6)).await.unwrap();
+    // A caller working from an older reading (nothing given back yet) is
+    // refused, though the amount would fit: another refund came first.
+    assert!(matches!(
+        store.record_refund(refund(10_000, d.id, 6, 0)).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let second = store
+        .record_refund(refund(60_000, d.id, 6, 60_000))
+        .await
+        .unwrap();
     assert_eq!(
         store.refunds_of_payment(pending.id).await.unwrap(),
         vec![first.clone(), second.clone()]

@@ -188,6 +188,11 @@ pub struct NewRefund {
     pub payment: PaymentId,
     pub dossier: DossierId,
     pub amount_vnd: u64,
+    /// What the caller read as given back on this payment for this dossier
+    /// before, from which it worked out `amount_vnd`: if another refund
+    /// came in between, this one is refused (a conflict), so two callers
+    /// working from the same reading never both give back.
+    pub refunded_before: u64,
     pub reason: String,
     /// The provider's reference for the refund, when it made one.
     pub provider_ref: Option<String>,
@@ -206,27 +211,28 @@ pub struct Refund {
     pub at: DateTime<Utc>,
 }
 
-/// Whether `amount` may be given back for `dossier` against `payment`, of
-/// which `refunded` was given back before: the payment is settled, covers
-/// the dossier, and the refunds stay within what it collected for the
-/// dossier. Which fees are given back (the refundable ones after a
+/// Whether `new` may be given back against `payment`, of which `refunded`
+/// was given back before for its dossier: the payment is settled, the
+/// caller read the same `refunded`, and the refunds stay within what the
+/// payment collected for the dossier. Which fees are given back (the refundable ones after a
 /// refusal, or any fee paid twice) is the caller's to decide; more than
 /// was collected never is. Both engines check this inside the refund's
 /// transaction.
-pub fn refund_allowed(
-    payment: &Payment,
-    dossier: DossierId,
-    refunded: u64,
-    amount: u64,
-) -> StoreResult<()> {
+pub fn refund_allowed(payment: &Payment, refunded: u64, new: &NewRefund) -> StoreResult<()> {
     if payment.state != PaymentState::Settled {
         return Err(StoreError::invalid(format!(
             "payment {} is not settled",
             payment.reference
         )));
     }
-    let collected = payment.amount_for(dossier);
-    if refunded.saturating_add(amount) > collected {
+    if refunded != new.refunded_before {
+        return Err(StoreError::conflict(format!(
+            "refunds of payment {} (another was recorded meanwhile)",
+            payment.reference
+        )));
+    }
+    let collected = payment.amount_for(new.dossier);
+    if refunded.saturating_add(new.amount_vnd) > collected {
         return Err(StoreError::invalid(format!(
             "payment {} can give back {collected} đ for this dossier, {refunded} đ of it already",
             payment.reference
