@@ -498,9 +498,70 @@ mod domain_messages {
                 },
             ])
             .collect();
+        use motcua_domain::postal::consignment::{ConsignmentError, Status, Step};
+        // Every step refused in every status, every field missing.
+        let steps = [
+            Step::PickUp {
+                waybill: "x".into(),
+                postage_vnd: 0,
+                fees_vnd: 0,
+            },
+            Step::HandToAgency { record: "x".into() },
+            Step::HandToPost {
+                record: "x".into(),
+                waybill: "x".into(),
+            },
+            Step::Attempt { note: "x".into() },
+            Step::Deliver {
+                recipient: "x".into(),
+                identity: "x".into(),
+            },
+            Step::ReturnToAgency,
+            Step::Cancel { reason: "x".into() },
+        ];
+        let statuses = [
+            Status::Booked,
+            Status::PickedUp,
+            Status::AtAgency,
+            Status::AwaitingPost,
+            Status::WithPost,
+            Status::NotDelivered,
+            Status::Delivered,
+            Status::BackAtAgency,
+            Status::Cancelled,
+        ];
+        let mut consignment: Vec<ConsignmentError> = steps
+            .iter()
+            .flat_map(|step| {
+                statuses.iter().map(|status| ConsignmentError::NotNow {
+                    step: step.key(),
+                    status: status.key(),
+                })
+            })
+            .collect();
+        consignment.extend(
+            [
+                "record",
+                "note",
+                "recipient",
+                "identity",
+                "reason",
+                "waybill",
+            ]
+            .into_iter()
+            .map(|field| ConsignmentError::Missing { field }),
+        );
+        consignment.extend([
+            ConsignmentError::Waybill {
+                waybill: "x".into(),
+            },
+            ConsignmentError::TooSoon { next: day },
+            ConsignmentError::Backwards,
+        ]);
         let mut all: Vec<&dyn Message> = Vec::new();
         all.extend(addresses.iter().map(|e| e as &dyn Message));
         all.extend(postal.iter().map(|e| e as &dyn Message));
+        all.extend(consignment.iter().map(|e| e as &dyn Message));
         all.extend(forms.iter().map(|e| e as &dyn Message));
         all.extend(catalog.iter().map(|e| e as &dyn Message));
         all.extend(calendar.iter().map(|e| e as &dyn Message));

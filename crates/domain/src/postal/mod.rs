@@ -27,6 +27,7 @@
 //! officer accepts the dossier — the processing time plus the postal legs
 //! they chose — clearly an estimate.
 
+pub mod consignment;
 mod estimate;
 mod routes;
 mod tariff;
