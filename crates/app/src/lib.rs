@@ -22,6 +22,7 @@ pub mod notices;
 pub mod office;
 pub mod outbox;
 pub mod payments;
+pub mod postal;
 pub mod printouts;
 mod secret;
 mod services;

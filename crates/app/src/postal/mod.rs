@@ -1,0 +1,6 @@
+//! The public-post leg of a dossier as the app runs it. So far: checking
+//! the status pushes a postal operator's own system sends ([`push`]).
+//! The consignment rules are the domain's
+//! ([`motcua_domain::postal::consignment`]).
+
+pub mod push;
