@@ -247,6 +247,15 @@ async fn dossier_page(
                     ),
                 ],
             )),
+            Action::FeePaymentFailed { payment, .. } => details.push(payment.clone()),
+            Action::RequestPayment { fees } => details.extend(fees.iter().map(|f| {
+                format!(
+                    "{} × {}: {}",
+                    f.name,
+                    f.count,
+                    crate::portal::words::vnd(f.amount_vnd)
+                )
+            })),
             _ => {}
         }
         // A hand-over's tasks are read with its steps; a money event's
