@@ -25,7 +25,7 @@ use motcua_domain::catalog::{Competent, FieldKind, FormField, Procedure, Service
 use motcua_domain::code;
 use motcua_domain::forms::{self, FieldProblem, FieldValue, FormValues, Problem, RawForm};
 use motcua_domain::lifecycle::{Channel, Clockwork, Dossier, Role};
-use motcua_domain::postal::{self, EstimateRequest, Route, RouteClass};
+use motcua_domain::postal::{self, EstimateRequest, Route};
 use motcua_store::{
     Agency, AgencyKind, Applicant, CodeSource, Delivery, DossierId, DossierRecord, Draft,
     DraftFile, Hash, NewAttachment, NewDossier, ProcedureVersion, StoreError, TokenHash, User,
@@ -779,11 +779,8 @@ async fn resubmitted(
     })
 }
 
-/// The route the post carries the result on: from the deciding agency's
-/// commune to the delivery address's, by the route rule of
-/// `data/postal/routes.toml`. When either end is unknown (an agency whose
-/// office is not recorded, an old address kept as text) the longest class
-/// is taken: the latest date the rules allow.
+/// The route the post carries the result on, from the deciding agency's
+/// commune to the delivery address's ([`crate::postal::quote::route_between`]).
 async fn return_route(svc: &Services, dossier: &DossierRecord) -> Result<Route, AppError> {
     let from = svc
         .store
@@ -794,14 +791,7 @@ async fn return_route(svc: &Services, dossier: &DossierRecord) -> Result<Route, 
         Some(FieldValue::Address(address)) => address.commune(),
         _ => None,
     };
-    let (Some(from), Some(to)) = (from, to) else {
-        return Ok(Route::of_class(RouteClass::InterProvince));
-    };
-    let units = Units::bundled().map_err(|e| AppError::Internal(e.to_string()))?;
-    let rules = postal::RouteRules::bundled().map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(rules
-        .route_between(units, from, to)
-        .unwrap_or_else(|_| Route::of_class(RouteClass::InterProvince)))
+    Ok(crate::postal::quote::route_between(from, to)?.0)
 }
 
 /// The day the applicant can expect the result, before the legal clock

@@ -1,6 +1,9 @@
-//! The public-post leg of a dossier as the app runs it. So far: checking
-//! the status pushes a postal operator's own system sends ([`push`]).
+//! The public-post leg of a dossier as the app runs it. So far: what the
+//! return leg costs and takes, shown before submitting ([`quote`]), and
+//! checking the status pushes a postal operator's own system sends
+//! ([`push`]).
 //! The consignment rules are the domain's
 //! ([`motcua_domain::postal::consignment`]).
 
 pub mod push;
+pub mod quote;

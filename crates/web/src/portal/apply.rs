@@ -256,9 +256,20 @@ struct ApplyPage {
     /// The delivery address field (shown when the post is chosen).
     delivery_address: FieldView,
     saved: bool,
-    /// The fees, to be paid after acceptance (online payment is a step of
-    /// its own, not yet offered).
+    /// The procedure's fees (paid when due, from the dossier's page).
     fees: Vec<(String, String)>,
+    /// What the post costs and takes, when the result goes by post.
+    post: Option<PostQuote>,
+}
+
+/// The return leg by post, worded for the page.
+struct PostQuote {
+    route: String,
+    days: u32,
+    postage: String,
+    ready: String,
+    tariff_verified: bool,
+    assumed_longest: bool,
 }
 
 async fn apply_page(
@@ -337,6 +348,16 @@ async fn apply_page(
             .iter()
             .map(|f| (f.name.clone(), words::vnd(f.amount_vnd)))
             .collect(),
+        post: motcua_app::postal::quote::quote(svc, draft, procedure, Utc::now())
+            .await?
+            .map(|q| PostQuote {
+                route: lang.tr(&format!("postal-route-{}", q.route.class.key())),
+                days: q.days,
+                postage: words::vnd(q.postage.amount()),
+                ready: ctx.date(&q.ready),
+                tariff_verified: q.tariff_verified,
+                assumed_longest: q.assumed_longest,
+            }),
         errors,
         saved,
         ctx,

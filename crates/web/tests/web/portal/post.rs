@@ -1,6 +1,7 @@
-//! A result by post: the address picked from the list of units, and the
-//! estimate that adds the post's return leg between the deciding agency's
-//! commune and the address's.
+//! A result by post: the address picked from the list of units, the
+//! postage and J + n shown before submitting, and the estimate that adds
+//! the post's return leg between the deciding agency's commune and the
+//! address's.
 
 use motcua_domain::calendar::{self, WorkCalendar};
 use motcua_domain::postal::{self, RouteClass};
@@ -58,6 +59,25 @@ async fn the_estimate_adds_the_return_leg_by_post() {
             .status,
         303
     );
+    // Before submitting, the page says what the post costs and takes, as
+    // the tariff and the route rules have it, and that the price is for
+    // reference (the bundled tariff is not the province's own).
+    let page = an.get(&draft).await;
+    let quote = page
+        .body
+        .split("id=\"post-quote\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</div>").next())
+        .unwrap_or_else(|| panic!("no postal quote in {}", page.body));
+    for words in [
+        "Nhận kết quả qua bưu chính công ích",
+        "tuyến liên huyện trong tỉnh",
+        "chuyển phát tối đa 2 ngày làm việc",
+        "cước 30.000 đ một chiều",
+        "Cước để tham khảo",
+    ] {
+        assert!(quote.contains(words), "{words:?} not in {quote}");
+    }
     let done = an.post(&format!("{draft}/nop"), &[]).await;
     assert_eq!(done.status, 303, "{}", done.body);
 
@@ -100,6 +120,10 @@ async fn the_estimate_adds_the_return_leg_by_post() {
         false,
     )
     .unwrap();
+    assert!(
+        quote.contains(&expected.format("%d/%m/%Y").to_string()),
+        "expected {expected} in {quote}"
+    );
     let receipt = an.get(done.header("location")).await;
     assert!(
         receipt
