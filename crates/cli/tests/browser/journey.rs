@@ -272,22 +272,7 @@ async fn apply(page: &Page, dir: &Path) -> Outcome<(String, String)> {
     );
     page.axe("apply, with the upload").await?;
 
-    page.step("submitting");
-    page.press("Nộp hồ sơ").await?;
-    let heading = page.text("h1").await?;
-    ensure!(
-        heading.contains("Đã nộp hồ sơ"),
-        "after submitting the page says {heading:?}"
-    );
-    let code_line = page.text(".panel-code").await?;
-    let code = code_line
-        .rsplit_once(": ")
-        .map(|(_, c)| c.trim().to_owned())
-        .unwrap_or_default();
-    ensure!(
-        code.starts_with(AGENCY) && code.len() > AGENCY.len() + 8,
-        "the receipt's code is {code:?} (in {code_line:?})"
-    );
+    let code = submit(page, AGENCY).await?;
     let pin = page.text("strong.pin").await?;
     ensure!(
         pin.len() == 8 && pin.chars().all(|c| c.is_ascii_digit()),
@@ -306,6 +291,28 @@ async fn apply(page: &Page, dir: &Path) -> Outcome<(String, String)> {
     );
     page.axe("receipt").await?;
     Ok((code, pin))
+}
+
+/// Submits the draft on the page and reads the dossier's code (issued by
+/// `agency`) off the receipt that follows.
+pub async fn submit(page: &Page, agency: &str) -> Outcome<String> {
+    page.step("submitting");
+    page.press("Nộp hồ sơ").await?;
+    let heading = page.text("h1").await?;
+    ensure!(
+        heading.contains("Đã nộp hồ sơ"),
+        "after submitting the page says {heading:?}"
+    );
+    let code_line = page.text(".panel-code").await?;
+    let code = code_line
+        .rsplit_once(": ")
+        .map(|(_, c)| c.trim().to_owned())
+        .unwrap_or_default();
+    ensure!(
+        code.starts_with(agency) && code.len() > agency.len() + 8,
+        "the receipt's code is {code:?} (in {code_line:?})"
+    );
+    Ok(code)
 }
 
 async fn track(page: &Page, code: &str, pin: &str) -> Outcome {

@@ -7,7 +7,9 @@
 
 use serde_json::json;
 
-use crate::journey::{FULL_NAME, IDENTITY, PASSWORD, official_signs_in, open_from_queue, take};
+use crate::journey::{
+    FULL_NAME, IDENTITY, PASSWORD, official_signs_in, open_from_queue, submit, take,
+};
 use crate::page::{Outcome, Page, ensure};
 
 /// Xác nhận tình trạng hôn nhân: level 4, decided by each commune, a fee
@@ -93,20 +95,7 @@ async fn apply(page: &Page) -> Outcome<String> {
     );
     page.axe("apply, level 4").await?;
 
-    page.step("submitting");
-    page.press("Nộp hồ sơ").await?;
-    let heading = page.text("h1").await?;
-    ensure!(
-        heading.contains("Đã nộp hồ sơ"),
-        "after submitting the page says {heading:?}"
-    );
-    let code_line = page.text(".panel-code").await?;
-    let code = code_line
-        .rsplit_once(": ")
-        .map(|(_, c)| c.trim().to_owned())
-        .unwrap_or_default();
-    ensure!(code.starts_with(AGENCY), "the receipt's code is {code:?}");
-    Ok(code)
+    submit(page, AGENCY).await
 }
 
 /// The specialist names the fee the case owes; the dossier waits for it.

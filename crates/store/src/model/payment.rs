@@ -142,15 +142,6 @@ impl Payment {
         out
     }
 
-    /// What it collected for one dossier's refundable fees.
-    pub fn refundable_for(&self, dossier: DossierId) -> u64 {
-        self.items
-            .iter()
-            .filter(|i| i.dossier == dossier && i.refundable)
-            .map(|i| i.amount_vnd)
-            .sum()
-    }
-
     /// What it collected for one dossier.
     pub fn amount_for(&self, dossier: DossierId) -> u64 {
         self.items
