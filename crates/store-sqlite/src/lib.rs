@@ -19,6 +19,7 @@ mod jobs;
 pub mod packed;
 mod payments;
 mod portal;
+mod postal;
 mod procedures;
 mod queue;
 mod timelines;
@@ -41,6 +42,9 @@ use motcua_store::{
 };
 use motcua_store::{
     CheckoutId, FeeAccount, NewPayment, NewRefund, Payment, PaymentId, Refund, Settled, Settlement,
+};
+use motcua_store::{
+    ConsignmentId, ConsignmentRecord, ConsignmentStep, NewConsignment, NewConsignmentStep,
 };
 use sqlx::sqlite::SqlitePool;
 
@@ -377,6 +381,34 @@ impl Store for SqliteStore {
         to: DateTime<Utc>,
     ) -> StoreResult<Vec<Refund>> {
         payments::refunds_between(&self.pool, from, to).await
+    }
+
+    async fn create_consignment(&self, new: NewConsignment) -> StoreResult<ConsignmentRecord> {
+        postal::create(&self.pool, new).await
+    }
+    async fn consignment(&self, id: ConsignmentId) -> StoreResult<Option<ConsignmentRecord>> {
+        postal::get_one(&self.pool, id).await
+    }
+    async fn consignment_by_waybill(
+        &self,
+        waybill: &str,
+    ) -> StoreResult<Option<ConsignmentRecord>> {
+        postal::by_waybill(&self.pool, waybill).await
+    }
+    async fn consignments_of_dossier(
+        &self,
+        dossier: DossierId,
+    ) -> StoreResult<Vec<ConsignmentRecord>> {
+        postal::of_dossier(&self.pool, dossier).await
+    }
+    async fn record_consignment_step(
+        &self,
+        new: NewConsignmentStep,
+    ) -> StoreResult<ConsignmentRecord> {
+        postal::record_step(&self.pool, new).await
+    }
+    async fn consignment_steps(&self, id: ConsignmentId) -> StoreResult<Vec<ConsignmentStep>> {
+        postal::steps(&self.pool, id).await
     }
 
     async fn enqueue(&self, job: NewJob) -> StoreResult<Option<JobId>> {

@@ -91,3 +91,7 @@ id_type!(
     /// A refund against a payment.
     RefundId
 );
+id_type!(
+    /// A consignment of the public post (a pickup or a delivery).
+    ConsignmentId
+);

@@ -46,8 +46,8 @@ use motcua_domain::lifecycle::Role;
 pub use error::{StoreError, StoreResult, refuse_nul, refuse_nul_json};
 pub use hash::Hash;
 pub use ids::{
-    AgencyId, ApiTokenId, AttachmentId, CheckoutId, DossierId, JobId, PaymentId, RefundId,
-    SessionId, UserId,
+    AgencyId, ApiTokenId, AttachmentId, CheckoutId, ConsignmentId, DossierId, JobId, PaymentId,
+    RefundId, SessionId, UserId,
 };
 pub use model::*;
 
@@ -398,6 +398,32 @@ pub trait Store: Send + Sync + 'static {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> StoreResult<Vec<Refund>>;
+
+    // --- the public post ------------------------------------------------------
+
+    /// Makes a consignment in its first status (a pickup booked, a result
+    /// waiting for the post).
+    async fn create_consignment(&self, new: NewConsignment) -> StoreResult<ConsignmentRecord>;
+    async fn consignment(&self, id: ConsignmentId) -> StoreResult<Option<ConsignmentRecord>>;
+    /// The consignment whose slip carries `waybill` (as
+    /// [`waybill_number`](motcua_domain::postal::consignment::waybill_number)
+    /// writes it).
+    async fn consignment_by_waybill(&self, waybill: &str)
+    -> StoreResult<Option<ConsignmentRecord>>;
+    /// A dossier's consignments (its draft's too), oldest first.
+    async fn consignments_of_dossier(
+        &self,
+        dossier: DossierId,
+    ) -> StoreResult<Vec<ConsignmentRecord>>;
+    /// Records a step and the state after it, if the consignment still has
+    /// `expected_steps` steps; otherwise, or when the waybill is another
+    /// consignment's, [`StoreError::Conflict`] and nothing is written.
+    async fn record_consignment_step(
+        &self,
+        new: NewConsignmentStep,
+    ) -> StoreResult<ConsignmentRecord>;
+    /// A consignment's steps, in order.
+    async fn consignment_steps(&self, id: ConsignmentId) -> StoreResult<Vec<ConsignmentStep>>;
 
     // --- audit ---------------------------------------------------------------
 

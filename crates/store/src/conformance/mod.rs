@@ -12,6 +12,7 @@
 mod cases;
 mod fixtures;
 mod payments;
+mod postal;
 
 use std::sync::Arc;
 
@@ -27,6 +28,7 @@ use crate::model::EventRecord;
 pub use cases::*;
 pub use fixtures::{Fixture, cw, procedure, vn};
 pub use payments::*;
+pub use postal::*;
 
 /// Edits made behind the store's back, to prove `verify` notices them.
 #[derive(Debug, Clone)]
@@ -150,6 +152,7 @@ macro_rules! conformance_tests {
             a_payment_settles_once_with_its_receipt_and_an_event_per_dossier,
             concurrent_settlements_settle_once,
             refunds_stay_within_what_was_paid,
+            consignments_record_each_step_once,
         );
     };
     (@cases $factory:expr; $($case:ident),* $(,)?) => {

@@ -7,6 +7,7 @@ mod dossier;
 mod job;
 mod payment;
 mod portal;
+mod postal;
 mod procedure;
 mod queue;
 mod user;
@@ -23,6 +24,10 @@ pub use payment::{
     Settled, Settlement, refund_allowed,
 };
 pub use portal::{Draft, DraftFile, NewUserToken, Rating, Satisfaction, TokenPurpose};
+pub use postal::{
+    ConsignmentRecord, ConsignmentStep, NewConsignment, NewConsignmentStep, PickupWindow,
+    step_allowed,
+};
 pub use procedure::{ProcedureColumns, ProcedureQuery, ProcedureVersion, like_pattern};
 pub use queue::{QueueCounts, QueueQuery};
 pub use user::{

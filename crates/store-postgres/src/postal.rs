@@ -1,0 +1,192 @@
+//! Consignments of the public post on PostgreSQL.
+
+use motcua_domain::postal::consignment::{Consignment, Leg};
+use motcua_store::hash::micros;
+use motcua_store::{
+    ConsignmentId, ConsignmentRecord, ConsignmentStep, DossierId, NewConsignment,
+    NewConsignmentStep, PickupWindow, StoreError, StoreResult, UserId, step_allowed,
+};
+use sqlx::PgConnection;
+use sqlx::postgres::{PgPool, PgRow};
+use sqlx::types::Json;
+
+use crate::convert::{count_u32, count_u64, db_err, get, get_json, to_i32, to_i64};
+
+const COLUMNS: &str = "id, dossier_id, state, address, window_from, window_to, postage_vnd, \
+    steps, created_at";
+
+fn from_row(row: &PgRow) -> StoreResult<ConsignmentRecord> {
+    let window = match (get(row, "window_from")?, get(row, "window_to")?) {
+        (Some(from), Some(to)) => Some(PickupWindow { from, to }),
+        _ => None,
+    };
+    Ok(ConsignmentRecord {
+        id: ConsignmentId::from_uuid(get(row, "id")?),
+        dossier: DossierId::from_uuid(get(row, "dossier_id")?),
+        state: get_json(row, "state")?,
+        address: get_json(row, "address")?,
+        window,
+        postage_vnd: count_u64(get(row, "postage_vnd")?, "postage")?,
+        steps: count_u32(get(row, "steps")?, "steps")?,
+        created_at: get(row, "created_at")?,
+    })
+}
+
+async fn select(
+    conn: &mut PgConnection,
+    filter: &str,
+    bind: impl FnOnce(
+        sqlx::query::Query<'_, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    ) -> sqlx::query::Query<'_, sqlx::Postgres, sqlx::postgres::PgArguments>,
+) -> StoreResult<Vec<ConsignmentRecord>> {
+    let sql = format!("SELECT {COLUMNS} FROM consignments WHERE {filter}");
+    let rows = bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    rows.iter().map(from_row).collect()
+}
+
+pub(crate) async fn create(pool: &PgPool, new: NewConsignment) -> StoreResult<ConsignmentRecord> {
+    let at = micros(new.at);
+    let state = match new.leg {
+        Leg::Pickup => Consignment::pickup(at),
+        Leg::Delivery => Consignment::delivery(at),
+    };
+    if let Some(w) = new.window
+        && w.to <= w.from
+    {
+        return Err(StoreError::invalid("a pickup window ends after it starts"));
+    }
+    let window = new.window.map(|w| PickupWindow {
+        from: micros(w.from),
+        to: micros(w.to),
+    });
+    sqlx::query(
+        "INSERT INTO consignments (id, dossier_id, leg, status, waybill, state, address,
+            window_from, window_to, postage_vnd, steps, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8, $9, 0, $10, $10)",
+    )
+    .bind(new.id.uuid())
+    .bind(new.dossier.uuid())
+    .bind(state.leg.key())
+    .bind(state.status.key())
+    .bind(Json(&state))
+    .bind(Json(&new.address))
+    .bind(window.map(|w| w.from))
+    .bind(window.map(|w| w.to))
+    .bind(to_i64(new.postage_vnd)?)
+    .bind(at)
+    .execute(pool)
+    .await
+    .map_err(db_err)?;
+    Ok(ConsignmentRecord {
+        id: new.id,
+        dossier: new.dossier,
+        address: new.address,
+        window,
+        postage_vnd: new.postage_vnd,
+        state,
+        steps: 0,
+        created_at: at,
+    })
+}
+
+pub(crate) async fn get_one(
+    pool: &PgPool,
+    id: ConsignmentId,
+) -> StoreResult<Option<ConsignmentRecord>> {
+    let mut conn = pool.acquire().await.map_err(db_err)?;
+    Ok(select(&mut conn, "id = $1", |q| q.bind(id.uuid()))
+        .await?
+        .pop())
+}
+
+pub(crate) async fn by_waybill(
+    pool: &PgPool,
+    waybill: &str,
+) -> StoreResult<Option<ConsignmentRecord>> {
+    let mut conn = pool.acquire().await.map_err(db_err)?;
+    let waybill = waybill.to_owned();
+    Ok(select(&mut conn, "waybill = $1", |q| q.bind(waybill))
+        .await?
+        .pop())
+}
+
+pub(crate) async fn of_dossier(
+    pool: &PgPool,
+    dossier: DossierId,
+) -> StoreResult<Vec<ConsignmentRecord>> {
+    let mut conn = pool.acquire().await.map_err(db_err)?;
+    select(&mut conn, "dossier_id = $1 ORDER BY created_at, id", |q| {
+        q.bind(dossier.uuid())
+    })
+    .await
+}
+
+pub(crate) async fn record_step(
+    pool: &PgPool,
+    new: NewConsignmentStep,
+) -> StoreResult<ConsignmentRecord> {
+    let at = micros(new.at);
+    let mut tx = pool.begin().await.map_err(db_err)?;
+    let id = new.consignment.uuid();
+    let current = select(&mut tx, "id = $1 FOR UPDATE", |q| q.bind(id))
+        .await?
+        .pop()
+        .ok_or_else(|| StoreError::not_found(format!("consignment {}", new.consignment)))?;
+    step_allowed(&current, &new)?;
+    let steps = current.steps + 1;
+    sqlx::query(
+        "UPDATE consignments SET status = $2, waybill = $3, state = $4, steps = $5, updated_at = $6
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(new.next.status.key())
+    .bind(new.next.waybill.as_deref())
+    .bind(Json(&new.next))
+    .bind(to_i32(steps, "steps")?)
+    .bind(at)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    sqlx::query(
+        "INSERT INTO consignment_steps (consignment_id, seq, actor_id, step, at)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(to_i32(steps, "steps")?)
+    .bind(new.actor.map(|a| a.uuid()))
+    .bind(Json(&new.step))
+    .bind(at)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(ConsignmentRecord {
+        state: new.next,
+        steps,
+        ..current
+    })
+}
+
+pub(crate) async fn steps(pool: &PgPool, id: ConsignmentId) -> StoreResult<Vec<ConsignmentStep>> {
+    let rows = sqlx::query(
+        "SELECT seq, actor_id, step, at FROM consignment_steps
+         WHERE consignment_id = $1 ORDER BY seq",
+    )
+    .bind(id.uuid())
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(|r| {
+            Ok(ConsignmentStep {
+                seq: count_u32(get(r, "seq")?, "a step number")?,
+                actor: get::<Option<uuid::Uuid>>(r, "actor_id")?.map(UserId::from_uuid),
+                step: get_json(r, "step")?,
+                at: get(r, "at")?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,193 @@
+//! The cases of the public post's consignments: each step recorded once
+//! against the version the caller read, a waybill on one consignment only,
+//! nothing written when a step is refused.
+
+use chrono::TimeDelta;
+use motcua_domain::address::Address;
+use motcua_domain::postal::consignment::{Leg, Status, Step};
+
+use super::TestDatabase;
+use super::fixtures::vn;
+use crate::error::StoreError;
+use crate::ids::{ConsignmentId, DossierId};
+use crate::model::{NewConsignment, NewConsignmentStep, NewUser, PickupWindow, UserKind};
+
+pub async fn consignments_record_each_step_once(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let calendar = motcua_domain::calendar::WorkCalendar::bundled().unwrap();
+    let postman = store
+        .create_user(NewUser {
+            kind: UserKind::Official,
+            full_name: "Phạm Văn Bưu".into(),
+            email: Some("buu@example.vn".into()),
+            phone: None,
+            identity_number: None,
+            password_hash: None,
+            representative: None,
+            language: String::new(),
+        })
+        .await
+        .unwrap();
+    // A pickup is booked for a draft: its dossier does not exist yet.
+    let draft = DossierId::new();
+    let at = vn(2026, 3, 2, 8, 0);
+    let address: Address = serde_json::from_str(
+        r#"{"unit":{"commune":"29869","detail":"số 12 đường Lý Thường Kiệt"}}"#,
+    )
+    .unwrap();
+    let booking = |id, window| NewConsignment {
+        id,
+        dossier: draft,
+        leg: Leg::Pickup,
+        address: address.clone(),
+        window,
+        postage_vnd: 26_000,
+        at,
+    };
+    // A window that ends before it starts is refused, nothing written.
+    let backwards = PickupWindow {
+        from: vn(2026, 3, 2, 14, 0),
+        to: vn(2026, 3, 2, 9, 0),
+    };
+    assert!(matches!(
+        store
+            .create_consignment(booking(ConsignmentId::new(), Some(backwards)))
+            .await,
+        Err(StoreError::Invalid { .. })
+    ));
+    assert!(
+        store
+            .consignments_of_dossier(draft)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let window = PickupWindow {
+        from: vn(2026, 3, 2, 14, 0),
+        to: vn(2026, 3, 2, 17, 0),
+    };
+    let booked = store
+        .create_consignment(booking(ConsignmentId::new(), Some(window)))
+        .await
+        .unwrap();
+    assert_eq!(booked.state.status, Status::Booked);
+    assert_eq!(booked.steps, 0);
+    assert_eq!(
+        store.consignment(booked.id).await.unwrap(),
+        Some(booked.clone())
+    );
+
+    // Collected: the slip's waybill, found by it afterwards.
+    let pick_up = Step::PickUp {
+        waybill: "EE473124829VN".into(),
+        postage_vnd: 26_000,
+        fees_vnd: 10_000,
+    };
+    let picked_at = vn(2026, 3, 2, 15, 0);
+    let next = booked.state.apply(&pick_up, picked_at, &calendar).unwrap();
+    let step = |expected_steps, step: Step, next, at| NewConsignmentStep {
+        consignment: booked.id,
+        expected_steps,
+        actor: Some(postman.id),
+        step,
+        next,
+        at,
+    };
+    let picked = store
+        .record_consignment_step(step(0, pick_up.clone(), next.clone(), picked_at))
+        .await
+        .unwrap();
+    assert_eq!(picked.steps, 1);
+    assert_eq!(picked.state.status, Status::PickedUp);
+    assert_eq!(
+        store.consignment_by_waybill("EE473124829VN").await.unwrap(),
+        Some(picked.clone())
+    );
+    assert_eq!(
+        store.consignment(booked.id).await.unwrap(),
+        Some(picked.clone())
+    );
+
+    // A caller that read the booking before the pickup is refused.
+    assert!(matches!(
+        store
+            .record_consignment_step(step(0, pick_up.clone(), next.clone(), picked_at))
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    // So is a step that would change the leg.
+    let mut other_leg = next.clone();
+    other_leg.leg = Leg::Delivery;
+    assert!(matches!(
+        store
+            .record_consignment_step(step(1, pick_up.clone(), other_leg, picked_at))
+            .await,
+        Err(StoreError::Invalid { .. })
+    ));
+    let steps = store.consignment_steps(booked.id).await.unwrap();
+    assert_eq!(steps.len(), 1);
+    assert_eq!(
+        (steps[0].seq, steps[0].actor, &steps[0].step, steps[0].at),
+        (1, Some(postman.id), &pick_up, picked_at)
+    );
+
+    // Another consignment cannot take the same waybill; nothing of that
+    // step is written.
+    let delivery = store
+        .create_consignment(NewConsignment {
+            leg: Leg::Delivery,
+            window: None,
+            at: at + TimeDelta::days(3),
+            ..booking(ConsignmentId::new(), None)
+        })
+        .await
+        .unwrap();
+    assert_eq!(delivery.state.status, Status::AwaitingPost);
+    let hand = Step::HandToPost {
+        record: "BB-2026-001".into(),
+        waybill: "EE473124829VN".into(),
+    };
+    let handed_at = at + TimeDelta::days(3);
+    let next = delivery.state.apply(&hand, handed_at, &calendar).unwrap();
+    assert!(matches!(
+        store
+            .record_consignment_step(NewConsignmentStep {
+                consignment: delivery.id,
+                expected_steps: 0,
+                actor: None,
+                step: hand,
+                next,
+                at: handed_at,
+            })
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert!(
+        store
+            .consignment_steps(delivery.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store.consignment(delivery.id).await.unwrap().unwrap().steps,
+        0
+    );
+
+    // The dossier's consignments, oldest first.
+    let ids: Vec<ConsignmentId> = store
+        .consignments_of_dossier(draft)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(ids, [booked.id, delivery.id]);
+    assert!(
+        store
+            .consignment_by_waybill("EE000000005VN")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}

@@ -1,0 +1,97 @@
+//! Consignments of the public post: one dossier's trip (the dossier
+//! picked up from the applicant, or the result delivered), its state as
+//! the domain's rules left it ([`Consignment`]) and the steps that led
+//! there.
+//!
+//! A pickup's dossier does not exist yet: the dossier is entered when the
+//! hand-over record is confirmed, under the id of the applicant's draft,
+//! which the consignment carries from the start.
+
+use chrono::{DateTime, Utc};
+use motcua_domain::address::Address;
+use motcua_domain::postal::consignment::{Consignment, Leg, Step};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{StoreError, StoreResult};
+use crate::ids::{ConsignmentId, DossierId, UserId};
+
+/// When the applicant wants the post to come (Vietnam's time, as chosen).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PickupWindow {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+}
+
+/// A consignment to make.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewConsignment {
+    pub id: ConsignmentId,
+    /// The dossier (or, for a pickup, the draft whose id it will take).
+    pub dossier: DossierId,
+    pub leg: Leg,
+    /// The applicant's address: where to collect or deliver.
+    pub address: Address,
+    /// For a pickup: when to come.
+    pub window: Option<PickupWindow>,
+    /// The postage quoted for the leg.
+    pub postage_vnd: u64,
+    pub at: DateTime<Utc>,
+}
+
+/// A consignment as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsignmentRecord {
+    pub id: ConsignmentId,
+    pub dossier: DossierId,
+    pub address: Address,
+    pub window: Option<PickupWindow>,
+    pub postage_vnd: u64,
+    /// Its state after its steps (its leg, status, waybill, attempts).
+    pub state: Consignment,
+    /// How many steps it has had: the version a new step is checked
+    /// against.
+    pub steps: u32,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A step to record: `next` is the state the domain's rules give after
+/// `step` (the caller applies them), taken when the consignment had
+/// `expected_steps` steps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewConsignmentStep {
+    pub consignment: ConsignmentId,
+    pub expected_steps: u32,
+    pub actor: Option<UserId>,
+    pub step: Step,
+    pub next: Consignment,
+    pub at: DateTime<Utc>,
+}
+
+/// A recorded step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsignmentStep {
+    /// 1 for the first step.
+    pub seq: u32,
+    pub actor: Option<UserId>,
+    pub step: Step,
+    pub at: DateTime<Utc>,
+}
+
+/// Whether `new` may be recorded on `current`: the consignment still has
+/// the steps the caller read (else a conflict: someone recorded one
+/// meanwhile), and the state after it keeps its leg. Both engines check
+/// this inside the step's transaction.
+pub fn step_allowed(current: &ConsignmentRecord, new: &NewConsignmentStep) -> StoreResult<()> {
+    if current.steps != new.expected_steps {
+        return Err(StoreError::conflict(format!(
+            "consignment {} has {} steps, not {}",
+            current.id, current.steps, new.expected_steps
+        )));
+    }
+    if new.next.leg != current.state.leg {
+        return Err(StoreError::invalid(
+            "a step cannot change a consignment's leg",
+        ));
+    }
+    Ok(())
+}
