@@ -2,7 +2,8 @@
 -- from the applicant or the delivery of its result — with its state as the
 -- domain's rules left it, and the steps that led there. A pickup's dossier
 -- does not exist yet (it is entered at the hand-over), so dossier_id has no
--- foreign key: it is the draft's id until then.
+-- foreign key: it is the draft's id until then. Last, the operators' status
+-- pushes already taken.
 CREATE TABLE consignments (
     id uuid PRIMARY KEY,
     dossier_id uuid NOT NULL,
@@ -32,4 +33,14 @@ CREATE TABLE consignment_steps (
     step jsonb NOT NULL,
     at timestamptz NOT NULL,
     PRIMARY KEY (consignment_id, seq)
+);
+
+-- Status pushes from a postal operator's system, each recorded once: by
+-- its event id (the operator's retry of one event changes nothing again)
+-- and by its signature (a signed request sent again is a replay).
+CREATE TABLE carrier_pushes (
+    event_id text COLLATE "C" PRIMARY KEY,
+    signature text COLLATE "C" NOT NULL UNIQUE,
+    consignment_id uuid NOT NULL REFERENCES consignments (id),
+    received_at timestamptz NOT NULL
 );

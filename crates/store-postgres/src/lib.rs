@@ -59,7 +59,8 @@ use motcua_store::{
     CheckoutId, FeeAccount, NewPayment, NewRefund, Payment, PaymentId, Refund, Settled, Settlement,
 };
 use motcua_store::{
-    ConsignmentId, ConsignmentRecord, ConsignmentStep, NewConsignment, NewConsignmentStep,
+    ConsignmentId, ConsignmentRecord, ConsignmentStep, NewCarrierPush, NewConsignment,
+    NewConsignmentStep, PushRecorded,
 };
 use sqlx::postgres::PgPool;
 
@@ -430,6 +431,9 @@ impl Store for PgStore {
     }
     async fn consignment_steps(&self, id: ConsignmentId) -> StoreResult<Vec<ConsignmentStep>> {
         postal::steps(&self.pool, id).await
+    }
+    async fn record_carrier_push(&self, push: NewCarrierPush) -> StoreResult<PushRecorded> {
+        postal::record_push(&self.pool, push).await
     }
 
     async fn enqueue(&self, job: NewJob) -> StoreResult<Option<JobId>> {

@@ -3,8 +3,8 @@
 use motcua_domain::postal::consignment::{Consignment, Leg};
 use motcua_store::hash::micros;
 use motcua_store::{
-    ConsignmentId, ConsignmentRecord, ConsignmentStep, DossierId, NewConsignment,
-    NewConsignmentStep, PickupWindow, StoreError, StoreResult, UserId, step_allowed,
+    ConsignmentId, ConsignmentRecord, ConsignmentStep, DossierId, NewCarrierPush, NewConsignment,
+    NewConsignmentStep, PickupWindow, PushRecorded, StoreError, StoreResult, UserId, step_allowed,
 };
 use sqlx::PgConnection;
 use sqlx::postgres::{PgPool, PgRow};
@@ -128,10 +128,64 @@ pub(crate) async fn record_step(
     pool: &PgPool,
     new: NewConsignmentStep,
 ) -> StoreResult<ConsignmentRecord> {
-    let at = micros(new.at);
     let mut tx = pool.begin().await.map_err(db_err)?;
+    let record = step_in(&mut tx, new).await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(record)
+}
+
+pub(crate) async fn record_push(pool: &PgPool, push: NewCarrierPush) -> StoreResult<PushRecorded> {
+    let mut tx = pool.begin().await.map_err(db_err)?;
+    // The consignment's row is locked first, so two pushes of one event
+    // wait for each other and the second sees the first's row.
+    let id = push.step.consignment.uuid();
+    sqlx::query("SELECT 1 FROM consignments WHERE id = $1 FOR UPDATE")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    let replay: Option<i32> =
+        sqlx::query_scalar("SELECT 1 FROM carrier_pushes WHERE signature = $1")
+            .bind(&push.signature)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    if replay.is_some() {
+        return Err(StoreError::conflict("a push already received (replay)"));
+    }
+    let seen: Option<i32> = sqlx::query_scalar("SELECT 1 FROM carrier_pushes WHERE event_id = $1")
+        .bind(&push.event_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    if seen.is_some() {
+        return Ok(PushRecorded::Already);
+    }
+    let at = micros(push.step.at);
+    let record = step_in(&mut tx, push.step).await?;
+    sqlx::query(
+        "INSERT INTO carrier_pushes (event_id, signature, consignment_id, received_at)
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&push.event_id)
+    .bind(&push.signature)
+    .bind(id)
+    .bind(at)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(PushRecorded::Now(record))
+}
+
+/// Records a step in the caller's transaction.
+async fn step_in(
+    conn: &mut PgConnection,
+    new: NewConsignmentStep,
+) -> StoreResult<ConsignmentRecord> {
+    let at = micros(new.at);
     let id = new.consignment.uuid();
-    let current = select(&mut tx, "id = $1 FOR UPDATE", |q| q.bind(id))
+    let current = select(conn, "id = $1 FOR UPDATE", |q| q.bind(id))
         .await?
         .pop()
         .ok_or_else(|| StoreError::not_found(format!("consignment {}", new.consignment)))?;
@@ -147,7 +201,7 @@ pub(crate) async fn record_step(
     .bind(Json(&new.next))
     .bind(to_i32(steps, "steps")?)
     .bind(at)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await
     .map_err(db_err)?;
     sqlx::query(
@@ -159,10 +213,9 @@ pub(crate) async fn record_step(
     .bind(new.actor.map(|a| a.uuid()))
     .bind(Json(&new.step))
     .bind(at)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await
     .map_err(db_err)?;
-    tx.commit().await.map_err(db_err)?;
     Ok(ConsignmentRecord {
         state: new.next,
         steps,

@@ -44,7 +44,8 @@ use motcua_store::{
     CheckoutId, FeeAccount, NewPayment, NewRefund, Payment, PaymentId, Refund, Settled, Settlement,
 };
 use motcua_store::{
-    ConsignmentId, ConsignmentRecord, ConsignmentStep, NewConsignment, NewConsignmentStep,
+    ConsignmentId, ConsignmentRecord, ConsignmentStep, NewCarrierPush, NewConsignment,
+    NewConsignmentStep, PushRecorded,
 };
 use sqlx::sqlite::SqlitePool;
 
@@ -409,6 +410,9 @@ impl Store for SqliteStore {
     }
     async fn consignment_steps(&self, id: ConsignmentId) -> StoreResult<Vec<ConsignmentStep>> {
         postal::steps(&self.pool, id).await
+    }
+    async fn record_carrier_push(&self, push: NewCarrierPush) -> StoreResult<PushRecorded> {
+        postal::record_push(&self.pool, push).await
     }
 
     async fn enqueue(&self, job: NewJob) -> StoreResult<Option<JobId>> {

@@ -3,8 +3,8 @@
 use motcua_domain::postal::consignment::{Consignment, Leg};
 use motcua_store::hash::micros;
 use motcua_store::{
-    ConsignmentId, ConsignmentRecord, ConsignmentStep, DossierId, NewConsignment,
-    NewConsignmentStep, PickupWindow, StoreError, StoreResult, step_allowed,
+    ConsignmentId, ConsignmentRecord, ConsignmentStep, DossierId, NewCarrierPush, NewConsignment,
+    NewConsignmentStep, PickupWindow, PushRecorded, StoreError, StoreResult, step_allowed,
 };
 use sqlx::sqlite::{SqlitePool, SqliteRow};
 use sqlx::{Row, SqliteConnection};
@@ -136,9 +136,59 @@ pub(crate) async fn record_step(
     pool: &SqlitePool,
     new: NewConsignmentStep,
 ) -> StoreResult<ConsignmentRecord> {
-    let at = micros(new.at);
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
-    let current = one(&mut tx, "id = $1", new.consignment.to_string())
+    let record = step_in(&mut tx, new).await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(record)
+}
+
+pub(crate) async fn record_push(
+    pool: &SqlitePool,
+    push: NewCarrierPush,
+) -> StoreResult<PushRecorded> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    let replay: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM carrier_pushes WHERE signature = $1")
+            .bind(&push.signature)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    if replay.is_some() {
+        return Err(StoreError::conflict("a push already received (replay)"));
+    }
+    let seen: Option<i64> = sqlx::query_scalar("SELECT 1 FROM carrier_pushes WHERE event_id = $1")
+        .bind(&push.event_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    if seen.is_some() {
+        return Ok(PushRecorded::Already);
+    }
+    let at = us(micros(push.step.at));
+    let consignment = push.step.consignment.to_string();
+    let record = step_in(&mut tx, push.step).await?;
+    sqlx::query(
+        "INSERT INTO carrier_pushes (event_id, signature, consignment_id, received_at)
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&push.event_id)
+    .bind(&push.signature)
+    .bind(consignment)
+    .bind(at)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(PushRecorded::Now(record))
+}
+
+/// Records a step in the caller's transaction.
+async fn step_in(
+    conn: &mut SqliteConnection,
+    new: NewConsignmentStep,
+) -> StoreResult<ConsignmentRecord> {
+    let at = micros(new.at);
+    let current = one(conn, "id = $1", new.consignment.to_string())
         .await?
         .ok_or_else(|| StoreError::not_found(format!("consignment {}", new.consignment)))?;
     step_allowed(&current, &new)?;
@@ -153,7 +203,7 @@ pub(crate) async fn record_step(
     .bind(to_json(&new.next)?)
     .bind(i64::from(steps))
     .bind(us(at))
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await
     .map_err(db_err)?;
     sqlx::query(
@@ -165,10 +215,9 @@ pub(crate) async fn record_step(
     .bind(new.actor.map(|a| a.to_string()))
     .bind(to_json(&new.step)?)
     .bind(us(at))
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await
     .map_err(db_err)?;
-    tx.commit().await.map_err(db_err)?;
     Ok(ConsignmentRecord {
         state: new.next,
         steps,

@@ -424,6 +424,11 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<ConsignmentRecord>;
     /// A consignment's steps, in order.
     async fn consignment_steps(&self, id: ConsignmentId) -> StoreResult<Vec<ConsignmentStep>>;
+    /// Records an operator's status push and its step in one transaction.
+    /// An event recorded before is [`PushRecorded::Already`]; a signature
+    /// seen before (a replay) is [`StoreError::Conflict`]; a refused step
+    /// (see [`Store::record_consignment_step`]) records no push either.
+    async fn record_carrier_push(&self, push: NewCarrierPush) -> StoreResult<PushRecorded>;
 
     // --- audit ---------------------------------------------------------------
 

@@ -153,6 +153,7 @@ macro_rules! conformance_tests {
             concurrent_settlements_settle_once,
             refunds_stay_within_what_was_paid,
             consignments_record_each_step_once,
+            carrier_pushes_change_the_record_once,
         );
     };
     (@cases $factory:expr; $($case:ident),* $(,)?) => {

@@ -1,6 +1,7 @@
 //! The cases of the public post's consignments: each step recorded once
 //! against the version the caller read, a waybill on one consignment only,
-//! nothing written when a step is refused.
+//! an operator's push taken once (a replay refused, a retried event a
+//! no-op), nothing written when a step is refused.
 
 use chrono::TimeDelta;
 use motcua_domain::address::Address;
@@ -10,7 +11,10 @@ use super::TestDatabase;
 use super::fixtures::vn;
 use crate::error::StoreError;
 use crate::ids::{ConsignmentId, DossierId};
-use crate::model::{NewConsignment, NewConsignmentStep, NewUser, PickupWindow, UserKind};
+use crate::model::{
+    NewCarrierPush, NewConsignment, NewConsignmentStep, NewUser, PickupWindow, PushRecorded,
+    UserKind,
+};
 
 pub async fn consignments_record_each_step_once(db: &dyn TestDatabase) {
     let store = db.open().await;
@@ -189,5 +193,89 @@ pub async fn consignments_record_each_step_once(db: &dyn TestDatabase) {
             .await
             .unwrap()
             .is_none()
+    );
+}
+
+pub async fn carrier_pushes_change_the_record_once(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let calendar = motcua_domain::calendar::WorkCalendar::bundled().unwrap();
+    let at = vn(2026, 3, 4, 8, 0);
+    let address: Address =
+        serde_json::from_str(r#"{"legacy":"Phường 1, TP Cao Lãnh, Đồng Tháp"}"#).unwrap();
+    let delivery = store
+        .create_consignment(NewConsignment {
+            id: ConsignmentId::new(),
+            dossier: DossierId::new(),
+            leg: Leg::Delivery,
+            address,
+            window: None,
+            postage_vnd: 30_000,
+            at,
+        })
+        .await
+        .unwrap();
+    let hand = Step::HandToPost {
+        record: "BB-2026-002".into(),
+        waybill: "CT0012345".into(),
+    };
+    let with_post = store
+        .record_consignment_step(NewConsignmentStep {
+            consignment: delivery.id,
+            expected_steps: 0,
+            actor: None,
+            next: delivery.state.apply(&hand, at, &calendar).unwrap(),
+            step: hand,
+            at,
+        })
+        .await
+        .unwrap();
+    let failed_at = vn(2026, 3, 5, 10, 0);
+    let attempt = Step::Attempt {
+        note: "Không có người nhận".into(),
+    };
+    let push = |event: &str, signature: &str, expected_steps| NewCarrierPush {
+        event_id: event.into(),
+        signature: signature.into(),
+        step: NewConsignmentStep {
+            consignment: delivery.id,
+            expected_steps,
+            actor: None,
+            step: attempt.clone(),
+            next: with_post
+                .state
+                .apply(&attempt, failed_at, &calendar)
+                .unwrap(),
+            at: failed_at,
+        },
+    };
+    // A push whose step is refused (the caller read an old version) leaves
+    // no trace: the same event is taken later.
+    assert!(matches!(
+        store.record_carrier_push(push("E-1", "sig-a", 0)).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let Ok(PushRecorded::Now(recorded)) = store.record_carrier_push(push("E-1", "sig-b", 1)).await
+    else {
+        panic!("a new event is recorded");
+    };
+    assert_eq!(recorded.state.status, Status::NotDelivered);
+    assert_eq!(recorded.steps, 2);
+    // The same signed request again is a replay; the same event re-signed
+    // (the operator's retry) changes nothing.
+    assert!(matches!(
+        store.record_carrier_push(push("E-1", "sig-b", 2)).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(
+        store
+            .record_carrier_push(push("E-1", "sig-c", 2))
+            .await
+            .unwrap(),
+        PushRecorded::Already
+    );
+    assert_eq!(store.consignment_steps(delivery.id).await.unwrap().len(), 2);
+    assert_eq!(
+        store.consignment(delivery.id).await.unwrap(),
+        Some(recorded)
     );
 }

@@ -25,8 +25,8 @@ pub use payment::{
 };
 pub use portal::{Draft, DraftFile, NewUserToken, Rating, Satisfaction, TokenPurpose};
 pub use postal::{
-    ConsignmentRecord, ConsignmentStep, NewConsignment, NewConsignmentStep, PickupWindow,
-    step_allowed,
+    ConsignmentRecord, ConsignmentStep, NewCarrierPush, NewConsignment, NewConsignmentStep,
+    PickupWindow, PushRecorded, step_allowed,
 };
 pub use procedure::{ProcedureColumns, ProcedureQuery, ProcedureVersion, like_pattern};
 pub use queue::{QueueCounts, QueueQuery};

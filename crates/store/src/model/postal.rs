@@ -95,3 +95,23 @@ pub fn step_allowed(current: &ConsignmentRecord, new: &NewConsignmentStep) -> St
     }
     Ok(())
 }
+
+/// A status push from a postal operator, with the step it records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCarrierPush {
+    /// The operator's id of the event: one event changes the record once.
+    pub event_id: String,
+    /// The request's signature: seen again, the request is a replay.
+    pub signature: String,
+    pub step: NewConsignmentStep,
+}
+
+/// What recording a push did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PushRecorded {
+    /// The step was recorded.
+    Now(ConsignmentRecord),
+    /// The event had been recorded before (the operator retried it):
+    /// nothing changed.
+    Already,
+}
