@@ -45,7 +45,7 @@ use motcua_store::{
 };
 use motcua_store::{
     ConsignmentId, ConsignmentRecord, ConsignmentStep, NewCarrierPush, NewConsignment,
-    NewConsignmentStep, PushRecorded,
+    NewConsignmentStep, PushRecorded, PushSeen,
 };
 use sqlx::sqlite::SqlitePool;
 
@@ -413,6 +413,9 @@ impl Store for SqliteStore {
     }
     async fn record_carrier_push(&self, push: NewCarrierPush) -> StoreResult<PushRecorded> {
         postal::record_push(&self.pool, push).await
+    }
+    async fn carrier_push_seen(&self, event_id: &str, signature: &str) -> StoreResult<PushSeen> {
+        postal::push_seen(&self.pool, event_id, signature).await
     }
 
     async fn enqueue(&self, job: NewJob) -> StoreResult<Option<JobId>> {

@@ -4,7 +4,8 @@ use motcua_domain::postal::consignment::{Consignment, Leg};
 use motcua_store::hash::micros;
 use motcua_store::{
     ConsignmentId, ConsignmentRecord, ConsignmentStep, DossierId, NewCarrierPush, NewConsignment,
-    NewConsignmentStep, PickupWindow, PushRecorded, StoreError, StoreResult, step_allowed,
+    NewConsignmentStep, PickupWindow, PushRecorded, PushSeen, StoreError, StoreResult,
+    step_allowed,
 };
 use sqlx::sqlite::{SqlitePool, SqliteRow};
 use sqlx::{Row, SqliteConnection};
@@ -247,4 +248,26 @@ pub(crate) async fn steps(
             })
         })
         .collect()
+}
+
+pub(crate) async fn push_seen(
+    pool: &SqlitePool,
+    event_id: &str,
+    signature: &str,
+) -> StoreResult<PushSeen> {
+    let found: Vec<(String, String)> = sqlx::query_as(
+        "SELECT event_id, signature FROM carrier_pushes WHERE event_id = $1 OR signature = $2",
+    )
+    .bind(event_id)
+    .bind(signature)
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    Ok(if found.iter().any(|(_, s)| s == signature) {
+        PushSeen::Signature
+    } else if found.is_empty() {
+        PushSeen::No
+    } else {
+        PushSeen::Event
+    })
 }

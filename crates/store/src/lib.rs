@@ -429,6 +429,9 @@ pub trait Store: Send + Sync + 'static {
     /// seen before (a replay) is [`StoreError::Conflict`]; a refused step
     /// (see [`Store::record_consignment_step`]) records no push either.
     async fn record_carrier_push(&self, push: NewCarrierPush) -> StoreResult<PushRecorded>;
+    /// Whether a push with this signature, or else this event id, was
+    /// recorded.
+    async fn carrier_push_seen(&self, event_id: &str, signature: &str) -> StoreResult<PushSeen>;
 
     // --- audit ---------------------------------------------------------------
 

@@ -6,6 +6,7 @@ mod generate;
 mod jobs;
 mod office;
 mod payments;
+mod postal;
 mod printouts;
 
 use std::sync::Arc;

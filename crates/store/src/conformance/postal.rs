@@ -13,7 +13,7 @@ use crate::error::StoreError;
 use crate::ids::{ConsignmentId, DossierId};
 use crate::model::{
     NewCarrierPush, NewConsignment, NewConsignmentStep, NewUser, PickupWindow, PushRecorded,
-    UserKind,
+    PushSeen, UserKind,
 };
 
 pub async fn consignments_record_each_step_once(db: &dyn TestDatabase) {
@@ -278,4 +278,15 @@ pub async fn carrier_pushes_change_the_record_once(db: &dyn TestDatabase) {
         store.consignment(delivery.id).await.unwrap(),
         Some(recorded)
     );
+    for (event, signature, seen) in [
+        ("E-1", "sig-b", PushSeen::Signature),
+        ("E-1", "sig-z", PushSeen::Event),
+        ("E-9", "sig-a", PushSeen::No),
+    ] {
+        assert_eq!(
+            store.carrier_push_seen(event, signature).await.unwrap(),
+            seen,
+            "{event} {signature}"
+        );
+    }
 }

@@ -115,3 +115,13 @@ pub enum PushRecorded {
     /// nothing changed.
     Already,
 }
+
+/// Whether a push was received before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PushSeen {
+    No,
+    /// This very request (its signature): a replay.
+    Signature,
+    /// This event, in another request: the operator's retry.
+    Event,
+}

@@ -1,0 +1,207 @@
+//! A postal operator's status push, received: its signature and time
+//! checked ([`super::push`]), its body read, the consignment it names
+//! found, the step it reports checked by the domain's rules and recorded
+//! with the push in one transaction. Each refusal says why in a stable
+//! code for the operator's system, and changes nothing.
+//!
+//! The body is JSON:
+//! `{"event_id": "…", "waybill": "EE473124829VN", "status": "delivered",
+//! "at": "2026-03-02T08:55:00+07:00", "recipient": "…", "identity": "…"}`.
+//! `status` is `picked-up` (with `waybill`, and `consignment` — our id, as
+//! the pull list gives it — since a pickup has no waybill before),
+//! `not-delivered` (with `note`), `delivered` (with `recipient` and the
+//! `identity` document checked) or `returned` (taken back to the agency).
+//! Hand-overs are not pushed: both sides confirm them on the record.
+
+use chrono::{DateTime, Utc};
+use motcua_domain::postal::consignment::{ConsignmentError, Step, waybill_number};
+use motcua_store::{
+    ConsignmentId, ConsignmentRecord, NewCarrierPush, NewConsignmentStep, PushRecorded, PushSeen,
+    StoreError,
+};
+use serde::Deserialize;
+
+use super::push::{self, PushProblem};
+use crate::{AppError, Services, apply};
+
+/// What a push reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PushStatus {
+    PickedUp,
+    NotDelivered,
+    Delivered,
+    Returned,
+}
+
+/// A push's body.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushBody {
+    pub event_id: String,
+    #[serde(default)]
+    pub consignment: Option<ConsignmentId>,
+    #[serde(default)]
+    pub waybill: Option<String>,
+    pub status: PushStatus,
+    /// When it happened (with its offset).
+    pub at: DateTime<chrono::FixedOffset>,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub recipient: Option<String>,
+    #[serde(default)]
+    pub identity: Option<String>,
+    /// Postage collected at pickup (the quoted postage when left out).
+    #[serde(default)]
+    pub postage_vnd: Option<u64>,
+    /// Fees collected with the dossier at pickup.
+    #[serde(default)]
+    pub fees_vnd: Option<u64>,
+}
+
+/// What a push did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Received {
+    /// The step was recorded.
+    Recorded(ConsignmentRecord),
+    /// The event had been recorded before: nothing changed.
+    Already,
+}
+
+/// Why a push is refused.
+#[derive(Debug, thiserror::Error)]
+pub enum PushRefusal {
+    #[error(transparent)]
+    Unsigned(#[from] PushProblem),
+    /// The body is not a push.
+    #[error("the body is not a status push: {0}")]
+    Body(String),
+    /// No consignment has this id or waybill.
+    #[error("no consignment has this id or waybill")]
+    UnknownConsignment,
+    /// The consignment's rules refuse the step.
+    #[error(transparent)]
+    Refused(#[from] ConsignmentError),
+    /// This very request was received before.
+    #[error("this request was received before (replay)")]
+    Replay,
+    /// The consignment changed meanwhile: send the event again.
+    #[error("the consignment changed meanwhile; send the event again")]
+    Conflict,
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+impl PushRefusal {
+    /// A stable code for the operator's system.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PushRefusal::Unsigned(PushProblem::Malformed(_)) => "malformed-header",
+            PushRefusal::Unsigned(PushProblem::Signature) => "bad-signature",
+            PushRefusal::Unsigned(PushProblem::Stale { .. }) => "stale-timestamp",
+            PushRefusal::Body(_) => "bad-body",
+            PushRefusal::UnknownConsignment => "unknown-consignment",
+            PushRefusal::Refused(_) => "step-refused",
+            PushRefusal::Replay => "replay",
+            PushRefusal::Conflict => "conflict",
+            PushRefusal::App(_) => "unavailable",
+        }
+    }
+}
+
+impl From<StoreError> for PushRefusal {
+    fn from(e: StoreError) -> Self {
+        PushRefusal::App(AppError::Store(e))
+    }
+}
+
+/// Receives a push signed with `secret`, at `now`.
+pub async fn receive(
+    svc: &Services,
+    secret: &[u8],
+    timestamp: &str,
+    signature: &str,
+    body: &[u8],
+    now: DateTime<Utc>,
+) -> Result<Received, PushRefusal> {
+    push::verify(secret, timestamp, signature, body, now)?;
+    let push: PushBody =
+        serde_json::from_slice(body).map_err(|e| PushRefusal::Body(e.to_string()))?;
+    let event_id = push.event_id.trim();
+    if event_id.is_empty() || event_id.len() > 100 {
+        return Err(PushRefusal::Body(
+            "event_id must be 1 to 100 characters".into(),
+        ));
+    }
+    let signature = signature.trim().to_ascii_lowercase();
+    match svc.store.carrier_push_seen(event_id, &signature).await? {
+        PushSeen::Signature => return Err(PushRefusal::Replay),
+        PushSeen::Event => return Ok(Received::Already),
+        PushSeen::No => {}
+    }
+    let record = find(svc, &push).await?;
+    let step = step_of(&push, &record)?;
+    let at = push.at.with_timezone(&Utc);
+    let calendar = apply::work_calendar(svc).await?;
+    let next = record.state.apply(&step, at, &calendar)?;
+    let recorded = svc
+        .store
+        .record_carrier_push(NewCarrierPush {
+            event_id: event_id.to_owned(),
+            signature,
+            step: NewConsignmentStep {
+                consignment: record.id,
+                expected_steps: record.steps,
+                actor: None,
+                step,
+                next,
+                at,
+            },
+        })
+        .await;
+    match recorded {
+        Ok(PushRecorded::Now(record)) => Ok(Received::Recorded(record)),
+        Ok(PushRecorded::Already) => Ok(Received::Already),
+        // The same request raced itself, or another step came first.
+        Err(StoreError::Conflict { .. }) => Err(PushRefusal::Conflict),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The consignment a push names: by our id, else by its waybill.
+async fn find(svc: &Services, push: &PushBody) -> Result<ConsignmentRecord, PushRefusal> {
+    let found = match (&push.consignment, &push.waybill) {
+        (Some(id), _) => svc.store.consignment(*id).await?,
+        (None, Some(waybill)) => {
+            let number = waybill_number(waybill).map_err(|_| PushRefusal::UnknownConsignment)?;
+            svc.store.consignment_by_waybill(&number).await?
+        }
+        (None, None) => {
+            return Err(PushRefusal::Body(
+                "a push names its consignment or its waybill".into(),
+            ));
+        }
+    };
+    found.ok_or(PushRefusal::UnknownConsignment)
+}
+
+/// The step a push reports (the domain checks its details).
+fn step_of(push: &PushBody, record: &ConsignmentRecord) -> Result<Step, PushRefusal> {
+    let text = |v: &Option<String>| v.as_deref().unwrap_or_default().to_owned();
+    Ok(match push.status {
+        PushStatus::PickedUp => Step::PickUp {
+            waybill: text(&push.waybill),
+            postage_vnd: push.postage_vnd.unwrap_or(record.postage_vnd),
+            fees_vnd: push.fees_vnd.unwrap_or(0),
+        },
+        PushStatus::NotDelivered => Step::Attempt {
+            note: text(&push.note),
+        },
+        PushStatus::Delivered => Step::Deliver {
+            recipient: text(&push.recipient),
+            identity: text(&push.identity),
+        },
+        PushStatus::Returned => Step::ReturnToAgency,
+    })
+}
