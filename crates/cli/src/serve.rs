@@ -83,8 +83,8 @@ pub struct ServeArgs {
     #[arg(long, env = "MOTCUA_OUTBOX_DIR")]
     pub outbox_dir: Option<PathBuf>,
     /// The merchant's terminal code (vnp_TmnCode) with the VNPay gateway.
-    /// With --vnpay-secret, fees are paid through VNPay; without both, the
-    /// built-in sandbox takes them (no real money).
+    /// With --vnpay-secret, fees are paid through VNPay; without both, only
+    /// the sandbox takes them (--payments-sandbox or --demo), or nobody.
     #[arg(long, env = "MOTCUA_VNPAY_TMN_CODE")]
     pub vnpay_tmn_code: Option<String>,
     /// The merchant's hash secret with the VNPay gateway.
@@ -101,6 +101,11 @@ pub struct ServeArgs {
         default_value = "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
     )]
     pub vnpay_url: String,
+    /// The secret a postal operator signs its status pushes with
+    /// (`POST /api/postal/pushes`; at least 32 characters). Without it,
+    /// pushes are not taken.
+    #[arg(long, env = "MOTCUA_POSTAL_PUSH_SECRET", hide_env_values = true)]
+    pub postal_push_secret: Option<String>,
 }
 
 /// The payment provider the flags name: VNPay with both its code and
@@ -298,6 +303,13 @@ async fn serve(
         version: env!("CARGO_PKG_VERSION"),
     })
     .with_services(Arc::clone(&services));
+    if let Some(secret) = args.postal_push_secret.as_deref().map(str::trim) {
+        // A short secret can be guessed: refused before any request is served.
+        if secret.chars().count() < 32 {
+            return Err(CliError::Message(lang.tr("serve-postal-secret-short")));
+        }
+        state = state.with_postal_push_secret(secret.as_bytes());
+    }
     if let Some(name) = province {
         state = state.with_province_name(name);
     }

@@ -185,6 +185,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
     official("POST", "/api/office/dossiers/{id}/actions/{action}"),
     official("POST", "/api/office/dossiers/{id}/actions/{action}/files"),
     public("POST", "/api/track"),
+    // Signed by the postal operator, not a session.
+    public("POST", "/api/postal/pushes"),
     public("GET", "/api/openapi.json"),
 ];
 

@@ -39,6 +39,9 @@ pub struct AppState {
     province: Option<Arc<str>>,
     authenticator: Option<Arc<dyn Authenticator>>,
     services: Option<Arc<Services>>,
+    /// The secret a postal operator signs its status pushes with; without
+    /// one, pushes are not taken.
+    postal_push_secret: Option<Arc<[u8]>>,
 }
 
 impl AppState {
@@ -50,7 +53,19 @@ impl AppState {
             province: None,
             authenticator: None,
             services: None,
+            postal_push_secret: None,
         }
+    }
+
+    /// Takes a postal operator's status pushes signed with `secret`.
+    #[must_use]
+    pub fn with_postal_push_secret(mut self, secret: &[u8]) -> Self {
+        self.postal_push_secret = Some(Arc::from(secret));
+        self
+    }
+
+    pub fn postal_push_secret(&self) -> Option<&[u8]> {
+        self.postal_push_secret.as_deref()
     }
 
     /// The province (or office) shown in the page header.
@@ -111,6 +126,8 @@ impl fmt::Debug for AppState {
             .field("province", &self.province)
             .field("authenticator", &self.authenticator.is_some())
             .field("services", &self.services)
+            // Never the secret.
+            .field("postal_push_secret", &self.postal_push_secret.is_some())
             .finish()
     }
 }

@@ -14,6 +14,7 @@
 //! Hand-overs are not pushed: both sides confirm them on the record.
 
 use chrono::{DateTime, Utc};
+use motcua_domain::message::{Message, MessageArg};
 use motcua_domain::postal::consignment::{ConsignmentError, Step, waybill_number};
 use motcua_store::{
     ConsignmentId, ConsignmentRecord, NewCarrierPush, NewConsignmentStep, PushRecorded, PushSeen,
@@ -106,6 +107,36 @@ impl PushRefusal {
             PushRefusal::Replay => "replay",
             PushRefusal::Conflict => "conflict",
             PushRefusal::App(_) => "unavailable",
+        }
+    }
+}
+
+impl Message for PushRefusal {
+    fn message_key(&self) -> &'static str {
+        match self {
+            PushRefusal::Unsigned(PushProblem::Malformed(_)) => "postal-push-malformed-header",
+            PushRefusal::Unsigned(PushProblem::Signature) => "postal-push-bad-signature",
+            PushRefusal::Unsigned(PushProblem::Stale { .. }) => "postal-push-stale",
+            PushRefusal::Body(_) => "postal-push-bad-body",
+            PushRefusal::UnknownConsignment => "postal-push-unknown-consignment",
+            PushRefusal::Refused(e) => e.message_key(),
+            PushRefusal::Replay => "postal-push-replay",
+            PushRefusal::Conflict => "postal-push-conflict",
+            PushRefusal::App(_) => "postal-push-unavailable",
+        }
+    }
+
+    fn message_args(&self) -> Vec<(&'static str, MessageArg)> {
+        match self {
+            PushRefusal::Unsigned(PushProblem::Malformed(header)) => {
+                vec![("header", MessageArg::text(*header))]
+            }
+            PushRefusal::Unsigned(PushProblem::Stale { seconds }) => {
+                vec![("seconds", MessageArg::Count(seconds.unsigned_abs()))]
+            }
+            PushRefusal::Body(reason) => vec![("reason", MessageArg::text(reason.clone()))],
+            PushRefusal::Refused(e) => e.message_args(),
+            _ => Vec::new(),
         }
     }
 }

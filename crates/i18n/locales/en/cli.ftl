@@ -47,3 +47,4 @@ payments-extra = Extra in the settlement file: { $reference } ({ $theirs }) is n
 payments-amount = Amounts differ: { $reference } — record { $ours }, file { $theirs }
 payments-agree = The settlement file agrees with the payments collected that day.
 payments-differences = { $count } differences to look into.
+serve-postal-secret-short = The postal operator's secret (--postal-push-secret) needs at least 32 characters.

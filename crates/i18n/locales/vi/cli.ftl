@@ -47,3 +47,4 @@ payments-extra = Thừa trong tệp đối soát: { $reference } ({ $theirs }) k
 payments-amount = Lệch số tiền: { $reference } — hệ thống { $ours }, tệp đối soát { $theirs }
 payments-agree = Tệp đối soát khớp với các khoản đã thu trong ngày.
 payments-differences = { $count } chênh lệch cần xử lý.
+serve-postal-secret-short = Khóa bí mật của bưu chính (--postal-push-secret) cần ít nhất 32 ký tự.

@@ -18,7 +18,7 @@ use super::schema::{
     BadRequest, Conflict, Forbidden, InvalidInput, NotFound, PayloadTooLarge, Problem,
     TooManyRequests, Unauthenticated, Unavailable, UnsupportedMediaType,
 };
-use super::{accounts, catalog, dossiers, drafts, office, office_dossier, timeline, track};
+use super::{accounts, catalog, dossiers, drafts, office, office_dossier, postal, timeline, track};
 use crate::error::WebError;
 
 /// Adds the `bearer` scheme: the session token from `POST /api/sessions`.
@@ -93,6 +93,7 @@ impl Modify for BearerScheme {
         office_dossier::show,
         office_dossier::download,
         track::track,
+        postal::receive,
         serve,
     ),
     components(
@@ -119,6 +120,7 @@ impl Modify for BearerScheme {
         (name = "dossiers", description = "The applicant's own dossiers and their timelines"),
         (name = "tracking", description = "The public look-up by code and PIN"),
         (name = "back office", description = "An official's queue and the actions on a dossier"),
+        (name = "postal", description = "A postal operator's status pushes, signed with a shared secret"),
         (name = "meta", description = "This document"),
     )
 )]

@@ -28,6 +28,7 @@ mod dossiers;
 mod drafts;
 mod office;
 mod office_dossier;
+mod postal;
 mod schema;
 mod timeline;
 mod track;
@@ -207,5 +208,6 @@ pub(crate) fn routes(router: Router<AppState>) -> Router<AppState> {
     );
     // Tracking and the document itself.
     let r = add(r, "POST", "/api/track", post(track::track));
+    let r = add(r, "POST", "/api/postal/pushes", post(postal::receive));
     add(r, "GET", "/api/openapi.json", get(doc::serve))
 }

@@ -8,6 +8,7 @@ mod catalog;
 mod dossiers;
 mod office;
 mod policy;
+mod postal;
 mod spec;
 mod timeline;
 
