@@ -186,6 +186,14 @@ pub fn run(args: ServeArgs, lang: Lang) -> Result<ExitCode, CliError> {
     let database = args.data.database(lang)?;
     let blobs = args.data.blobs_location(lang)?;
     let outbox = Outbox::from_args(&args, lang)?;
+    // A short secret can be guessed.
+    if args
+        .postal_push_secret
+        .as_deref()
+        .is_some_and(|secret| secret.trim().chars().count() < 32)
+    {
+        return Err(CliError::Message(lang.tr("serve-postal-secret-short")));
+    }
     init_logging();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -304,10 +312,7 @@ async fn serve(
     })
     .with_services(Arc::clone(&services));
     if let Some(secret) = args.postal_push_secret.as_deref().map(str::trim) {
-        // A short secret can be guessed: refused before any request is served.
-        if secret.chars().count() < 32 {
-            return Err(CliError::Message(lang.tr("serve-postal-secret-short")));
-        }
+        // Its length was checked in `run`.
         state = state.with_postal_push_secret(secret.as_bytes());
     }
     if let Some(name) = province {

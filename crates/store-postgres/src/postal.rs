@@ -5,7 +5,7 @@ use motcua_store::hash::micros;
 use motcua_store::{
     ConsignmentId, ConsignmentRecord, ConsignmentStep, DossierId, NewCarrierPush, NewConsignment,
     NewConsignmentStep, PickupWindow, PushRecorded, PushSeen, StoreError, StoreResult, UserId,
-    step_allowed,
+    step_allowed, waybill_taken,
 };
 use sqlx::PgConnection;
 use sqlx::postgres::{PgPool, PgRow};
@@ -162,7 +162,7 @@ pub(crate) async fn record_push(pool: &PgPool, push: NewCarrierPush) -> StoreRes
     if seen.is_some() {
         return Ok(PushRecorded::Already);
     }
-    let at = micros(push.step.at);
+    let at = micros(push.received_at);
     let record = step_in(&mut tx, push.step).await?;
     sqlx::query(
         "INSERT INTO carrier_pushes (event_id, signature, consignment_id, received_at)
@@ -191,6 +191,18 @@ async fn step_in(
         .pop()
         .ok_or_else(|| StoreError::not_found(format!("consignment {}", new.consignment)))?;
     step_allowed(&current, &new)?;
+    if let Some(waybill) = &new.next.waybill {
+        let taken: Option<uuid::Uuid> =
+            sqlx::query_scalar("SELECT id FROM consignments WHERE waybill = $1 AND id <> $2")
+                .bind(waybill)
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(db_err)?;
+        if taken.is_some() {
+            return Err(waybill_taken(waybill));
+        }
+    }
     let steps = current.steps + 1;
     sqlx::query(
         "UPDATE consignments SET status = $2, waybill = $3, state = $4, steps = $5, updated_at = $6
@@ -250,19 +262,20 @@ pub(crate) async fn push_seen(
     event_id: &str,
     signature: &str,
 ) -> StoreResult<PushSeen> {
-    let found: Vec<(String, String)> = sqlx::query_as(
-        "SELECT event_id, signature FROM carrier_pushes WHERE event_id = $1 OR signature = $2",
+    let found: Vec<(String, String, uuid::Uuid)> = sqlx::query_as(
+        "SELECT event_id, signature, consignment_id FROM carrier_pushes
+         WHERE event_id = $1 OR signature = $2",
     )
     .bind(event_id)
     .bind(signature)
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
-    Ok(if found.iter().any(|(_, s)| s == signature) {
-        PushSeen::Signature
-    } else if found.is_empty() {
-        PushSeen::No
-    } else {
-        PushSeen::Event
+    if found.iter().any(|(_, s, _)| s == signature) {
+        return Ok(PushSeen::Signature);
+    }
+    Ok(match found.into_iter().find(|(e, _, _)| e == event_id) {
+        Some((_, _, consignment)) => PushSeen::Event(ConsignmentId::from_uuid(consignment)),
+        None => PushSeen::No,
     })
 }

@@ -36,8 +36,8 @@ pub enum PushStatus {
 }
 
 /// A push's body.
+/// Fields it does not know are ignored: an operator may add some.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PushBody {
     pub event_id: String,
     #[serde(default)]
@@ -53,10 +53,11 @@ pub struct PushBody {
     pub recipient: Option<String>,
     #[serde(default)]
     pub identity: Option<String>,
-    /// Postage collected at pickup (the quoted postage when left out).
+    /// Postage collected at pickup (required then).
     #[serde(default)]
     pub postage_vnd: Option<u64>,
-    /// Fees collected with the dossier at pickup.
+    /// Fees collected with the dossier at pickup, handed to the agency in
+    /// full (required then; 0 when none).
     #[serde(default)]
     pub fees_vnd: Option<u64>,
 }
@@ -87,6 +88,12 @@ pub enum PushRefusal {
     /// This very request was received before.
     #[error("this request was received before (replay)")]
     Replay,
+    /// The event id was recorded for another consignment.
+    #[error("this event id was recorded for another consignment")]
+    EventReused,
+    /// The waybill is another consignment's.
+    #[error("the waybill is another consignment's")]
+    WaybillTaken,
     /// The consignment changed meanwhile: send the event again.
     #[error("the consignment changed meanwhile; send the event again")]
     Conflict,
@@ -105,6 +112,8 @@ impl PushRefusal {
             PushRefusal::UnknownConsignment => "unknown-consignment",
             PushRefusal::Refused(_) => "step-refused",
             PushRefusal::Replay => "replay",
+            PushRefusal::EventReused => "event-reused",
+            PushRefusal::WaybillTaken => "waybill-taken",
             PushRefusal::Conflict => "conflict",
             PushRefusal::App(_) => "unavailable",
         }
@@ -121,6 +130,8 @@ impl Message for PushRefusal {
             PushRefusal::UnknownConsignment => "postal-push-unknown-consignment",
             PushRefusal::Refused(e) => e.message_key(),
             PushRefusal::Replay => "postal-push-replay",
+            PushRefusal::EventReused => "postal-push-event-reused",
+            PushRefusal::WaybillTaken => "postal-push-waybill-taken",
             PushRefusal::Conflict => "postal-push-conflict",
             PushRefusal::App(_) => "postal-push-unavailable",
         }
@@ -160,27 +171,30 @@ pub async fn receive(
     let push: PushBody =
         serde_json::from_slice(body).map_err(|e| PushRefusal::Body(e.to_string()))?;
     let event_id = push.event_id.trim();
-    if event_id.is_empty() || event_id.len() > 100 {
+    if event_id.is_empty() || event_id.len() > 100 || event_id.chars().any(char::is_control) {
         return Err(PushRefusal::Body(
-            "event_id must be 1 to 100 characters".into(),
+            "event_id must be 1 to 100 printable characters".into(),
         ));
     }
-    let signature = signature.trim().to_ascii_lowercase();
-    match svc.store.carrier_push_seen(event_id, &signature).await? {
-        PushSeen::Signature => return Err(PushRefusal::Replay),
-        PushSeen::Event => return Ok(Received::Already),
-        PushSeen::No => {}
-    }
-    let record = find(svc, &push).await?;
-    let step = step_of(&push, &record)?;
+    // Dated ahead, a step would block the real ones after it and could
+    // fake the two working days between delivery attempts.
     let at = push.at.with_timezone(&Utc);
+    if at > now + push::MAX_SKEW {
+        return Err(PushRefusal::Body("at is in the future".into()));
+    }
+    let signature = signature.trim().to_ascii_lowercase();
+    let record = find(svc, &push).await?;
+    if let Some(done) = seen(svc, event_id, &signature, &record).await? {
+        return done;
+    }
+    let step = step_of(&push)?;
     let calendar = apply::work_calendar(svc).await?;
     let next = record.state.apply(&step, at, &calendar)?;
     let recorded = svc
         .store
         .record_carrier_push(NewCarrierPush {
             event_id: event_id.to_owned(),
-            signature,
+            signature: signature.clone(),
             step: NewConsignmentStep {
                 consignment: record.id,
                 expected_steps: record.steps,
@@ -189,15 +203,41 @@ pub async fn receive(
                 next,
                 at,
             },
+            received_at: now,
         })
         .await;
     match recorded {
         Ok(PushRecorded::Now(record)) => Ok(Received::Recorded(record)),
         Ok(PushRecorded::Already) => Ok(Received::Already),
-        // The same request raced itself, or another step came first.
-        Err(StoreError::Conflict { .. }) => Err(PushRefusal::Conflict),
+        // The same request or event raced itself and the other copy won
+        // (then it is done), or another step came first (send again).
+        Err(StoreError::Conflict { .. }) => match seen(svc, event_id, &signature, &record).await? {
+            Some(_) => Ok(Received::Already),
+            None => Err(PushRefusal::Conflict),
+        },
+        // The only step the store refuses as invalid after the domain's
+        // rules passed: a waybill another consignment carries.
+        Err(StoreError::Invalid { .. }) => Err(PushRefusal::WaybillTaken),
         Err(e) => Err(e.into()),
     }
+}
+
+/// What to answer if this request or this event came before: a replay, or
+/// the event again (done already when it was for this consignment).
+async fn seen(
+    svc: &Services,
+    event_id: &str,
+    signature: &str,
+    record: &ConsignmentRecord,
+) -> Result<Option<Result<Received, PushRefusal>>, PushRefusal> {
+    Ok(
+        match svc.store.carrier_push_seen(event_id, signature).await? {
+            PushSeen::Signature => Some(Err(PushRefusal::Replay)),
+            PushSeen::Event(consignment) if consignment == record.id => Some(Ok(Received::Already)),
+            PushSeen::Event(_) => Some(Err(PushRefusal::EventReused)),
+            PushSeen::No => None,
+        },
+    )
 }
 
 /// The consignment a push names: by our id, else by its waybill.
@@ -217,14 +257,18 @@ async fn find(svc: &Services, push: &PushBody) -> Result<ConsignmentRecord, Push
     found.ok_or(PushRefusal::UnknownConsignment)
 }
 
-/// The step a push reports (the domain checks its details).
-fn step_of(push: &PushBody, record: &ConsignmentRecord) -> Result<Step, PushRefusal> {
+/// The step a push reports (the domain checks its details; the money
+/// collected at pickup must be said, since it is handed to the agency).
+fn step_of(push: &PushBody) -> Result<Step, PushRefusal> {
     let text = |v: &Option<String>| v.as_deref().unwrap_or_default().to_owned();
+    let said = |v: Option<u64>, name: &str| {
+        v.ok_or_else(|| PushRefusal::Body(format!("picked-up needs {name}")))
+    };
     Ok(match push.status {
         PushStatus::PickedUp => Step::PickUp {
             waybill: text(&push.waybill),
-            postage_vnd: push.postage_vnd.unwrap_or(record.postage_vnd),
-            fees_vnd: push.fees_vnd.unwrap_or(0),
+            postage_vnd: said(push.postage_vnd, "postage_vnd")?,
+            fees_vnd: said(push.fees_vnd, "fees_vnd")?,
         },
         PushStatus::NotDelivered => Step::Attempt {
             note: text(&push.note),

@@ -18,6 +18,15 @@ const SECRET: &[u8] = b"buu-dien-dong-thap-test-secret-0001";
 
 /// A result with the post: handed over on a record.
 async fn with_post(svc: &motcua_app::Services, at: DateTime<Utc>) -> ConsignmentRecord {
+    with_post_as(svc, at, "EE473124829VN").await
+}
+
+/// A result with the post under `waybill`.
+async fn with_post_as(
+    svc: &motcua_app::Services,
+    at: DateTime<Utc>,
+    waybill: &str,
+) -> ConsignmentRecord {
     let calendar = motcua_app::apply::work_calendar(svc).await.unwrap();
     let address: Address =
         serde_json::from_str(r#"{"unit":{"commune":"29869","detail":"số 12 Lý Thường Kiệt"}}"#)
@@ -37,7 +46,7 @@ async fn with_post(svc: &motcua_app::Services, at: DateTime<Utc>) -> Consignment
         .unwrap();
     let hand = Step::HandToPost {
         record: "BB-2026-007".into(),
-        waybill: "EE473124829VN".into(),
+        waybill: waybill.into(),
     };
     svc.store
         .record_consignment_step(NewConsignmentStep {
@@ -124,7 +133,7 @@ async fn pushes_change_a_consignment_once_and_refusals_change_nothing() {
     );
     // Taken back too soon: the rules refuse it (two attempts, two working
     // days apart, come first).
-    let back = r#"{"event_id":"VNP-4","waybill":"EE473124829VN","status":"returned","at":"2026-03-04T11:00:00+07:00"}"#;
+    let back = r#"{"event_id":"VNP-4","waybill":"EE473124829VN","status":"returned","at":"2026-03-04T10:04:00+07:00"}"#;
     assert_eq!(
         send(svc, SECRET, seconds, back, now)
             .await
@@ -133,6 +142,37 @@ async fn pushes_change_a_consignment_once_and_refusals_change_nothing() {
         "step-refused"
     );
     assert_eq!(steps(c.id).await, 2);
+    // The refused event left no trace: it is not "seen".
+    let back_signature = push::sign(SECRET, seconds, back.as_bytes());
+    assert_eq!(
+        svc.store
+            .carrier_push_seen("VNP-4", &back_signature)
+            .await
+            .unwrap(),
+        motcua_store::PushSeen::No
+    );
+    // Dated in the future: refused, or it would block the real steps.
+    let ahead = failed
+        .replace("VNP-1", "VNP-5a")
+        .replace("2026-03-04T10:00:00+07:00", "2026-03-09T10:00:00+07:00");
+    assert_eq!(
+        send(svc, SECRET, seconds, &ahead, now)
+            .await
+            .unwrap_err()
+            .code(),
+        "bad-body"
+    );
+    // The first event's id used for another consignment: refused.
+    let other = with_post_as(svc, at, "CT0054321").await;
+    let reused = failed.replace("ee 473124829 vn", "CT0054321");
+    assert_eq!(
+        send(svc, SECRET, seconds + 2, &reused, now)
+            .await
+            .unwrap_err()
+            .code(),
+        "event-reused"
+    );
+    assert_eq!(steps(other.id).await, 1);
 
     // The operator retries the first event, signed anew: nothing changes.
     let later = now + TimeDelta::minutes(1);

@@ -52,3 +52,5 @@ postal-push-unknown-consignment = No consignment has this id or waybill
 postal-push-replay = This request was received before (sent again as is)
 postal-push-conflict = The consignment changed meanwhile; send the event again
 postal-push-unavailable = The push could not be recorded now; send it again later
+postal-push-event-reused = This event id was recorded for another consignment
+postal-push-waybill-taken = This waybill number belongs to another consignment

@@ -52,3 +52,5 @@ postal-push-unknown-consignment = Không có bưu gửi nào mang mã hoặc s�
 postal-push-replay = Yêu cầu này đã được nhận trước đó (gửi lại nguyên văn)
 postal-push-conflict = Bưu gửi vừa thay đổi; hãy gửi lại sự kiện
 postal-push-unavailable = Hệ thống tạm thời không ghi nhận được; hãy gửi lại sau
+postal-push-event-reused = Mã sự kiện này đã được ghi nhận cho một bưu gửi khác
+postal-push-waybill-taken = Số hiệu bưu gửi này đã thuộc về một bưu gửi khác

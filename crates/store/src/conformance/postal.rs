@@ -135,8 +135,8 @@ pub async fn consignments_record_each_step_once(db: &dyn TestDatabase) {
         (1, Some(postman.id), &pick_up, picked_at)
     );
 
-    // Another consignment cannot take the same waybill; nothing of that
-    // step is written.
+    // Another consignment cannot take the same waybill (refused as
+    // invalid: retrying will not help); nothing of that step is written.
     let delivery = store
         .create_consignment(NewConsignment {
             leg: Leg::Delivery,
@@ -164,7 +164,7 @@ pub async fn consignments_record_each_step_once(db: &dyn TestDatabase) {
                 at: handed_at,
             })
             .await,
-        Err(StoreError::Conflict { .. })
+        Err(StoreError::Invalid { .. })
     ));
     assert!(
         store
@@ -247,6 +247,7 @@ pub async fn carrier_pushes_change_the_record_once(db: &dyn TestDatabase) {
                 .unwrap(),
             at: failed_at,
         },
+        received_at: failed_at + chrono::TimeDelta::minutes(2),
     };
     // A push whose step is refused (the caller read an old version) leaves
     // no trace: the same event is taken later.
@@ -280,7 +281,7 @@ pub async fn carrier_pushes_change_the_record_once(db: &dyn TestDatabase) {
     );
     for (event, signature, seen) in [
         ("E-1", "sig-b", PushSeen::Signature),
-        ("E-1", "sig-z", PushSeen::Event),
+        ("E-1", "sig-z", PushSeen::Event(delivery.id)),
         ("E-9", "sig-a", PushSeen::No),
     ] {
         assert_eq!(

@@ -26,7 +26,7 @@ pub use payment::{
 pub use portal::{Draft, DraftFile, NewUserToken, Rating, Satisfaction, TokenPurpose};
 pub use postal::{
     ConsignmentRecord, ConsignmentStep, NewCarrierPush, NewConsignment, NewConsignmentStep,
-    PickupWindow, PushRecorded, PushSeen, step_allowed,
+    PickupWindow, PushRecorded, PushSeen, step_allowed, waybill_taken,
 };
 pub use procedure::{ProcedureColumns, ProcedureQuery, ProcedureVersion, like_pattern};
 pub use queue::{QueueCounts, QueueQuery};

@@ -104,6 +104,8 @@ pub struct NewCarrierPush {
     /// The request's signature: seen again, the request is a replay.
     pub signature: String,
     pub step: NewConsignmentStep,
+    /// When the push came (the step carries when it happened).
+    pub received_at: DateTime<Utc>,
 }
 
 /// What recording a push did.
@@ -122,6 +124,14 @@ pub enum PushSeen {
     No,
     /// This very request (its signature): a replay.
     Signature,
-    /// This event, in another request: the operator's retry.
-    Event,
+    /// This event, in another request, recorded for this consignment:
+    /// the operator's retry.
+    Event(ConsignmentId),
+}
+
+/// The refusal of a step that would give a consignment a waybill another
+/// one carries (the unique index would say the same, less clearly, and a
+/// concurrent writer would meet it there).
+pub fn waybill_taken(waybill: &str) -> StoreError {
+    StoreError::invalid(format!("the waybill {waybill} is another consignment's"))
 }

@@ -348,8 +348,14 @@ async fn apply_page(
             .iter()
             .map(|f| (f.name.clone(), words::vnd(f.amount_vnd)))
             .collect(),
+        // The quote informs; a tariff, route or calendar it cannot read
+        // leaves it out rather than the page.
         post: motcua_app::postal::quote::quote(svc, draft, procedure, Utc::now())
-            .await?
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(draft = %draft.id, error = %e, "postal quote left out");
+                None
+            })
             .map(|q| PostQuote {
                 route: lang.tr(&format!("postal-route-{}", q.route.class.key())),
                 days: q.days,

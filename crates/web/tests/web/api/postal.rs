@@ -88,6 +88,10 @@ async fn a_push_is_recorded_once_and_refusals_are_problems() {
     // The same request again: a replay.
     let again = push_to(&app, SECRET, seconds, &body).await;
     assert_eq!(again.status, 409, "{}", again.body);
+    assert_eq!(
+        again.headers["content-type"], "application/problem+json",
+        "a refusal is a problem"
+    );
     assert!(
         again.body.contains("đã được nhận trước đó"),
         "{}",
