@@ -154,6 +154,7 @@ macro_rules! conformance_tests {
             refunds_stay_within_what_was_paid,
             consignments_record_each_step_once,
             carrier_pushes_change_the_record_once,
+            the_same_push_on_three_nodes_at_once_records_one_step,
         );
     };
     (@cases $factory:expr; $($case:ident),* $(,)?) => {

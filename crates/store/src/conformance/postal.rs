@@ -291,3 +291,88 @@ pub async fn carrier_pushes_change_the_record_once(db: &dyn TestDatabase) {
         );
     }
 }
+
+pub async fn the_same_push_on_three_nodes_at_once_records_one_step(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let calendar = motcua_domain::calendar::WorkCalendar::bundled().unwrap();
+    let at = vn(2026, 3, 4, 8, 0);
+    let address: Address = serde_json::from_str(r#"{"legacy":"Phường 2, TP Sa Đéc"}"#).unwrap();
+    let made = store
+        .create_consignment(NewConsignment {
+            id: ConsignmentId::new(),
+            dossier: DossierId::new(),
+            leg: Leg::Delivery,
+            address,
+            window: None,
+            postage_vnd: 30_000,
+            at,
+        })
+        .await
+        .unwrap();
+    let hand = Step::HandToPost {
+        record: "BB-2026-010".into(),
+        waybill: "CT0077777".into(),
+    };
+    let with_post = store
+        .record_consignment_step(NewConsignmentStep {
+            consignment: made.id,
+            expected_steps: 0,
+            actor: None,
+            next: made.state.apply(&hand, at, &calendar).unwrap(),
+            step: hand,
+            at,
+        })
+        .await
+        .unwrap();
+    // The operator's system sends one event three times at once, each
+    // copy to another node, all read the same version.
+    let failed_at = vn(2026, 3, 4, 10, 0);
+    let attempt = Step::Attempt {
+        note: "Sai địa chỉ".into(),
+    };
+    let next = with_post
+        .state
+        .apply(&attempt, failed_at, &calendar)
+        .unwrap();
+    let nodes = [db.open().await, db.open().await, db.open().await];
+    let tasks: Vec<_> = nodes
+        .iter()
+        .map(|node| {
+            let node = node.clone();
+            let push = NewCarrierPush {
+                event_id: "E-SAME".into(),
+                signature: "sig-same".into(),
+                step: NewConsignmentStep {
+                    consignment: made.id,
+                    expected_steps: 1,
+                    actor: None,
+                    step: attempt.clone(),
+                    next: next.clone(),
+                    at: failed_at,
+                },
+                received_at: failed_at,
+            };
+            tokio::spawn(async move { node.record_carrier_push(push).await })
+        })
+        .collect();
+    let mut recorded = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(PushRecorded::Now(_)) => recorded += 1,
+            Ok(PushRecorded::Already) => {}
+            // Another copy won: the version moved or the row exists; on
+            // SQLite a copy may also wait past its busy timeout.
+            Err(StoreError::Conflict { .. } | StoreError::Unavailable(_)) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(recorded, 1);
+    assert_eq!(store.consignment_steps(made.id).await.unwrap().len(), 2);
+    assert_eq!(
+        store.carrier_push_seen("E-SAME", "sig-same").await.unwrap(),
+        PushSeen::Signature
+    );
+    for node in nodes {
+        node.close().await;
+    }
+}
