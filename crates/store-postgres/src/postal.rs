@@ -1,6 +1,5 @@
 //! Consignments of the public post on PostgreSQL.
 
-use motcua_domain::postal::consignment::{Consignment, Leg};
 use motcua_store::hash::micros;
 use motcua_store::{
     ConsignmentId, ConsignmentRecord, ConsignmentStep, DossierId, NewCarrierPush, NewConsignment,
@@ -49,20 +48,8 @@ async fn select(
 }
 
 pub(crate) async fn create(pool: &PgPool, new: NewConsignment) -> StoreResult<ConsignmentRecord> {
-    let at = micros(new.at);
-    let state = match new.leg {
-        Leg::Pickup => Consignment::pickup(at),
-        Leg::Delivery => Consignment::delivery(at),
-    };
-    if let Some(w) = new.window
-        && w.to <= w.from
-    {
-        return Err(StoreError::invalid("a pickup window ends after it starts"));
-    }
-    let window = new.window.map(|w| PickupWindow {
-        from: micros(w.from),
-        to: micros(w.to),
-    });
+    let (state, window) = new.first_state()?;
+    let at = state.last_at;
     sqlx::query(
         "INSERT INTO consignments (id, dossier_id, leg, status, waybill, state, address,
             window_from, window_to, postage_vnd, steps, created_at, updated_at)
@@ -271,11 +258,8 @@ pub(crate) async fn push_seen(
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
-    if found.iter().any(|(_, s, _)| s == signature) {
-        return Ok(PushSeen::Signature);
-    }
-    Ok(match found.into_iter().find(|(e, _, _)| e == event_id) {
-        Some((_, _, consignment)) => PushSeen::Event(ConsignmentId::from_uuid(consignment)),
-        None => PushSeen::No,
-    })
+    let found = found
+        .into_iter()
+        .map(|(e, s, c)| (e, s, ConsignmentId::from_uuid(c)));
+    Ok(PushSeen::of(found, event_id, signature))
 }

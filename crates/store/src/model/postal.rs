@@ -10,6 +10,8 @@
 use chrono::{DateTime, Utc};
 use motcua_domain::address::Address;
 use motcua_domain::postal::consignment::{Consignment, Leg, Step};
+
+use crate::hash::micros;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{StoreError, StoreResult};
@@ -36,6 +38,29 @@ pub struct NewConsignment {
     /// The postage quoted for the leg.
     pub postage_vnd: u64,
     pub at: DateTime<Utc>,
+}
+
+impl NewConsignment {
+    /// Its first state (a pickup booked, a result waiting for the post)
+    /// and its window, times as stored (to the microsecond); a window that
+    /// does not end after it starts is refused. Both engines write these.
+    pub fn first_state(&self) -> StoreResult<(Consignment, Option<PickupWindow>)> {
+        if let Some(w) = self.window
+            && w.to <= w.from
+        {
+            return Err(StoreError::invalid("a pickup window ends after it starts"));
+        }
+        let at = micros(self.at);
+        let state = match self.leg {
+            Leg::Pickup => Consignment::pickup(at),
+            Leg::Delivery => Consignment::delivery(at),
+        };
+        let window = self.window.map(|w| PickupWindow {
+            from: micros(w.from),
+            to: micros(w.to),
+        });
+        Ok((state, window))
+    }
 }
 
 /// A consignment as stored.
@@ -116,6 +141,27 @@ pub enum PushRecorded {
     /// The event had been recorded before (the operator retried it):
     /// nothing changed.
     Already,
+}
+
+impl PushSeen {
+    /// What the pushes recorded under `event_id` or `signature` (each as
+    /// its event id, signature and consignment) say of a new one with both.
+    pub fn of(
+        found: impl IntoIterator<Item = (String, String, ConsignmentId)>,
+        event_id: &str,
+        signature: &str,
+    ) -> PushSeen {
+        let mut seen = PushSeen::No;
+        for (event, sig, consignment) in found {
+            if sig == signature {
+                return PushSeen::Signature;
+            }
+            if event == event_id {
+                seen = PushSeen::Event(consignment);
+            }
+        }
+        seen
+    }
 }
 
 /// Whether a push was received before.
