@@ -349,15 +349,18 @@ async fn track(page: &Page, code: &str, pin: &str) -> Outcome {
 /// Signs in as a demo official (from wherever the browser is) and lands on
 /// the queue.
 pub async fn official_signs_in(page: &Page, login: &str) -> Outcome {
+    signs_in(page, login, "motcua-demo", "/can-bo").await
+}
+
+/// Signs in as `login` (from wherever the browser is) and checks the
+/// browser lands on `home`.
+pub async fn signs_in(page: &Page, login: &str, password: &str, home: &str) -> Outcome {
     page.goto("/dang-nhap").await?;
     page.type_into("login", login).await?;
-    page.type_into("password", "motcua-demo").await?;
+    page.type_into("password", password).await?;
     page.press("Đăng nhập").await?;
     let path = page.path().await?;
-    ensure!(
-        path == "/can-bo",
-        "{login} signed in, the browser is at {path}"
-    );
+    ensure!(path == home, "{login} signed in, the browser is at {path}");
     Ok(())
 }
 

@@ -8,7 +8,7 @@
 use serde_json::json;
 
 use crate::journey::{
-    FULL_NAME, IDENTITY, PASSWORD, official_signs_in, open_from_queue, submit, take,
+    FULL_NAME, IDENTITY, PASSWORD, official_signs_in, open_from_queue, signs_in, submit, take,
 };
 use crate::page::{Outcome, Page, ensure};
 
@@ -42,13 +42,7 @@ pub async fn run(page: &Page, email: &str) -> Outcome {
 
 async fn citizen_signs_in(page: &Page, email: &str) -> Outcome {
     page.step("the citizen signs in");
-    page.goto("/dang-nhap").await?;
-    page.type_into("login", email).await?;
-    page.type_into("password", PASSWORD).await?;
-    page.press("Đăng nhập").await?;
-    let path = page.path().await?;
-    ensure!(path == "/ho-so", "signed in, the browser is at {path}");
-    Ok(())
+    signs_in(page, email, PASSWORD, "/ho-so").await
 }
 
 /// Applies for the certificate; the dossier's code from the receipt.
