@@ -1,10 +1,11 @@
 //! Consignments of the public post on PostgreSQL.
 
+use motcua_domain::postal::consignment::Status;
 use motcua_store::hash::micros;
 use motcua_store::{
-    ConsignmentId, ConsignmentRecord, ConsignmentStep, DossierId, NewCarrierPush, NewConsignment,
-    NewConsignmentStep, PickupWindow, PushRecorded, PushSeen, StoreError, StoreResult, UserId,
-    step_allowed, waybill_taken,
+    AgencyId, ConsignmentId, ConsignmentRecord, ConsignmentStep, DossierId, NewCarrierPush,
+    NewConsignment, NewConsignmentStep, PickupWindow, PushRecorded, PushSeen, StoreError,
+    StoreResult, UserId, step_allowed, waybill_taken,
 };
 use sqlx::PgConnection;
 use sqlx::postgres::{PgPool, PgRow};
@@ -12,8 +13,8 @@ use sqlx::types::Json;
 
 use crate::convert::{count_u32, count_u64, db_err, get, get_json, to_i32, to_i64};
 
-const COLUMNS: &str = "id, dossier_id, state, address, window_from, window_to, postage_vnd, \
-    steps, created_at";
+const COLUMNS: &str = "id, dossier_id, agency_id, state, address, window_from, window_to, \
+    postage_vnd, steps, created_at";
 
 fn from_row(row: &PgRow) -> StoreResult<ConsignmentRecord> {
     let window = match (get(row, "window_from")?, get(row, "window_to")?) {
@@ -23,6 +24,7 @@ fn from_row(row: &PgRow) -> StoreResult<ConsignmentRecord> {
     Ok(ConsignmentRecord {
         id: ConsignmentId::from_uuid(get(row, "id")?),
         dossier: DossierId::from_uuid(get(row, "dossier_id")?),
+        agency: AgencyId::from_uuid(get(row, "agency_id")?),
         state: get_json(row, "state")?,
         address: get_json(row, "address")?,
         window,
@@ -51,9 +53,9 @@ pub(crate) async fn create(pool: &PgPool, new: NewConsignment) -> StoreResult<Co
     let (state, window) = new.first_state()?;
     let at = state.last_at;
     sqlx::query(
-        "INSERT INTO consignments (id, dossier_id, leg, status, waybill, state, address,
-            window_from, window_to, postage_vnd, steps, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8, $9, 0, $10, $10)",
+        "INSERT INTO consignments (id, dossier_id, agency_id, leg, status, waybill, state,
+            address, window_from, window_to, postage_vnd, steps, created_at, updated_at)
+         VALUES ($1, $2, $11, $3, $4, NULL, $5, $6, $7, $8, $9, 0, $10, $10)",
     )
     .bind(new.id.uuid())
     .bind(new.dossier.uuid())
@@ -65,12 +67,14 @@ pub(crate) async fn create(pool: &PgPool, new: NewConsignment) -> StoreResult<Co
     .bind(window.map(|w| w.to))
     .bind(to_i64(new.postage_vnd)?)
     .bind(at)
+    .bind(new.agency.uuid())
     .execute(pool)
     .await
     .map_err(db_err)?;
     Ok(ConsignmentRecord {
         id: new.id,
         dossier: new.dossier,
+        agency: new.agency,
         address: new.address,
         window,
         postage_vnd: new.postage_vnd,
@@ -110,6 +114,33 @@ pub(crate) async fn of_dossier(
         q.bind(dossier.uuid())
     })
     .await
+}
+
+pub(crate) async fn at_agencies(
+    pool: &PgPool,
+    agencies: &[AgencyId],
+    statuses: &[Status],
+    limit: u32,
+) -> StoreResult<Vec<ConsignmentRecord>> {
+    let mut conn = pool.acquire().await.map_err(db_err)?;
+    let agencies: Vec<uuid::Uuid> = agencies.iter().map(|a| a.uuid()).collect();
+    let statuses: Vec<String> = statuses.iter().map(|s| s.key().to_owned()).collect();
+    select(
+        &mut conn,
+        "agency_id = ANY($1) AND status = ANY($2) ORDER BY created_at, id LIMIT $3",
+        |q| q.bind(agencies).bind(statuses).bind(i64::from(limit)),
+    )
+    .await
+}
+
+/// A consignment read in the caller's transaction, its row locked.
+pub(crate) async fn locked(
+    conn: &mut PgConnection,
+    id: ConsignmentId,
+) -> StoreResult<Option<ConsignmentRecord>> {
+    Ok(select(conn, "id = $1 FOR UPDATE", |q| q.bind(id.uuid()))
+        .await?
+        .pop())
 }
 
 pub(crate) async fn record_step(

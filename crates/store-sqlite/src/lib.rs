@@ -14,6 +14,7 @@ mod captured;
 mod connect;
 mod convert;
 mod dossiers;
+mod handovers;
 mod holidays;
 mod jobs;
 pub mod packed;
@@ -32,13 +33,14 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use motcua_domain::calendar::OfficialBreak;
 use motcua_domain::lifecycle::Role;
+use motcua_domain::postal::consignment::Status;
 use motcua_store::{
     Agency, AgencyId, ApiToken, ApiTokenId, Attachment, AttachmentId, AuditEntry, CapturedRecord,
-    DossierId, DossierRecord, Draft, Engine, EventRecord, FailOutcome, ImportedDossier, Job, JobId,
-    NewAgency, NewApiToken, NewAuditEntry, NewDossier, NewEvent, NewJob, NewSession, NewUser,
-    NewUserToken, Page, ProcedureQuery, ProcedureVersion, QueueCounts, QueueQuery, Rating,
-    RoleGrant, Session, SessionId, Store, StoreError, StoreResult, TokenHash, TokenPurpose, User,
-    UserId, WholeDossier,
+    Confirmation, DossierId, DossierRecord, Draft, Engine, EventRecord, FailOutcome, Handover,
+    HandoverId, ImportedDossier, Job, JobId, NewAgency, NewApiToken, NewAuditEntry, NewDossier,
+    NewEvent, NewHandover, NewJob, NewSession, NewUser, NewUserToken, Page, ProcedureQuery,
+    ProcedureVersion, QueueCounts, QueueQuery, Rating, RoleGrant, Session, SessionId, Store,
+    StoreError, StoreResult, TokenHash, TokenPurpose, User, UserId, WholeDossier,
 };
 use motcua_store::{
     CheckoutId, FeeAccount, NewPayment, NewRefund, Payment, PaymentId, Refund, Settled, Settlement,
@@ -416,6 +418,58 @@ impl Store for SqliteStore {
     }
     async fn carrier_push_seen(&self, event_id: &str, signature: &str) -> StoreResult<PushSeen> {
         postal::push_seen(&self.pool, event_id, signature).await
+    }
+    async fn consignments_at(
+        &self,
+        agencies: &[AgencyId],
+        statuses: &[Status],
+        limit: u32,
+    ) -> StoreResult<Vec<ConsignmentRecord>> {
+        postal::at_agencies(&self.pool, agencies, statuses, limit).await
+    }
+    async fn set_served_agencies(
+        &self,
+        post_office: AgencyId,
+        agencies: &[AgencyId],
+    ) -> StoreResult<()> {
+        handovers::set_served(&self.pool, post_office, agencies).await
+    }
+    async fn served_agencies(&self, post_office: AgencyId) -> StoreResult<Vec<AgencyId>> {
+        handovers::served(&self.pool, post_office).await
+    }
+    async fn post_offices_of(&self, agency: AgencyId) -> StoreResult<Vec<AgencyId>> {
+        handovers::post_offices_of(&self.pool, agency).await
+    }
+    async fn create_handover(&self, new: NewHandover) -> StoreResult<Handover> {
+        handovers::create(&self.pool, new).await
+    }
+    async fn handover(&self, id: HandoverId) -> StoreResult<Option<Handover>> {
+        handovers::get_one(&self.pool, id).await
+    }
+    async fn handover_of_consignment(
+        &self,
+        consignment: ConsignmentId,
+    ) -> StoreResult<Option<Handover>> {
+        handovers::of_consignment(&self.pool, consignment).await
+    }
+    async fn handovers_of(
+        &self,
+        parties: &[AgencyId],
+        unconfirmed_only: bool,
+        limit: u32,
+    ) -> StoreResult<Vec<Handover>> {
+        handovers::of_parties(&self.pool, parties, unconfirmed_only, limit).await
+    }
+    async fn confirm_handover(
+        &self,
+        id: HandoverId,
+        by: UserId,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Confirmation> {
+        handovers::confirm(&self.pool, id, by, at).await
+    }
+    async fn discard_handover(&self, id: HandoverId) -> StoreResult<bool> {
+        handovers::discard(&self.pool, id).await
     }
 
     async fn enqueue(&self, job: NewJob) -> StoreResult<Option<JobId>> {

@@ -1,10 +1,11 @@
 //! Consignments of the public post on SQLite.
 
+use motcua_domain::postal::consignment::Status;
 use motcua_store::hash::micros;
 use motcua_store::{
-    ConsignmentId, ConsignmentRecord, ConsignmentStep, DossierId, NewCarrierPush, NewConsignment,
-    NewConsignmentStep, PickupWindow, PushRecorded, PushSeen, StoreError, StoreResult,
-    step_allowed, waybill_taken,
+    AgencyId, ConsignmentId, ConsignmentRecord, ConsignmentStep, DossierId, NewCarrierPush,
+    NewConsignment, NewConsignmentStep, PickupWindow, PushRecorded, PushSeen, StoreError,
+    StoreResult, step_allowed, waybill_taken,
 };
 use sqlx::sqlite::{SqlitePool, SqliteRow};
 use sqlx::{Row, SqliteConnection};
@@ -14,8 +15,8 @@ use crate::convert::{
     to_i64, to_json, us,
 };
 
-const COLUMNS: &str = "id, dossier_id, state, address, window_from, window_to, postage_vnd, \
-    steps, created_at";
+const COLUMNS: &str = "id, dossier_id, agency_id, state, address, window_from, window_to, \
+    postage_vnd, steps, created_at";
 
 fn from_row(row: &SqliteRow) -> StoreResult<ConsignmentRecord> {
     let text = |column: &str| -> StoreResult<String> { row.try_get(column).map_err(db_err) };
@@ -29,6 +30,7 @@ fn from_row(row: &SqliteRow) -> StoreResult<ConsignmentRecord> {
     Ok(ConsignmentRecord {
         id: parse(&text("id")?, "a consignment id")?,
         dossier: parse(&text("dossier_id")?, "a dossier id")?,
+        agency: parse(&text("agency_id")?, "an agency id")?,
         state: from_json(&text("state")?, "a consignment's state")?,
         address: from_json(&text("address")?, "a consignment's address")?,
         window,
@@ -61,9 +63,9 @@ pub(crate) async fn create(
     let (state, window) = new.first_state()?;
     let at = state.last_at;
     sqlx::query(
-        "INSERT INTO consignments (id, dossier_id, leg, status, waybill, state, address,
-            window_from, window_to, postage_vnd, steps, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8, $9, 0, $10, $10)",
+        "INSERT INTO consignments (id, dossier_id, agency_id, leg, status, waybill, state,
+            address, window_from, window_to, postage_vnd, steps, created_at, updated_at)
+         VALUES ($1, $2, $11, $3, $4, NULL, $5, $6, $7, $8, $9, 0, $10, $10)",
     )
     .bind(new.id.to_string())
     .bind(new.dossier.to_string())
@@ -75,12 +77,14 @@ pub(crate) async fn create(
     .bind(opt_us(window.map(|w| w.to)))
     .bind(to_i64(new.postage_vnd)?)
     .bind(us(at))
+    .bind(new.agency.to_string())
     .execute(pool)
     .await
     .map_err(db_err)?;
     Ok(ConsignmentRecord {
         id: new.id,
         dossier: new.dossier,
+        agency: new.agency,
         address: new.address,
         window,
         postage_vnd: new.postage_vnd,
@@ -118,6 +122,38 @@ pub(crate) async fn of_dossier(
         .await
         .map_err(db_err)?;
     rows.iter().map(from_row).collect()
+}
+
+pub(crate) async fn at_agencies(
+    pool: &SqlitePool,
+    agencies: &[AgencyId],
+    statuses: &[Status],
+    limit: u32,
+) -> StoreResult<Vec<ConsignmentRecord>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM consignments
+         WHERE agency_id IN (SELECT value FROM json_each($1))
+           AND status IN (SELECT value FROM json_each($2))
+         ORDER BY created_at, id LIMIT $3"
+    );
+    let agencies: Vec<String> = agencies.iter().map(ToString::to_string).collect();
+    let statuses: Vec<&str> = statuses.iter().map(|s| s.key()).collect();
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(to_json(&agencies)?)
+        .bind(to_json(&statuses)?)
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    rows.iter().map(from_row).collect()
+}
+
+/// A consignment read in the caller's transaction.
+pub(crate) async fn in_tx(
+    conn: &mut SqliteConnection,
+    id: ConsignmentId,
+) -> StoreResult<Option<ConsignmentRecord>> {
+    one(conn, "id = $1", id.to_string()).await
 }
 
 pub(crate) async fn record_step(

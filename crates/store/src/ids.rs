@@ -95,3 +95,7 @@ id_type!(
     /// A consignment of the public post (a pickup or a delivery).
     ConsignmentId
 );
+id_type!(
+    /// A hand-over record between a post office and an agency.
+    HandoverId
+);

@@ -42,12 +42,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use motcua_domain::calendar::OfficialBreak;
 use motcua_domain::lifecycle::Role;
+use motcua_domain::postal::consignment::Status;
 
 pub use error::{StoreError, StoreResult, refuse_nul, refuse_nul_json};
 pub use hash::Hash;
 pub use ids::{
-    AgencyId, ApiTokenId, AttachmentId, CheckoutId, ConsignmentId, DossierId, JobId, PaymentId,
-    RefundId, SessionId, UserId,
+    AgencyId, ApiTokenId, AttachmentId, CheckoutId, ConsignmentId, DossierId, HandoverId, JobId,
+    PaymentId, RefundId, SessionId, UserId,
 };
 pub use model::*;
 
@@ -432,6 +433,59 @@ pub trait Store: Send + Sync + 'static {
     /// Whether a push with this signature, or else this event id, was
     /// recorded.
     async fn carrier_push_seen(&self, event_id: &str, signature: &str) -> StoreResult<PushSeen>;
+    /// The consignments of `agencies` in one of `statuses`, oldest first,
+    /// at most `limit`: the post's queues (what to collect, what to
+    /// deliver).
+    async fn consignments_at(
+        &self,
+        agencies: &[AgencyId],
+        statuses: &[Status],
+        limit: u32,
+    ) -> StoreResult<Vec<ConsignmentRecord>>;
+
+    /// Sets the agencies a post office serves (replacing the list).
+    async fn set_served_agencies(
+        &self,
+        post_office: AgencyId,
+        agencies: &[AgencyId],
+    ) -> StoreResult<()>;
+    /// The agencies a post office serves.
+    async fn served_agencies(&self, post_office: AgencyId) -> StoreResult<Vec<AgencyId>>;
+    /// The post offices serving an agency.
+    async fn post_offices_of(&self, agency: AgencyId) -> StoreResult<Vec<AgencyId>>;
+
+    /// Drafts a hand-over record with the next number of its post office's
+    /// series for the year, in one transaction: every consignment listed
+    /// must be the agency's, of the record's leg and ready to hand over
+    /// ([`NewHandover::may_list`]), and on no other record; else nothing
+    /// is written.
+    async fn create_handover(&self, new: NewHandover) -> StoreResult<Handover>;
+    async fn handover(&self, id: HandoverId) -> StoreResult<Option<Handover>>;
+    /// The record a consignment is listed on.
+    async fn handover_of_consignment(
+        &self,
+        consignment: ConsignmentId,
+    ) -> StoreResult<Option<Handover>>;
+    /// The records with any of `parties` as post office or agency, newest
+    /// first, at most `limit`; only the unconfirmed ones when asked.
+    async fn handovers_of(
+        &self,
+        parties: &[AgencyId],
+        unconfirmed_only: bool,
+        limit: u32,
+    ) -> StoreResult<Vec<Handover>>;
+    /// Confirms a record once: a second confirmation changes nothing and
+    /// answers [`Confirmation::Already`].
+    async fn confirm_handover(
+        &self,
+        id: HandoverId,
+        by: UserId,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Confirmation>;
+    /// Deletes a record not yet confirmed (drafted by mistake), freeing
+    /// what it listed; whether there was one to delete. A confirmed record
+    /// is [`StoreError::Conflict`].
+    async fn discard_handover(&self, id: HandoverId) -> StoreResult<bool>;
 
     // --- audit ---------------------------------------------------------------
 

@@ -36,6 +36,7 @@ async fn with_post_as(
         .create_consignment(NewConsignment {
             id: ConsignmentId::new(),
             dossier: DossierId::new(),
+            agency: motcua_app::apply::all_agencies(svc).await.unwrap()[0].id,
             leg: Leg::Delivery,
             address,
             window: None,

@@ -11,6 +11,7 @@
 
 mod cases;
 mod fixtures;
+mod handovers;
 mod payments;
 mod postal;
 
@@ -27,6 +28,7 @@ use crate::model::EventRecord;
 
 pub use cases::*;
 pub use fixtures::{Fixture, cw, procedure, vn};
+pub use handovers::*;
 pub use payments::*;
 pub use postal::*;
 
@@ -155,6 +157,8 @@ macro_rules! conformance_tests {
             consignments_record_each_step_once,
             carrier_pushes_change_the_record_once,
             the_same_push_on_three_nodes_at_once_records_one_step,
+            hand_over_records_list_ready_consignments_once,
+            two_records_drafted_at_once_never_list_one_consignment_twice,
         );
     };
     (@cases $factory:expr; $($case:ident),* $(,)?) => {

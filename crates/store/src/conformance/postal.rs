@@ -8,7 +8,7 @@ use motcua_domain::address::Address;
 use motcua_domain::postal::consignment::{Leg, Status, Step};
 
 use super::TestDatabase;
-use super::fixtures::vn;
+use super::fixtures::{Fixture, vn};
 use crate::error::StoreError;
 use crate::ids::{ConsignmentId, DossierId};
 use crate::model::{
@@ -18,6 +18,7 @@ use crate::model::{
 
 pub async fn consignments_record_each_step_once(db: &dyn TestDatabase) {
     let store = db.open().await;
+    let agency = Fixture::load_or_new(store.clone()).await.commune.id;
     let calendar = motcua_domain::calendar::WorkCalendar::bundled().unwrap();
     let postman = store
         .create_user(NewUser {
@@ -42,6 +43,7 @@ pub async fn consignments_record_each_step_once(db: &dyn TestDatabase) {
     let booking = |id, window| NewConsignment {
         id,
         dossier: draft,
+        agency,
         leg: Leg::Pickup,
         address: address.clone(),
         window,
@@ -198,6 +200,7 @@ pub async fn consignments_record_each_step_once(db: &dyn TestDatabase) {
 
 pub async fn carrier_pushes_change_the_record_once(db: &dyn TestDatabase) {
     let store = db.open().await;
+    let agency = Fixture::load_or_new(store.clone()).await.commune.id;
     let calendar = motcua_domain::calendar::WorkCalendar::bundled().unwrap();
     let at = vn(2026, 3, 4, 8, 0);
     let address: Address =
@@ -206,6 +209,7 @@ pub async fn carrier_pushes_change_the_record_once(db: &dyn TestDatabase) {
         .create_consignment(NewConsignment {
             id: ConsignmentId::new(),
             dossier: DossierId::new(),
+            agency,
             leg: Leg::Delivery,
             address,
             window: None,
@@ -294,6 +298,7 @@ pub async fn carrier_pushes_change_the_record_once(db: &dyn TestDatabase) {
 
 pub async fn the_same_push_on_three_nodes_at_once_records_one_step(db: &dyn TestDatabase) {
     let store = db.open().await;
+    let agency = Fixture::load_or_new(store.clone()).await.commune.id;
     let calendar = motcua_domain::calendar::WorkCalendar::bundled().unwrap();
     let at = vn(2026, 3, 4, 8, 0);
     let address: Address = serde_json::from_str(r#"{"legacy":"Phường 2, TP Sa Đéc"}"#).unwrap();
@@ -301,6 +306,7 @@ pub async fn the_same_push_on_three_nodes_at_once_records_one_step(db: &dyn Test
         .create_consignment(NewConsignment {
             id: ConsignmentId::new(),
             dossier: DossierId::new(),
+            agency,
             leg: Leg::Delivery,
             address,
             window: None,

@@ -25,6 +25,10 @@ pub enum AgencyKind {
     ServiceCentre,
     /// Any other unit (a vertical agency's branch, a division).
     Unit,
+    /// A post office (*bưu cục*) of the public postal service: not a state
+    /// agency, it receives and decides nothing; its postal workers collect
+    /// dossiers for, and deliver results of, the agencies it serves.
+    PostOffice,
 }
 
 impl AgencyKind {
@@ -36,6 +40,7 @@ impl AgencyKind {
             AgencyKind::Commune => "commune",
             AgencyKind::ServiceCentre => "service-centre",
             AgencyKind::Unit => "unit",
+            AgencyKind::PostOffice => "post-office",
         }
     }
 
@@ -47,6 +52,7 @@ impl AgencyKind {
             AgencyKind::Commune,
             AgencyKind::ServiceCentre,
             AgencyKind::Unit,
+            AgencyKind::PostOffice,
         ]
         .into_iter()
         .find(|k| k.key() == key)

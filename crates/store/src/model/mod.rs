@@ -4,6 +4,7 @@
 mod agency;
 mod audit;
 mod dossier;
+mod handover;
 mod job;
 mod payment;
 mod portal;
@@ -18,6 +19,7 @@ pub use dossier::{
     Applicant, Attachment, CapturedRecord, CodeSource, Delivery, DossierHeader, DossierRecord,
     EventRecord, ImportedDossier, NewAttachment, NewDossier, NewEvent, StateColumns, WholeDossier,
 };
+pub use handover::{Confirmation, Handover, HandoverNumber, NewHandover};
 pub use job::{FailOutcome, Job, JobState, NewJob, backoff};
 pub use payment::{
     FeeAccount, NewPayment, NewRefund, Payment, PaymentItem, PaymentState, ReceiptNumber, Refund,

@@ -15,7 +15,7 @@ use crate::hash::micros;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{StoreError, StoreResult};
-use crate::ids::{ConsignmentId, DossierId, UserId};
+use crate::ids::{AgencyId, ConsignmentId, DossierId, UserId};
 
 /// When the applicant wants the post to come (Vietnam's time, as chosen).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,6 +31,9 @@ pub struct NewConsignment {
     /// The dossier (or, for a pickup, the draft whose id it will take).
     pub dossier: DossierId,
     pub leg: Leg,
+    /// The agency at the other end: the one-stop unit that receives the
+    /// dossier, or returns the result. The post's queues are read by it.
+    pub agency: AgencyId,
     /// The applicant's address: where to collect or deliver.
     pub address: Address,
     /// For a pickup: when to come.
@@ -68,6 +71,7 @@ impl NewConsignment {
 pub struct ConsignmentRecord {
     pub id: ConsignmentId,
     pub dossier: DossierId,
+    pub agency: AgencyId,
     pub address: Address,
     pub window: Option<PickupWindow>,
     pub postage_vnd: u64,

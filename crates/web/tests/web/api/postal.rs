@@ -45,6 +45,7 @@ async fn a_push_is_recorded_once_and_refusals_are_problems() {
         .create_consignment(NewConsignment {
             id: ConsignmentId::new(),
             dossier: DossierId::new(),
+            agency: motcua_app::apply::all_agencies(svc).await.unwrap()[0].id,
             leg: Leg::Delivery,
             address,
             window: None,

@@ -1,0 +1,49 @@
+-- The public post's offices and hand-over records (issue 8). A post office
+-- is an agency of kind 'post-office'; it serves the agencies listed here.
+-- Each consignment names the agency at its other end (the one-stop unit
+-- that receives the dossier, or returns the result): the post's queues are
+-- read by it. Consignments were only made by tests before this migration,
+-- so the column is filled by every writer from here on.
+ALTER TABLE consignments ADD COLUMN agency_id TEXT REFERENCES agencies(id);
+CREATE INDEX consignments_by_agency ON consignments(agency_id, status, created_at);
+
+CREATE TABLE post_office_agencies (
+    post_office_id TEXT NOT NULL REFERENCES agencies(id),
+    agency_id TEXT NOT NULL REFERENCES agencies(id),
+    PRIMARY KEY (post_office_id, agency_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX post_offices_of_agency ON post_office_agencies(agency_id);
+
+-- A hand-over record (biên bản giao nhận) between a post office and an
+-- agency: dossiers the post brings (leg 'pickup') or results it takes
+-- ('delivery'). Drafted by one side, confirmed by the other; the
+-- confirmation is when the dossiers changed hands.
+CREATE TABLE handovers (
+    id TEXT PRIMARY KEY,
+    leg TEXT NOT NULL,
+    post_office_id TEXT NOT NULL REFERENCES agencies(id),
+    agency_id TEXT NOT NULL REFERENCES agencies(id),
+    year INTEGER NOT NULL,
+    number INTEGER NOT NULL,
+    drafted_by TEXT NOT NULL REFERENCES users(id),
+    drafted_at INTEGER NOT NULL,
+    confirmed_by TEXT REFERENCES users(id),
+    confirmed_at INTEGER,
+    UNIQUE (post_office_id, year, number)
+) STRICT;
+CREATE INDEX handovers_by_agency ON handovers(agency_id, drafted_at);
+CREATE INDEX handovers_by_post_office ON handovers(post_office_id, drafted_at);
+
+-- A consignment is listed on one record only.
+CREATE TABLE handover_items (
+    handover_id TEXT NOT NULL REFERENCES handovers(id),
+    consignment_id TEXT NOT NULL UNIQUE REFERENCES consignments(id),
+    PRIMARY KEY (handover_id, consignment_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE handover_series (
+    post_office_id TEXT NOT NULL REFERENCES agencies(id),
+    year INTEGER NOT NULL,
+    last INTEGER NOT NULL,
+    PRIMARY KEY (post_office_id, year)
+) STRICT, WITHOUT ROWID;
