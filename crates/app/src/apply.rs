@@ -45,6 +45,19 @@ pub mod inputs {
     pub const AGENCY: &str = "agency";
     /// Where a problem with the delivery choice itself is reported.
     pub const DELIVERY: &str = "delivery_choice";
+    /// How the dossier reaches the agency: `post` when the public post
+    /// collects the papers from the applicant's address (the address
+    /// above); otherwise it is sent online with its files.
+    pub const DISPATCH: &str = "dispatch";
+    /// The day the post is to come (`yyyy-mm-dd`) and the part of it
+    /// (`morning`, `afternoon`).
+    pub const PICKUP_DAY: &str = "pickup.day";
+    pub const PICKUP_SLOT: &str = "pickup.slot";
+}
+
+/// Whether the applicant asked the post to collect the papers of `draft`.
+pub fn sent_by_post(draft: &Draft) -> bool {
+    draft.inputs.get(inputs::DISPATCH).map(|s| s.trim()) == Some("post")
 }
 
 /// The most inputs a draft keeps, and the longest one (a long-text field is
@@ -164,6 +177,7 @@ pub async fn save(
     now: DateTime<Utc>,
 ) -> Result<Draft, AppError> {
     let mut draft = draft_of(svc, user, id).await?;
+    crate::postal::pickup::refuse_if_with_post(svc, id).await?;
     if typed.len() > MAX_INPUTS {
         return Err(AppError::field(inputs::DELIVERY, Problem::UnknownField));
     }
@@ -325,6 +339,7 @@ pub async fn upload(
     now: DateTime<Utc>,
 ) -> Result<DraftFile, AppError> {
     let mut draft = draft_of(svc, user, id).await?;
+    crate::postal::pickup::refuse_if_with_post(svc, id).await?;
     let version = online_procedure(svc, &draft.procedure_code, now).await?;
     let field = file_field(&version.procedure, field_id)?;
     if draft.files.len() >= MAX_FILES {
@@ -360,6 +375,7 @@ pub async fn remove_file(
     now: DateTime<Utc>,
 ) -> Result<Draft, AppError> {
     let mut draft = draft_of(svc, user, id).await?;
+    crate::postal::pickup::refuse_if_with_post(svc, id).await?;
     if index >= draft.files.len() {
         return Err(AppError::NotFound("file"));
     }
@@ -376,6 +392,7 @@ pub async fn remove_file(
 /// content-addressed and shared; no other record points at them.)
 pub async fn discard(svc: &Services, user: &User, id: DossierId) -> Result<(), AppError> {
     draft_of(svc, user, id).await?;
+    crate::postal::pickup::refuse_if_with_post(svc, id).await?;
     if svc.store.dossier(id).await?.is_some() {
         return Err(AppError::NotFound("draft"));
     }
@@ -391,6 +408,9 @@ pub struct Checked {
     pub delivery_address: Option<Address>,
     pub deciding: Agency,
     pub receiving: Agency,
+    /// The papers are collected by the post (at the delivery address)
+    /// rather than sent online.
+    pub by_post: bool,
 }
 
 /// The address field the delivery address is read with.
@@ -489,9 +509,20 @@ pub async fn check(
         .filter(|(name, _)| !is_portal_input(name))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
+    let by_post = sent_by_post(draft);
     let mut files: BTreeMap<String, usize> = BTreeMap::new();
     for f in &draft.files {
         *files.entry(f.field.clone()).or_default() += 1;
+    }
+    if by_post {
+        // The papers come with the post: a document field need not be
+        // uploaded (what is uploaded is kept as well).
+        for field in &procedure.form {
+            if matches!(field.kind, FieldKind::File { .. }) {
+                let n = files.entry(field.id.clone()).or_default();
+                *n = (*n).max(1);
+            }
+        }
     }
     let mut problems = Vec::new();
     let form = match forms::fill(&procedure.form, &own, &files, units) {
@@ -521,8 +552,11 @@ pub async fn check(
         }
         Some(d) => Some(d),
     };
+    if by_post && !procedure.by_post {
+        problems.push(at(inputs::DISPATCH, Problem::NotAnOption));
+    }
     let mut delivery_address = None;
-    if delivery == Some(Delivery::Post) {
+    if delivery == Some(Delivery::Post) || by_post {
         let raw: RawForm = draft
             .inputs
             .iter()
@@ -576,6 +610,7 @@ pub async fn check(
         delivery_address,
         deciding,
         receiving,
+        by_post,
     })
 }
 
@@ -594,7 +629,10 @@ fn with_delivery_address(mut form: FormValues, address: Option<&Address>) -> For
 /// Whether `name` is one of the portal's own inputs rather than a field of
 /// the procedure's form.
 fn is_portal_input(name: &str) -> bool {
-    name == inputs::AGENCY || name.starts_with("delivery.")
+    name == inputs::AGENCY
+        || name.starts_with("delivery.")
+        || name == inputs::DISPATCH
+        || name.starts_with("pickup.")
 }
 
 /// A submitted dossier and its tracking PIN.
@@ -653,26 +691,78 @@ pub async fn submit(
     let version = online_procedure(svc, &draft.procedure_code, now).await?;
     let procedure = &version.procedure;
     let checked = check(svc, &draft, procedure).await?;
+    if checked.by_post {
+        // Its papers are collected by the post: it enters at the hand-over
+        // ([`crate::postal::pickup::book`] books the collection).
+        return Err(AppError::field(inputs::DISPATCH, Problem::NotAnOption));
+    }
     let calendar = work_calendar(svc).await?;
-    let hours = &checked.receiving.office_hours;
+    let entering = Entering {
+        channel: Channel::Online,
+        role: Role::Applicant,
+        actor: user.id,
+        at: now,
+    };
+    let dossier = match enter(svc, user, &draft, procedure, checked, &calendar, entering).await {
+        Ok(dossier) => dossier,
+        // A concurrent submission of the same draft won the race.
+        Err(AppError::Store(StoreError::Conflict { .. })) => match svc.store.dossier(id).await? {
+            Some(dossier) => return resubmitted(svc, user, &draft, dossier).await,
+            None => return Err(AppError::Store(StoreError::conflict("dossier id"))),
+        },
+        Err(e) => return Err(e),
+    };
+    let estimate = estimate(svc, &dossier, procedure, &calendar).await.ok();
+    notices::submitted(svc, user, &dossier, procedure, &draft.pin, estimate, now).await?;
+    Ok(Submitted {
+        dossier,
+        pin: draft.pin,
+        estimate,
+        already: false,
+    })
+}
+
+/// How a dossier enters: its channel, the role and user recorded as
+/// entering it, the instant (the submission, or the confirmation of the
+/// post's hand-over record).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Entering {
+    pub channel: Channel,
+    pub role: Role,
+    pub actor: motcua_store::UserId,
+    pub at: DateTime<Utc>,
+}
+
+/// Enters the dossier of `draft` (filed by `owner`) in one transaction:
+/// its code, its form, its files and its entry event. An id that exists
+/// already is a [`StoreError::Conflict`].
+pub(crate) async fn enter(
+    svc: &Services,
+    owner: &User,
+    draft: &Draft,
+    procedure: &Procedure,
+    checked: Checked,
+    calendar: &WorkCalendar,
+    entering: Entering,
+) -> Result<DossierRecord, AppError> {
     let clockwork = Clockwork {
-        calendar: &calendar,
-        hours,
+        calendar,
+        hours: &checked.receiving.office_hours,
     };
     let (state, entry) = Dossier::enter(
-        Channel::Online,
+        entering.channel,
         procedure.processing_time,
-        Role::Applicant,
-        now,
+        entering.role,
+        entering.at,
         clockwork,
     )?;
     let units = Units::bundled().map_err(|e| AppError::Internal(e.to_string()))?;
     let applicant = Applicant {
-        user: Some(user.id),
-        name: user.full_name.clone(),
-        identity_number: user.identity_number.clone(),
-        phone: user.phone.clone(),
-        email: user.email.clone(),
+        user: Some(owner.id),
+        name: owner.full_name.clone(),
+        identity_number: owner.identity_number.clone(),
+        phone: owner.phone.clone(),
+        email: owner.email.clone(),
         address: checked
             .delivery_address
             .as_ref()
@@ -691,13 +781,13 @@ pub async fn submit(
         })
         .collect();
     let new = NewDossier {
-        id,
+        id: draft.id,
         code: CodeSource::Allocate {
             agency: code_agency(
                 &state,
                 &checked.receiving,
                 &checked.deciding,
-                Channel::Online,
+                entering.channel,
             ),
         },
         procedure_code: procedure.code.clone(),
@@ -707,29 +797,13 @@ pub async fn submit(
         applicant,
         delivery: checked.delivery,
         pin_hash: TokenHash::of(&draft.pin),
-        actor: Some(user.id),
+        actor: Some(entering.actor),
         entry,
         form: checked.form,
         attachments,
         jobs: Vec::new(),
     };
-    let dossier = match svc.store.create_dossier(new).await {
-        Ok(dossier) => dossier,
-        // A concurrent submission of the same draft won the race.
-        Err(StoreError::Conflict { .. }) => match svc.store.dossier(id).await? {
-            Some(dossier) => return resubmitted(svc, user, &draft, dossier).await,
-            None => return Err(AppError::Store(StoreError::conflict("dossier id"))),
-        },
-        Err(e) => return Err(e.into()),
-    };
-    let estimate = estimate(svc, &dossier, procedure, &calendar).await.ok();
-    notices::submitted(svc, user, &dossier, procedure, &draft.pin, estimate, now).await?;
-    Ok(Submitted {
-        dossier,
-        pin: draft.pin,
-        estimate,
-        already: false,
-    })
+    Ok(svc.store.create_dossier(new).await?)
 }
 
 /// The answer to a submission that was made already.

@@ -38,7 +38,7 @@ pub struct DemoAccount {
 
 /// The demo accounts: two applicants, then the officials of the back
 /// office.
-pub const ACCOUNTS: [DemoAccount; 6] = [
+pub const ACCOUNTS: [DemoAccount; 7] = [
     DemoAccount {
         role: "citizen",
         login: "an@demo.motcua.vn",
@@ -69,17 +69,24 @@ pub const ACCOUNTS: [DemoAccount; 6] = [
         login: "quantri@demo.motcua.vn",
         name: "Võ Thị Lan",
     },
+    DemoAccount {
+        role: "postal-worker",
+        login: "buudien@demo.motcua.vn",
+        name: "Đỗ Văn Phát",
+    },
 ];
 
 /// The roles of the demo officials (by login): every commune of the demo
 /// and the service centre, so a dossier filed with any of them can be taken
-/// through to its return. The province holds the administrator.
+/// through to its return. The province holds the administrator; the post
+/// office, the postal worker.
 fn demo_roles(login: &str) -> &'static [Role] {
     match login {
         "tiepnhan@demo.motcua.vn" => &[Role::ReceptionOfficer, Role::ReturnOfficer],
         "chuyenvien@demo.motcua.vn" => &[Role::Specialist],
         "lanhdao@demo.motcua.vn" => &[Role::Approver],
         "quantri@demo.motcua.vn" => &[Role::SystemAdmin],
+        "buudien@demo.motcua.vn" => &[Role::PostalWorker],
         _ => &[],
     }
 }
@@ -94,7 +101,7 @@ struct DemoAgency {
 }
 
 /// The province first; everything else under it.
-const AGENCIES: [DemoAgency; 7] = [
+const AGENCIES: [DemoAgency; 8] = [
     DemoAgency {
         identifier: "000.00.00.H82",
         name: "Ủy ban nhân dân tỉnh Đồng Tháp",
@@ -144,6 +151,15 @@ const AGENCIES: [DemoAgency; 7] = [
         receives_any_procedure: false,
         commune: 30037,
     },
+    // The public post's office that collects and delivers for every
+    // one-stop unit of the demo (its code is a placeholder too).
+    DemoAgency {
+        identifier: "BD.870000",
+        name: "Bưu điện tỉnh Đồng Tháp",
+        kind: AgencyKind::PostOffice,
+        receives_any_procedure: false,
+        commune: 28261,
+    },
 ];
 
 /// What loading did.
@@ -159,6 +175,7 @@ pub async fn load(svc: &Services, now: DateTime<Utc>) -> Result<Loaded, AppError
     let mut loaded = Loaded::default();
     let mut province: Option<AgencyId> = None;
     let mut handling: Vec<AgencyId> = Vec::new();
+    let mut post_office: Option<AgencyId> = None;
     for a in &AGENCIES {
         let identifier =
             code::AgencyId::new(a.identifier).map_err(|e| AppError::Internal(e.to_string()))?;
@@ -180,7 +197,9 @@ pub async fn load(svc: &Services, now: DateTime<Utc>) -> Result<Loaded, AppError
                     .await?
             }
         };
-        if a.kind != AgencyKind::Province && svc.store.fee_account(agency.id).await?.is_none() {
+        if !matches!(a.kind, AgencyKind::Province | AgencyKind::PostOffice)
+            && svc.store.fee_account(agency.id).await?.is_none()
+        {
             // An account to collect fees into, clearly not a real one.
             svc.store
                 .set_fee_account(&FeeAccount {
@@ -194,9 +213,14 @@ pub async fn load(svc: &Services, now: DateTime<Utc>) -> Result<Loaded, AppError
         }
         if a.kind == AgencyKind::Province {
             province = Some(agency.id);
+        } else if a.kind == AgencyKind::PostOffice {
+            post_office = Some(agency.id);
         } else if matches!(a.kind, AgencyKind::Commune | AgencyKind::ServiceCentre) {
             handling.push(agency.id);
         }
+    }
+    if let Some(office) = post_office {
+        svc.store.set_served_agencies(office, &handling).await?;
     }
     let parsed = catalog::parse(CATALOG_YAML, catalog::Format::Yaml)
         .map_err(|e| AppError::Internal(format!("the demo catalog: {e}")))?;
@@ -249,6 +273,7 @@ pub async fn load(svc: &Services, now: DateTime<Utc>) -> Result<Loaded, AppError
         for role in demo_roles(account.login) {
             let at: &[AgencyId] = match role {
                 Role::SystemAdmin => province.as_slice(),
+                Role::PostalWorker => post_office.as_slice(),
                 _ => &handling,
             };
             for agency in at {

@@ -52,6 +52,10 @@ pub enum AppError {
     /// The legal calendar cannot answer (no official schedule for a year).
     #[error(transparent)]
     Calendar(#[from] CalendarError),
+    /// The post's work refused (a dossier with the post, a post office
+    /// that does not serve the agency, a consignment's rules).
+    #[error(transparent)]
+    Postal(#[from] crate::postal::PostalProblem),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -108,6 +112,7 @@ impl Message for AppError {
             AppError::Plan(e) => e.message_key(),
             AppError::Calendar(e) => e.message_key(),
             AppError::Store(e) => e.message_key(),
+            AppError::Postal(e) => e.message_key(),
             AppError::Render(RenderError::Unavailable { .. }) => "app-error-render-unavailable",
             AppError::Blob(_) | AppError::Render(_) | AppError::Internal(_) => "app-error-internal",
         }
@@ -124,6 +129,7 @@ impl Message for AppError {
             AppError::Plan(e) => e.message_args(),
             AppError::Calendar(e) => e.message_args(),
             AppError::Store(e) => e.message_args(),
+            AppError::Postal(e) => e.message_args(),
             _ => Vec::new(),
         }
     }
@@ -153,6 +159,14 @@ mod tests {
             AppError::Throttled { until: Utc::now() },
             AppError::BadLink,
             AppError::NotOnline,
+            AppError::Postal(crate::postal::PostalProblem::WithThePost),
+            AppError::Postal(crate::postal::PostalProblem::NoPostOffice),
+            AppError::Postal(crate::postal::PostalProblem::NotServed),
+            AppError::Postal(crate::postal::PostalProblem::OtherSide),
+            AppError::Postal(crate::postal::PostalProblem::NotForPost {
+                code: "000.00.01.H29-260302-0001".into(),
+            }),
+            AppError::Postal(crate::postal::PostalProblem::PickupDay { days: 14 }),
             AppError::Internal("x".into()),
         ];
         for lang in Lang::ALL {

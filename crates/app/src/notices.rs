@@ -185,3 +185,105 @@ pub async fn stage_changed(
 pub fn stage_name(stage: Stage, lang: Lang) -> String {
     lang.tr(&format!("stage-{}", stage.key()))
 }
+
+/// Who hears of the post's work on a dossier: its applicant.
+#[derive(Debug, Clone)]
+pub struct Addressee {
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub lang: Lang,
+}
+
+impl Addressee {
+    /// The owner of an account (a draft's applicant, before it is a
+    /// dossier).
+    pub fn of_user(user: &User) -> Addressee {
+        Addressee {
+            name: user.full_name.clone(),
+            email: user.email.clone(),
+            phone: user.phone.clone(),
+            lang: language_of(user),
+        }
+    }
+
+    /// A dossier's applicant, with the contacts the dossier holds.
+    pub async fn of_dossier(
+        svc: &Services,
+        dossier: &DossierRecord,
+    ) -> Result<Addressee, AppError> {
+        let lang = match dossier.applicant.user {
+            Some(user) => match svc.store.user(user).await? {
+                Some(user) => language_of(&user),
+                None => Lang::default(),
+            },
+            None => Lang::default(),
+        };
+        Ok(Addressee {
+            name: dossier.applicant.name.clone(),
+            email: dossier.applicant.email.clone(),
+            phone: dossier.applicant.phone.clone(),
+            lang,
+        })
+    }
+}
+
+/// Queues the news of a step of the post (the papers collected, the result
+/// handed to the post, a delivery attempt that failed, …): `label` names
+/// the dossier (its code, or the procedure before it has one), `status` is
+/// the consignment's new status key, `detail` what to add; `key` names the
+/// step, so a retried step sends one message.
+pub async fn post_news(
+    svc: &Services,
+    to: &Addressee,
+    label: &str,
+    status: &str,
+    detail: &str,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let lang = to.lang;
+    let status = lang.tr(&format!("consignment-status-{status}"));
+    let mut jobs = Vec::new();
+    if let Some(email) = &to.email {
+        let message = EmailMessage {
+            to: email.clone(),
+            subject: lang.tr_args(
+                "mail-post-subject",
+                &[
+                    ("label", Arg::from(label)),
+                    ("status", Arg::from(status.clone())),
+                ],
+            ),
+            text: lang.tr_args(
+                "mail-post-body",
+                &[
+                    ("name", Arg::from(to.name.clone())),
+                    ("label", Arg::from(label)),
+                    ("status", Arg::from(status.clone())),
+                    ("detail", Arg::from(detail)),
+                    ("link", Arg::from(svc.settings.link("/ho-so"))),
+                ],
+            ),
+        };
+        jobs.push(
+            message
+                .job(format!("{key}:email"), now)
+                .map_err(job_error)?,
+        );
+    }
+    if let Some(phone) = sms_number(to.phone.as_deref()) {
+        let message = SmsMessage {
+            to: phone,
+            text: lang.tr_args(
+                "sms-post",
+                &[("label", Arg::from(label)), ("status", Arg::from(status))],
+            ),
+        };
+        jobs.push(message.job(format!("{key}:sms"), now).map_err(job_error)?);
+    }
+    for job in jobs {
+        svc.store.enqueue(job).await?;
+    }
+    Ok(())
+}

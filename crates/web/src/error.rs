@@ -359,7 +359,9 @@ impl From<AppError> for WebError {
                 ),
             },
             AppError::BadLink => refused(ProblemKind::InvalidInput, &err),
-            AppError::NotOnline | AppError::Lifecycle(_) => refused(ProblemKind::Conflict, &err),
+            AppError::NotOnline | AppError::Lifecycle(_) | AppError::Postal(_) => {
+                refused(ProblemKind::Conflict, &err)
+            }
             AppError::Store(StoreError::Conflict { .. }) => refused(ProblemKind::Conflict, &err),
             AppError::Store(StoreError::NotFound { .. }) => refused(ProblemKind::NotFound, &err),
             // Said as it is: this server has no engine for the file; the

@@ -22,6 +22,7 @@ use motcua_store::{
 };
 use serde::Deserialize;
 
+use super::follow;
 use super::push::{self, PushProblem};
 use crate::{AppError, Services, apply};
 
@@ -190,6 +191,7 @@ pub async fn receive(
     let step = step_of(&push)?;
     let calendar = apply::work_calendar(svc).await?;
     let next = record.state.apply(&step, at, &calendar)?;
+    let step_taken = step.clone();
     let recorded = svc
         .store
         .record_carrier_push(NewCarrierPush {
@@ -199,7 +201,7 @@ pub async fn receive(
                 consignment: record.id,
                 expected_steps: record.steps,
                 actor: None,
-                step,
+                step: step.clone(),
                 next,
                 at,
             },
@@ -207,7 +209,16 @@ pub async fn receive(
         })
         .await;
     match recorded {
-        Ok(PushRecorded::Now(record)) => Ok(Received::Recorded(record)),
+        Ok(PushRecorded::Now(record)) => {
+            // The step stands whatever follows it (the applicant told, a
+            // delivery returned on the dossier): the operator is answered
+            // that it was recorded, and a failed follow-up is logged for
+            // the office to finish by hand (a retried event is "already").
+            if let Err(e) = follow::after_step(svc, &record, &step_taken, record.steps, now).await {
+                tracing::warn!(consignment = %record.id, error = %e, "follow-up of a push failed");
+            }
+            Ok(Received::Recorded(record))
+        }
         Ok(PushRecorded::Already) => Ok(Received::Already),
         // The same request or event raced itself and the other copy won
         // (then it is done), or another step came first (send again).

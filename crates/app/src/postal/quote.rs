@@ -52,6 +52,16 @@ pub fn route_between(
         .unwrap_or(longest))
 }
 
+/// One leg's postage for a dossier on `route` (the tariff's lightest
+/// band), and whether the tariff is the deployment's own.
+pub fn postage_of(route: Route) -> Result<(Vnd, bool), AppError> {
+    let tariff = Tariff::bundled().map_err(|e| AppError::Internal(e.to_string()))?;
+    let postage = tariff
+        .postage(route.class, 0)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((postage, tariff.status() == Verification::Verified))
+}
+
 /// The quote for `draft` of `procedure` submitted at `now`: none unless its
 /// result goes by post to an agency that can be known (the one the catalog
 /// names, or the one the applicant chose).
@@ -79,10 +89,7 @@ pub async fn quote(
         .get(&format!("{}.commune", inputs::DELIVERY_ADDRESS))
         .and_then(|c| c.trim().parse::<CommuneCode>().ok());
     let (route, assumed_longest) = route_between(deciding.commune, to)?;
-    let tariff = Tariff::bundled().map_err(|e| AppError::Internal(e.to_string()))?;
-    let postage = tariff
-        .postage(route.class, 0)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let (postage, tariff_verified) = postage_of(route)?;
     let calendar = apply::work_calendar(svc).await?;
     let estimate = postal::estimate(
         &calendar,
@@ -98,7 +105,7 @@ pub async fn quote(
         days: route.days(false),
         route,
         postage,
-        tariff_verified: tariff.status() == Verification::Verified,
+        tariff_verified,
         assumed_longest,
         ready: estimate.ready,
     }))

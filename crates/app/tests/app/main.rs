@@ -6,6 +6,7 @@ mod generate;
 mod jobs;
 mod office;
 mod payments;
+mod post_journey;
 mod postal;
 mod printouts;
 

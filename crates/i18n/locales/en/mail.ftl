@@ -73,3 +73,13 @@ mail-welcome-official-body =
     { $link }
 
     Sign in with this e-mail address. If you did not expect this message, tell your agency's system administrator.
+mail-post-subject = Post – { $label }: { $status }
+mail-post-body =
+    Dear { $name },
+
+    Dossier { $label }: { $status }.
+    { $detail }
+
+    See the details after signing in:
+    { $link }
+sms-post = Post - { $label }: { $status }.

@@ -73,3 +73,13 @@ mail-welcome-official-body =
     { $link }
 
     Đăng nhập bằng địa chỉ thư điện tử này. Nếu anh/chị không chờ thư này, hãy báo quản trị hệ thống của cơ quan.
+mail-post-subject = Bưu điện – { $label }: { $status }
+mail-post-body =
+    Kính gửi { $name },
+
+    Hồ sơ { $label }: { $status }.
+    { $detail }
+
+    Xem chi tiết sau khi đăng nhập:
+    { $link }
+sms-post = Buu dien - { $label }: { $status }.
