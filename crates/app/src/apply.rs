@@ -481,7 +481,7 @@ pub async fn agencies_of_kind(svc: &Services, kind: &str) -> Result<Vec<Agency>,
 /// The one-stop unit that receives dossiers decided by `deciding`: a
 /// commune receives its own; a department's are received by the
 /// province's service centre when there is one.
-async fn receiving_unit(svc: &Services, deciding: &Agency) -> Result<Agency, AppError> {
+pub(crate) async fn receiving_unit(svc: &Services, deciding: &Agency) -> Result<Agency, AppError> {
     if matches!(
         deciding.kind,
         AgencyKind::Commune | AgencyKind::ServiceCentre
@@ -855,7 +855,10 @@ async fn resubmitted(
 
 /// The route the post carries the result on, from the deciding agency's
 /// commune to the delivery address's ([`crate::postal::quote::route_between`]).
-async fn return_route(svc: &Services, dossier: &DossierRecord) -> Result<Route, AppError> {
+pub(crate) async fn return_route(
+    svc: &Services,
+    dossier: &DossierRecord,
+) -> Result<Route, AppError> {
     let from = svc
         .store
         .agency(dossier.deciding_agency)

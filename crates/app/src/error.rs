@@ -163,6 +163,12 @@ mod tests {
             AppError::Postal(crate::postal::PostalProblem::NoPostOffice),
             AppError::Postal(crate::postal::PostalProblem::NotServed),
             AppError::Postal(crate::postal::PostalProblem::OtherSide),
+            AppError::Postal(crate::postal::PostalProblem::WaybillTaken {
+                waybill: "EE473124829VN".into(),
+            }),
+            AppError::Postal(crate::postal::PostalProblem::NotEnterable {
+                label: "EE473124829VN".into(),
+            }),
             AppError::Postal(crate::postal::PostalProblem::NotForPost {
                 code: "000.00.01.H29-260302-0001".into(),
             }),

@@ -5,6 +5,13 @@
 -- read by it. Consignments were only made by tests before this migration,
 -- so the column is filled by every writer from here on.
 ALTER TABLE consignments ADD COLUMN agency_id uuid REFERENCES agencies (id);
+-- A draft has one pickup in force, a dossier one delivery of its result
+-- (a result back at the agency is collected at the counter): two
+-- bookings or two hand-overs made at once cannot both stand.
+CREATE UNIQUE INDEX consignments_one_pickup ON consignments (dossier_id)
+    WHERE leg = 'pickup' AND status IN ('booked', 'picked-up');
+CREATE UNIQUE INDEX consignments_one_delivery ON consignments (dossier_id)
+    WHERE leg = 'delivery' AND status <> 'cancelled';
 CREATE INDEX consignments_by_agency ON consignments (agency_id, status, created_at);
 
 CREATE TABLE post_office_agencies (

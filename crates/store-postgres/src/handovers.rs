@@ -136,9 +136,12 @@ async fn by_id(
 pub(crate) async fn create(pool: &PgPool, new: NewHandover) -> StoreResult<Handover> {
     new.check()?;
     let mut tx = pool.begin().await.map_err(db_err)?;
-    // Each consignment's row is locked: a second record listing it waits,
+    // Each consignment's row is locked, in one order for every writer (no
+    // two drafts wait on each other): a second record listing it waits,
     // then finds it listed.
-    for id in &new.consignments {
+    let mut in_order = new.consignments.clone();
+    in_order.sort();
+    for id in &in_order {
         let consignment = postal::locked(&mut tx, *id)
             .await?
             .ok_or_else(|| StoreError::not_found(format!("consignment {id}")))?;

@@ -403,7 +403,9 @@ pub trait Store: Send + Sync + 'static {
     // --- the public post ------------------------------------------------------
 
     /// Makes a consignment in its first status (a pickup booked, a result
-    /// waiting for the post).
+    /// waiting for the post). A second pickup in force for one draft, or a
+    /// second delivery (not cancelled) of one dossier's result, is
+    /// [`StoreError::Conflict`].
     async fn create_consignment(&self, new: NewConsignment) -> StoreResult<ConsignmentRecord>;
     async fn consignment(&self, id: ConsignmentId) -> StoreResult<Option<ConsignmentRecord>>;
     /// The consignment whose slip carries `waybill` (as

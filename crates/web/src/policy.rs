@@ -108,6 +108,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     applicant("POST", "/nop-ho-so/{id}/tep/{index}/xoa"),
     applicant("POST", "/nop-ho-so/{id}/nop"),
     applicant("POST", "/nop-ho-so/{id}/xoa"),
+    applicant("POST", "/nop-ho-so/{id}/huy-hen"),
     // The applicant's dossiers.
     applicant("GET", "/ho-so"),
     applicant("GET", "/ho-so/{id}"),
@@ -149,6 +150,16 @@ pub const ENDPOINTS: &[Endpoint] = &[
     official("GET", "/can-bo/ho-so/{id}/mau/{form}"),
     official("GET", "/can-bo/ho-so/{id}/mau/{form}/pdf"),
     official("POST", "/can-bo/ho-so/{id}/{action}"),
+    // The public post's leg: postal workers and the officers they hand
+    // papers and results to (what each may do is decided by their roles).
+    official("GET", "/can-bo/buu-dien"),
+    official("POST", "/can-bo/buu-dien/{id}/nhan"),
+    official("POST", "/can-bo/buu-dien/{id}/phat"),
+    official("GET", "/can-bo/buu-dien/{id}/phieu"),
+    official("POST", "/can-bo/bien-ban"),
+    official("GET", "/can-bo/bien-ban/{id}"),
+    official("POST", "/can-bo/bien-ban/{id}/xac-nhan"),
+    official("POST", "/can-bo/bien-ban/{id}/huy"),
     // JSON API. `Applicant` rows take only `Authorization: Bearer` (the
     // handlers' `api::ApiApplicant` refuses the session cookie with 401).
     public("POST", "/api/accounts"),

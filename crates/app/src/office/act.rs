@@ -251,6 +251,17 @@ fn recipient_of(
         }
         return Ok(None);
     };
+    checked_recipient(r).map(Some)
+}
+
+/// Who received a result, checked: a name of at most 200 characters, and
+/// the document shown — a CCCD checked as one, another (a passport) for
+/// its shape. At the counter and by the post alike.
+pub(crate) fn checked_recipient(given: Recipient) -> Result<Recipient, AppError> {
+    let r = Recipient {
+        name: clean(&given.name).unwrap_or_default(),
+        identity: clean(&given.identity).unwrap_or_default(),
+    };
     let mut problems = Vec::new();
     if r.name.is_empty() {
         problems.push(FieldProblem {
@@ -291,10 +302,10 @@ fn recipient_of(
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }
-    Ok(Some(Recipient {
+    Ok(Recipient {
         name: r.name,
         identity,
-    }))
+    })
 }
 
 /// `official` takes `action` on dossier `id` at `now`, attaching `files`.

@@ -282,12 +282,28 @@ fn step_of(push: &PushBody) -> Result<Step, PushRefusal> {
             fees_vnd: said(push.fees_vnd, "fees_vnd")?,
         },
         PushStatus::NotDelivered => Step::Attempt {
-            note: text(&push.note),
+            note: crate::applicant::reason_text("note", &text(&push.note)).map_err(|_| {
+                PushRefusal::Body("not-delivered needs a note of at most 2000 characters".into())
+            })?,
         },
-        PushStatus::Delivered => Step::Deliver {
-            recipient: text(&push.recipient),
-            identity: text(&push.identity),
-        },
+        PushStatus::Delivered => {
+            // Checked as at the counter: a name, and a document of the
+            // right shape (a CCCD checked as one).
+            let r = crate::office::act::checked_recipient(motcua_domain::lifecycle::Recipient {
+                name: text(&push.recipient),
+                identity: text(&push.identity),
+            })
+            .map_err(|_| {
+                PushRefusal::Body(
+                    "delivered needs the recipient's name and a valid identity document number"
+                        .into(),
+                )
+            })?;
+            Step::Deliver {
+                recipient: r.name,
+                identity: r.identity,
+            }
+        }
         PushStatus::Returned => Step::ReturnToAgency,
     })
 }

@@ -8,11 +8,14 @@
 //! ([`super::carrier`]); both are followed alike ([`super::follow`]).
 
 use chrono::{DateTime, Utc};
-use motcua_domain::postal::consignment::Step;
+use motcua_domain::lifecycle::{Recipient, Role};
+use motcua_domain::postal::consignment::{Status, Step};
 use motcua_store::{ConsignmentId, ConsignmentRecord};
 
 use super::pickup::record_step;
-use super::{PostalProblem, follow, offices};
+use super::{PostalProblem, follow};
+use crate::applicant::reason_text;
+use crate::office::act::checked_recipient;
 use crate::office::scope::Official;
 use crate::{AppError, Services, apply};
 
@@ -28,7 +31,11 @@ pub enum Outcome {
     Returned,
 }
 
-/// `worker` records `outcome` on consignment `id` at `now`.
+/// `worker` records `outcome` on consignment `id` at `now`. Only a postal
+/// worker of the post office the result was handed to reports on it.
+/// Reported delivered again, a delivery already recorded has its
+/// follow-up finished (the result returned on the dossier) and nothing
+/// else.
 pub async fn report(
     svc: &Services,
     worker: &Official,
@@ -41,19 +48,47 @@ pub async fn report(
         .consignment(id)
         .await?
         .ok_or(AppError::NotFound("consignment"))?;
-    offices::seat_for(svc, worker, consignment.agency).await?;
-    let clean = |text: &str| motcua_domain::text::nfc(text.trim()).into_owned();
+    let post_office = svc
+        .store
+        .handover_of_consignment(id)
+        .await?
+        .map(|r| r.post_office)
+        .ok_or(AppError::NotFound("consignment"))?;
+    if !worker.holds(Role::PostalWorker, post_office) {
+        return Err(PostalProblem::NotServed.into());
+    }
     let step = match outcome {
-        Outcome::Failed { note } => Step::Attempt { note: clean(&note) },
+        Outcome::Failed { note } => Step::Attempt {
+            note: reason_text("note", &note)?,
+        },
         Outcome::Delivered {
             recipient,
             identity,
-        } => Step::Deliver {
-            recipient: clean(&recipient),
-            identity: clean(&identity),
-        },
+        } => {
+            let r = checked_recipient(Recipient {
+                name: recipient,
+                identity,
+            })?;
+            Step::Deliver {
+                recipient: r.name,
+                identity: r.identity,
+            }
+        }
         Outcome::Returned => Step::ReturnToAgency,
     };
+    if consignment.state.status == Status::Delivered && matches!(step, Step::Deliver { .. }) {
+        let delivered = svc
+            .store
+            .consignment_steps(id)
+            .await?
+            .into_iter()
+            .rev()
+            .find(|s| matches!(s.step, Step::Deliver { .. }));
+        if let Some(done) = delivered {
+            follow::after_step(svc, &consignment, &done.step, done.seq, now).await?;
+        }
+        return Ok(consignment);
+    }
     let calendar = apply::work_calendar(svc).await?;
     let next = consignment
         .state

@@ -67,6 +67,11 @@ pub async fn draft_pickup(
             },
         ));
     }
+    for id in consignments {
+        if !collected_by(svc, *id, seat.post_office.id).await? {
+            return Err(PostalProblem::NotServed.into());
+        }
+    }
     Ok(svc
         .store
         .create_handover(NewHandover {
@@ -81,43 +86,75 @@ pub async fn draft_pickup(
         .await?)
 }
 
+/// Whether consignment `id` was collected by a postal worker of
+/// `post_office` (or reported collected by the operator's own system): a
+/// post office hands over only the papers it holds.
+async fn collected_by(
+    svc: &Services,
+    id: ConsignmentId,
+    post_office: AgencyId,
+) -> Result<bool, AppError> {
+    let picked = svc
+        .store
+        .consignment_steps(id)
+        .await?
+        .into_iter()
+        .find(|s| matches!(s.step, Step::PickUp { .. }));
+    let Some(picked) = picked else {
+        // Not collected: the store refuses to list it, saying why.
+        return Ok(true);
+    };
+    let Some(actor) = picked.actor else {
+        return Ok(true);
+    };
+    Ok(svc
+        .store
+        .roles(actor)
+        .await?
+        .iter()
+        .any(|g| g.role == Role::PostalWorker && g.agency == post_office))
+}
+
 /// The results of `agency` ready to go by post: decided, waiting at the
 /// one-stop unit, the applicant having chosen the post.
 pub fn goes_by_post(dossier: &motcua_store::DossierRecord) -> bool {
     dossier.delivery == Delivery::Post && dossier.state.stage == Stage::ResultReady
 }
 
-/// The delivery of `dossier`'s result waiting for the post, made now if
-/// there is none (its address is the one the applicant gave, its postage
-/// the leg's from the agency).
+/// The delivery of `dossier`'s result waiting for the post and on no
+/// record, made now if there is none (its address is the one the applicant
+/// gave, its postage the return leg's, as quoted). A result with the post,
+/// delivered or back at the agency is not sent again.
 async fn delivery_of(
     svc: &Services,
     dossier: &motcua_store::DossierRecord,
     now: DateTime<Utc>,
 ) -> Result<ConsignmentRecord, AppError> {
-    let waiting = svc
+    let not_for_post = || -> AppError {
+        PostalProblem::NotForPost {
+            code: dossier.code.as_str().to_owned(),
+        }
+        .into()
+    };
+    let existing = svc
         .store
         .consignments_of_dossier(dossier.id)
         .await?
         .into_iter()
-        .find(|c| c.state.leg == Leg::Delivery && c.state.status == Status::AwaitingPost);
-    if let Some(found) = waiting {
-        return Ok(found);
+        .find(|c| c.state.leg == Leg::Delivery && c.state.status != Status::Cancelled);
+    if let Some(found) = existing {
+        let listed = svc.store.handover_of_consignment(found.id).await?.is_some();
+        return match (found.state.status, listed) {
+            (Status::AwaitingPost, false) => Ok(found),
+            _ => Err(not_for_post()),
+        };
     }
     let Some(FieldValue::Address(address)) = dossier.form.get(inputs::DELIVERY_ADDRESS) else {
-        return Err(PostalProblem::NotForPost {
-            code: dossier.code.as_str().to_owned(),
-        }
-        .into());
+        return Err(not_for_post());
     };
-    let from = svc
-        .store
-        .agency(dossier.receiving_unit)
-        .await?
-        .and_then(|a| a.commune);
-    let (route, _) = quote::route_between(from, address.commune())?;
+    let route = apply::return_route(svc, dossier).await?;
     let (postage, _) = quote::postage_of(route)?;
-    Ok(svc
+    let made = svc
         .store
         .create_consignment(NewConsignment {
             id: ConsignmentId::new(),
@@ -129,7 +166,14 @@ async fn delivery_of(
             postage_vnd: postage.amount(),
             at: now,
         })
-        .await?)
+        .await;
+    match made {
+        Ok(made) => Ok(made),
+        // Another officer made it at the same moment: one of the two
+        // records will list it.
+        Err(motcua_store::StoreError::Conflict { .. }) => Err(not_for_post()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The return officer of `agency` drafts the record of results it hands
@@ -218,14 +262,16 @@ pub async fn read(
         .ok_or_else(not_found)
 }
 
-/// The waybill numbers typed for a record of results, checked: one for
-/// each result not yet with the post.
+/// The waybill numbers typed for a record of results, checked before
+/// anything is confirmed: one for each result not yet with the post, each
+/// a valid number, none typed twice, none another consignment's; and each
+/// result still waiting to go by post.
 async fn waybills_of(
     svc: &Services,
     record: &Handover,
     typed: &BTreeMap<String, String>,
 ) -> Result<BTreeMap<ConsignmentId, String>, AppError> {
-    let mut found = BTreeMap::new();
+    let mut found: BTreeMap<ConsignmentId, String> = BTreeMap::new();
     let mut problems = Vec::new();
     for id in &record.consignments {
         let Some(c) = svc.store.consignment(*id).await? else {
@@ -234,21 +280,40 @@ async fn waybills_of(
         if c.state.status != Status::AwaitingPost {
             continue;
         }
+        if let Some(d) = svc.store.dossier(c.dossier).await?
+            && !goes_by_post(&d)
+        {
+            return Err(PostalProblem::NotForPost {
+                code: d.code.as_str().to_owned(),
+            }
+            .into());
+        }
         let input = waybill_input(*id);
-        match typed.get(&input).map(|s| s.trim()).unwrap_or("") {
-            "" => problems.push(FieldProblem {
-                field: input,
-                problem: Problem::Required,
-            }),
+        let problem = match typed.get(&input).map(|s| s.trim()).unwrap_or("") {
+            "" => Some(Problem::Required),
             text => match waybill_number(text) {
+                Ok(number)
+                    if found.values().any(|w| *w == number)
+                        || svc
+                            .store
+                            .consignment_by_waybill(&number)
+                            .await?
+                            .is_some_and(|other| other.id != *id) =>
+                {
+                    return Err(PostalProblem::WaybillTaken { waybill: number }.into());
+                }
                 Ok(number) => {
                     found.insert(*id, number);
+                    None
                 }
-                Err(_) => problems.push(FieldProblem {
-                    field: input,
-                    problem: Problem::NotAnOption,
-                }),
+                Err(_) => Some(Problem::NotAnOption),
             },
+        };
+        if let Some(problem) = problem {
+            problems.push(FieldProblem {
+                field: input,
+                problem,
+            });
         }
     }
     if problems.is_empty() {
@@ -258,10 +323,63 @@ async fn waybills_of(
     }
 }
 
+/// What entering a collected dossier needs, checked before the record is
+/// confirmed: its draft and applicant, the procedure offered online, a
+/// form that passes, and this agency as its one-stop unit.
+struct Entry {
+    consignment: ConsignmentRecord,
+    draft: motcua_store::Draft,
+    owner: motcua_store::User,
+    procedure: motcua_domain::catalog::Procedure,
+    checked: apply::Checked,
+}
+
+async fn entry_of(
+    svc: &Services,
+    record: &Handover,
+    c: ConsignmentRecord,
+    at: DateTime<Utc>,
+) -> Result<Entry, AppError> {
+    let cannot = |label: &str| -> AppError {
+        PostalProblem::NotEnterable {
+            label: label.to_owned(),
+        }
+        .into()
+    };
+    let waybill = c.state.waybill.clone().unwrap_or_default();
+    let draft = svc
+        .store
+        .draft(c.dossier)
+        .await?
+        .ok_or_else(|| cannot(&waybill))?;
+    let owner = svc
+        .store
+        .user(draft.user)
+        .await?
+        .ok_or_else(|| cannot(&waybill))?;
+    let version = apply::online_procedure(svc, &draft.procedure_code, at)
+        .await
+        .map_err(|_| cannot(&waybill))?;
+    let checked = apply::check(svc, &draft, &version.procedure)
+        .await
+        .map_err(|_| cannot(&waybill))?;
+    if checked.receiving.id != record.agency {
+        return Err(cannot(&waybill));
+    }
+    Ok(Entry {
+        consignment: c,
+        draft,
+        owner,
+        procedure: version.procedure,
+        checked,
+    })
+}
+
 /// The other side confirms `id` at `now` (for results, with the waybill
 /// numbers typed per consignment, [`waybill_input`]); what the
 /// confirmation entails is done, or finished if an earlier confirmation
-/// left it undone.
+/// left it undone. Everything that can be checked is checked before the
+/// record is confirmed, so a refusal leaves it as it was.
 pub async fn confirm(
     svc: &Services,
     official: &Official,
@@ -270,8 +388,21 @@ pub async fn confirm(
     now: DateTime<Utc>,
 ) -> Result<Handover, AppError> {
     let record = read(svc, official, id).await?;
-    if !confirms(official, &record) {
+    if !confirms(official, &record) || record.drafted_by == official.user.id {
         return Err(PostalProblem::OtherSide.into());
+    }
+    let at = record.confirmed.map_or(now, |(_, at)| at);
+    // Papers: each still to enter must be enterable here.
+    let mut entries = Vec::new();
+    if record.leg == Leg::Pickup {
+        for consignment in &record.consignments {
+            let Some(c) = svc.store.consignment(*consignment).await? else {
+                continue;
+            };
+            if c.state.status == Status::PickedUp {
+                entries.push(entry_of(svc, &record, c, at).await?);
+            }
+        }
     }
     let waybills = match record.leg {
         Leg::Delivery => waybills_of(svc, &record, typed).await?,
@@ -286,109 +417,105 @@ pub async fn confirm(
     let (by, at) = record
         .confirmed
         .ok_or_else(|| AppError::Internal("a confirmed record without its time".into()))?;
-    for consignment in &record.consignments {
-        let Some(c) = svc.store.consignment(*consignment).await? else {
+    for entry in entries {
+        bring_in(svc, &record, entry, by, at, now).await?;
+    }
+    for (consignment, waybill) in waybills {
+        let Some(c) = svc.store.consignment(consignment).await? else {
             continue;
         };
-        match record.leg {
-            Leg::Pickup => bring_in(svc, &record, c, by, at, now).await?,
-            Leg::Delivery => {
-                if c.state.status != Status::AwaitingPost {
-                    continue;
-                }
-                let Some(waybill) = waybills.get(consignment) else {
-                    continue;
-                };
-                let step = Step::HandToPost {
-                    record: record.number.to_string(),
-                    waybill: waybill.clone(),
-                };
-                let calendar = apply::work_calendar(svc).await?;
-                let next = c
-                    .state
-                    .apply(&step, at, &calendar)
-                    .map_err(PostalProblem::from)?;
-                let done = record_step(svc, &c, Some(by), step.clone(), next, at).await?;
-                follow::after_step(svc, &done, &step, done.steps, now).await?;
-            }
+        let step = Step::HandToPost {
+            record: record.number.to_string(),
+            waybill,
+        };
+        if let Some(done) = step_once(svc, c, by, step.clone(), at).await? {
+            follow::after_step(svc, &done, &step, done.steps, now).await?;
         }
     }
     Ok(record)
 }
 
+/// Records `step` on `c` unless it has moved on: a confirmation running at
+/// the same moment elsewhere took it first (then `None`).
+async fn step_once(
+    svc: &Services,
+    c: ConsignmentRecord,
+    by: motcua_store::UserId,
+    step: Step,
+    at: DateTime<Utc>,
+) -> Result<Option<ConsignmentRecord>, AppError> {
+    let status = c.state.status;
+    let calendar = apply::work_calendar(svc).await?;
+    let next = c
+        .state
+        .apply(&step, at, &calendar)
+        .map_err(PostalProblem::from)?;
+    match record_step(svc, &c, Some(by), step, next, at).await {
+        Ok(done) => Ok(Some(done)),
+        Err(AppError::Store(motcua_store::StoreError::Conflict { .. })) => {
+            match svc.store.consignment(c.id).await? {
+                Some(now) if now.state.status != status => Ok(None),
+                _ => Err(motcua_store::StoreError::conflict("consignment").into()),
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// A dossier brought in on a confirmed record: entered at the
-/// confirmation (if it is not yet), its applicant told its code and PIN,
-/// and its consignment closed at the agency.
+/// confirmation (if it is not yet), its applicant told its code and PIN
+/// (once, however often this runs), and its consignment closed at the
+/// agency.
 async fn bring_in(
     svc: &Services,
     record: &Handover,
-    c: ConsignmentRecord,
+    entry: Entry,
     by: motcua_store::UserId,
     at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    if svc.store.dossier(c.dossier).await?.is_none() {
-        let draft = svc
-            .store
-            .draft(c.dossier)
-            .await?
-            .ok_or(AppError::NotFound("draft"))?;
-        let owner = svc
-            .store
-            .user(draft.user)
-            .await?
-            .ok_or(AppError::NotFound("account"))?;
-        let version = apply::online_procedure(svc, &draft.procedure_code, at).await?;
-        let checked = apply::check(svc, &draft, &version.procedure).await?;
-        let calendar = apply::work_calendar(svc).await?;
-        let entering = Entering {
-            channel: Channel::Post,
-            role: Role::ReceptionOfficer,
-            actor: by,
-            at,
-        };
-        match apply::enter(
-            svc,
-            &owner,
-            &draft,
-            &version.procedure,
-            checked,
-            &calendar,
-            entering,
-        )
-        .await
-        {
-            Ok(dossier) => {
-                let estimate = apply::estimate(svc, &dossier, &version.procedure, &calendar)
-                    .await
-                    .ok();
-                notices::submitted(
-                    svc,
-                    &owner,
-                    &dossier,
-                    &version.procedure,
-                    &draft.pin,
-                    estimate,
-                    now,
-                )
-                .await?;
+    let Entry {
+        consignment: c,
+        draft,
+        owner,
+        procedure,
+        checked,
+    } = entry;
+    let calendar = apply::work_calendar(svc).await?;
+    let dossier = match svc.store.dossier(c.dossier).await? {
+        Some(dossier) => dossier,
+        None => {
+            let entering = Entering {
+                channel: Channel::Post,
+                role: Role::ReceptionOfficer,
+                actor: by,
+                at,
+            };
+            match apply::enter(
+                svc, &owner, &draft, &procedure, checked, &calendar, entering,
+            )
+            .await
+            {
+                Ok(dossier) => dossier,
+                // Entered meanwhile by a confirmation running elsewhere;
+                // anything else that conflicted is said as it is.
+                Err(AppError::Store(motcua_store::StoreError::Conflict { .. })) => svc
+                    .store
+                    .dossier(c.dossier)
+                    .await?
+                    .ok_or_else(|| motcua_store::StoreError::conflict("dossier id"))?,
+                Err(e) => return Err(e),
             }
-            // Entered meanwhile by another confirmation of the record.
-            Err(AppError::Store(motcua_store::StoreError::Conflict { .. })) => {}
-            Err(e) => return Err(e),
         }
-    }
-    if c.state.status == Status::PickedUp {
-        let step = Step::HandToAgency {
-            record: record.number.to_string(),
-        };
-        let calendar = apply::work_calendar(svc).await?;
-        let next = c
-            .state
-            .apply(&step, at, &calendar)
-            .map_err(PostalProblem::from)?;
-        record_step(svc, &c, Some(by), step, next, at).await?;
-    }
+    };
+    let estimate = apply::estimate(svc, &dossier, &procedure, &calendar)
+        .await
+        .ok();
+    notices::submitted(svc, &owner, &dossier, &procedure, &draft.pin, estimate, now).await?;
+    let step = Step::HandToAgency {
+        record: record.number.to_string(),
+    };
+    step_once(svc, c, by, step, at).await?;
     Ok(())
 }
 
@@ -455,8 +582,12 @@ pub async fn reconcile(svc: &Services, record: &Handover) -> Result<Reconciliati
         });
     }
     Ok(Reconciliation {
-        postage_vnd: lines.iter().map(|l| l.postage_vnd).sum(),
-        fees_vnd: lines.iter().map(|l| l.fees_vnd).sum(),
+        postage_vnd: lines
+            .iter()
+            .fold(0u64, |sum, l| sum.saturating_add(l.postage_vnd)),
+        fees_vnd: lines
+            .iter()
+            .fold(0u64, |sum, l| sum.saturating_add(l.fees_vnd)),
         lines,
     })
 }

@@ -8,6 +8,7 @@
 //! ([`push`]) and what they record ([`carrier`]). The consignment rules
 //! are the domain's ([`motcua_domain::postal::consignment`]).
 
+pub mod board;
 pub mod carrier;
 pub mod delivery;
 pub mod follow;

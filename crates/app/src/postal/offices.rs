@@ -95,6 +95,12 @@ pub async fn serve(
         Some(a) if a.kind == AgencyKind::PostOffice => {}
         _ => return Err(AppError::NotFound("agency")),
     }
+    for agency in agencies {
+        match svc.store.agency(*agency).await? {
+            Some(a) if a.kind != AgencyKind::PostOffice => {}
+            _ => return Err(AppError::NotFound("agency")),
+        }
+    }
     svc.store.set_served_agencies(post_office, agencies).await?;
     Ok(())
 }

@@ -12,7 +12,7 @@ use motcua_domain::forms::Problem;
 use motcua_domain::postal::consignment::{Consignment, Leg, Status, Step};
 use motcua_store::{
     ConsignmentId, ConsignmentRecord, DossierId, Draft, NewConsignment, NewConsignmentStep,
-    PickupWindow, User,
+    PickupWindow, StoreError, User,
 };
 
 use super::{PostalProblem, offices, quote};
@@ -20,6 +20,10 @@ use crate::apply::{self, inputs};
 use crate::notices::{self, Addressee};
 use crate::office::scope::Official;
 use crate::{AppError, Services};
+
+/// The most a postal worker records collecting with one dossier, postage
+/// or fees (a mistyped amount, not a real one, beyond it).
+pub const MAX_COLLECTED_VND: u64 = 100_000_000;
 
 /// How far ahead a pickup may be booked, in days.
 pub const DAYS_AHEAD: u32 = 14;
@@ -184,7 +188,7 @@ pub async fn book(
     offices::post_office_of(svc, checked.receiving.id).await?;
     let (route, _) = quote::route_between(address.commune(), checked.receiving.commune)?;
     let (postage, _) = quote::postage_of(route)?;
-    let consignment = svc
+    let made = svc
         .store
         .create_consignment(NewConsignment {
             id: ConsignmentId::new(),
@@ -196,25 +200,21 @@ pub async fn book(
             postage_vnd: postage.amount(),
             at: now,
         })
-        .await?;
-    // Two bookings raced: the first one made stands, the other is
-    // cancelled at once.
-    if let Some(first) = active(svc, id).await?
-        && first.id != consignment.id
-    {
-        let cancel = Step::Cancel {
-            reason: "duplicate booking".into(),
-        };
-        let next = consignment
-            .state
-            .apply(&cancel, now, &calendar)
-            .map_err(PostalProblem::from)?;
-        record_step(svc, &consignment, None, cancel, next, now).await?;
-        return Ok(Booked {
-            consignment: first,
-            already: true,
-        });
-    }
+        .await;
+    let consignment = match made {
+        Ok(consignment) => consignment,
+        // Booked at the same moment by another request: that one stands.
+        Err(StoreError::Conflict { .. }) => {
+            if let Some(first) = active(svc, id).await? {
+                return Ok(Booked {
+                    consignment: first,
+                    already: true,
+                });
+            }
+            return Err(StoreError::conflict("pickup").into());
+        }
+        Err(e) => return Err(e.into()),
+    };
     notices::post_news(
         svc,
         &Addressee::of_user(user),
@@ -272,6 +272,21 @@ pub async fn pick_up(
         .await?
         .ok_or(AppError::NotFound("consignment"))?;
     offices::seat_for(svc, worker, consignment.agency).await?;
+    let mut problems = Vec::new();
+    for (field, amount) in [("postage", postage_vnd), ("fees", fees_vnd)] {
+        if amount > MAX_COLLECTED_VND {
+            problems.push(motcua_domain::forms::FieldProblem {
+                field: field.to_owned(),
+                problem: Problem::OutOfRange {
+                    min: 0,
+                    max: MAX_COLLECTED_VND as i64,
+                },
+            });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
     let waybill =
         motcua_domain::postal::consignment::waybill_number(waybill).map_err(PostalProblem::from)?;
     let step = Step::PickUp {
@@ -318,4 +333,56 @@ pub(crate) async fn record_step(
             at,
         })
         .await?)
+}
+
+/// What the consignment slip of a pickup says (TT 17/2017 Art. 9): the
+/// sender, the recipient agency, the post office, the procedure and its
+/// documents, the window and the price.
+#[derive(Debug, Clone)]
+pub struct Slip {
+    pub consignment: ConsignmentRecord,
+    pub post_office: motcua_store::Agency,
+    pub agency: motcua_store::Agency,
+    pub sender: User,
+    pub procedure_code: String,
+    /// The procedure in force when the pickup was booked.
+    pub procedure: Option<motcua_domain::catalog::Procedure>,
+}
+
+/// The slip of pickup `id`, for a postal worker serving its agency.
+pub async fn slip(svc: &Services, worker: &Official, id: ConsignmentId) -> Result<Slip, AppError> {
+    let not_found = || AppError::NotFound("consignment");
+    let consignment = svc
+        .store
+        .consignment(id)
+        .await?
+        .filter(|c| c.state.leg == Leg::Pickup)
+        .ok_or_else(not_found)?;
+    let seat = offices::seat_for(svc, worker, consignment.agency)
+        .await
+        .map_err(|_| not_found())?;
+    let draft = svc
+        .store
+        .draft(consignment.dossier)
+        .await?
+        .ok_or_else(not_found)?;
+    let sender = svc.store.user(draft.user).await?.ok_or_else(not_found)?;
+    let agency = svc
+        .store
+        .agency(consignment.agency)
+        .await?
+        .ok_or_else(not_found)?;
+    let procedure = svc
+        .store
+        .procedure_in_force(&draft.procedure_code, apply::today(consignment.created_at))
+        .await?
+        .map(|v| v.procedure);
+    Ok(Slip {
+        consignment,
+        post_office: seat.post_office,
+        agency,
+        sender,
+        procedure_code: draft.procedure_code,
+        procedure,
+    })
 }

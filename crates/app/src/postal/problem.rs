@@ -26,6 +26,15 @@ pub enum PostalProblem {
     /// out.
     #[error("the other side confirms this record")]
     OtherSide,
+    /// A dossier the post brought cannot be received as it stands (its
+    /// draft or applicant gone, the procedure no longer offered online,
+    /// its form no longer passing, another agency now receiving it): the
+    /// record is left unconfirmed, for one without it.
+    #[error("the dossier with waybill {label} cannot be received as it stands")]
+    NotEnterable { label: String },
+    /// A waybill number typed twice, or already another consignment's.
+    #[error("the waybill {waybill} is used for another consignment")]
+    WaybillTaken { waybill: String },
     /// The day chosen for the post to come is not a working day ahead.
     #[error("the post comes on a working day from tomorrow, within {days} days")]
     PickupDay { days: u32 },
@@ -43,6 +52,8 @@ impl Message for PostalProblem {
             PostalProblem::NotForPost { .. } => "postal-problem-not-for-post",
             PostalProblem::PickupDay { .. } => "postal-problem-pickup-day",
             PostalProblem::OtherSide => "postal-problem-other-side",
+            PostalProblem::WaybillTaken { .. } => "postal-problem-waybill-taken",
+            PostalProblem::NotEnterable { .. } => "postal-problem-not-enterable",
             PostalProblem::Rule(e) => e.message_key(),
         }
     }
@@ -50,6 +61,12 @@ impl Message for PostalProblem {
     fn message_args(&self) -> Vec<(&'static str, MessageArg)> {
         match self {
             PostalProblem::NotForPost { code } => vec![("code", MessageArg::text(code.clone()))],
+            PostalProblem::WaybillTaken { waybill } => {
+                vec![("waybill", MessageArg::text(waybill.clone()))]
+            }
+            PostalProblem::NotEnterable { label } => {
+                vec![("label", MessageArg::text(label.clone()))]
+            }
             PostalProblem::PickupDay { days } => {
                 vec![("days", MessageArg::Count(u64::from(*days)))]
             }

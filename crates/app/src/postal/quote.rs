@@ -12,23 +12,42 @@ use motcua_store::{Delivery, Draft};
 use crate::apply::{self, inputs};
 use crate::{AppError, Services};
 
-/// The return leg of a dossier, before it is submitted.
+/// One leg by post, before the dossier is submitted.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Quote {
+pub struct LegQuote {
     pub route: Route,
     /// n of J + n, in working days.
     pub days: u32,
-    /// One leg's postage for a dossier's result (the tariff's lightest
-    /// band), paid by the applicant.
+    /// The leg's postage (the tariff's lightest band), paid by the
+    /// applicant.
     pub postage: Vnd,
-    /// Whether the tariff is the deployment's own published price; when
-    /// not, the page says it is for reference.
-    pub tariff_verified: bool,
     /// An end of the route is not known yet (no commune chosen): the
     /// longest class is taken, the latest date the rules allow.
     pub assumed_longest: bool,
-    /// The estimated day the result reaches the applicant, submitting now.
+}
+
+/// What the post costs and takes for a dossier, before it is submitted:
+/// the collection of its papers, the delivery of its result, or both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quote {
+    pub pickup: Option<LegQuote>,
+    pub delivery: Option<LegQuote>,
+    /// Whether the tariff is the deployment's own published price; when
+    /// not, the page says it is for reference.
+    pub tariff_verified: bool,
+    /// The estimated day the result reaches the applicant, submitting now
+    /// (both legs' J + n counted; the legal due date counts neither).
     pub ready: NaiveDate,
+}
+
+impl Quote {
+    /// Whether an end of either leg was not known.
+    pub fn assumed_longest(&self) -> bool {
+        self.pickup
+            .iter()
+            .chain(&self.delivery)
+            .any(|l| l.assumed_longest)
+    }
 }
 
 /// The route the post carries a result on, from the deciding agency's
@@ -62,16 +81,19 @@ pub fn postage_of(route: Route) -> Result<(Vnd, bool), AppError> {
     Ok((postage, tariff.status() == Verification::Verified))
 }
 
-/// The quote for `draft` of `procedure` submitted at `now`: none unless its
-/// result goes by post to an agency that can be known (the one the catalog
-/// names, or the one the applicant chose).
+/// The quote for `draft` of `procedure` submitted at `now`: none unless
+/// its papers or its result go by post, between the applicant's address
+/// and an agency that can be known (the one the catalog names, or the one
+/// the applicant chose; the papers go to its one-stop unit).
 pub async fn quote(
     svc: &Services,
     draft: &Draft,
     procedure: &Procedure,
     now: DateTime<Utc>,
 ) -> Result<Option<Quote>, AppError> {
-    if draft.delivery != Some(Delivery::Post) {
+    let by_post = apply::sent_by_post(draft) && procedure.by_post;
+    let result_by_post = draft.delivery == Some(Delivery::Post);
+    if !by_post && !result_by_post {
         return Ok(None);
     }
     let deciding = match &procedure.competent {
@@ -84,12 +106,33 @@ pub async fn quote(
     let Some(deciding) = deciding else {
         return Ok(None);
     };
-    let to = draft
+    let home = draft
         .inputs
         .get(&format!("{}.commune", inputs::DELIVERY_ADDRESS))
         .and_then(|c| c.trim().parse::<CommuneCode>().ok());
-    let (route, assumed_longest) = route_between(deciding.commune, to)?;
-    let (postage, tariff_verified) = postage_of(route)?;
+    let mut tariff_verified = true;
+    let mut leg = |from, to, with_appointment: bool| -> Result<LegQuote, AppError> {
+        let (route, assumed_longest) = route_between(from, to)?;
+        let (postage, verified) = postage_of(route)?;
+        tariff_verified &= verified;
+        Ok(LegQuote {
+            days: route.days(with_appointment),
+            route,
+            postage,
+            assumed_longest,
+        })
+    };
+    let pickup = match by_post {
+        true => {
+            let receiving = apply::receiving_unit(svc, &deciding).await?;
+            Some(leg(home, receiving.commune, false)?)
+        }
+        false => None,
+    };
+    let delivery = match result_by_post {
+        true => Some(leg(deciding.commune, home, false)?),
+        false => None,
+    };
     let calendar = apply::work_calendar(svc).await?;
     let estimate = postal::estimate(
         &calendar,
@@ -97,16 +140,14 @@ pub async fn quote(
         &EstimateRequest {
             submitted: calendar::to_local(now),
             processing: procedure.processing_time,
-            pickup: None,
-            delivery: Some(route),
+            pickup: pickup.as_ref().map(|l| l.route),
+            delivery: delivery.as_ref().map(|l| l.route),
         },
     )?;
     Ok(Some(Quote {
-        days: route.days(false),
-        route,
-        postage,
+        pickup,
+        delivery,
         tariff_verified,
-        assumed_longest,
         ready: estimate.ready,
     }))
 }

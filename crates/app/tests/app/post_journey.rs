@@ -347,10 +347,30 @@ async fn papers_collected_by_the_post_enter_at_the_hand_over_and_the_result_is_d
             .confirmed
             .is_none()
     );
+    // The pickup's waybill is not the result's; nothing is confirmed.
+    let reused = BTreeMap::from([(input.clone(), "EE473124829VN".to_owned())]);
+    assert!(matches!(
+        handover::confirm(svc, &postman, out.id, &reused, collected).await,
+        Err(AppError::Postal(PostalProblem::WaybillTaken { .. }))
+    ));
+    assert!(
+        svc.store
+            .handover(out.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .confirmed
+            .is_none()
+    );
     let typed = BTreeMap::from([(input, "RR123456785VN".to_owned())]);
     handover::confirm(svc, &postman, out.id, &typed, collected)
         .await
         .unwrap();
+    // With the post, the result is not handed over again.
+    assert!(matches!(
+        handover::draft_delivery(svc, &o.returner, o.commune.id, &[d.id], collected).await,
+        Err(AppError::Postal(PostalProblem::NotForPost { .. }))
+    ));
     let result = svc.store.consignment(result.id).await.unwrap().unwrap();
     assert_eq!(result.state.status, Status::WithPost);
     assert_eq!(
@@ -361,6 +381,15 @@ async fn papers_collected_by_the_post_enter_at_the_hand_over_and_the_result_is_d
     // Delivered to the applicant, who showed their card: the result is
     // returned on the dossier by the postal worker, naming them.
     let delivered = vn(2026, 3, 4, 10, 0);
+    // Who received it is checked as at the counter.
+    let unchecked = Outcome::Delivered {
+        recipient: "Nguyễn Văn An".into(),
+        identity: "12-34".into(),
+    };
+    assert!(matches!(
+        delivery::report(svc, &postman, result.id, unchecked, delivered).await,
+        Err(AppError::Invalid(p)) if p[0].field == "recipient_identity"
+    ));
     delivery::report(
         svc,
         &postman,

@@ -173,7 +173,7 @@ fn serves_health_creates_the_data_folder_and_stops_cleanly_on_sigterm() {
     let log = server.stderr.lock().unwrap().clone();
     assert_eq!(
         log.matches(
-            "Demonstration data: 7 agencies added, 15 procedure versions loaded, 6 accounts added."
+            "Demonstration data: 8 agencies added, 15 procedure versions loaded, 7 accounts added."
         )
         .count(),
         1,

@@ -60,3 +60,5 @@ postal-problem-not-served = Your post office does not serve this agency
 postal-problem-not-for-post = The result of dossier { $code } is not waiting to go by post
 postal-problem-pickup-day = The post comes on a working day from tomorrow, within { $days } days
 postal-problem-other-side = The other side confirms this record: the agency's reception officer confirms dossiers the post brings; a postal worker confirms results the agency hands over
+postal-problem-not-enterable = The dossier with waybill { $label } cannot be received as it stands (its procedure, form or receiving agency changed): the record is not confirmed; draw up another without it
+postal-problem-waybill-taken = Waybill { $waybill } is already used for another consignment

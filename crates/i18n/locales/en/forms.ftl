@@ -41,3 +41,5 @@ app-thing-account = account
 app-thing-official = official
 app-thing-agency = agency
 app-thing-payment = payment
+app-thing-handover = hand-over record
+app-thing-consignment = consignment

@@ -60,3 +60,5 @@ postal-problem-not-served = Bưu cục của bạn không phục vụ cơ quan n
 postal-problem-not-for-post = Kết quả hồ sơ { $code } không chờ gửi qua bưu điện
 postal-problem-pickup-day = Bưu điện đến nhận vào một ngày làm việc từ ngày mai, trong vòng { $days } ngày
 postal-problem-other-side = Biên bản này do bên kia xác nhận: cán bộ tiếp nhận của cơ quan xác nhận hồ sơ bưu điện giao; nhân viên bưu điện xác nhận kết quả cơ quan giao
+postal-problem-not-enterable = Hồ sơ có số hiệu bưu gửi { $label } chưa thể tiếp nhận (thủ tục, biểu mẫu hoặc cơ quan tiếp nhận đã thay đổi): biên bản chưa được xác nhận; đề nghị lập biên bản khác không có hồ sơ này
+postal-problem-waybill-taken = Số hiệu bưu gửi { $waybill } đã dùng cho bưu gửi khác

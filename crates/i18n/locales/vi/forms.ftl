@@ -41,3 +41,5 @@ app-thing-account = tài khoản
 app-thing-official = cán bộ
 app-thing-agency = cơ quan
 app-thing-payment = khoản thanh toán
+app-thing-handover = biên bản giao nhận
+app-thing-consignment = bưu gửi

@@ -223,7 +223,7 @@ pub async fn hand_over_records_list_ready_consignments_once(db: &dyn TestDatabas
     // Both parties see it among their unconfirmed records.
     for party in [office, f.commune.id] {
         let open = store.handovers_of(&[party], true, 10).await.unwrap();
-        assert_eq!(open, [record.clone()]);
+        assert_eq!(open, std::slice::from_ref(&record));
     }
     assert!(
         store

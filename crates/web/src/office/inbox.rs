@@ -78,6 +78,8 @@ struct InboxPage {
     handles_any: bool,
     /// They may take dossiers in at a counter (and accept online ones).
     takes_in: bool,
+    /// They hand papers or results to the post, or work for it.
+    posts: bool,
     /// They appraise somewhere (may take dossiers up).
     appraises: bool,
     /// They manage officials somewhere.
@@ -172,6 +174,13 @@ pub(crate) async fn page(
         takes_in: who
             .official
             .has_role(motcua_domain::lifecycle::Role::ReceptionOfficer),
+        posts: [
+            motcua_domain::lifecycle::Role::PostalWorker,
+            motcua_domain::lifecycle::Role::ReceptionOfficer,
+            motcua_domain::lifecycle::Role::ReturnOfficer,
+        ]
+        .into_iter()
+        .any(|r| who.official.has_role(r)),
         appraises: who
             .official
             .has_role(motcua_domain::lifecycle::Role::Specialist),

@@ -7,6 +7,8 @@ mod bulk;
 pub(crate) mod dossier;
 mod inbox;
 mod intake;
+mod post;
+mod records;
 mod staff;
 
 use axum::Router;
@@ -52,6 +54,24 @@ pub(crate) fn routes(router: Router<AppState>) -> Router<AppState> {
         post(intake::submit).layer(DefaultBodyLimit::max(ACTION_BODY_LIMIT)),
     );
     let r = add(r, "GET", "/can-bo/ho-so/{id}", get(dossier::show));
+    let r = add(r, "GET", "/can-bo/buu-dien", get(post::show));
+    let r = add(r, "POST", "/can-bo/buu-dien/{id}/nhan", post(post::pick_up));
+    let r = add(r, "POST", "/can-bo/buu-dien/{id}/phat", post(post::report));
+    let r = add(r, "GET", "/can-bo/buu-dien/{id}/phieu", get(records::slip));
+    let r = add(r, "POST", "/can-bo/bien-ban", post(post::draft));
+    let r = add(r, "GET", "/can-bo/bien-ban/{id}", get(records::show));
+    let r = add(
+        r,
+        "POST",
+        "/can-bo/bien-ban/{id}/xac-nhan",
+        post(records::confirm),
+    );
+    let r = add(
+        r,
+        "POST",
+        "/can-bo/bien-ban/{id}/huy",
+        post(records::discard),
+    );
     let r = add(
         r,
         "GET",

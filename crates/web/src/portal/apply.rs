@@ -14,6 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::Utc;
 use motcua_app::apply::{self, inputs};
+use motcua_app::postal::pickup;
 use motcua_app::{AppError, Services};
 use motcua_domain::address::{ProvinceCode, Units};
 use motcua_domain::catalog::{Competent, FieldKind, FormField, Procedure, ServiceLevel};
@@ -260,13 +261,29 @@ struct ApplyPage {
     fees: Vec<(String, String)>,
     /// What the post costs and takes, when the result goes by post.
     post: Option<PostQuote>,
+    /// The procedure allows the post to collect the papers.
+    by_post: bool,
+    /// The applicant asked the post to collect them, on this day (as the
+    /// date input writes it) in this part of the day.
+    dispatch_post: bool,
+    pickup_day: String,
+    pickup_slot: String,
+    /// The first and last day the post can be asked to come.
+    pickup_min: String,
+    pickup_max: String,
 }
 
-/// The return leg by post, worded for the page.
-struct PostQuote {
+/// A leg by post, worded for the page.
+struct PostLeg {
     route: String,
     days: u32,
     postage: String,
+}
+
+/// What the post costs and takes, worded for the page.
+struct PostQuote {
+    pickup: Option<PostLeg>,
+    delivery: Option<PostLeg>,
     ready: String,
     tariff_verified: bool,
     assumed_longest: bool,
@@ -282,6 +299,7 @@ async fn apply_page(
 ) -> Result<ApplyPage, WebError> {
     let lang = ctx.lang();
     let units = Units::bundled().map_err(WebError::internal)?;
+    let today = motcua_domain::calendar::to_local(Utc::now()).date();
     let agencies = match &procedure.competent {
         Competent::Level(kind) => {
             let chosen = draft
@@ -356,14 +374,34 @@ async fn apply_page(
                 tracing::warn!(draft = %draft.id, error = %e, "postal quote left out");
                 None
             })
-            .map(|q| PostQuote {
-                route: lang.tr(&format!("postal-route-{}", q.route.class.key())),
-                days: q.days,
-                postage: words::vnd(q.postage.amount()),
-                ready: ctx.date(&q.ready),
-                tariff_verified: q.tariff_verified,
-                assumed_longest: q.assumed_longest,
+            .map(|q| {
+                let leg = |l: &motcua_app::postal::quote::LegQuote| PostLeg {
+                    route: lang.tr(&format!("postal-route-{}", l.route.class.key())),
+                    days: l.days,
+                    postage: words::vnd(l.postage.amount()),
+                };
+                PostQuote {
+                    pickup: q.pickup.as_ref().map(leg),
+                    delivery: q.delivery.as_ref().map(leg),
+                    ready: ctx.date(&q.ready),
+                    tariff_verified: q.tariff_verified,
+                    assumed_longest: q.assumed_longest(),
+                }
             }),
+        by_post: procedure.by_post,
+        dispatch_post: apply::sent_by_post(draft),
+        pickup_day: draft
+            .inputs
+            .get(inputs::PICKUP_DAY)
+            .cloned()
+            .unwrap_or_default(),
+        pickup_slot: draft
+            .inputs
+            .get(inputs::PICKUP_SLOT)
+            .cloned()
+            .unwrap_or_default(),
+        pickup_min: (today + chrono::TimeDelta::days(1)).to_string(),
+        pickup_max: (today + chrono::TimeDelta::days(i64::from(pickup::DAYS_AHEAD))).to_string(),
         errors,
         saved,
         ctx,
@@ -397,6 +435,10 @@ pub(crate) async fn page(
     }
     let version = apply::online_procedure(svc, &draft.procedure_code, Utc::now()).await?;
     let lang = ctx.lang();
+    if let Some(booked) = pickup::active(svc, draft.id).await? {
+        let view = pickup_page(ctx, &version.procedure, &booked);
+        return crate::page::render(lang, StatusCode::OK, &view);
+    }
     let view = apply_page(
         svc,
         ctx,
@@ -407,6 +449,65 @@ pub(crate) async fn page(
     )
     .await?;
     crate::page::render(lang, StatusCode::OK, &view)
+}
+
+/// The draft whose papers the post is collecting.
+#[derive(Template)]
+#[template(path = "portal/pickup.html")]
+struct PickupPage {
+    ctx: PageCtx,
+    id: String,
+    procedure_name: String,
+    status: String,
+    window: String,
+    address: String,
+    postage: String,
+    waybill: String,
+    /// Not collected yet: the applicant may still cancel.
+    booked: bool,
+    documents: Vec<String>,
+}
+
+fn pickup_page(
+    ctx: PageCtx,
+    procedure: &Procedure,
+    booked: &motcua_store::ConsignmentRecord,
+) -> PickupPage {
+    let lang = ctx.lang();
+    PickupPage {
+        id: booked.dossier.to_string(),
+        procedure_name: words::procedure_name(lang, procedure),
+        status: crate::office::actions::capitalised(
+            &ctx.t(&format!("consignment-status-{}", booked.state.status.key())),
+        ),
+        window: booked
+            .window
+            .map(|w| format!("{} – {}", ctx.instant(&w.from), ctx.instant(&w.to)))
+            .unwrap_or_default(),
+        address: Units::bundled()
+            .ok()
+            .and_then(|u| booked.address.display(u).ok())
+            .unwrap_or_default(),
+        postage: words::vnd(booked.postage_vnd),
+        waybill: booked.state.waybill.clone().unwrap_or_default(),
+        booked: booked.state.status == motcua_domain::postal::consignment::Status::Booked,
+        documents: procedure.documents.iter().map(|d| d.name.clone()).collect(),
+        ctx,
+    }
+}
+
+/// `POST /nop-ho-so/{id}/huy-hen`: the pickup cancelled before the post
+/// came; the draft can be changed and sent again.
+pub(crate) async fn cancel_pickup(
+    State(state): State<AppState>,
+    applicant: Applicant,
+    Path(id): Path<String>,
+    Posted(_): Posted<super::account::Empty>,
+) -> Result<Response, WebError> {
+    let svc = state.require_services()?;
+    let id = draft_id(&id)?;
+    pickup::cancel(svc, applicant.user(), id, Utc::now()).await?;
+    Ok(see_other(&format!("/nop-ho-so/{id}")))
 }
 
 /// `POST /nop-ho-so/{id}`: saves what was typed. `action=check` also
@@ -556,15 +657,28 @@ pub(crate) async fn submit(
     let svc = state.require_services()?;
     let id = draft_id(&id)?;
     let lang = ctx.lang();
-    match apply::submit(svc, applicant.user(), id, Utc::now()).await {
-        Ok(done) => Ok(see_other(&format!("/ho-so/{}/bien-nhan", done.dossier.id))),
-        Err(AppError::Invalid(problems)) => {
-            let draft = apply::draft_of(svc, applicant.user(), id).await?;
-            let version = apply::online_procedure(svc, &draft.procedure_code, Utc::now()).await?;
-            let errors = Errors::from_problems(lang, &problems);
-            let view = apply_page(svc, ctx, &draft, &version.procedure, errors, false).await?;
-            render(lang, StatusCode::UNPROCESSABLE_ENTITY, &view)
-        }
-        Err(e) => Err(e.into()),
-    }
+    let draft = apply::draft_of(svc, applicant.user(), id).await?;
+    let sent = if apply::sent_by_post(&draft) {
+        // The post collects the papers: a pickup is booked; the dossier
+        // enters when the agency confirms the post's hand-over.
+        pickup::book(svc, applicant.user(), id, Utc::now())
+            .await
+            .map(|_| format!("/nop-ho-so/{id}"))
+    } else {
+        apply::submit(svc, applicant.user(), id, Utc::now())
+            .await
+            .map(|done| format!("/ho-so/{}/bien-nhan", done.dossier.id))
+    };
+    let errors = match sent {
+        Ok(to) => return Ok(see_other(&to)),
+        Err(AppError::Invalid(problems)) => Errors::from_problems(lang, &problems),
+        // A day the post cannot come, no post office for the agency: said
+        // on the page, with everything typed kept.
+        Err(AppError::Postal(p)) => Errors::general(lang.describe(&p)),
+        Err(e) => return Err(e.into()),
+    };
+    let draft = apply::draft_of(svc, applicant.user(), id).await?;
+    let version = apply::online_procedure(svc, &draft.procedure_code, Utc::now()).await?;
+    let view = apply_page(svc, ctx, &draft, &version.procedure, errors, false).await?;
+    render(lang, StatusCode::UNPROCESSABLE_ENTITY, &view)
 }

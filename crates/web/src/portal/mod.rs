@@ -100,6 +100,12 @@ pub(crate) fn routes(router: Router<AppState>) -> Router<AppState> {
     );
     let r = add(r, "POST", "/nop-ho-so/{id}/nop", post(apply::submit));
     let r = add(r, "POST", "/nop-ho-so/{id}/xoa", post(apply::discard));
+    let r = add(
+        r,
+        "POST",
+        "/nop-ho-so/{id}/huy-hen",
+        post(apply::cancel_pickup),
+    );
     let r = add(r, "GET", "/ho-so", get(dossiers::list));
     let r = add(r, "GET", "/ho-so/{id}", get(dossiers::show));
     let r = add(r, "GET", "/ho-so/{id}/bien-nhan", get(dossiers::receipt));

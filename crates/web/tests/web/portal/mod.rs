@@ -5,6 +5,7 @@
 mod accounts;
 mod after;
 mod apply;
+mod by_post;
 mod pay;
 mod policy;
 mod post;
