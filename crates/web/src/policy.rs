@@ -198,6 +198,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     public("POST", "/api/track"),
     // Signed by the postal operator, not a session.
     public("POST", "/api/postal/pushes"),
+    public("GET", "/api/postal/consignments"),
     public("GET", "/api/openapi.json"),
 ];
 

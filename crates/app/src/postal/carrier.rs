@@ -307,3 +307,56 @@ fn step_of(push: &PushBody) -> Result<Step, PushRefusal> {
         PushStatus::Returned => Step::ReturnToAgency,
     })
 }
+
+/// The statuses a postal operator acts on: papers to collect and
+/// collected, results waiting for the post or out for delivery.
+pub const PULLED: [motcua_domain::postal::consignment::Status; 6] = {
+    use motcua_domain::postal::consignment::Status::*;
+    [
+        Booked,
+        PickedUp,
+        AwaitingPost,
+        WithPost,
+        NotDelivered,
+        BackAtAgency,
+    ]
+};
+
+/// The most consignments one pull answers.
+pub const PULL_LIMIT: u32 = 1000;
+
+/// A postal operator's pull of what awaits it (the pull half of the
+/// integration; [`receive`] is the push half): the request `target` (its
+/// path and query) signed as a push's body is. Every agency of the
+/// province is covered, oldest consignment first; `statuses` narrows it
+/// (empty: all of [`PULLED`] except those back at the agency).
+pub async fn waiting(
+    svc: &Services,
+    secret: &[u8],
+    timestamp: &str,
+    signature: &str,
+    target: &[u8],
+    statuses: &[motcua_domain::postal::consignment::Status],
+    now: DateTime<Utc>,
+) -> Result<Vec<super::board::Item>, PushRefusal> {
+    push::verify(secret, timestamp, signature, target, now)?;
+    let agencies: Vec<_> = apply::all_agencies(svc)
+        .await?
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    let statuses: Vec<_> = if statuses.is_empty() {
+        PULLED[..5].to_vec()
+    } else {
+        statuses.to_vec()
+    };
+    let mut items = Vec::new();
+    for c in svc
+        .store
+        .consignments_at(&agencies, &statuses, PULL_LIMIT)
+        .await?
+    {
+        items.push(super::board::item_of(svc, c).await?);
+    }
+    Ok(items)
+}

@@ -13,6 +13,7 @@ pub mod carrier;
 pub mod delivery;
 pub mod follow;
 pub mod handover;
+pub mod legs;
 pub mod offices;
 pub mod pickup;
 mod problem;

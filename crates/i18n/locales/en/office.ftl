@@ -225,3 +225,6 @@ slip-documents = Documents
 slip-terms = The post checks the documents against the published list, seals them in the sender's presence and compensates under Decision 45/2016, Art. 14.
 slip-sign-sender = Sender (signature and full name)
 slip-sign-post = Postal worker (signature and full name)
+post-story = By post
+post-line-pickup = Dossier sent: { $what }
+post-line-delivery = Result returned: { $what }

@@ -225,3 +225,6 @@ slip-documents = Thành phần hồ sơ
 slip-terms = Bưu điện kiểm tra thành phần hồ sơ theo danh mục công bố, niêm phong trước mặt người gửi và chịu trách nhiệm bồi thường theo QĐ 45/2016/QĐ-TTg, Điều 14.
 slip-sign-sender = Người gửi (ký, ghi rõ họ tên)
 slip-sign-post = Nhân viên bưu điện (ký, ghi rõ họ tên)
+post-story = Chuyển phát qua bưu chính
+post-line-pickup = Gửi hồ sơ: { $what }
+post-line-delivery = Trả kết quả: { $what }

@@ -94,6 +94,7 @@ impl Modify for BearerScheme {
         office_dossier::download,
         track::track,
         postal::receive,
+        postal::pull,
         serve,
     ),
     components(

@@ -209,5 +209,6 @@ pub(crate) fn routes(router: Router<AppState>) -> Router<AppState> {
     // Tracking and the document itself.
     let r = add(r, "POST", "/api/track", post(track::track));
     let r = add(r, "POST", "/api/postal/pushes", post(postal::receive));
+    let r = add(r, "GET", "/api/postal/consignments", get(postal::pull));
     add(r, "GET", "/api/openapi.json", get(doc::serve))
 }

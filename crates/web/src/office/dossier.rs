@@ -71,6 +71,8 @@ struct DossierPage {
     /// ones), to reuse: (line, the dossier it was captured on, still valid).
     captured: Vec<(String, String, bool)>,
     events: Vec<EventLine>,
+    /// The post's part: the papers collected, the result delivered.
+    post_events: Vec<crate::office::post::PostLine>,
     chain_ok: bool,
     head_hash: String,
     /// The forms issued so far: (title, path segment of the link).
@@ -369,6 +371,7 @@ async fn dossier_page(
         workflow,
         captured,
         events: lines,
+        post_events: crate::office::post::post_lines(svc, &ctx, d.id).await?,
         chain_ok,
         head_hash: d.head_hash.to_hex(),
         forms,

@@ -7,7 +7,7 @@ mod bulk;
 pub(crate) mod dossier;
 mod inbox;
 mod intake;
-mod post;
+pub(crate) mod post;
 mod records;
 mod staff;
 

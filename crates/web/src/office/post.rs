@@ -351,3 +351,34 @@ pub(crate) async fn draft(
         Err(e) => again(svc, ctx, &who, key, e).await,
     }
 }
+
+/// A moment of the post's part of a dossier, worded for its pages.
+pub(crate) struct PostLine {
+    pub(crate) at: String,
+    pub(crate) what: String,
+    pub(crate) detail: Option<String>,
+}
+
+/// The post's part of dossier (or draft) `id`, for the applicant's and the
+/// office's dossier pages.
+pub(crate) async fn post_lines(
+    svc: &motcua_app::Services,
+    ctx: &PageCtx,
+    id: DossierId,
+) -> Result<Vec<PostLine>, WebError> {
+    Ok(motcua_app::postal::legs::events_of(svc, id)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let key = match e.what {
+                "booked" | "awaiting-post" => format!("consignment-status-{}", e.what),
+                step => format!("consignment-step-{step}"),
+            };
+            PostLine {
+                at: ctx.instant(&e.at),
+                what: ctx.t1(&format!("post-line-{}", e.leg.key()), "what", ctx.t(&key)),
+                detail: e.detail,
+            }
+        })
+        .collect())
+}

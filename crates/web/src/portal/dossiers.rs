@@ -141,6 +141,8 @@ struct DossierPage {
     fees: super::payments::FeesView,
     errors: Errors,
     accept: String,
+    /// The post's part: the papers collected, the result delivered.
+    post_events: Vec<crate::office::post::PostLine>,
 }
 
 async fn dossier_page(
@@ -179,7 +181,9 @@ async fn dossier_page(
         &ctx,
         &motcua_app::payments::fees_given(svc, d, &view.events).await?,
     );
+    let post_events = crate::office::post::post_lines(svc, &ctx, d.id).await?;
     Ok(DossierPage {
+        post_events,
         id: d.id.to_string(),
         code: d.code.as_str().to_owned(),
         procedure: view.procedure.as_ref().map_or_else(

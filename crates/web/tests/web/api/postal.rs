@@ -122,3 +122,98 @@ async fn a_push_is_recorded_once_and_refusals_are_problems() {
         404
     );
 }
+
+async fn pull(app: &axum::Router, secret: &[u8], seconds: i64, target: &str) -> Reply {
+    let request = Request::get(target)
+        .header(push::TIMESTAMP_HEADER, seconds.to_string())
+        .header(
+            push::SIGNATURE_HEADER,
+            push::sign(secret, seconds, target.as_bytes()),
+        )
+        .header("accept-language", "vi")
+        .body(Body::empty())
+        .unwrap();
+    send(app.clone(), request).await
+}
+
+#[tokio::test]
+async fn an_operator_pulls_what_awaits_the_post_signed() {
+    let portal = portal().await;
+    let svc = &portal.services;
+    let now = Utc::now();
+    let agency = motcua_app::apply::all_agencies(svc).await.unwrap()[3].clone();
+    let address: Address =
+        serde_json::from_str(r#"{"legacy":"Số 5, Phường 1, TP Cao Lãnh"}"#).unwrap();
+    for leg in [Leg::Pickup, Leg::Delivery] {
+        svc.store
+            .create_consignment(NewConsignment {
+                id: ConsignmentId::new(),
+                dossier: DossierId::new(),
+                agency: agency.id,
+                leg,
+                address: address.clone(),
+                window: None,
+                postage_vnd: 26_000,
+                at: now - chrono::TimeDelta::hours(1),
+            })
+            .await
+            .unwrap();
+    }
+    let app = motcua_web::router(
+        AppState::new(BuildInfo::from_crate())
+            .with_services(svc.clone())
+            .with_postal_push_secret(SECRET),
+    );
+    let seconds = now.timestamp();
+    let all = pull(&app, SECRET, seconds, "/api/postal/consignments").await;
+    assert_eq!(all.status, 200, "{}", all.body);
+    let listed = all.json()["consignments"].as_array().unwrap().clone();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0]["agency"], agency.identifier.as_str());
+    assert_eq!(listed[0]["address"], "Số 5, Phường 1, TP Cao Lãnh");
+    let booked = pull(
+        &app,
+        SECRET,
+        seconds,
+        "/api/postal/consignments?status=booked",
+    )
+    .await;
+    let booked = booked.json()["consignments"].as_array().unwrap().clone();
+    assert_eq!(booked.len(), 1);
+    assert_eq!(booked[0]["leg"], "pickup");
+    // The signature covers the query: another query, the same signature,
+    // is refused; so is an unknown status, and a stale request.
+    let request = Request::get("/api/postal/consignments?status=with-post")
+        .header(push::TIMESTAMP_HEADER, seconds.to_string())
+        .header(
+            push::SIGNATURE_HEADER,
+            push::sign(SECRET, seconds, b"/api/postal/consignments?status=booked"),
+        )
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(app.clone(), request).await.status, 401);
+    assert_eq!(
+        pull(
+            &app,
+            SECRET,
+            seconds,
+            "/api/postal/consignments?status=lost"
+        )
+        .await
+        .status,
+        400
+    );
+    assert_eq!(
+        pull(&app, SECRET, seconds - 3600, "/api/postal/consignments")
+            .await
+            .status,
+        401
+    );
+    // No secret, no integration.
+    assert_eq!(
+        pull(&portal.app, SECRET, seconds, "/api/postal/consignments")
+            .await
+            .status,
+        404
+    );
+}

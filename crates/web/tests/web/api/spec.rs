@@ -82,7 +82,7 @@ fn every_api_route_is_described_and_every_description_routed() {
         unrouted.is_empty(),
         "described but not routed: {unrouted:?}"
     );
-    assert_eq!(routed.len(), 36);
+    assert_eq!(routed.len(), 37);
 }
 
 #[test]
