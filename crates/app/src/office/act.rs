@@ -369,6 +369,13 @@ pub async fn act(
         )
         .await?;
     refund_if_ended(svc, &updated, kind, detail.as_deref(), now).await;
+    if updated.state.stage != dossier.state.stage
+        && let Err(e) = crate::postal::follow::result_ready(svc, &updated, now).await
+    {
+        // The action stands; the return officer still sees the result
+        // waiting for the post.
+        tracing::warn!(dossier = %updated.id, error = %e, "the post was not told of a result");
+    }
     // The applicant hears of what changes for them: a new stage, or a new
     // date in an apology (not a digitised document, nor one of several
     // agencies answering).

@@ -3,6 +3,9 @@
 //! of it, and a delivery returns the result on the dossier's timeline
 //! (*trả kết quả*, by the postal worker, naming who received it).
 //!
+//! A result decided that goes by post is announced to the postal workers
+//! who will collect it ([`result_ready`]).
+//!
 //! Each follow-up is keyed by the step, so running it again (a retried
 //! push, a crash between the step and its follow-up) sends one message
 //! and records one return.
@@ -153,4 +156,70 @@ async fn return_result(
         }
     }
     Err(StoreError::conflict("the dossier kept changing").into())
+}
+
+/// A result decided that goes by post: the postal workers of the post
+/// office serving its one-stop unit are told it waits for them (QĐ 45/2016
+/// Art. 8: the agency tells the post and the applicant), once per event.
+pub async fn result_ready(
+    svc: &Services,
+    dossier: &DossierRecord,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if !super::handover::goes_by_post(dossier) {
+        return Ok(());
+    }
+    let office = match super::offices::post_office_of(svc, dossier.receiving_unit).await {
+        Ok(office) => office,
+        // No post office yet: the return officer sees the result waiting.
+        Err(AppError::Postal(_)) => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    let agency = svc
+        .store
+        .agency(dossier.receiving_unit)
+        .await?
+        .map(|a| a.name)
+        .unwrap_or_default();
+    for grant in svc.store.grants_at(office.id).await? {
+        if grant.role != Role::PostalWorker {
+            continue;
+        }
+        let Some(user) = svc.store.user(grant.user).await? else {
+            continue;
+        };
+        let Some(address) = user.email.clone().filter(|_| !user.disabled) else {
+            continue;
+        };
+        let lang = crate::accounts::language_of(&user);
+        let code = dossier.code.as_str().to_owned();
+        let message = crate::outbox::EmailMessage {
+            to: address,
+            subject: lang.tr_args(
+                "mail-post-result-subject",
+                &[("code", motcua_i18n::Arg::from(code.clone()))],
+            ),
+            text: lang.tr_args(
+                "mail-post-result-body",
+                &[
+                    ("name", motcua_i18n::Arg::from(user.full_name.clone())),
+                    ("code", motcua_i18n::Arg::from(code)),
+                    ("agency", motcua_i18n::Arg::from(agency.clone())),
+                    (
+                        "link",
+                        motcua_i18n::Arg::from(svc.settings.link("/can-bo/buu-dien")),
+                    ),
+                ],
+            ),
+        };
+        let key = format!(
+            "dossier:{}:event:{}:post:{}",
+            dossier.id, dossier.event_count, user.id
+        );
+        let job = message
+            .job(key, now)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        svc.store.enqueue(job).await?;
+    }
+    Ok(())
 }

@@ -309,6 +309,13 @@ async fn papers_collected_by_the_post_enter_at_the_hand_over_and_the_result_is_d
     // Processed; the result goes out on a record of the return officer,
     // confirmed by the postal worker with the slip's waybill.
     let d = decide(&o, d, vn(2026, 3, 3, 8, 0)).await;
+    // The post hears that a result waits for it.
+    let told = messages_to(&o, "buudien@demo.motcua.vn").await;
+    assert!(
+        told.iter()
+            .any(|s| s.contains("chờ bưu điện nhận") && s.contains(d.code.as_str())),
+        "{told:?}"
+    );
     let out = handover::draft_delivery(
         svc,
         &o.returner,

@@ -83,3 +83,11 @@ mail-post-body =
     See the details after signing in:
     { $link }
 sms-post = Post - { $label }: { $status }.
+mail-post-result-subject = A result waits for the post: { $code }
+mail-post-result-body =
+    Dear { $name },
+
+    The result of dossier { $code } is ready at { $agency } and waits for the post to collect and deliver it.
+
+    See the Post page:
+    { $link }

@@ -83,3 +83,11 @@ mail-post-body =
     Xem chi tiết sau khi đăng nhập:
     { $link }
 sms-post = Buu dien - { $label }: { $status }.
+mail-post-result-subject = Kết quả chờ bưu điện nhận: { $code }
+mail-post-result-body =
+    Kính gửi { $name },
+
+    Kết quả hồ sơ { $code } đã có tại { $agency } và chờ bưu điện nhận để phát cho người nộp.
+
+    Xem trang Bưu điện:
+    { $link }

@@ -331,3 +331,59 @@ pub async fn two_records_drafted_at_once_never_list_one_consignment_twice(db: &d
             .is_some()
     );
 }
+
+pub async fn a_draft_has_one_pickup_in_force_and_a_result_one_delivery(db: &dyn TestDatabase) {
+    let store = db.open().await;
+    let f = Fixture::load_or_new(store.clone()).await;
+    let calendar = motcua_domain::calendar::WorkCalendar::bundled().unwrap();
+    let at = vn(2026, 3, 2, 9, 0);
+    let address: Address = serde_json::from_str(r#"{"legacy":"Phường 1, TP Cao Lãnh"}"#).unwrap();
+    let draft = DossierId::new();
+    let new = |leg, dossier| NewConsignment {
+        id: ConsignmentId::new(),
+        dossier,
+        agency: f.commune.id,
+        leg,
+        address: address.clone(),
+        window: None,
+        postage_vnd: 26_000,
+        at,
+    };
+    let first = store
+        .create_consignment(new(Leg::Pickup, draft))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.create_consignment(new(Leg::Pickup, draft)).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    // Cancelled, it is no longer in force: the applicant may book again.
+    let cancel = Step::Cancel {
+        reason: "đổi ngày".into(),
+    };
+    store
+        .record_consignment_step(NewConsignmentStep {
+            consignment: first.id,
+            expected_steps: 0,
+            actor: None,
+            next: first.state.apply(&cancel, at, &calendar).unwrap(),
+            step: cancel,
+            at,
+        })
+        .await
+        .unwrap();
+    store
+        .create_consignment(new(Leg::Pickup, draft))
+        .await
+        .unwrap();
+    // One delivery of a result, beside its dossier's pickup.
+    store
+        .create_consignment(new(Leg::Delivery, draft))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.create_consignment(new(Leg::Delivery, draft)).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(store.consignments_of_dossier(draft).await.unwrap().len(), 3);
+}

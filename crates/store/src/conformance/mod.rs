@@ -159,6 +159,7 @@ macro_rules! conformance_tests {
             the_same_push_on_three_nodes_at_once_records_one_step,
             hand_over_records_list_ready_consignments_once,
             two_records_drafted_at_once_never_list_one_consignment_twice,
+            a_draft_has_one_pickup_in_force_and_a_result_one_delivery,
         );
     };
     (@cases $factory:expr; $($case:ident),* $(,)?) => {
