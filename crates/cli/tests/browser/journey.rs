@@ -34,6 +34,7 @@ pub async fn run(page: &Page, dir: &Path) -> Outcome {
     track(page, &code, &pin).await?;
     office(page, &code).await?;
     crate::payment::run(page, &email).await?;
+    crate::post::run(page, &email).await?;
     page.axe_verdict()
 }
 

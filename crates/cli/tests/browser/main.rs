@@ -3,7 +3,8 @@
 //! a downloaded one), driven like a person from registering to tracking the
 //! dossier — and then as the demo officials who take that dossier from
 //! reception to return in the back office, and a level-4 dossier whose
-//! fee the citizen pays in the sandbox gateway and gets a receipt for —
+//! fee the citizen pays in the sandbox gateway and gets a receipt for, and
+//! one whose papers the post collects and hands over on a record —
 //! with axe-core's WCAG 2.x A/AA rules run on every page visited.
 //!
 //! Needs `chromium`, `chromedriver` and axe-core's `axe.min.js` (its path in
@@ -14,6 +15,7 @@
 mod journey;
 mod page;
 mod payment;
+mod post;
 mod processes;
 mod tools;
 
