@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use motcua_app::office::Official;
 use motcua_app::postal::delivery::{self, Outcome};
-use motcua_app::postal::{PostalProblem, handover, pickup};
+use motcua_app::postal::{PostalProblem, handover, pickup, quote};
 use motcua_app::{AppError, apply};
 use motcua_domain::lifecycle::{Action, Channel, Recipient, Role, Stage};
 use motcua_domain::postal::consignment::{ConsignmentError, Leg, Status};
@@ -152,6 +152,35 @@ async fn papers_collected_by_the_post_enter_at_the_hand_over_and_the_result_is_d
         apply::submit(svc, &an, draft.id, friday).await,
         Err(AppError::Invalid(p)) if p[0].field == "dispatch"
     ));
+    // The quote counts the post both ways: the papers' leg adds its J + n
+    // to the day the result is expected.
+    let both = svc.store.draft(draft.id).await.unwrap().unwrap();
+    let version = apply::online_procedure(svc, "1.004873", friday)
+        .await
+        .unwrap();
+    let quoted = quote::quote(svc, &both, &version.procedure, friday)
+        .await
+        .unwrap()
+        .unwrap();
+    let pickup_leg = quoted.pickup.clone().unwrap();
+    assert!(quoted.delivery.is_some());
+    let mut online = both.clone();
+    online.inputs.remove("dispatch");
+    let one_way = quote::quote(svc, &online, &version.procedure, friday)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(one_way.pickup.is_none());
+    let calendar = apply::work_calendar(svc).await.unwrap();
+    assert_eq!(
+        calendar
+            .working_days_between(one_way.ready, quoted.ready)
+            .unwrap(),
+        pickup_leg.days,
+        "{} then {}",
+        one_way.ready,
+        quoted.ready
+    );
     let booked = pickup::book(svc, &an, draft.id, friday).await.unwrap();
     assert!(!booked.already);
     let c = booked.consignment;
@@ -309,6 +338,9 @@ async fn papers_collected_by_the_post_enter_at_the_hand_over_and_the_result_is_d
     // Processed; the result goes out on a record of the return officer,
     // confirmed by the postal worker with the slip's waybill.
     let d = decide(&o, d, vn(2026, 3, 3, 8, 0)).await;
+    // The legal clock counts none of the post's time: accepted Tuesday
+    // morning, three working days to the close of Friday.
+    assert_eq!(d.state.clock.due, Some(vn(2026, 3, 6, 17, 0)));
     // The post hears that a result waits for it.
     let told = messages_to(&o, "buudien@demo.motcua.vn").await;
     assert!(
