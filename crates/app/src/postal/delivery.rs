@@ -12,12 +12,12 @@ use motcua_domain::lifecycle::{Recipient, Role};
 use motcua_domain::postal::consignment::{Status, Step};
 use motcua_store::{ConsignmentId, ConsignmentRecord};
 
-use super::pickup::record_step;
+use super::steps::take;
 use super::{PostalProblem, follow};
 use crate::applicant::reason_text;
 use crate::office::act::checked_recipient;
 use crate::office::scope::Official;
-use crate::{AppError, Services, apply};
+use crate::{AppError, Services};
 
 /// What the postal worker reports of a delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,20 +89,5 @@ pub async fn report(
         }
         return Ok(consignment);
     }
-    let calendar = apply::work_calendar(svc).await?;
-    let next = consignment
-        .state
-        .apply(&step, now, &calendar)
-        .map_err(PostalProblem::from)?;
-    let done = record_step(
-        svc,
-        &consignment,
-        Some(worker.user.id),
-        step.clone(),
-        next,
-        now,
-    )
-    .await?;
-    follow::after_step(svc, &done, &step, done.steps, now).await?;
-    Ok(done)
+    take(svc, &consignment, Some(worker.user.id), step, now).await
 }

@@ -27,7 +27,7 @@ use motcua_store::{
     NewConsignment, NewHandover,
 };
 
-use super::pickup::record_step;
+use super::steps::record_step;
 use super::{PostalProblem, follow, offices, quote};
 use crate::apply::{self, Entering, inputs};
 use crate::office::scope::Official;

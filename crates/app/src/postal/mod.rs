@@ -19,5 +19,6 @@ pub mod pickup;
 mod problem;
 pub mod push;
 pub mod quote;
+mod steps;
 
 pub use problem::PostalProblem;

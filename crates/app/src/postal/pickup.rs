@@ -9,12 +9,13 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use motcua_domain::calendar;
 use motcua_domain::forms::Problem;
-use motcua_domain::postal::consignment::{Consignment, Leg, Status, Step};
+use motcua_domain::postal::consignment::{Leg, Status, Step};
 use motcua_store::{
-    ConsignmentId, ConsignmentRecord, DossierId, Draft, NewConsignment, NewConsignmentStep,
-    PickupWindow, StoreError, User,
+    ConsignmentId, ConsignmentRecord, DossierId, Draft, NewConsignment, PickupWindow, StoreError,
+    User,
 };
 
+use super::steps::take;
 use super::{PostalProblem, offices, quote};
 use crate::apply::{self, inputs};
 use crate::notices::{self, Addressee};
@@ -246,12 +247,7 @@ pub async fn cancel(
     let step = Step::Cancel {
         reason: "cancelled by the applicant".into(),
     };
-    let calendar = apply::work_calendar(svc).await?;
-    let next = consignment
-        .state
-        .apply(&step, now, &calendar)
-        .map_err(PostalProblem::from)?;
-    record_step(svc, &consignment, Some(user.id), step, next, now).await?;
+    take(svc, &consignment, Some(user.id), step, now).await?;
     Ok(())
 }
 
@@ -294,45 +290,7 @@ pub async fn pick_up(
         postage_vnd,
         fees_vnd,
     };
-    let calendar = apply::work_calendar(svc).await?;
-    let next = consignment
-        .state
-        .apply(&step, now, &calendar)
-        .map_err(PostalProblem::from)?;
-    let done = record_step(
-        svc,
-        &consignment,
-        Some(worker.user.id),
-        step.clone(),
-        next,
-        now,
-    )
-    .await?;
-    super::follow::after_step(svc, &done, &step, done.steps, now).await?;
-    Ok(done)
-}
-
-/// Records `step` (giving `next`) on `consignment` as read; a step someone
-/// else recorded meanwhile is a conflict (read again and retry).
-pub(crate) async fn record_step(
-    svc: &Services,
-    consignment: &ConsignmentRecord,
-    actor: Option<motcua_store::UserId>,
-    step: Step,
-    next: Consignment,
-    at: DateTime<Utc>,
-) -> Result<ConsignmentRecord, AppError> {
-    Ok(svc
-        .store
-        .record_consignment_step(NewConsignmentStep {
-            consignment: consignment.id,
-            expected_steps: consignment.steps,
-            actor,
-            step,
-            next,
-            at,
-        })
-        .await?)
+    take(svc, &consignment, Some(worker.user.id), step, now).await
 }
 
 /// What the consignment slip of a pickup says (TT 17/2017 Art. 9): the
