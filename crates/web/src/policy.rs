@@ -143,6 +143,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     official("POST", "/quan-tri/co-quan/gio-lam-viec"),
     official("POST", "/quan-tri/co-quan/ten"),
     official("POST", "/quan-tri/co-quan/sap-nhap"),
+    official("POST", "/quan-tri/co-quan/phuc-vu"),
     official("POST", "/can-bo/tiep-nhan"),
     official("GET", "/can-bo/ho-so/{id}"),
     official("GET", "/can-bo/ho-so/{id}/tep/{attachment}"),

@@ -22,8 +22,24 @@ use crate::accounts::{self, check_password, clean, fields};
 use crate::{AppError, Services};
 
 /// The roles an agency administrator may grant (and a system administrator
-/// any, including these two).
-pub const GRANTABLE_BY_AGENCY_ADMIN: [Role; 4] = HANDLING_ROLES;
+/// any, including the two administrators'), where they fit the agency
+/// ([`fits`]).
+pub const GRANTABLE_BY_AGENCY_ADMIN: [Role; 5] = [
+    HANDLING_ROLES[0],
+    HANDLING_ROLES[1],
+    HANDLING_ROLES[2],
+    HANDLING_ROLES[3],
+    Role::PostalWorker,
+];
+
+/// Whether `role` is held at an agency of `kind`: a post office has postal
+/// workers (and its administrator), a state agency everyone else.
+pub fn fits(kind: AgencyKind, role: Role) -> bool {
+    match kind {
+        AgencyKind::PostOffice => matches!(role, Role::PostalWorker | Role::AgencyAdmin),
+        _ => role != Role::PostalWorker,
+    }
+}
 
 /// Who an official is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -199,15 +215,15 @@ pub async fn add_official(
     {
         return Err(AppError::NotFound("agency"));
     }
-    if svc.store.agency(agency).await?.is_none() {
+    let Some(kind) = svc.store.agency(agency).await?.map(|a| a.kind) else {
         return Err(AppError::NotFound("agency"));
-    }
+    };
     let mut problems = Vec::new();
     let (full_name, email, phone) = check_details(details, &mut problems);
     if roles.is_empty()
         || roles
             .iter()
-            .any(|r| matches!(r, Role::Applicant | Role::System))
+            .any(|r| matches!(r, Role::Applicant | Role::System) || !fits(kind, *r))
     {
         problems.push(FieldProblem {
             field: "roles".into(),
@@ -310,6 +326,12 @@ pub async fn grant(
     if user.kind != UserKind::Official || !may_manage(by, agency, role) {
         return Err(AppError::NotFound("official"));
     }
+    let Some(kind) = svc.store.agency(agency).await?.map(|a| a.kind) else {
+        return Err(AppError::NotFound("agency"));
+    };
+    if !fits(kind, role) {
+        return Err(AppError::field("roles", Problem::NotAnOption));
+    }
     svc.store.grant_role(user.id, agency, role, now).await?;
     svc.store
         .audit(NewAuditEntry {
@@ -367,7 +389,13 @@ pub async fn set_roles(
     now: DateTime<Utc>,
 ) -> Result<Vec<Role>, AppError> {
     let (member, mut held) = managed_member(svc, by, user, agency).await?;
-    for role in grantable(by, agency) {
+    let agency = svc
+        .store
+        .agency(agency)
+        .await?
+        .ok_or(AppError::NotFound("agency"))?;
+    for role in grantable(by, &agency) {
+        let agency = agency.id;
         match (wanted.contains(&role), held.contains(&role)) {
             (true, false) => {
                 grant(svc, by, &member, agency, role, now).await?;
@@ -580,19 +608,20 @@ pub async fn staff(
 }
 
 /// Every role an official can be given, in the order forms list them.
-pub const OFFICIAL_ROLES: [Role; 6] = [
+pub const OFFICIAL_ROLES: [Role; 7] = [
     Role::ReceptionOfficer,
     Role::Specialist,
     Role::Approver,
     Role::ReturnOfficer,
+    Role::PostalWorker,
     Role::AgencyAdmin,
     Role::SystemAdmin,
 ];
 
-/// The roles `by` may grant at `agency`.
-pub fn grantable(by: &Official, agency: AgencyId) -> Vec<Role> {
+/// The roles `by` may grant at `agency` (those that fit it).
+pub fn grantable(by: &Official, agency: &Agency) -> Vec<Role> {
     OFFICIAL_ROLES
         .into_iter()
-        .filter(|r| may_manage(by, agency, *r))
+        .filter(|r| fits(agency.kind, *r) && may_manage(by, agency.id, *r))
         .collect()
 }

@@ -228,3 +228,7 @@ slip-sign-post = Postal worker (signature and full name)
 post-story = By post
 post-line-pickup = Dossier sent: { $what }
 post-line-delivery = Result returned: { $what }
+staff-serves = Agencies this post office serves
+staff-serves-lead = This post office collects dossiers and delivers results for the agencies ticked
+staff-serves-submit = Save
+staff-saved-serves = The agencies this post office serves are saved.

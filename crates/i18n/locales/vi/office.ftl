@@ -228,3 +228,7 @@ slip-sign-post = Nhân viên bưu điện (ký, ghi rõ họ tên)
 post-story = Chuyển phát qua bưu chính
 post-line-pickup = Gửi hồ sơ: { $what }
 post-line-delivery = Trả kết quả: { $what }
+staff-serves = Cơ quan bưu cục phục vụ
+staff-serves-lead = Bưu cục này nhận hồ sơ và phát kết quả cho các cơ quan được chọn
+staff-serves-submit = Lưu
+staff-saved-serves = Đã lưu các cơ quan bưu cục phục vụ.

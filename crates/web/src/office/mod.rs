@@ -47,6 +47,7 @@ pub(crate) fn routes(router: Router<AppState>) -> Router<AppState> {
     );
     let r = add(r, "POST", "/quan-tri/co-quan/ten", post(staff::rename));
     let r = add(r, "POST", "/quan-tri/co-quan/sap-nhap", post(staff::merge));
+    let r = add(r, "POST", "/quan-tri/co-quan/phuc-vu", post(staff::serve));
     let r = add(
         r,
         "POST",

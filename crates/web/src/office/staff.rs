@@ -60,6 +60,9 @@ struct StaffPage {
     merge_into: Vec<(String, String)>,
     /// The agency it was merged into, if it was.
     merged_into: Option<String>,
+    /// For a post office, to a system administrator: every agency it may
+    /// serve (id, name, served now).
+    serves: Vec<(String, String, bool)>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -81,6 +84,7 @@ fn saved_notice(key: Option<&str>) -> Option<&'static str> {
         "gio" => Some("staff-saved-hours"),
         "ten" => Some("staff-saved-name"),
         "sap-nhap" => Some("staff-saved-merged"),
+        "phuc-vu" => Some("staff-saved-serves"),
         _ => None,
     }
 }
@@ -107,7 +111,7 @@ async fn staff_page(
     else {
         return Err(AppError::NotFound("agency").into());
     };
-    let grantable = admins::grantable(&who.official, agency.id);
+    let grantable = admins::grantable(&who.official, &agency);
     let members = admins::staff(svc, &who.official, agency.id)
         .await?
         .into_iter()
@@ -153,7 +157,23 @@ async fn staff_page(
             .collect(),
     };
     let merged_into = merged_into.map(|a| a.name);
+    let serves = if system_admin && agency.kind == motcua_store::AgencyKind::PostOffice {
+        let now = svc
+            .store
+            .served_agencies(agency.id)
+            .await
+            .map_err(AppError::from)?;
+        motcua_app::apply::all_agencies(svc)
+            .await?
+            .into_iter()
+            .filter(|a| a.kind != motcua_store::AgencyKind::PostOffice && a.merged_into.is_none())
+            .map(|a| (a.id.to_string(), a.name, now.contains(&a.id)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(StaffPage {
+        serves,
         merge_into,
         merged_into,
         agencies: managed
@@ -348,6 +368,28 @@ pub(crate) async fn rename(
     let name = form.get("agency_name").cloned().unwrap_or_default();
     let outcome = admins::rename_agency(svc, &who.official, agency, &name, Utc::now()).await;
     answer(&state, &who, ctx, (agency, form), outcome, "ten").await
+}
+
+/// `POST /quan-tri/co-quan/phuc-vu`: a system administrator sets the
+/// agencies a post office serves.
+pub(crate) async fn serve(
+    State(state): State<AppState>,
+    who: OfficialVisitor,
+    Posted(form): Posted<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let svc = state.require_services()?;
+    let agency: AgencyId = form
+        .iter()
+        .find(|(k, _)| k == "agency")
+        .and_then(|(_, v)| v.parse().ok())
+        .ok_or(AppError::NotFound("agency"))?;
+    let served: Vec<AgencyId> = form
+        .iter()
+        .filter(|(k, _)| k == "serves")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    motcua_app::postal::offices::serve(svc, &who.official, agency, &served).await?;
+    Ok(back(agency, "phuc-vu"))
 }
 
 /// `POST /quan-tri/co-quan/sap-nhap`: a system administrator merges the

@@ -938,3 +938,85 @@ async fn the_forms_issued_are_printed_for_whom_they_are_addressed() {
     assert!(book.body.contains(&code));
     assert!(book.body.contains("paper-a4-landscape"));
 }
+
+#[tokio::test]
+async fn an_administrator_staffs_a_post_office_and_sets_whom_it_serves() {
+    let portal = portal().await;
+    let store = &portal.services.store;
+    let agency = |identifier: &'static str| async move {
+        store
+            .agency_by_identifier(identifier)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let office = agency("BD.870000").await;
+    let commune = agency("000.41.01.H82").await;
+    let mut admin = Browser::new(&portal);
+    admin.sign_in("quantri@demo.motcua.vn").await;
+    let page = admin
+        .get(&format!("/quan-tri/can-bo?co_quan={}", office.id))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    // A post office has postal workers, not reception officers.
+    assert!(page.body.contains("role-postal-worker"), "{}", page.body);
+    assert!(!page.body.contains("role-reception-officer"));
+    assert!(page.body.contains("Cơ quan bưu cục phục vụ"));
+    let office_id = office.id.to_string();
+    let refused = admin
+        .post(
+            "/quan-tri/can-bo",
+            &[
+                ("agency", office_id.as_str()),
+                ("full_name", "Lý Văn Bưu"),
+                ("email", "buu@buudien.example.vn"),
+                ("role-reception-officer", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    let added = admin
+        .post(
+            "/quan-tri/can-bo",
+            &[
+                ("agency", office_id.as_str()),
+                ("full_name", "Lý Văn Bưu"),
+                ("email", "buu@buudien.example.vn"),
+                ("role-postal-worker", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    // The office now serves the commune alone.
+    let commune_id = commune.id.to_string();
+    let saved = admin
+        .post(
+            "/quan-tri/co-quan/phuc-vu",
+            &[
+                ("agency", office_id.as_str()),
+                ("serves", commune_id.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert_eq!(
+        store.served_agencies(office.id).await.unwrap(),
+        [commune.id]
+    );
+    let after = admin.get(saved.header("location")).await;
+    assert!(after.body.contains("Đã lưu các cơ quan bưu cục phục vụ"));
+    // Only a system administrator sets it.
+    let mut postman = Browser::new(&portal);
+    postman.sign_in("buudien@demo.motcua.vn").await;
+    let denied = postman
+        .post(
+            "/quan-tri/co-quan/phuc-vu",
+            &[("agency", office_id.as_str())],
+        )
+        .await;
+    assert_eq!(denied.status, 404);
+    assert_eq!(
+        store.served_agencies(office.id).await.unwrap(),
+        [commune.id]
+    );
+}
