@@ -72,7 +72,7 @@ const MAX_FILE_NAME_CHARS: usize = 150;
 const SNIFF_BYTES: usize = 8192;
 
 /// Today in Vietnam.
-pub(crate) fn today(now: DateTime<Utc>) -> NaiveDate {
+pub fn today(now: DateTime<Utc>) -> NaiveDate {
     calendar::to_local(now).date()
 }
 

@@ -8,7 +8,7 @@ use motcua_domain::lifecycle::{Role, Stage};
 use motcua_domain::postal::consignment::{Leg, Status};
 use motcua_store::{AgencyId, ConsignmentRecord, DossierRecord, Handover, QueueQuery};
 
-use super::handover::goes_by_post;
+use super::handover::{collected_by, goes_by_post};
 use super::offices::{self, PostSeat};
 use crate::office::scope::Official;
 use crate::office::system::whole_queue;
@@ -92,6 +92,27 @@ pub async fn board(svc: &Services, official: &Official) -> Result<Board, AppErro
             )
             .await?
         {
+            // Papers collected and results handed over are the business of
+            // the post office holding them; a booking is open to any office
+            // serving its agency.
+            let held = match (c.state.leg, c.state.status) {
+                (Leg::Pickup, Status::Booked) => true,
+                (Leg::Pickup, _) => {
+                    let mut held = false;
+                    for seat in &seats {
+                        held |= collected_by(svc, c.id, seat.post_office.id).await?;
+                    }
+                    held
+                }
+                _ => svc
+                    .store
+                    .handover_of_consignment(c.id)
+                    .await?
+                    .is_some_and(|r| seats.iter().any(|s| s.post_office.id == r.post_office)),
+            };
+            if !held {
+                continue;
+            }
             let item = item_of(svc, c).await?;
             match (item.consignment.state.leg, item.consignment.state.status) {
                 (Leg::Pickup, Status::Booked) => board.to_collect.push(item),

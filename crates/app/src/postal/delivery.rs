@@ -76,6 +76,19 @@ pub async fn report(
         }
         Outcome::Returned => Step::ReturnToAgency,
     };
+    // The result must be one the dossier can still return: checked
+    // before the delivery is recorded, so a refusal leaves nothing half
+    // done.
+    if let Step::Deliver { .. } = step
+        && consignment.state.status != Status::Delivered
+        && let Some(d) = svc.store.dossier(consignment.dossier).await?
+        && !super::handover::goes_by_post(&d)
+    {
+        return Err(PostalProblem::NotForPost {
+            code: d.code.as_str().to_owned(),
+        }
+        .into());
+    }
     if consignment.state.status == Status::Delivered && matches!(step, Step::Deliver { .. }) {
         let delivered = svc
             .store

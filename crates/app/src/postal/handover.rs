@@ -89,7 +89,7 @@ pub async fn draft_pickup(
 /// Whether consignment `id` was collected by a postal worker of
 /// `post_office` (or reported collected by the operator's own system): a
 /// post office hands over only the papers it holds.
-async fn collected_by(
+pub(crate) async fn collected_by(
     svc: &Services,
     id: ConsignmentId,
     post_office: AgencyId,
@@ -234,11 +234,34 @@ pub async fn draft_delivery(
 /// Whether `official` is the side that confirms `record`: the agency's
 /// reception officer for papers coming in, a postal worker of the post
 /// office for results going out.
-fn confirms(official: &Official, record: &Handover) -> bool {
-    match record.leg {
-        Leg::Pickup => official.holds(Role::ReceptionOfficer, record.agency),
-        Leg::Delivery => official.holds(Role::PostalWorker, record.post_office),
+/// Not the one who drafted it: two people sign a hand-over.
+pub fn confirms(official: &Official, record: &Handover) -> bool {
+    record.drafted_by != official.user.id
+        && match record.leg {
+            Leg::Pickup => official.holds(Role::ReceptionOfficer, record.agency),
+            Leg::Delivery => official.holds(Role::PostalWorker, record.post_office),
+        }
+}
+
+/// Whether `record` still has something its confirmation does: it is not
+/// confirmed, or a confirmation cut short left papers not entered or
+/// results not handed to the post (confirming again finishes them).
+pub async fn unfinished(svc: &Services, record: &Handover) -> Result<bool, AppError> {
+    if record.confirmed.is_none() {
+        return Ok(true);
     }
+    let waiting = match record.leg {
+        Leg::Pickup => Status::PickedUp,
+        Leg::Delivery => Status::AwaitingPost,
+    };
+    for id in &record.consignments {
+        if let Some(c) = svc.store.consignment(*id).await?
+            && c.state.status == waiting
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Whether `official` may read `record`: either side.
@@ -388,7 +411,7 @@ pub async fn confirm(
     now: DateTime<Utc>,
 ) -> Result<Handover, AppError> {
     let record = read(svc, official, id).await?;
-    if !confirms(official, &record) || record.drafted_by == official.user.id {
+    if !confirms(official, &record) {
         return Err(PostalProblem::OtherSide.into());
     }
     let at = record.confirmed.map_or(now, |(_, at)| at);

@@ -43,7 +43,8 @@ pub async fn events_of(svc: &Services, id: DossierId) -> Result<Vec<PostEvent>, 
                 Step::HandToPost { record, waybill } => Some(format!("{record} · {waybill}")),
                 Step::Attempt { note } => Some(note.clone()),
                 Step::Deliver { recipient, .. } => Some(recipient.clone()),
-                Step::Cancel { reason } => Some(reason.clone()),
+                // Said by the status itself (its reason is the system's).
+                Step::Cancel { .. } => None,
                 Step::ReturnToAgency => None,
             };
             found.push(PostEvent {

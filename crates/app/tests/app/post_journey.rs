@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use motcua_app::office::Official;
 use motcua_app::postal::delivery::{self, Outcome};
-use motcua_app::postal::{PostalProblem, handover, pickup, quote};
+use motcua_app::postal::{PostalProblem, board, handover, pickup, quote};
 use motcua_app::{AppError, apply};
 use motcua_domain::lifecycle::{Action, Channel, Recipient, Role, Stage};
 use motcua_domain::postal::consignment::{ConsignmentError, Leg, Status};
@@ -578,4 +578,69 @@ async fn a_result_not_delivered_twice_two_working_days_apart_goes_back_to_the_ag
         "{told:?}"
     );
     assert!(told.iter().any(|s| s.contains("chuyển hoàn")), "{told:?}");
+}
+
+#[tokio::test]
+async fn a_post_office_sees_and_hands_over_only_what_it_collected() {
+    let o = office().await;
+    let svc = &o.svc;
+    let an = account(&o, "an@demo.motcua.vn").await;
+    let postman = postman(&o).await;
+    // A second post office serves the same commune.
+    let other = svc
+        .store
+        .create_agency(motcua_store::NewAgency {
+            id: motcua_store::AgencyId::new(),
+            parent: None,
+            identifier: motcua_domain::code::AgencyId::new("BD.870100").unwrap(),
+            name: "Bưu cục Mỹ Trà".into(),
+            kind: motcua_store::AgencyKind::PostOffice,
+            office_hours: motcua_domain::calendar::OfficeHours::standard(),
+            receives_any_procedure: false,
+            commune: None,
+        })
+        .await
+        .unwrap();
+    svc.store
+        .set_served_agencies(other.id, &[o.commune.id])
+        .await
+        .unwrap();
+    let rival =
+        super::office::official(svc, &other, "buuta@mytra.example.vn", &[Role::PostalWorker]).await;
+    let friday = vn(2026, 2, 27, 20, 0);
+    let draft = apply::start(svc, &an, "1.004873", friday).await.unwrap();
+    apply::save(
+        svc,
+        &an,
+        draft.id,
+        inputs(&o, "2026-03-02"),
+        Some(Delivery::Post),
+        friday,
+    )
+    .await
+    .unwrap();
+    let c = pickup::book(svc, &an, draft.id, friday)
+        .await
+        .unwrap()
+        .consignment;
+    // Both offices see the booking; the first to collect holds the papers.
+    for worker in [&postman, &rival] {
+        let b = board::board(svc, worker).await.unwrap();
+        assert_eq!(b.to_collect.len(), 1);
+    }
+    let monday = vn(2026, 3, 2, 9, 30);
+    pickup::pick_up(svc, &postman, c.id, "EE473124829VN", 26_000, 0, monday)
+        .await
+        .unwrap();
+    let theirs = board::board(svc, &postman).await.unwrap();
+    assert_eq!(theirs.collected.len(), 1);
+    let not_theirs = board::board(svc, &rival).await.unwrap();
+    assert!(not_theirs.collected.is_empty() && not_theirs.to_collect.is_empty());
+    assert!(matches!(
+        handover::draft_pickup(svc, &rival, o.commune.id, &[c.id], monday).await,
+        Err(AppError::Postal(PostalProblem::NotServed))
+    ));
+    handover::draft_pickup(svc, &postman, o.commune.id, &[c.id], monday)
+        .await
+        .unwrap();
 }

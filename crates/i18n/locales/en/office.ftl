@@ -179,7 +179,11 @@ post-picked-up = Collected
 post-collected = Collected, to hand to the agency
 post-draft-record = Draw up a hand-over record
 post-out = Results out for delivery
-post-attempts = { $count } failed delivery attempts
+post-attempts =
+    { $count ->
+        [one] one failed delivery attempt
+       *[other] { $count } failed delivery attempts
+    }
 post-delivered = Delivered
 post-failed = Not delivered
 post-returned = Take back to the agency
@@ -232,3 +236,4 @@ staff-serves = Agencies this post office serves
 staff-serves-lead = This post office collects dossiers and delivers results for the agencies ticked
 staff-serves-submit = Save
 staff-saved-serves = The agencies this post office serves are saved.
+handover-drafted-at = Drawn up

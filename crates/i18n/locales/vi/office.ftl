@@ -232,3 +232,4 @@ staff-serves = Cơ quan bưu cục phục vụ
 staff-serves-lead = Bưu cục này nhận hồ sơ và phát kết quả cho các cơ quan được chọn
 staff-serves-submit = Lưu
 staff-saved-serves = Đã lưu các cơ quan bưu cục phục vụ.
+handover-drafted-at = Lập lúc

@@ -166,7 +166,7 @@ pub(crate) async fn pull(
     State(state): State<AppState>,
     headers: HeaderMap,
     uri: axum::http::Uri,
-) -> Result<Json<WaitingList>, WebError> {
+) -> Result<impl axum::response::IntoResponse, WebError> {
     let svc = state.require_services()?;
     let secret = state.postal_push_secret().ok_or(WebError::NotFound)?;
     let header = |name: &str| {
@@ -221,29 +221,38 @@ pub(crate) async fn pull(
         .map(|a| (a.id, a.identifier.as_str().to_owned()))
         .collect();
     let units = motcua_domain::address::Units::bundled().ok();
-    Ok(Json(WaitingList {
-        consignments: items
-            .into_iter()
-            .map(|i| {
-                let c = i.consignment;
-                Waiting {
-                    id: c.id.to_string(),
-                    leg: c.state.leg.key(),
-                    status: c.state.status.key(),
-                    waybill: c.state.waybill.clone(),
-                    agency: agencies.get(&c.agency).cloned().unwrap_or_default(),
-                    label: i.label,
-                    applicant: i.applicant,
-                    phone: i.phone,
-                    address: units
-                        .and_then(|u| c.address.display(u).ok())
-                        .unwrap_or_default(),
-                    window_from: c.window.map(|w| w.from),
-                    window_to: c.window.map(|w| w.to),
-                    postage_vnd: c.postage_vnd,
-                    failed_attempts: c.state.failed_attempts.len(),
-                }
-            })
-            .collect(),
-    }))
+    // Names, phones and addresses: no cache keeps them (the request's
+    // signature, not its address, is what lets a caller in).
+    let no_store = [(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    )];
+    Ok((
+        no_store,
+        Json(WaitingList {
+            consignments: items
+                .into_iter()
+                .map(|i| {
+                    let c = i.consignment;
+                    Waiting {
+                        id: c.id.to_string(),
+                        leg: c.state.leg.key(),
+                        status: c.state.status.key(),
+                        waybill: c.state.waybill.clone(),
+                        agency: agencies.get(&c.agency).cloned().unwrap_or_default(),
+                        label: i.label,
+                        applicant: i.applicant,
+                        phone: i.phone,
+                        address: units
+                            .and_then(|u| c.address.display(u).ok())
+                            .unwrap_or_default(),
+                        window_from: c.window.map(|w| w.from),
+                        window_to: c.window.map(|w| w.to),
+                        postage_vnd: c.postage_vnd,
+                        failed_attempts: c.state.failed_attempts.len(),
+                    }
+                })
+                .collect(),
+        }),
+    ))
 }

@@ -16,7 +16,9 @@ use chrono::Utc;
 use motcua_app::AppError;
 use motcua_app::postal::board::{self, Board, Item};
 use motcua_app::postal::delivery::{self, Outcome};
-use motcua_app::postal::{handover, pickup};
+use motcua_app::postal::{PostalProblem, handover, pickup};
+use motcua_domain::forms::FieldProblem;
+use motcua_domain::postal::consignment::ConsignmentError;
 use motcua_store::{AgencyId, ConsignmentId, DossierId};
 
 use crate::csrf::Posted;
@@ -41,10 +43,13 @@ pub(crate) struct Row {
     window: String,
     postage: String,
     /// The quoted postage as a number, to start the collected amount.
-    postage_number: u64,
+    postage_number: String,
     waybill: String,
     status: String,
     attempts: usize,
+    /// The failed attempts allow taking the result back (two, two working
+    /// days apart).
+    may_return: bool,
 }
 
 /// A record as a row.
@@ -75,13 +80,27 @@ struct PostPage {
     collected: Vec<(String, String, Vec<Row>)>,
     out_for_delivery: Vec<Row>,
     records: Vec<RecordRow>,
-    /// Results ready to go by post, by agency: (name, rows).
-    results: Vec<(String, Vec<ResultRow>)>,
-    /// The form that failed, with its problems.
-    failed: Option<(String, Errors)>,
+    /// Results ready to go by post, by agency: (id, name, rows).
+    results: Vec<(String, String, Vec<ResultRow>)>,
+    /// The problems of the form that failed, each at its input.
+    errors: Errors,
+    /// What was typed in it, by input id (`waybill-<consignment>`).
+    typed: BTreeMap<String, String>,
 }
 
-fn row(ctx: &PageCtx, item: &Item, names: &BTreeMap<AgencyId, String>) -> Row {
+impl PostPage {
+    /// What was typed in input `id` when its form failed, else `default`.
+    fn value<'a>(&'a self, id: &str, default: &'a str) -> &'a str {
+        self.typed.get(id).map(String::as_str).unwrap_or(default)
+    }
+}
+
+fn row(
+    ctx: &PageCtx,
+    item: &Item,
+    names: &BTreeMap<AgencyId, String>,
+    calendar: &motcua_domain::calendar::WorkCalendar,
+) -> Row {
     let c = &item.consignment;
     let units = motcua_domain::address::Units::bundled().ok();
     Row {
@@ -98,10 +117,13 @@ fn row(ctx: &PageCtx, item: &Item, names: &BTreeMap<AgencyId, String>) -> Row {
             .map(|w| format!("{} – {}", ctx.instant(&w.from), ctx.instant(&w.to)))
             .unwrap_or_default(),
         postage: vnd(c.postage_vnd),
-        postage_number: c.postage_vnd,
+        postage_number: c.postage_vnd.to_string(),
         waybill: c.state.waybill.clone().unwrap_or_default(),
         status: ctx.t(&format!("consignment-status-{}", c.state.status.key())),
         attempts: c.state.failed_attempts.len(),
+        may_return: c.state.failed_attempts.len()
+            >= motcua_domain::postal::consignment::ATTEMPTS_BEFORE_RETURN
+            && matches!(c.state.next_attempt_from(calendar), Ok(None)),
     }
 }
 
@@ -109,41 +131,47 @@ async fn page(
     svc: &motcua_app::Services,
     ctx: PageCtx,
     who: &OfficialVisitor,
-    failed: Option<(String, Errors)>,
+    errors: Errors,
+    typed: BTreeMap<String, String>,
 ) -> Result<PostPage, WebError> {
     let b: Board = board::board(svc, &who.official).await?;
     let names = board::agency_names(svc).await?;
+    let calendar = motcua_app::apply::work_calendar(svc).await?;
     let name = |id: &AgencyId| names.get(id).cloned().unwrap_or_default();
     let mut collected: Vec<(String, String, Vec<Row>)> = Vec::new();
     for item in b.collected.iter().filter(|i| !i.listed) {
         let key = item.agency.to_string();
-        let r = row(&ctx, item, &names);
+        let r = row(&ctx, item, &names, &calendar);
         match collected.iter_mut().find(|(k, _, _)| *k == key) {
             Some((_, _, rows)) => rows.push(r),
             None => collected.push((key, name(&item.agency), vec![r])),
         }
     }
-    let mut results: Vec<(String, Vec<ResultRow>)> = Vec::new();
+    let mut results: Vec<(String, String, Vec<ResultRow>)> = Vec::new();
     for d in &b.results_for_post {
-        let agency = name(&d.receiving_unit);
+        let key = d.receiving_unit.to_string();
         let r = ResultRow {
             id: d.id.to_string(),
             code: d.code.as_str().to_owned(),
             applicant: d.applicant.name.clone(),
         };
-        match results.iter_mut().find(|(a, _)| *a == agency) {
-            Some((_, rows)) => rows.push(r),
-            None => results.push((agency, vec![r])),
+        match results.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, _, rows)) => rows.push(r),
+            None => results.push((key, name(&d.receiving_unit), vec![r])),
         }
     }
     Ok(PostPage {
         involved: b.involved(),
         postal_worker: !b.seats.is_empty(),
-        to_collect: b.to_collect.iter().map(|i| row(&ctx, i, &names)).collect(),
+        to_collect: b
+            .to_collect
+            .iter()
+            .map(|i| row(&ctx, i, &names, &calendar))
+            .collect(),
         out_for_delivery: b
             .out_for_delivery
             .iter()
-            .map(|i| row(&ctx, i, &names))
+            .map(|i| row(&ctx, i, &names, &calendar))
             .collect(),
         records: b
             .open_records
@@ -159,7 +187,8 @@ async fn page(
             .collect(),
         collected,
         results,
-        failed,
+        errors,
+        typed,
         ctx,
     })
 }
@@ -171,29 +200,82 @@ pub(crate) async fn show(
 ) -> Result<Response, WebError> {
     let svc = state.require_services()?;
     let lang = ctx.lang();
-    let page = page(svc, ctx, &who, None).await?;
+    let page = page(svc, ctx, &who, Errors::none(), BTreeMap::new()).await?;
     render(lang, StatusCode::OK, &page)
 }
 
-/// The page again with the problems of `form`, or the error itself when
-/// it is not the kind a form shows.
+/// The page again with the problems of the form of row `row` (a
+/// consignment's id; none for a record drafted from ticked rows), each at
+/// its input and with what was typed there, or the error itself when it is
+/// not the kind a form shows.
 async fn again(
     svc: &motcua_app::Services,
     ctx: PageCtx,
     who: &OfficialVisitor,
-    form: String,
+    row: Option<&str>,
+    form: &[(String, String)],
     e: AppError,
 ) -> Result<Response, WebError> {
     let lang = ctx.lang();
+    // The app names an input by its own name; the page's carry the row.
+    let input = |name: &str| -> String {
+        let name = match name {
+            "recipient_name" => "recipient",
+            "recipient_identity" => "identity",
+            other => other,
+        };
+        match row {
+            Some(row) => format!("{name}-{row}"),
+            None => name.to_owned(),
+        }
+    };
     let errors = match e {
-        AppError::Invalid(problems) => Errors::from_problems(lang, &problems),
+        AppError::Invalid(problems) if row.is_some() => {
+            let placed: Vec<FieldProblem> = problems
+                .into_iter()
+                .map(|p| FieldProblem {
+                    field: input(&p.field),
+                    problem: p.problem,
+                })
+                .collect();
+            Errors::from_problems(lang, &placed)
+        }
+        AppError::Invalid(problems) => Errors::general(
+            problems
+                .iter()
+                .map(|p| lang.describe(p))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        // A rule about one input is said at it.
+        AppError::Postal(ref p) if row.is_some() && at_input(p).is_some() => {
+            Errors::at(input(at_input(p).unwrap_or_default()), lang.describe(&e))
+        }
         e if e.is_refusal() && !matches!(e, AppError::NotFound(_)) => {
             Errors::general(lang.describe(&e))
         }
         e => return Err(e.into()),
     };
-    let page = page(svc, ctx, who, Some((form, errors))).await?;
+    let typed = match row {
+        Some(_) => form
+            .iter()
+            .filter(|(k, _)| k != crate::csrf::FIELD && k != "outcome")
+            .map(|(k, v)| (input(k), v.clone()))
+            .collect(),
+        None => BTreeMap::new(),
+    };
+    let page = page(svc, ctx, who, errors, typed).await?;
     render(lang, StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
+/// The input a postal refusal is about, when it is about one.
+fn at_input(problem: &PostalProblem) -> Option<&'static str> {
+    match problem {
+        PostalProblem::Rule(ConsignmentError::Waybill { .. })
+        | PostalProblem::WaybillTaken { .. } => Some("waybill"),
+        PostalProblem::Rule(ConsignmentError::Missing { field }) => Some(field),
+        _ => None,
+    }
 }
 
 fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
@@ -247,7 +329,7 @@ pub(crate) async fn pick_up(
     .await;
     match result {
         Ok(_) => Ok(see_other(HERE)),
-        Err(e) => again(svc, ctx, &who, format!("pickup-{id}"), e).await,
+        Err(e) => again(svc, ctx, &who, Some(&id), &form, e).await,
     }
 }
 
@@ -279,7 +361,7 @@ pub(crate) async fn report(
     };
     match delivery::report(svc, &who.official, consignment, outcome, Utc::now()).await {
         Ok(_) => Ok(see_other(HERE)),
-        Err(e) => again(svc, ctx, &who, format!("report-{id}"), e).await,
+        Err(e) => again(svc, ctx, &who, Some(&id), &form, e).await,
     }
 }
 
@@ -300,45 +382,25 @@ pub(crate) async fn draft(
             .collect()
     };
     let now = Utc::now();
-    let (key, result) = match field(&form, "leg") {
+    let agency: AgencyId = field(&form, "agency")
+        .parse()
+        .map_err(|_| WebError::BadRequest {
+            reason: "`agency` must be an agency's id".into(),
+        })?;
+    let result = match field(&form, "leg") {
         "pickup" => {
-            let agency: AgencyId = field(&form, "agency")
-                .parse()
-                .map_err(|_| WebError::NotFound)?;
             let ids: Vec<ConsignmentId> = ticked("ids")
                 .iter()
                 .filter_map(|v| v.parse().ok())
                 .collect();
-            (
-                format!("collected-{agency}"),
-                handover::draft_pickup(svc, &who.official, agency, &ids, now).await,
-            )
+            handover::draft_pickup(svc, &who.official, agency, &ids, now).await
         }
         "delivery" => {
             let ids: Vec<DossierId> = ticked("ids")
                 .iter()
                 .filter_map(|v| v.parse().ok())
                 .collect();
-            // The results of one agency go on one record: the first's.
-            let agency = match ids.first() {
-                Some(id) => svc
-                    .store
-                    .dossier(*id)
-                    .await
-                    .map_err(AppError::from)?
-                    .map(|d| d.receiving_unit),
-                None => None,
-            };
-            let result = match agency {
-                Some(agency) => {
-                    handover::draft_delivery(svc, &who.official, agency, &ids, now).await
-                }
-                None => Err(AppError::field(
-                    "ids",
-                    motcua_domain::forms::Problem::Required,
-                )),
-            };
-            ("results".to_owned(), result)
+            handover::draft_delivery(svc, &who.official, agency, &ids, now).await
         }
         _ => {
             return Err(WebError::BadRequest {
@@ -348,7 +410,7 @@ pub(crate) async fn draft(
     };
     match result {
         Ok(record) => Ok(see_other(&format!("/can-bo/bien-ban/{}", record.id))),
-        Err(e) => again(svc, ctx, &who, key, e).await,
+        Err(e) => again(svc, ctx, &who, None, &form, e).await,
     }
 }
 

@@ -15,7 +15,6 @@ use chrono::Utc;
 use motcua_app::AppError;
 use motcua_app::postal::board::{self, item_of};
 use motcua_app::postal::{handover, pickup};
-use motcua_domain::lifecycle::Role;
 use motcua_domain::postal::consignment::{Leg, Status};
 use motcua_store::{ConsignmentId, Handover, HandoverId};
 
@@ -115,10 +114,8 @@ async fn record_page(
     }
     let pickup = record.leg == Leg::Pickup;
     let unconfirmed = record.confirmed.is_none();
-    let confirms = match record.leg {
-        Leg::Pickup => who.official.holds(Role::ReceptionOfficer, record.agency),
-        Leg::Delivery => who.official.holds(Role::PostalWorker, record.post_office),
-    };
+    let may_confirm =
+        handover::confirms(&who.official, &record) && handover::unfinished(svc, &record).await?;
     let confirmed = match record.confirmed {
         Some((by, at)) => Some(format!("{} — {}", name_of(svc, by).await, ctx.instant(&at))),
         None => None,
@@ -140,26 +137,12 @@ async fn record_page(
         fees_total: vnd(money.fees_vnd),
         pickup,
         // Confirming again finishes what an interrupted confirmation left.
-        may_confirm: confirms
-            && (unconfirmed
-                || (pickup && !money.lines.is_empty() && !all_in(svc, &record).await?)),
+        may_confirm,
         may_discard: unconfirmed && record.drafted_by == who.official.user.id,
         errors,
         typed,
         ctx,
     })
-}
-
-/// Whether every dossier of a confirmed record of papers is entered.
-async fn all_in(svc: &motcua_app::Services, record: &Handover) -> Result<bool, WebError> {
-    for id in &record.consignments {
-        if let Some(c) = svc.store.consignment(*id).await.map_err(AppError::from)?
-            && c.state.status != Status::AtAgency
-        {
-            return Ok(false);
-        }
-    }
-    Ok(true)
 }
 
 pub(crate) async fn show(

@@ -433,12 +433,20 @@ pub(crate) async fn page(
     {
         return Ok(see_other(&format!("/ho-so/{}/bien-nhan", draft.id)));
     }
-    let version = apply::online_procedure(svc, &draft.procedure_code, Utc::now()).await?;
     let lang = ctx.lang();
+    // A booked pickup is shown (and can be cancelled) whatever became of
+    // the procedure since.
     if let Some(booked) = pickup::active(svc, draft.id).await? {
-        let view = pickup_page(ctx, &version.procedure, &booked);
+        let procedure = svc
+            .store
+            .procedure_in_force(&draft.procedure_code, apply::today(booked.created_at))
+            .await
+            .map_err(AppError::from)?
+            .ok_or(AppError::NotOnline)?;
+        let view = pickup_page(ctx, &procedure.procedure, &booked);
         return crate::page::render(lang, StatusCode::OK, &view);
     }
+    let version = apply::online_procedure(svc, &draft.procedure_code, Utc::now()).await?;
     let view = apply_page(
         svc,
         ctx,

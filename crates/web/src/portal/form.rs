@@ -40,6 +40,15 @@ impl Errors {
         }
     }
 
+    /// One message said at input `field` (a refusal that concerns one
+    /// input, worded by the rule that refused it).
+    pub fn at(field: String, message: String) -> Self {
+        Errors {
+            items: vec![(field, message)],
+            general: None,
+        }
+    }
+
     /// The message for input `field`, if it has a problem.
     pub fn get(&self, field: &str) -> Option<&str> {
         self.items

@@ -167,6 +167,7 @@ async fn an_operator_pulls_what_awaits_the_post_signed() {
     let seconds = now.timestamp();
     let all = pull(&app, SECRET, seconds, "/api/postal/consignments").await;
     assert_eq!(all.status, 200, "{}", all.body);
+    assert_eq!(all.headers["cache-control"], "no-store");
     let listed = all.json()["consignments"].as_array().unwrap().clone();
     assert_eq!(listed.len(), 2);
     assert_eq!(listed[0]["agency"], agency.identifier.as_str());

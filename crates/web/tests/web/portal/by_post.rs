@@ -128,7 +128,20 @@ async fn the_post_collects_the_papers_and_delivers_the_result() {
         )
         .await;
     assert_eq!(wrong.status, 422);
-    assert!(wrong.body.contains("EE473124828VN"), "{}", wrong.body);
+    // Said at the row's input, with what was typed kept.
+    assert!(
+        wrong
+            .body
+            .contains(&format!("href=\"#waybill-{consignment}\"")),
+        "{}",
+        wrong.body
+    );
+    assert!(
+        wrong.body.contains("value=\"EE473124828VN\""),
+        "{}",
+        wrong.body
+    );
+    assert!(wrong.body.contains("value=\"10.000\""), "{}", wrong.body);
     let done = postman
         .post(
             &collect,
@@ -208,7 +221,11 @@ async fn the_post_collects_the_papers_and_delivers_the_result() {
     let out = officer
         .post(
             "/can-bo/bien-ban",
-            &[("leg", "delivery"), ("ids", &id.to_string())],
+            &[
+                ("leg", "delivery"),
+                ("agency", &d.receiving_unit.to_string()),
+                ("ids", &id.to_string()),
+            ],
         )
         .await;
     assert_eq!(out.status, 303, "{}", out.body);
