@@ -179,6 +179,8 @@ fn serves_health_creates_the_data_folder_and_stops_cleanly_on_sigterm() {
         1,
         "{log}"
     );
+    // Every line the server printed is worded: no key is missing.
+    assert!(!log.contains("Unknown localization key"), "{log}");
     assert!(log.contains("Database: SQLite"), "{log}");
     assert!(log.contains("Server stopped"), "{log}");
 }
@@ -261,4 +263,14 @@ fn a_port_in_use_is_one_clear_line() {
     assert!(!status.success());
     assert!(one_line(&stderr).contains("đang được một chương trình khác sử dụng"));
     drop(taken);
+}
+
+#[test]
+fn every_demo_account_is_printed_with_its_role_in_both_languages() {
+    for lang in motcua_i18n::Lang::ALL {
+        for account in &motcua_app::demo::ACCOUNTS {
+            let key = format!("serve-demo-role-{}", account.role);
+            assert!(lang.has(&key), "{key} is missing in {lang:?}");
+        }
+    }
 }

@@ -77,6 +77,7 @@ serve-demo-role-reception-officer = reception and return officer, every demo com
 serve-demo-role-specialist = specialist, every demo commune and the service centre
 serve-demo-role-approver = approver, every demo commune and the service centre
 serve-demo-role-system-admin = system administrator
+serve-demo-role-postal-worker = postal worker, at the post office serving the demo communes and the centre
 serve-shutting-down = Stop signal received; finishing the requests in flight…
 serve-stopped = Server stopped.
 serve-shutdown-forced = Waited { $seconds } seconds; closing the remaining connections.

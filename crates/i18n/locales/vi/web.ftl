@@ -77,6 +77,7 @@ serve-demo-role-reception-officer = cán bộ tiếp nhận và trả kết qu�
 serve-demo-role-specialist = chuyên viên, mọi xã phường demo và trung tâm
 serve-demo-role-approver = lãnh đạo phê duyệt, mọi xã phường demo và trung tâm
 serve-demo-role-system-admin = quản trị hệ thống
+serve-demo-role-postal-worker = nhân viên bưu điện, bưu cục phục vụ các xã phường demo và trung tâm
 serve-shutting-down = Đã nhận tín hiệu dừng; đang hoàn tất các yêu cầu dở dang…
 serve-stopped = Máy chủ đã dừng.
 serve-shutdown-forced = Đã chờ { $seconds } giây; đóng các kết nối còn lại.
