@@ -4,8 +4,9 @@
 //! Dossiers in: the postal worker drafts a record listing the papers they
 //! collected for the agency; the reception officer counts them and
 //! confirms. The confirmation is the legal filing time: each dossier is
-//! entered then (channel `post`, under its draft's id) and the applicant
-//! gets its code and PIN.
+//! entered then (channel `post`, under its draft's id) and received as
+//! complete, its legal clock starting at that moment; the applicant gets
+//! its code and PIN, then its due date.
 //!
 //! Results out: the return officer drafts a record listing results to go
 //! by post; the postal worker confirms it with each slip's waybill number,
@@ -20,7 +21,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use motcua_domain::forms::FieldValue;
 use motcua_domain::forms::{FieldProblem, Problem};
-use motcua_domain::lifecycle::{Channel, Role, Stage};
+use motcua_domain::lifecycle::{Action, Channel, Role, Stage};
 use motcua_domain::postal::consignment::{Leg, Status, Step, waybill_number};
 use motcua_store::{
     AgencyId, ConsignmentId, ConsignmentRecord, Delivery, DossierId, Handover, HandoverId,
@@ -441,7 +442,7 @@ pub async fn confirm(
         .confirmed
         .ok_or_else(|| AppError::Internal("a confirmed record without its time".into()))?;
     for entry in entries {
-        bring_in(svc, &record, entry, by, at, now).await?;
+        bring_in(svc, official, &record, entry, by, at, now).await?;
     }
     for (consignment, waybill) in waybills {
         let Some(c) = svc.store.consignment(consignment).await? else {
@@ -491,6 +492,7 @@ async fn step_once(
 /// agency.
 async fn bring_in(
     svc: &Services,
+    official: &Official,
     record: &Handover,
     entry: Entry,
     by: motcua_store::UserId,
@@ -535,6 +537,19 @@ async fn bring_in(
         .await
         .ok();
     notices::submitted(svc, &owner, &dossier, &procedure, &draft.pin, estimate, now).await?;
+    // Signing the record confirms each dossier on it complete (QĐ 45
+    // Art. 7): it is received then, and its legal clock starts at that
+    // moment, however late this runs.
+    if dossier.state.stage == Stage::AwaitingReception {
+        match crate::office::act::act(svc, official, dossier.id, Action::Accept, Vec::new(), at)
+            .await
+        {
+            Ok(_) => {}
+            // Accepted meanwhile by a confirmation running elsewhere.
+            Err(AppError::Store(motcua_store::StoreError::Conflict { .. })) => {}
+            Err(e) => return Err(e),
+        }
+    }
     let step = Step::HandToAgency {
         record: record.number.to_string(),
     };

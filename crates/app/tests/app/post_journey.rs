@@ -85,7 +85,11 @@ async fn messages_to(o: &Office, address: &str) -> Vec<String> {
 /// Takes `d` from acceptance to a signed result, a working day apart each.
 async fn decide(o: &Office, d: DossierRecord, from: DateTime<Utc>) -> DossierRecord {
     let hour = TimeDelta::hours(1);
-    let d = o.act(&o.reception, &d, Action::Accept, from).await.unwrap();
+    // Papers the post brought are received when the record is confirmed.
+    let d = match d.state.stage {
+        Stage::Accepted => d,
+        _ => o.act(&o.reception, &d, Action::Accept, from).await.unwrap(),
+    };
     let assign = Action::Assign {
         to: Some(o.specialist.user.id.to_string()),
     };
@@ -292,9 +296,15 @@ async fn papers_collected_by_the_post_enter_at_the_hand_over_and_the_result_is_d
     assert_eq!(d.state.entered_at, counted);
     assert_eq!(d.applicant.user, Some(an.id));
     assert_eq!(d.delivery, Delivery::Post);
+    // Entered and received at the confirmation: the legal clock starts
+    // then (three working days, to the close of Thursday).
     let entry = svc.store.events(d.id).await.unwrap();
-    assert_eq!(entry.len(), 1);
+    assert_eq!(entry.len(), 2);
     assert_eq!(entry[0].actor, Some(o.reception.user.id));
+    assert_eq!(entry[1].event.action, Action::Accept);
+    assert_eq!(entry[1].event.at, counted);
+    assert_eq!(d.state.stage, Stage::Accepted);
+    assert_eq!(d.state.clock.due, Some(vn(2026, 3, 5, 17, 0)));
     assert_eq!(
         svc.store
             .consignment(c.id)
@@ -322,7 +332,7 @@ async fn papers_collected_by_the_post_enter_at_the_hand_over_and_the_result_is_d
     )
     .await
     .unwrap();
-    assert_eq!(svc.store.events(d.id).await.unwrap().len(), 1);
+    assert_eq!(svc.store.events(d.id).await.unwrap().len(), 2);
     assert!(matches!(
         svc.store
             .confirm_handover(record.id, o.reception.user.id, counted)
@@ -338,9 +348,8 @@ async fn papers_collected_by_the_post_enter_at_the_hand_over_and_the_result_is_d
     // Processed; the result goes out on a record of the return officer,
     // confirmed by the postal worker with the slip's waybill.
     let d = decide(&o, d, vn(2026, 3, 3, 8, 0)).await;
-    // The legal clock counts none of the post's time: accepted Tuesday
-    // morning, three working days to the close of Friday.
-    assert_eq!(d.state.clock.due, Some(vn(2026, 3, 6, 17, 0)));
+    // The legal clock counts none of the post's time.
+    assert_eq!(d.state.clock.due, Some(vn(2026, 3, 5, 17, 0)));
     // The post hears that a result waits for it.
     let told = messages_to(&o, "buudien@demo.motcua.vn").await;
     assert!(

@@ -237,3 +237,7 @@ staff-serves-lead = This post office collects dossiers and delivers results for 
 staff-serves-submit = Save
 staff-saved-serves = The agencies this post office serves are saved.
 handover-drafted-at = Drawn up
+post-waybill = Waybill number
+post-recipient = Recipient's full name
+post-identity = Recipient's identity document number
+post-note = Why it was not delivered

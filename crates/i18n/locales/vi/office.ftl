@@ -233,3 +233,7 @@ staff-serves-lead = Bưu cục này nhận hồ sơ và phát kết quả cho c�
 staff-serves-submit = Lưu
 staff-saved-serves = Đã lưu các cơ quan bưu cục phục vụ.
 handover-drafted-at = Lập lúc
+post-waybill = Số hiệu bưu gửi
+post-recipient = Họ tên người nhận
+post-identity = Số giấy tờ tùy thân của người nhận
+post-note = Lý do phát không thành công
