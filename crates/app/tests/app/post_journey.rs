@@ -55,6 +55,21 @@ fn inputs(o: &Office, day: &str) -> BTreeMap<String, String> {
     .collect()
 }
 
+/// A draft of `an`'s, filled in at `at` to be collected on `day`.
+async fn filled(o: &Office, an: &User, day: &str, at: DateTime<Utc>) -> motcua_store::Draft {
+    let draft = apply::start(&o.svc, an, "1.004873", at).await.unwrap();
+    apply::save(
+        &o.svc,
+        an,
+        draft.id,
+        inputs(o, day),
+        Some(Delivery::Post),
+        at,
+    )
+    .await
+    .unwrap()
+}
+
 async fn messages_to(o: &Office, address: &str) -> Vec<String> {
     let jobs: Vec<Job> = o
         .svc
@@ -474,17 +489,7 @@ async fn a_result_not_delivered_twice_two_working_days_apart_goes_back_to_the_ag
     let an = account(&o, "an@demo.motcua.vn").await;
     let postman = postman(&o).await;
     let friday = vn(2026, 2, 27, 20, 0);
-    let draft = apply::start(svc, &an, "1.004873", friday).await.unwrap();
-    apply::save(
-        svc,
-        &an,
-        draft.id,
-        inputs(&o, "2026-03-02"),
-        Some(Delivery::Post),
-        friday,
-    )
-    .await
-    .unwrap();
+    let draft = filled(&o, &an, "2026-03-02", friday).await;
     // Cancelled before the post came, the draft can change again.
     let booked = pickup::book(svc, &an, draft.id, friday).await.unwrap();
     pickup::cancel(svc, &an, draft.id, friday).await.unwrap();
@@ -617,17 +622,7 @@ async fn a_post_office_sees_and_hands_over_only_what_it_collected() {
     let rival =
         super::office::official(svc, &other, "buuta@mytra.example.vn", &[Role::PostalWorker]).await;
     let friday = vn(2026, 2, 27, 20, 0);
-    let draft = apply::start(svc, &an, "1.004873", friday).await.unwrap();
-    apply::save(
-        svc,
-        &an,
-        draft.id,
-        inputs(&o, "2026-03-02"),
-        Some(Delivery::Post),
-        friday,
-    )
-    .await
-    .unwrap();
+    let draft = filled(&o, &an, "2026-03-02", friday).await;
     let c = pickup::book(svc, &an, draft.id, friday)
         .await
         .unwrap()
