@@ -505,6 +505,7 @@ mod domain_messages {
                 waybill: "x".into(),
                 postage_vnd: 0,
                 fees_vnd: 0,
+                post_office: None,
             },
             Step::HandToAgency { record: "x".into() },
             Step::HandToPost {

@@ -100,7 +100,7 @@ pub async fn board(svc: &Services, official: &Official) -> Result<Board, AppErro
                 (Leg::Pickup, _) => {
                     let mut held = false;
                     for seat in &seats {
-                        held |= collected_by(svc, c.id, seat.post_office.id).await?;
+                        held |= collected_by(svc, c.id, &seat.post_office).await?;
                     }
                     held
                 }

@@ -280,6 +280,7 @@ fn step_of(push: &PushBody) -> Result<Step, PushRefusal> {
             waybill: text(&push.waybill),
             postage_vnd: said(push.postage_vnd, "postage_vnd")?,
             fees_vnd: said(push.fees_vnd, "fees_vnd")?,
+            post_office: None,
         },
         PushStatus::NotDelivered => Step::Attempt {
             note: crate::applicant::reason_text("note", &text(&push.note)).map_err(|_| {

@@ -69,7 +69,7 @@ pub async fn draft_pickup(
         ));
     }
     for id in consignments {
-        if !collected_by(svc, *id, seat.post_office.id).await? {
+        if !collected_by(svc, *id, &seat.post_office).await? {
             return Err(PostalProblem::NotServed.into());
         }
     }
@@ -87,33 +87,30 @@ pub async fn draft_pickup(
         .await?)
 }
 
-/// Whether consignment `id` was collected by a postal worker of
-/// `post_office` (or reported collected by the operator's own system): a
-/// post office hands over only the papers it holds.
+/// Whether consignment `id` was collected for `post_office`: the office
+/// its collection names, or, for a collection recorded without one (the
+/// operator's push), any. A post office hands over only the papers it
+/// holds.
 pub(crate) async fn collected_by(
     svc: &Services,
     id: ConsignmentId,
-    post_office: AgencyId,
+    post_office: &motcua_store::Agency,
 ) -> Result<bool, AppError> {
-    let picked = svc
+    let holder = svc
         .store
         .consignment_steps(id)
         .await?
         .into_iter()
-        .find(|s| matches!(s.step, Step::PickUp { .. }));
-    let Some(picked) = picked else {
-        // Not collected: the store refuses to list it, saying why.
-        return Ok(true);
-    };
-    let Some(actor) = picked.actor else {
-        return Ok(true);
-    };
-    Ok(svc
-        .store
-        .roles(actor)
-        .await?
-        .iter()
-        .any(|g| g.role == Role::PostalWorker && g.agency == post_office))
+        .find_map(|s| match s.step {
+            Step::PickUp { post_office, .. } => Some(post_office),
+            _ => None,
+        });
+    Ok(match holder {
+        Some(Some(holder)) => holder == post_office.identifier.as_str(),
+        // Not collected (the store refuses to list it, saying why), or
+        // reported collected by the operator's own system.
+        Some(None) | None => true,
+    })
 }
 
 /// The results of `agency` ready to go by post: decided, waiting at the

@@ -267,7 +267,7 @@ pub async fn pick_up(
         .consignment(id)
         .await?
         .ok_or(AppError::NotFound("consignment"))?;
-    offices::seat_for(svc, worker, consignment.agency).await?;
+    let seat = offices::seat_for(svc, worker, consignment.agency).await?;
     let mut problems = Vec::new();
     for (field, amount) in [("postage", postage_vnd), ("fees", fees_vnd)] {
         if amount > MAX_COLLECTED_VND {
@@ -289,6 +289,7 @@ pub async fn pick_up(
         waybill,
         postage_vnd,
         fees_vnd,
+        post_office: Some(seat.post_office.identifier.as_str().to_owned()),
     };
     take(svc, &consignment, Some(worker.user.id), step, now).await
 }

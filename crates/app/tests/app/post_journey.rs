@@ -644,7 +644,26 @@ async fn a_post_office_sees_and_hands_over_only_what_it_collected() {
         handover::draft_pickup(svc, &rival, o.commune.id, &[c.id], monday).await,
         Err(AppError::Postal(PostalProblem::NotServed))
     ));
-    handover::draft_pickup(svc, &postman, o.commune.id, &[c.id], monday)
+    // The papers stay the office's when their collector leaves it: a
+    // colleague hands them over.
+    let office = svc
+        .store
+        .agency_by_identifier("BD.870000")
+        .await
+        .unwrap()
+        .unwrap();
+    svc.store
+        .revoke_role(postman.user.id, office.id, Role::PostalWorker)
+        .await
+        .unwrap();
+    let colleague = super::office::official(
+        svc,
+        &office,
+        "buuta2@buudien.example.vn",
+        &[Role::PostalWorker],
+    )
+    .await;
+    handover::draft_pickup(svc, &colleague, o.commune.id, &[c.id], monday)
         .await
         .unwrap();
 }

@@ -107,6 +107,11 @@ pub enum Step {
         waybill: String,
         postage_vnd: u64,
         fees_vnd: u64,
+        /// The post office that holds the papers from now on (its
+        /// identifier), when its postal worker recorded the collection
+        /// here; an operator's push leaves it out.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        post_office: Option<String>,
     },
     /// Listed on the hand-over record `record`, confirmed by both sides.
     HandToAgency { record: String },
@@ -451,6 +456,7 @@ mod tests {
                     waybill: "EE473124829VN".into(),
                     postage_vnd: 25_000,
                     fees_vnd: 10_000,
+                    post_office: None,
                 },
                 vn(2026, 3, 2),
                 &cal,

@@ -84,6 +84,7 @@ async fn picked_up(
         waybill: waybill.into(),
         postage_vnd: 26_000,
         fees_vnd: 0,
+        post_office: None,
     };
     store
         .record_consignment_step(NewConsignmentStep {

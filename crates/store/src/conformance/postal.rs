@@ -88,6 +88,7 @@ pub async fn consignments_record_each_step_once(db: &dyn TestDatabase) {
         waybill: "EE473124829VN".into(),
         postage_vnd: 26_000,
         fees_vnd: 10_000,
+        post_office: None,
     };
     let picked_at = vn(2026, 3, 2, 15, 0);
     let next = booked.state.apply(&pick_up, picked_at, &calendar).unwrap();
