@@ -163,6 +163,7 @@ mod tests {
             AppError::Postal(crate::postal::PostalProblem::NoPostOffice),
             AppError::Postal(crate::postal::PostalProblem::NotServed),
             AppError::Postal(crate::postal::PostalProblem::OtherSide),
+            AppError::Postal(crate::postal::PostalProblem::OnARecord),
             AppError::Postal(crate::postal::PostalProblem::WaybillTaken {
                 waybill: "EE473124829VN".into(),
             }),

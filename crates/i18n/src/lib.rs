@@ -519,6 +519,7 @@ mod domain_messages {
             },
             Step::ReturnToAgency,
             Step::Cancel { reason: "x".into() },
+            Step::ReturnToSender { reason: "x".into() },
         ];
         let statuses = [
             Status::Booked,
@@ -530,6 +531,7 @@ mod domain_messages {
             Status::Delivered,
             Status::BackAtAgency,
             Status::Cancelled,
+            Status::ReturnedToSender,
         ];
         let mut consignment: Vec<ConsignmentError> = steps
             .iter()

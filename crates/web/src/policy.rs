@@ -156,6 +156,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     official("GET", "/can-bo/buu-dien"),
     official("POST", "/can-bo/buu-dien/{id}/nhan"),
     official("POST", "/can-bo/buu-dien/{id}/phat"),
+    official("POST", "/can-bo/buu-dien/{id}/tra-lai"),
     official("GET", "/can-bo/buu-dien/{id}/phieu"),
     official("POST", "/can-bo/bien-ban"),
     official("GET", "/can-bo/bien-ban/{id}"),

@@ -35,7 +35,7 @@ pub async fn after_step(
     let key = format!("consignment:{}:step:{seq}", consignment.id);
     let detail = match step {
         Step::PickUp { waybill, .. } | Step::HandToPost { waybill, .. } => waybill.clone(),
-        Step::Attempt { note } => note.clone(),
+        Step::Attempt { note } | Step::ReturnToSender { reason: note } => note.clone(),
         Step::Deliver { recipient, .. } => recipient.clone(),
         Step::ReturnToAgency => String::new(),
         // Nothing the applicant does not know.

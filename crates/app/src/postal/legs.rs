@@ -41,7 +41,9 @@ pub async fn events_of(svc: &Services, id: DossierId) -> Result<Vec<PostEvent>, 
                 Step::PickUp { waybill, .. } => Some(waybill.clone()),
                 Step::HandToAgency { record } => Some(record.clone()),
                 Step::HandToPost { record, waybill } => Some(format!("{record} · {waybill}")),
-                Step::Attempt { note } => Some(note.clone()),
+                Step::Attempt { note } | Step::ReturnToSender { reason: note } => {
+                    Some(note.clone())
+                }
                 Step::Deliver { recipient, .. } => Some(recipient.clone()),
                 // Said by the status itself (its reason is the system's).
                 Step::Cancel { .. } => None,

@@ -294,6 +294,36 @@ pub async fn pick_up(
     take(svc, &consignment, Some(worker.user.id), step, now).await
 }
 
+/// The postal worker gives collected papers back to the applicant (the
+/// agency could not receive them, or the applicant asked for them), and
+/// why: only the post office holding them, and not while a record lists
+/// them (discard it first). The draft can then change and be sent again.
+pub async fn give_back(
+    svc: &Services,
+    worker: &Official,
+    id: ConsignmentId,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<ConsignmentRecord, AppError> {
+    let consignment = svc
+        .store
+        .consignment(id)
+        .await?
+        .filter(|c| c.state.leg == Leg::Pickup)
+        .ok_or(AppError::NotFound("consignment"))?;
+    let seat = offices::seat_for(svc, worker, consignment.agency).await?;
+    if !super::handover::collected_by(svc, id, &seat.post_office).await? {
+        return Err(PostalProblem::NotServed.into());
+    }
+    if svc.store.handover_of_consignment(id).await?.is_some() {
+        return Err(PostalProblem::OnARecord.into());
+    }
+    let step = Step::ReturnToSender {
+        reason: crate::applicant::reason_text("reason", reason)?,
+    };
+    take(svc, &consignment, Some(worker.user.id), step, now).await
+}
+
 /// What the consignment slip of a pickup says (TT 17/2017 Art. 9): the
 /// sender, the recipient agency, the post office, the procedure and its
 /// documents, the window and the price.

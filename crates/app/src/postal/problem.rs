@@ -35,6 +35,10 @@ pub enum PostalProblem {
     /// A waybill number typed twice, or already another consignment's.
     #[error("the waybill {waybill} is used for another consignment")]
     WaybillTaken { waybill: String },
+    /// Papers listed on a hand-over record cannot be given back: the
+    /// record is discarded first.
+    #[error("the papers are listed on a hand-over record")]
+    OnARecord,
     /// The day chosen for the post to come is not a working day ahead.
     #[error("the post comes on a working day from tomorrow, within {days} days")]
     PickupDay { days: u32 },
@@ -52,6 +56,7 @@ impl Message for PostalProblem {
             PostalProblem::NotForPost { .. } => "postal-problem-not-for-post",
             PostalProblem::PickupDay { .. } => "postal-problem-pickup-day",
             PostalProblem::OtherSide => "postal-problem-other-side",
+            PostalProblem::OnARecord => "postal-problem-on-a-record",
             PostalProblem::WaybillTaken { .. } => "postal-problem-waybill-taken",
             PostalProblem::NotEnterable { .. } => "postal-problem-not-enterable",
             PostalProblem::Rule(e) => e.message_key(),

@@ -667,3 +667,60 @@ async fn a_post_office_sees_and_hands_over_only_what_it_collected() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn papers_the_agency_cannot_receive_go_back_to_the_applicant() {
+    let o = office().await;
+    let svc = &o.svc;
+    let an = account(&o, "an@demo.motcua.vn").await;
+    let postman = postman(&o).await;
+    let friday = vn(2026, 2, 27, 20, 0);
+    let draft = filled(&o, &an, "2026-03-02", friday).await;
+    let c = pickup::book(svc, &an, draft.id, friday)
+        .await
+        .unwrap()
+        .consignment;
+    let monday = vn(2026, 3, 2, 9, 30);
+    pickup::pick_up(svc, &postman, c.id, "EE473124829VN", 26_000, 0, monday)
+        .await
+        .unwrap();
+    // Listed on a record, the papers stay until it is discarded.
+    let record = handover::draft_pickup(svc, &postman, o.commune.id, &[c.id], monday)
+        .await
+        .unwrap();
+    let later = monday + TimeDelta::hours(2);
+    assert!(matches!(
+        pickup::give_back(svc, &postman, c.id, "Thiếu tờ khai có chữ ký", later).await,
+        Err(AppError::Postal(PostalProblem::OnARecord))
+    ));
+    handover::discard(svc, &postman, record.id).await.unwrap();
+    // A reason is required; with one, the papers go back.
+    assert!(matches!(
+        pickup::give_back(svc, &postman, c.id, " ", later).await,
+        Err(AppError::Invalid(p)) if p[0].field == "reason"
+    ));
+    let back = pickup::give_back(svc, &postman, c.id, "Thiếu tờ khai có chữ ký", later)
+        .await
+        .unwrap();
+    assert_eq!(back.state.status, Status::ReturnedToSender);
+    // The applicant hears why, and the draft can change and go again.
+    let told = messages_to(&o, "an@demo.motcua.vn").await;
+    assert!(
+        told.iter()
+            .any(|s| s.contains("đã trả hồ sơ cho người gửi")),
+        "{told:?}"
+    );
+    assert!(pickup::active(svc, draft.id).await.unwrap().is_none());
+    apply::save(
+        svc,
+        &an,
+        draft.id,
+        inputs(&o, "2026-03-04"),
+        Some(Delivery::Post),
+        later,
+    )
+    .await
+    .unwrap();
+    let again = pickup::book(svc, &an, draft.id, later).await.unwrap();
+    assert!(!again.already && again.consignment.id != c.id);
+}

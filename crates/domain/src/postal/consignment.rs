@@ -70,6 +70,9 @@ pub enum Status {
     BackAtAgency,
     /// Cancelled before it was collected.
     Cancelled,
+    /// Collected, then given back to the applicant (the agency could not
+    /// receive the papers, or the applicant asked for them back).
+    ReturnedToSender,
 }
 
 impl Status {
@@ -84,6 +87,7 @@ impl Status {
             Status::Delivered => "delivered",
             Status::BackAtAgency => "back-at-agency",
             Status::Cancelled => "cancelled",
+            Status::ReturnedToSender => "returned-to-sender",
         }
     }
 
@@ -91,7 +95,11 @@ impl Status {
     pub fn is_final(self) -> bool {
         matches!(
             self,
-            Status::AtAgency | Status::Delivered | Status::BackAtAgency | Status::Cancelled
+            Status::AtAgency
+                | Status::Delivered
+                | Status::BackAtAgency
+                | Status::Cancelled
+                | Status::ReturnedToSender
         )
     }
 }
@@ -127,6 +135,9 @@ pub enum Step {
     ReturnToAgency,
     /// Cancelled before collection, and why.
     Cancel { reason: String },
+    /// Collected papers taken back to the applicant, and why; the draft
+    /// can then change and be sent again.
+    ReturnToSender { reason: String },
 }
 
 impl Step {
@@ -139,6 +150,7 @@ impl Step {
             Step::Deliver { .. } => "deliver",
             Step::ReturnToAgency => "return-to-agency",
             Step::Cancel { .. } => "cancel",
+            Step::ReturnToSender { .. } => "return-to-sender",
         }
     }
 }
@@ -297,6 +309,10 @@ impl Consignment {
             (Status::Booked, Step::Cancel { reason }) => {
                 required("reason", reason)?;
                 next.status = Status::Cancelled;
+            }
+            (Status::PickedUp, Step::ReturnToSender { reason }) => {
+                required("reason", reason)?;
+                next.status = Status::ReturnedToSender;
             }
             _ => return Err(not_now()),
         }

@@ -241,3 +241,5 @@ post-waybill = Waybill number
 post-recipient = Recipient's full name
 post-identity = Recipient's identity document number
 post-note = Why it was not delivered
+post-give-back = Give the papers back
+post-give-back-reason = Why they are given back

@@ -237,3 +237,5 @@ post-waybill = Số hiệu bưu gửi
 post-recipient = Họ tên người nhận
 post-identity = Số giấy tờ tùy thân của người nhận
 post-note = Lý do phát không thành công
+post-give-back = Trả hồ sơ cho người gửi
+post-give-back-reason = Lý do trả lại

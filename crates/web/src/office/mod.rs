@@ -58,6 +58,12 @@ pub(crate) fn routes(router: Router<AppState>) -> Router<AppState> {
     let r = add(r, "GET", "/can-bo/buu-dien", get(post::show));
     let r = add(r, "POST", "/can-bo/buu-dien/{id}/nhan", post(post::pick_up));
     let r = add(r, "POST", "/can-bo/buu-dien/{id}/phat", post(post::report));
+    let r = add(
+        r,
+        "POST",
+        "/can-bo/buu-dien/{id}/tra-lai",
+        post(post::give_back),
+    );
     let r = add(r, "GET", "/can-bo/buu-dien/{id}/phieu", get(records::slip));
     let r = add(r, "POST", "/can-bo/bien-ban", post(post::draft));
     let r = add(r, "GET", "/can-bo/bien-ban/{id}", get(records::show));

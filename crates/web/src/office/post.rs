@@ -333,6 +333,24 @@ pub(crate) async fn pick_up(
     }
 }
 
+/// `POST /can-bo/buu-dien/{id}/tra-lai`: collected papers given back to
+/// the applicant, and why.
+pub(crate) async fn give_back(
+    State(state): State<AppState>,
+    who: OfficialVisitor,
+    ctx: PageCtx,
+    Path(id): Path<String>,
+    Posted(form): Posted<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let svc = state.require_services()?;
+    let consignment = consignment_id(&id)?;
+    let reason = field(&form, "reason");
+    match pickup::give_back(svc, &who.official, consignment, reason, Utc::now()).await {
+        Ok(_) => Ok(see_other(HERE)),
+        Err(e) => again(svc, ctx, &who, Some(&id), &form, e).await,
+    }
+}
+
 /// `POST /can-bo/buu-dien/{id}/phat`: a delivery attempt, a delivery or
 /// the return to the agency.
 pub(crate) async fn report(
