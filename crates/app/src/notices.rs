@@ -117,13 +117,7 @@ pub async fn stage_changed(
     detail: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let lang = match dossier.applicant.user {
-        Some(user) => match svc.store.user(user).await? {
-            Some(user) => language_of(&user),
-            None => Lang::default(),
-        },
-        None => Lang::default(),
-    };
+    let lang = Addressee::of_dossier(svc, dossier).await?.lang;
     let code = dossier.code.as_str().to_owned();
     let stage = stage_name(dossier.state.stage, lang);
     let mut jobs = Vec::new();

@@ -196,6 +196,16 @@ pub async fn item_of(svc: &Services, c: ConsignmentRecord) -> Result<Item, AppEr
     })
 }
 
+/// Where a consignment is collected or delivered, as written on a page, a
+/// slip or the operator's pull (empty when the address list cannot be
+/// read).
+pub fn address_text(c: &ConsignmentRecord) -> String {
+    motcua_domain::address::Units::bundled()
+        .ok()
+        .and_then(|u| c.address.display(u).ok())
+        .unwrap_or_default()
+}
+
 /// The names of agencies, for the page.
 pub async fn agency_names(
     svc: &Services,

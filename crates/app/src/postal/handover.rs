@@ -28,7 +28,7 @@ use motcua_store::{
     NewConsignment, NewHandover,
 };
 
-use super::steps::record_step;
+use super::steps;
 use super::{PostalProblem, follow, offices, quote};
 use crate::apply::{self, Entering, inputs};
 use crate::office::scope::Official;
@@ -466,12 +466,7 @@ async fn step_once(
     at: DateTime<Utc>,
 ) -> Result<Option<ConsignmentRecord>, AppError> {
     let status = c.state.status;
-    let calendar = apply::work_calendar(svc).await?;
-    let next = c
-        .state
-        .apply(&step, at, &calendar)
-        .map_err(PostalProblem::from)?;
-    match record_step(svc, &c, Some(by), step, next, at).await {
+    match steps::record(svc, &c, Some(by), step, at).await {
         Ok(done) => Ok(Some(done)),
         Err(AppError::Store(motcua_store::StoreError::Conflict { .. })) => {
             match svc.store.consignment(c.id).await? {

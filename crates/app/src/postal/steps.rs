@@ -11,7 +11,7 @@ use crate::{AppError, Services, apply};
 
 /// Records `step` (giving `next`) on `consignment` as read; a step someone
 /// else recorded meanwhile is a conflict (read again and retry).
-pub(crate) async fn record_step(
+async fn record_step(
     svc: &Services,
     consignment: &ConsignmentRecord,
     actor: Option<UserId>,
@@ -32,10 +32,9 @@ pub(crate) async fn record_step(
         .await?)
 }
 
-/// Takes `step` on `consignment` as read, by `actor`, at `at`: refused by
-/// the rules or by a step recorded meanwhile (a conflict), else recorded
-/// and followed up.
-pub(crate) async fn take(
+/// Records `step` on `consignment` as read, by `actor`, at `at`: refused
+/// by the rules or by a step recorded meanwhile (a conflict).
+pub(crate) async fn record(
     svc: &Services,
     consignment: &ConsignmentRecord,
     actor: Option<UserId>,
@@ -47,7 +46,18 @@ pub(crate) async fn take(
         .state
         .apply(&step, at, &calendar)
         .map_err(PostalProblem::from)?;
-    let done = record_step(svc, consignment, actor, step.clone(), next, at).await?;
+    record_step(svc, consignment, actor, step, next, at).await
+}
+
+/// [`record`]s `step`, then does what follows it.
+pub(crate) async fn take(
+    svc: &Services,
+    consignment: &ConsignmentRecord,
+    actor: Option<UserId>,
+    step: Step,
+    at: DateTime<Utc>,
+) -> Result<ConsignmentRecord, AppError> {
+    let done = record(svc, consignment, actor, step.clone(), at).await?;
     follow::after_step(svc, &done, &step, done.steps, at).await?;
     Ok(done)
 }

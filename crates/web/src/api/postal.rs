@@ -220,7 +220,6 @@ pub(crate) async fn pull(
         .into_iter()
         .map(|a| (a.id, a.identifier.as_str().to_owned()))
         .collect();
-    let units = motcua_domain::address::Units::bundled().ok();
     // Names, phones and addresses: no cache keeps them (the request's
     // signature, not its address, is what lets a caller in).
     let no_store = [(
@@ -243,9 +242,7 @@ pub(crate) async fn pull(
                         label: i.label,
                         applicant: i.applicant,
                         phone: i.phone,
-                        address: units
-                            .and_then(|u| c.address.display(u).ok())
-                            .unwrap_or_default(),
+                        address: motcua_app::postal::board::address_text(&c),
                         window_from: c.window.map(|w| w.from),
                         window_to: c.window.map(|w| w.to),
                         postage_vnd: c.postage_vnd,

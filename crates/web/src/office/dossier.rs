@@ -88,7 +88,10 @@ pub(crate) fn dossier_id(text: &str) -> Result<DossierId, WebError> {
 }
 
 /// A user's name, for the timeline and the assignee.
-async fn name_of(svc: &Services, id: Option<UserId>) -> Result<Option<String>, AppError> {
+pub(crate) async fn name_of(
+    svc: &Services,
+    id: Option<UserId>,
+) -> Result<Option<String>, AppError> {
     Ok(match id {
         Some(id) => svc.store.user(id).await?.map(|u| u.full_name),
         None => None,

@@ -95,6 +95,13 @@ impl PostPage {
     }
 }
 
+/// When the applicant asked the post to come, as the pages write it.
+pub(crate) fn window_text(ctx: &PageCtx, c: &motcua_store::ConsignmentRecord) -> String {
+    c.window
+        .map(|w| format!("{} – {}", ctx.instant(&w.from), ctx.instant(&w.to)))
+        .unwrap_or_default()
+}
+
 fn row(
     ctx: &PageCtx,
     item: &Item,
@@ -102,20 +109,14 @@ fn row(
     calendar: &motcua_domain::calendar::WorkCalendar,
 ) -> Row {
     let c = &item.consignment;
-    let units = motcua_domain::address::Units::bundled().ok();
     Row {
         id: c.id.to_string(),
         label: item.label.clone(),
         applicant: item.applicant.clone(),
         phone: item.phone.clone().unwrap_or_default(),
         agency: names.get(&item.agency).cloned().unwrap_or_default(),
-        address: units
-            .and_then(|u| c.address.display(u).ok())
-            .unwrap_or_default(),
-        window: c
-            .window
-            .map(|w| format!("{} – {}", ctx.instant(&w.from), ctx.instant(&w.to)))
-            .unwrap_or_default(),
+        address: board::address_text(c),
+        window: window_text(ctx, c),
         postage: vnd(c.postage_vnd),
         postage_number: c.postage_vnd.to_string(),
         waybill: c.state.waybill.clone().unwrap_or_default(),

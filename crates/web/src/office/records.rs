@@ -18,6 +18,7 @@ use motcua_app::postal::{handover, pickup};
 use motcua_domain::postal::consignment::{Leg, Status};
 use motcua_store::{ConsignmentId, Handover, HandoverId};
 
+use super::dossier::name_of;
 use crate::csrf::Posted;
 use crate::error::WebError;
 use crate::page::{PageCtx, render};
@@ -70,13 +71,6 @@ fn record_id(id: &str) -> Result<HandoverId, WebError> {
     id.parse().map_err(|_| WebError::NotFound)
 }
 
-async fn name_of(svc: &motcua_app::Services, user: motcua_store::UserId) -> String {
-    match svc.store.user(user).await {
-        Ok(Some(u)) => u.full_name,
-        _ => String::new(),
-    }
-}
-
 async fn record_page(
     svc: &motcua_app::Services,
     ctx: PageCtx,
@@ -117,7 +111,11 @@ async fn record_page(
     let may_confirm =
         handover::confirms(&who.official, &record) && handover::unfinished(svc, &record).await?;
     let confirmed = match record.confirmed {
-        Some((by, at)) => Some(format!("{} — {}", name_of(svc, by).await, ctx.instant(&at))),
+        Some((by, at)) => Some(format!(
+            "{} — {}",
+            name_of(svc, Some(by)).await?.unwrap_or_default(),
+            ctx.instant(&at)
+        )),
         None => None,
     };
     Ok(RecordPage {
@@ -128,7 +126,9 @@ async fn record_page(
         agency: name(record.agency),
         drafted: format!(
             "{} — {}",
-            name_of(svc, record.drafted_by).await,
+            name_of(svc, Some(record.drafted_by))
+                .await?
+                .unwrap_or_default(),
             ctx.instant(&record.drafted_at)
         ),
         confirmed,
@@ -234,20 +234,14 @@ pub(crate) async fn slip(
         ),
         None => (slip.procedure_code.clone(), Vec::new()),
     };
-    let units = motcua_domain::address::Units::bundled().ok();
     let page = SlipPage {
         post_office: slip.post_office.name.clone(),
         agency: slip.agency.name.clone(),
         applicant: slip.sender.full_name.clone(),
         phone: slip.sender.phone.clone().unwrap_or_default(),
         email: slip.sender.email.clone().unwrap_or_default(),
-        address: units
-            .and_then(|u| c.address.display(u).ok())
-            .unwrap_or_default(),
-        window: c
-            .window
-            .map(|w| format!("{} – {}", ctx.instant(&w.from), ctx.instant(&w.to)))
-            .unwrap_or_default(),
+        address: board::address_text(c),
+        window: super::post::window_text(&ctx, c),
         procedure,
         documents,
         postage: vnd(c.postage_vnd),

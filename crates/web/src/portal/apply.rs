@@ -488,14 +488,8 @@ fn pickup_page(
         status: crate::office::actions::capitalised(
             &ctx.t(&format!("consignment-status-{}", booked.state.status.key())),
         ),
-        window: booked
-            .window
-            .map(|w| format!("{} – {}", ctx.instant(&w.from), ctx.instant(&w.to)))
-            .unwrap_or_default(),
-        address: Units::bundled()
-            .ok()
-            .and_then(|u| booked.address.display(u).ok())
-            .unwrap_or_default(),
+        window: crate::office::post::window_text(&ctx, booked),
+        address: motcua_app::postal::board::address_text(booked),
         postage: words::vnd(booked.postage_vnd),
         waybill: booked.state.waybill.clone().unwrap_or_default(),
         booked: booked.state.status == motcua_domain::postal::consignment::Status::Booked,
