@@ -135,6 +135,12 @@ pub struct Counting {
     pub not_received: Option<NotReceived>,
     /// Its due date was moved by an apology (shown beside the original).
     pub rescheduled: bool,
+    /// Pending at the end of the period while the applicant was being
+    /// asked for an appraisal supplement. Known for a wait still open in
+    /// `d`; a wait that has closed since is not told apart from a wait
+    /// for payment (the clock keeps no kind), so such a dossier stays in
+    /// `pending`.
+    pub awaiting_supplement: bool,
 }
 
 impl Counting {
@@ -257,6 +263,9 @@ pub fn classify(d: &Dossier, period: &ReportingPeriod) -> Counting {
         };
     } else {
         c.pending = pending_at(d, period.end);
+        c.awaiting_supplement = c.pending.is_some()
+            && d.stage == Stage::AppraisalSupplement
+            && d.clock.paused_since.is_some_and(|since| since < period.end);
     }
     c
 }

@@ -12,6 +12,7 @@
 //! - [`regime`]: which decree and circular govern a dossier, fixed at its entry instant.
 //! - [`lifecycle`]: the dossier state machine and what each action does to the clock.
 //! - [`indicators`]: how a dossier counts in a reporting period.
+//! - [`statistics`]: reporting periods, Biểu II.06a's columns, figures.
 //! - [`code`]: dossier codes.
 //! - [`forms`]: an application form filled in, checked against its field definitions.
 //! - [`identity`]: personal identification numbers (CCCD) and tax codes.
@@ -35,4 +36,5 @@ pub mod phone;
 pub mod postal;
 pub mod printout;
 pub mod regime;
+pub mod statistics;
 pub mod text;

@@ -9,3 +9,4 @@ mod identity;
 mod lifecycle;
 mod phone;
 mod postal;
+mod statistics;
