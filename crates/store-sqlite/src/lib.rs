@@ -23,6 +23,7 @@ mod portal;
 mod postal;
 mod procedures;
 mod queue;
+mod statistics;
 mod timelines;
 mod users;
 mod whole;
@@ -49,6 +50,7 @@ use motcua_store::{
     ConsignmentId, ConsignmentRecord, ConsignmentStep, NewCarrierPush, NewConsignment,
     NewConsignmentStep, PushRecorded, PushSeen,
 };
+use motcua_store::{CountedDossier, Span};
 use sqlx::sqlite::SqlitePool;
 
 use crate::convert::db_err;
@@ -324,6 +326,13 @@ impl Store for SqliteStore {
         through: DossierId,
     ) -> StoreResult<Vec<WholeDossier>> {
         whole::range(&self.pool, after, through).await
+    }
+    async fn counted_dossiers(
+        &self,
+        span: Span,
+        page: Page<DossierId>,
+    ) -> StoreResult<Vec<CountedDossier>> {
+        statistics::counted(&self.pool, span, page).await
     }
     async fn all_attachments(&self, page: Page<AttachmentId>) -> StoreResult<Vec<Attachment>> {
         dossiers::all_attachments(&self.pool, page).await

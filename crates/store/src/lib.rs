@@ -273,6 +273,16 @@ pub trait Store: Send + Sync + 'static {
         after: Option<DossierId>,
         through: DossierId,
     ) -> StoreResult<Vec<WholeDossier>>;
+    /// The dossiers that count in the period `span`, in id order, a page
+    /// at a time (the cursor is the last id): those accepted before its end
+    /// and not concluded (decided or ended) before its start, and those
+    /// never accepted that ended within it. Each comes with what was
+    /// recorded about it elsewhere ([`CountedDossier`]).
+    async fn counted_dossiers(
+        &self,
+        span: Span,
+        page: Page<DossierId>,
+    ) -> StoreResult<Vec<CountedDossier>>;
     /// Every attachment in order, a page at a time (for `verify`).
     async fn all_attachments(&self, page: Page<AttachmentId>) -> StoreResult<Vec<Attachment>>;
 

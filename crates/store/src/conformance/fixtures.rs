@@ -219,10 +219,20 @@ impl Fixture {
         record: DossierRecord,
         start: DateTime<Utc>,
     ) -> DossierRecord {
-        let hour = chrono::TimeDelta::hours(1);
         let r = self
             .act(&record, Action::Accept, Role::ReceptionOfficer, start)
             .await;
+        self.walk_from_accepted(r, start).await
+    }
+
+    /// Assigns, approves and returns an accepted dossier, an hour a step
+    /// from `start`.
+    pub async fn walk_from_accepted(
+        &self,
+        r: DossierRecord,
+        start: DateTime<Utc>,
+    ) -> DossierRecord {
+        let hour = chrono::TimeDelta::hours(1);
         let r = self
             .act(
                 &r,

@@ -14,6 +14,7 @@ mod fixtures;
 mod handovers;
 mod payments;
 mod postal;
+mod statistics;
 
 use std::sync::Arc;
 
@@ -31,6 +32,7 @@ pub use fixtures::{Fixture, cw, procedure, vn};
 pub use handovers::*;
 pub use payments::*;
 pub use postal::*;
+pub use statistics::*;
 
 /// Edits made behind the store's back, to prove `verify` notices them.
 #[derive(Debug, Clone)]
@@ -150,6 +152,7 @@ macro_rules! conformance_tests {
             a_transfer_moves_the_dossier_and_its_timeline_still_verifies,
             whole_dossiers_are_read_by_range_as_they_are_one_by_one,
             a_units_dossiers_are_listed_in_the_order_they_came_in,
+            a_period_counts_what_was_open_in_it_or_ended_unreceived_in_it,
             imported_dossiers_are_written_as_if_created_then_appended,
             a_payment_settles_once_with_its_receipt_and_an_event_per_dossier,
             concurrent_settlements_settle_once,

@@ -17,7 +17,7 @@ use crate::model::{
     ReceiptNumber, Settled, Settlement, UserKind,
 };
 
-async fn payer(store: &Arc<dyn Store>) -> UserId {
+pub(super) async fn payer(store: &Arc<dyn Store>) -> UserId {
     store
         .create_user(NewUser {
             kind: UserKind::Citizen,
@@ -34,7 +34,7 @@ async fn payer(store: &Arc<dyn Store>) -> UserId {
         .id
 }
 
-fn account(agency: AgencyId, symbol: &str) -> FeeAccount {
+pub(super) fn account(agency: AgencyId, symbol: &str) -> FeeAccount {
     FeeAccount {
         agency,
         number: " 3511.0.1053472 ".into(),
@@ -44,7 +44,12 @@ fn account(agency: AgencyId, symbol: &str) -> FeeAccount {
     }
 }
 
-fn item(dossier: DossierId, fee: &str, amount_vnd: u64, refundable: bool) -> PaymentItem {
+pub(super) fn item(
+    dossier: DossierId,
+    fee: &str,
+    amount_vnd: u64,
+    refundable: bool,
+) -> PaymentItem {
     PaymentItem {
         dossier,
         fee: fee.into(),
@@ -54,7 +59,7 @@ fn item(dossier: DossierId, fee: &str, amount_vnd: u64, refundable: bool) -> Pay
     }
 }
 
-fn payment(
+pub(super) fn payment(
     reference: &str,
     payer: UserId,
     beneficiary: AgencyId,
@@ -74,7 +79,7 @@ fn payment(
     }
 }
 
-fn settlement(reference: &str, at: DateTime<Utc>) -> Settlement {
+pub(super) fn settlement(reference: &str, at: DateTime<Utc>) -> Settlement {
     Settlement {
         reference: reference.into(),
         provider_txn: format!("TXN{reference}"),

@@ -11,6 +11,7 @@ mod portal;
 mod postal;
 mod procedure;
 mod queue;
+mod statistics;
 mod user;
 
 pub use agency::{Agency, AgencyKind, NewAgency};
@@ -32,6 +33,7 @@ pub use postal::{
 };
 pub use procedure::{ProcedureColumns, ProcedureQuery, ProcedureVersion, like_pattern};
 pub use queue::{QueueCounts, QueueQuery};
+pub use statistics::{CountedDossier, Span};
 pub use user::{
     ApiToken, NewApiToken, NewSession, NewUser, RoleGrant, Session, TokenHash, User, UserKind,
 };
