@@ -56,6 +56,9 @@ pub enum AppError {
     /// that does not serve the agency, a consignment's rules).
     #[error(transparent)]
     Postal(#[from] crate::postal::PostalProblem),
+    /// A reporting period that cannot be read or is empty.
+    #[error(transparent)]
+    Period(#[from] motcua_domain::statistics::PeriodError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -113,6 +116,7 @@ impl Message for AppError {
             AppError::Calendar(e) => e.message_key(),
             AppError::Store(e) => e.message_key(),
             AppError::Postal(e) => e.message_key(),
+            AppError::Period(e) => e.message_key(),
             AppError::Render(RenderError::Unavailable { .. }) => "app-error-render-unavailable",
             AppError::Blob(_) | AppError::Render(_) | AppError::Internal(_) => "app-error-internal",
         }
@@ -130,6 +134,7 @@ impl Message for AppError {
             AppError::Calendar(e) => e.message_args(),
             AppError::Store(e) => e.message_args(),
             AppError::Postal(e) => e.message_args(),
+            AppError::Period(e) => e.message_args(),
             _ => Vec::new(),
         }
     }
@@ -160,6 +165,11 @@ mod tests {
             AppError::BadLink,
             AppError::NotOnline,
             AppError::Postal(crate::postal::PostalProblem::WithThePost),
+            AppError::Period(motcua_domain::statistics::PeriodError::Malformed(
+                "2025-H3".into(),
+            )),
+            AppError::Period(motcua_domain::statistics::PeriodError::Empty),
+            AppError::Period(motcua_domain::statistics::PeriodError::CutOff(30)),
             AppError::Postal(crate::postal::PostalProblem::NoPostOffice),
             AppError::Postal(crate::postal::PostalProblem::NotServed),
             AppError::Postal(crate::postal::PostalProblem::OtherSide),

@@ -26,6 +26,7 @@ pub mod postal;
 pub mod printouts;
 mod secret;
 mod services;
+pub mod statistics;
 pub mod timeline;
 pub mod track;
 

@@ -167,6 +167,10 @@ pub trait Renderer: Send + Sync {
 
     /// The printout's table as an XLSX workbook.
     fn xlsx(&self, printout: &Printout) -> Result<Vec<u8>, RenderError>;
+
+    /// The statistics review as an XLSX workbook: numeric cells, a native
+    /// chart beside each table.
+    fn review_xlsx(&self, review: &crate::statistics::Review) -> Result<Vec<u8>, RenderError>;
 }
 
 /// A renderer for builds and tests without the PDF engine: every call says
@@ -180,6 +184,10 @@ impl Renderer for NoRenderer {
     }
 
     fn xlsx(&self, _: &Printout) -> Result<Vec<u8>, RenderError> {
+        Err(RenderError::Unavailable { format: "XLSX" })
+    }
+
+    fn review_xlsx(&self, _: &crate::statistics::Review) -> Result<Vec<u8>, RenderError> {
         Err(RenderError::Unavailable { format: "XLSX" })
     }
 }

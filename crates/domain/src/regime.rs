@@ -122,6 +122,9 @@ pub enum FormKind {
     /// a one-stop circular's form (the finance rules set it), so no
     /// circular lists it.
     FeeReceipt,
+    /// Biểu II.06a with the period's indicators: the statistics review, not
+    /// a dossier's form.
+    StatisticsReview,
 }
 
 /// Paper size of a printed form.

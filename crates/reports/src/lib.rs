@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 mod pdf;
+mod review;
 mod xlsx;
 
 use motcua_domain::printout::{Printout, RenderError, Renderer};
@@ -47,5 +48,12 @@ impl Renderer for Reports {
 
     fn xlsx(&self, printout: &Printout) -> Result<Vec<u8>, RenderError> {
         xlsx::workbook(printout)
+    }
+
+    fn review_xlsx(
+        &self,
+        review: &motcua_domain::statistics::Review,
+    ) -> Result<Vec<u8>, RenderError> {
+        review::workbook(review)
     }
 }

@@ -96,6 +96,7 @@ pub fn kind_key(kind: FormKind) -> &'static str {
         FormKind::ControlSheet => "phieu-kiem-soat",
         FormKind::Logbook => "so-theo-doi",
         FormKind::FeeReceipt => "bien-lai",
+        FormKind::StatisticsReview => "bao-cao-thong-ke",
     }
 }
 
@@ -181,7 +182,9 @@ impl Paperwork {
             FormKind::Apology => letters::apology(self, spec, event),
             FormKind::StopNotice => letters::stop_notice(self, spec, event),
             FormKind::ControlSheet => control::sheet(self, spec, event),
-            FormKind::Logbook | FormKind::FeeReceipt => return Err(AppError::NotFound("form")),
+            FormKind::Logbook | FormKind::FeeReceipt | FormKind::StatisticsReview => {
+                return Err(AppError::NotFound("form"));
+            }
         })
     }
 
@@ -280,7 +283,7 @@ fn issuing_event(events: &[EventRecord], kind: FormKind) -> Option<&EventRecord>
             ActionKind::StopAtApplicantRequest,
             ActionKind::StopUnderSectorLaw,
         ],
-        FormKind::Logbook | FormKind::FeeReceipt => &[],
+        FormKind::Logbook | FormKind::FeeReceipt | FormKind::StatisticsReview => &[],
     };
     events.iter().rev().find(|e| wanted.contains(&e.action))
 }

@@ -8,7 +8,9 @@
 pub mod figures;
 pub mod period;
 pub mod placement;
+pub mod review;
 
 pub use figures::{Facts, Figures, share};
 pub use period::{CutOff, PeriodError, PeriodKind, PeriodSpec};
 pub use placement::{Column, Fate, PLACEMENT, columns_of, fates_of};
+pub use review::Review;

@@ -87,3 +87,6 @@ code-error-date = “{ $value }” is not a valid date (YYMMDD)
 code-error-sequence-width = the sequence “{ $value }” must have { $min } to { $max } digits
 code-error-sequence-range = daily sequence { $sequence } is outside 1–{ $max }
 code-error-upstream = a code from another system must be 1–64 visible ASCII characters
+period-error-malformed = “{ $value }” is not a reporting period: write 2025-H1 (half), 2025-Q3 (quarter), 2025-07 (month), 2025 (year) or 2025-01-01..2025-03-31
+period-error-empty = a reporting period must end after it starts
+period-error-cut-off = the cut-off day must be from 1 to 28, not { $day }

@@ -87,3 +87,6 @@ code-error-date = “{ $value }” không phải là ngày hợp lệ (YYMMDD)
 code-error-sequence-width = số thứ tự “{ $value }” phải có từ { $min } đến { $max } chữ số
 code-error-sequence-range = số thứ tự { $sequence } ngoài khoảng 1–{ $max } trong ngày
 code-error-upstream = mã hồ sơ từ hệ thống khác phải gồm 1–64 ký tự ASCII nhìn thấy được
+period-error-malformed = “{ $value }” không phải là kỳ báo cáo: hãy viết 2025-H1 (6 tháng), 2025-Q3 (quý), 2025-07 (tháng), 2025 (năm) hoặc 01/01/2025..31/03/2025
+period-error-empty = kỳ báo cáo phải kết thúc sau ngày bắt đầu
+period-error-cut-off = ngày chốt số liệu phải từ 1 đến 28, không phải { $day }

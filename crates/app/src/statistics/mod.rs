@@ -1,0 +1,194 @@
+//! The statistics of a reporting period, computed from the record.
+//!
+//! Every dossier that counts in the period ([`Store::counted_dossiers`]) is
+//! classified by `domain::indicators` — the same classification the back
+//! office warns with — and added to the figures of its cell: the agency
+//! that decides it and its procedure. Agencies, fields and the province are
+//! cells merged, so every level of the dashboard and the review adds up the
+//! same dossiers.
+//!
+//! [`Store::counted_dossiers`]: motcua_store::Store::counted_dossiers
+
+mod cells;
+pub mod open_data;
+pub mod review;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use motcua_domain::calendar::OfficeHours;
+use motcua_domain::catalog::ServiceLevel;
+use motcua_domain::indicators::{self, ReportingPeriod};
+use motcua_domain::lifecycle::Clockwork;
+use motcua_domain::regime::{Regime, RegimeError};
+use motcua_domain::statistics::{CutOff, Facts, Figures, PeriodSpec};
+use motcua_store::{AgencyId, CountedDossier, Delivery, Page, Satisfaction, Span};
+
+pub use cells::{AgencyRow, Cell, ProcedureRow};
+
+use crate::{AppError, Services, apply};
+
+/// How many dossiers are read at a time.
+const PAGE: u32 = 1000;
+
+/// The statistics of one period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statistics {
+    pub spec: PeriodSpec,
+    pub cut_off: CutOff,
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+    /// The first day the modelled law covers, when the period starts
+    /// before it: its dossiers cannot exist here, so the report says the
+    /// figures start then.
+    pub before_law: Option<NaiveDate>,
+    /// One per agency and procedure with anything counted.
+    pub cells: Vec<Cell>,
+}
+
+/// A procedure as the statistics name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ProcedureInfo {
+    name: String,
+    field: String,
+    level: Option<ServiceLevel>,
+}
+
+/// The catalog's versions by code, newest last, to name each dossier's
+/// procedure as it was in force for the dossier.
+struct Catalog(HashMap<String, Vec<(NaiveDate, ProcedureInfo)>>);
+
+impl Catalog {
+    async fn load(svc: &Services) -> Result<Catalog, AppError> {
+        let mut by_code: HashMap<String, Vec<(NaiveDate, ProcedureInfo)>> = HashMap::new();
+        for v in svc.store.all_procedure_versions().await? {
+            let p = v.procedure;
+            by_code.entry(p.code.clone()).or_default().push((
+                p.effective_from,
+                ProcedureInfo {
+                    name: p.name,
+                    field: p.field,
+                    level: Some(p.level),
+                },
+            ));
+        }
+        for versions in by_code.values_mut() {
+            versions.sort_by_key(|(from, _)| *from);
+        }
+        Ok(Catalog(by_code))
+    }
+
+    fn info(&self, code: &str, version: NaiveDate) -> ProcedureInfo {
+        let versions = self.0.get(code);
+        let found = versions.and_then(|vs| {
+            vs.iter()
+                .rev()
+                .find(|(from, _)| *from <= version)
+                .or_else(|| vs.first())
+        });
+        found.map_or_else(
+            || ProcedureInfo {
+                name: code.to_owned(),
+                field: String::new(),
+                level: None,
+            },
+            |(_, info)| info.clone(),
+        )
+    }
+}
+
+/// Computes the statistics of `spec` cut off at `cut_off`.
+pub async fn compute(
+    svc: &Services,
+    spec: PeriodSpec,
+    cut_off: CutOff,
+) -> Result<Statistics, AppError> {
+    let (first, last) = spec.days(cut_off)?;
+    let period = ReportingPeriod::days(first, last).map_err(|e| AppError::Period(e.into()))?;
+    let before_law = match Regime::on(first) {
+        Ok(_) => None,
+        Err(RegimeError::BeforeEarliest { earliest, .. }) => Some(earliest),
+    };
+    let catalog = Catalog::load(svc).await?;
+    let calendar = apply::work_calendar(svc).await?;
+    let mut hours: HashMap<AgencyId, OfficeHours> = HashMap::new();
+    let mut cells: HashMap<(AgencyId, String), Cell> = HashMap::new();
+    let span = Span {
+        from: period.start,
+        to: period.end,
+    };
+    let mut page = Page::first(PAGE);
+    loop {
+        let batch = svc.store.counted_dossiers(span, page).await?;
+        let Some(last_row) = batch.last() else { break };
+        page = Page {
+            after: Some(last_row.record.id),
+            limit: PAGE,
+        };
+        for counted in &batch {
+            let record = &counted.record;
+            let unit = record.receiving_unit;
+            if !hours.contains_key(&unit) {
+                let h = match svc.store.agency(unit).await? {
+                    Some(a) => a.office_hours,
+                    None => OfficeHours::standard(),
+                };
+                hours.insert(unit, h);
+            }
+            let office = hours
+                .get(&unit)
+                .cloned()
+                .unwrap_or_else(OfficeHours::standard);
+            let cw = Clockwork {
+                calendar: &calendar,
+                hours: &office,
+            };
+            let info = catalog.info(&record.procedure_code, record.procedure_version);
+            let counting = indicators::classify(&record.state, &period);
+            let facts = facts_of(counted, info.level, cw);
+            cells
+                .entry((record.deciding_agency, record.procedure_code.clone()))
+                .or_insert_with(|| Cell {
+                    agency: record.deciding_agency,
+                    procedure: record.procedure_code.clone(),
+                    procedure_name: info.name.clone(),
+                    field: info.field.clone(),
+                    figures: Figures::default(),
+                })
+                .figures
+                .add(&counting, &facts);
+        }
+    }
+    let mut cells: Vec<Cell> = cells
+        .into_values()
+        .filter(|c| !c.figures.is_empty())
+        .collect();
+    cells.sort_by(|a, b| (a.agency, &a.procedure).cmp(&(b.agency, &b.procedure)));
+    Ok(Statistics {
+        spec,
+        cut_off,
+        first,
+        last,
+        before_law,
+        cells,
+    })
+}
+
+fn facts_of(counted: &CountedDossier, level: Option<ServiceLevel>, cw: Clockwork<'_>) -> Facts {
+    let record = &counted.record;
+    Facts {
+        channel: record.state.channel,
+        level,
+        // A dossier whose time cannot be counted on the calendar (a year
+        // without a schedule) is left out of the average, not guessed.
+        processing_days: indicators::processing_days(&record.state, cw)
+            .ok()
+            .flatten(),
+        paid_online: counted.paid_online,
+        digitised: counted.digitised > 0,
+        satisfied: counted
+            .rating
+            .map(|r| matches!(r, Satisfaction::VerySatisfied | Satisfaction::Satisfied)),
+        result_by_post: record.delivery == Delivery::Post,
+    }
+}

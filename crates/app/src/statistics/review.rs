@@ -1,0 +1,154 @@
+//! The review document of a period, filled from its statistics.
+
+use chrono::{DateTime, Utc};
+use motcua_domain::statistics::review::{Line, Row, Table, period_words};
+use motcua_domain::statistics::{Figures, Review};
+
+use super::Statistics;
+use crate::printouts::vi;
+use crate::{AppError, Services};
+
+/// A share as the review writes it: "37,5%"; "—" when nothing was counted.
+pub fn percent(share: Option<f64>) -> String {
+    share.map_or_else(
+        || "—".to_owned(),
+        |s| format!("{:.1}%", s * 100.0).replace('.', ","),
+    )
+}
+
+/// A count with the share it is of a whole: "12 (37,5%)".
+fn count_and_share(n: u64, share: Option<f64>) -> String {
+    format!("{n} ({})", percent(share))
+}
+
+const NOT_MEASURED: &str = "Chưa đo được (hệ thống chưa ghi nhận dữ liệu trong kỳ)";
+
+fn summary(f: &Figures) -> Vec<Line> {
+    let line = |label: &str, value: String| Line {
+        label: label.to_owned(),
+        value,
+    };
+    let measured = |value: Option<String>| value.unwrap_or_else(|| NOT_MEASURED.to_owned());
+    vec![
+        line("Hồ sơ tiếp nhận mới trong kỳ", f.new.to_string()),
+        line(
+            "Tỷ lệ hồ sơ nộp trực tuyến",
+            measured(f.online_share().map(|s| percent(Some(s)))),
+        ),
+        line(
+            "Hồ sơ nộp qua dịch vụ bưu chính công ích",
+            count_and_share(f.new_by_post, f.postal_share()),
+        ),
+        line(
+            "Tỷ lệ hồ sơ trực tuyến của thủ tục toàn trình (mức độ 4, TT 23/2018/TT-BTTTT)",
+            measured(f.level4_share().map(|s| percent(Some(s)))),
+        ),
+        line(
+            "Tỷ lệ hồ sơ giải quyết trước hạn và đúng hạn",
+            measured(f.timely_share().map(|s| percent(Some(s)))),
+        ),
+        line(
+            "Hồ sơ từ chối giải quyết (sau thẩm định)",
+            f.refused.to_string(),
+        ),
+        line("Hồ sơ rút sau khi tiếp nhận", f.withdrawn.to_string()),
+        line("Hồ sơ dừng giải quyết", f.stopped.to_string()),
+        line("Hồ sơ không được tiếp nhận", f.not_received.to_string()),
+        line(
+            "Hồ sơ thanh toán trực tuyến",
+            count_and_share(f.new_paid_online, f.paid_online_share()),
+        ),
+        line(
+            "Hồ sơ có giấy tờ được số hóa",
+            count_and_share(f.new_digitised, f.digitised_share()),
+        ),
+        line(
+            "Kết quả trả qua dịch vụ bưu chính công ích",
+            f.results_by_post.to_string(),
+        ),
+        line(
+            "Mức độ hài lòng (hài lòng và rất hài lòng)",
+            measured(
+                f.satisfied_share()
+                    .map(|s| format!("{} trên {} lượt đánh giá", percent(Some(s)), f.rated)),
+            ),
+        ),
+        line(
+            "Thời gian giải quyết bình quân (không tính thời gian chờ người nộp)",
+            measured(
+                f.average_processing_days()
+                    .map(|d| format!("{d:.2} ngày làm việc").replace('.', ",")),
+            ),
+        ),
+    ]
+}
+
+fn row(label: &str, f: &Figures) -> Row {
+    Row {
+        label: label.to_owned(),
+        values: f.columns,
+    }
+}
+
+/// The review of `stats`, dated `now`.
+pub async fn build(
+    svc: &Services,
+    stats: &Statistics,
+    now: DateTime<Utc>,
+) -> Result<Review, AppError> {
+    let province = stats.total(None);
+    let by_field = Table {
+        title: "I. Theo lĩnh vực".to_owned(),
+        row_heading: "Lĩnh vực".to_owned(),
+        rows: stats
+            .fields(None)
+            .iter()
+            .map(|(field, f)| {
+                let label = if field.is_empty() { "Khác" } else { field };
+                row(label, f)
+            })
+            .collect(),
+        total: row("Tổng cộng", &province),
+    };
+    let by_agency = Table {
+        title: "II. Theo cơ quan giải quyết".to_owned(),
+        row_heading: "Cơ quan".to_owned(),
+        rows: stats
+            .agencies(svc)
+            .await?
+            .iter()
+            .map(|a| row(&a.agency.name, &a.figures))
+            .collect(),
+        total: row("Tổng cộng", &province),
+    };
+    let mut notes = vec![format!(
+        "Số liệu được tổng hợp tự động từ hồ sơ trên hệ thống lúc {}.",
+        vi::moment(now)
+    )];
+    if let Some(from) = stats.before_law {
+        notes.push(format!(
+            "Kỳ báo cáo bắt đầu trước ngày {}, ngày sớm nhất hệ thống áp dụng quy định về một cửa; \
+             số liệu chỉ có từ ngày đó.",
+            from.format("%d/%m/%Y")
+        ));
+    }
+    notes.push(
+        "Cột (9) gồm cả hồ sơ đang chờ bổ sung, hồ sơ trả lại (dừng giải quyết) và hồ sơ rút."
+            .to_owned(),
+    );
+    let province_name = &svc.settings.province_name;
+    Ok(Review {
+        issuer: format!("UBND {}", vi::caps(province_name)),
+        period_label: format!(
+            "Kỳ báo cáo: {} (từ ngày {} đến ngày {})",
+            period_words(stats.spec),
+            stats.first.format("%d/%m/%Y"),
+            stats.last.format("%d/%m/%Y")
+        ),
+        place_and_date: format!("{}, {}", vi::place(province_name), vi::day_of(now)),
+        notes,
+        tables: vec![by_field, by_agency],
+        summary: summary(&province),
+        file_stem: format!("bao-cao-{}", stats.spec).replace("..", "-den-"),
+    })
+}
