@@ -170,6 +170,7 @@ mod tests {
             )),
             AppError::Period(motcua_domain::statistics::PeriodError::Empty),
             AppError::Period(motcua_domain::statistics::PeriodError::CutOff(30)),
+            AppError::Period(motcua_domain::statistics::PeriodError::NotYet),
             AppError::Postal(crate::postal::PostalProblem::NoPostOffice),
             AppError::Postal(crate::postal::PostalProblem::NotServed),
             AppError::Postal(crate::postal::PostalProblem::OtherSide),

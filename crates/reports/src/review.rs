@@ -38,15 +38,15 @@ fn write(review: &Review) -> Result<Vec<u8>, XlsxError> {
     sheet.write_string(2, 0, &review.period_label)?;
     sheet.set_column_width(0, 60)?;
     sheet.set_column_width(1, 20)?;
-    for (r, line) in review.summary.iter().enumerate() {
-        let row = 4 + u32::try_from(r).unwrap_or(u32::MAX - 5);
-        sheet.write_string(row, 0, &line.label)?;
-        sheet.write_string(row, 1, &line.value)?;
-    }
-    let mut row = 5 + u32::try_from(review.summary.len()).unwrap_or(0);
-    for note in &review.notes {
-        sheet.write_string(row, 0, note)?;
-        row += 1;
+    let lines = review
+        .summary
+        .iter()
+        .map(|l| (l.label.as_str(), l.value.as_str()))
+        .chain([("", "")])
+        .chain(review.notes.iter().map(|n| (n.as_str(), "")));
+    for (row, (label, value)) in (4u32..).zip(lines) {
+        sheet.write_string(row, 0, label)?;
+        sheet.write_string(row, 1, value)?;
     }
     book.save_to_buffer()
 }

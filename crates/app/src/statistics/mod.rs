@@ -14,14 +14,15 @@ pub mod open_data;
 pub mod review;
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use motcua_domain::calendar::OfficeHours;
 use motcua_domain::catalog::ServiceLevel;
 use motcua_domain::indicators::{self, ReportingPeriod};
 use motcua_domain::lifecycle::Clockwork;
 use motcua_domain::regime::{Regime, RegimeError};
-use motcua_domain::statistics::{CutOff, Facts, Figures, PeriodSpec};
+use motcua_domain::statistics::{CutOff, Facts, Figures, PeriodError, PeriodSpec};
 use motcua_store::{AgencyId, CountedDossier, Delivery, Page, Satisfaction, Span};
 
 pub use cells::{AgencyRow, Cell, ProcedureRow};
@@ -42,6 +43,9 @@ pub struct Statistics {
     /// before it: its dossiers cannot exist here, so the report says the
     /// figures start then.
     pub before_law: Option<NaiveDate>,
+    /// Counted up to here: the period's end, or the moment of counting
+    /// when the period was still running.
+    pub counted_until: DateTime<Utc>,
     /// One per agency and procedure with anything counted.
     pub cells: Vec<Cell>,
 }
@@ -97,14 +101,22 @@ impl Catalog {
     }
 }
 
-/// Computes the statistics of `spec` cut off at `cut_off`.
+/// Computes the statistics of `spec` cut off at `cut_off`, as the record
+/// stands at `now`. A period still running is counted up to `now`: what is
+/// pending is judged now, not at an end that has not come.
 pub async fn compute(
     svc: &Services,
     spec: PeriodSpec,
     cut_off: CutOff,
+    now: DateTime<Utc>,
 ) -> Result<Statistics, AppError> {
     let (first, last) = spec.days(cut_off)?;
-    let period = ReportingPeriod::days(first, last).map_err(|e| AppError::Period(e.into()))?;
+    let whole = ReportingPeriod::days(first, last).map_err(|e| AppError::Period(e.into()))?;
+    if whole.start >= now {
+        return Err(AppError::Period(PeriodError::NotYet));
+    }
+    let period = ReportingPeriod::new(whole.start, whole.end.min(now))
+        .map_err(|e| AppError::Period(e.into()))?;
     let before_law = match Regime::on(first) {
         Ok(_) => None,
         Err(RegimeError::BeforeEarliest { earliest, .. }) => Some(earliest),
@@ -128,20 +140,16 @@ pub async fn compute(
         for counted in &batch {
             let record = &counted.record;
             let unit = record.receiving_unit;
-            if !hours.contains_key(&unit) {
-                let h = match svc.store.agency(unit).await? {
+            let office = match hours.entry(unit) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(new) => new.insert(match svc.store.agency(unit).await? {
                     Some(a) => a.office_hours,
                     None => OfficeHours::standard(),
-                };
-                hours.insert(unit, h);
-            }
-            let office = hours
-                .get(&unit)
-                .cloned()
-                .unwrap_or_else(OfficeHours::standard);
+                }),
+            };
             let cw = Clockwork {
                 calendar: &calendar,
-                hours: &office,
+                hours: office,
             };
             let info = catalog.info(&record.procedure_code, record.procedure_version);
             let counting = indicators::classify(&record.state, &period);
@@ -170,6 +178,7 @@ pub async fn compute(
         first,
         last,
         before_law,
+        counted_until: period.end,
         cells,
     })
 }

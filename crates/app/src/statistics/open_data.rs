@@ -41,6 +41,7 @@ pub fn named(f: &Figures) -> Vec<(&'static str, Value)> {
         ("refused", f.refused),
         ("withdrawn", f.withdrawn),
         ("stopped", f.stopped),
+        ("awaiting_supplement", f.awaiting_supplement),
         ("not_received", f.not_received),
         ("results_by_post", f.results_by_post),
         ("decided", f.decided),

@@ -53,6 +53,10 @@ fn summary(f: &Figures) -> Vec<Line> {
         ),
         line("Hồ sơ rút sau khi tiếp nhận", f.withdrawn.to_string()),
         line("Hồ sơ dừng giải quyết", f.stopped.to_string()),
+        line(
+            "Hồ sơ đang chờ người nộp bổ sung (tính vào cột 9)",
+            f.awaiting_supplement.to_string(),
+        ),
         line("Hồ sơ không được tiếp nhận", f.not_received.to_string()),
         line(
             "Hồ sơ thanh toán trực tuyến",

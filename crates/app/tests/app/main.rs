@@ -9,6 +9,7 @@ mod payments;
 mod post_journey;
 mod postal;
 mod printouts;
+mod statistics;
 
 use std::sync::Arc;
 

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::placement::{Column, columns_of, fates_of};
+use super::placement::{Column, Fate, columns_of, fates_of};
 use crate::catalog::ServiceLevel;
 use crate::indicators::{Conclusion, Counting, NotReceived, Received};
 use crate::lifecycle::{Channel, Outcome};
@@ -52,6 +52,10 @@ pub struct Figures {
     /// Stopped after acceptance in the period (at the applicant's request,
     /// by a sector law, or closed for a missing supplement).
     pub stopped: u64,
+    /// Awaiting an appraisal supplement at the end of the period (counted
+    /// in column 9, yet still open: the next period carries them over with
+    /// the pending ones).
+    pub awaiting_supplement: u64,
     /// Ended in the period without ever being received (refused at
     /// reception, withdrawn or stopped before acceptance).
     pub not_received: u64,
@@ -76,6 +80,7 @@ impl Figures {
     /// Adds a dossier, as classified for the period, with its facts.
     pub fn add(&mut self, counting: &Counting, facts: &Facts) {
         for fate in fates_of(counting) {
+            self.awaiting_supplement += u64::from(fate == Fate::AwaitingSupplement);
             for column in columns_of(fate) {
                 self.columns[column.index()] += 1;
             }
@@ -128,6 +133,7 @@ impl Figures {
         self.refused += other.refused;
         self.withdrawn += other.withdrawn;
         self.stopped += other.stopped;
+        self.awaiting_supplement += other.awaiting_supplement;
         self.not_received += other.not_received;
         self.results_by_post += other.results_by_post;
         self.decided += other.decided;

@@ -86,6 +86,8 @@ pub enum PeriodError {
     Empty,
     #[error("a reporting month starts on a day from 1 to 28, not {0}")]
     CutOff(u8),
+    #[error("the period has not started yet")]
+    NotYet,
 }
 
 impl Message for PeriodError {
@@ -94,13 +96,14 @@ impl Message for PeriodError {
             PeriodError::Malformed(_) => "period-error-malformed",
             PeriodError::Empty => "period-error-empty",
             PeriodError::CutOff(_) => "period-error-cut-off",
+            PeriodError::NotYet => "period-error-not-yet",
         }
     }
 
     fn message_args(&self) -> Vec<(&'static str, MessageArg)> {
         match self {
             PeriodError::Malformed(text) => vec![("value", MessageArg::text(text.clone()))],
-            PeriodError::Empty => Vec::new(),
+            PeriodError::Empty | PeriodError::NotYet => Vec::new(),
             PeriodError::CutOff(day) => vec![("day", MessageArg::Count(u64::from(*day)))],
         }
     }

@@ -284,6 +284,7 @@ fn a_hand_built_month_gives_every_figure_known_in_advance() {
     assert_eq!(figures.refused, 1);
     assert_eq!(figures.withdrawn, 1);
     assert_eq!(figures.stopped, 1);
+    assert_eq!(figures.awaiting_supplement, 1);
     assert_eq!(figures.not_received, 1);
     assert_eq!(figures.results_by_post, 1);
     assert_eq!(figures.decided, 6);
