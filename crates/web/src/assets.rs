@@ -2,7 +2,8 @@
 //! content, so browsers may keep them for a year and still see a new version
 //! the moment it ships.
 //!
-//! Files live in `crates/web/static/`: our one stylesheet, and htmx
+//! Files live in `crates/web/static/`: our stylesheet (and the statistics
+//! review's own), and htmx
 //! (`htmx.min.js`, version 2.0.11 from npm `htmx.org`, 0BSD licence in
 //! `htmx.LICENSE`), loaded only by the pages that use it. Every page works
 //! without it.
@@ -15,6 +16,9 @@ use axum::response::{IntoResponse, Response};
 
 /// The one stylesheet of the site.
 pub const CSS: &str = include_str!("../static/app.css");
+
+/// The statistics review's own style (see `stats::review_document`).
+pub const REVIEW_CSS: &str = include_str!("../static/review.css");
 
 /// htmx, for the few places a page updates a part of itself.
 pub const HTMX: &str = include_str!("../static/htmx.min.js");
@@ -33,9 +37,12 @@ const fn fnv1a(bytes: &[u8]) -> u64 {
 
 const CSS_HASH: u64 = fnv1a(CSS.as_bytes());
 const HTMX_HASH: u64 = fnv1a(HTMX.as_bytes());
+const REVIEW_CSS_HASH: u64 = fnv1a(REVIEW_CSS.as_bytes());
 
 static CSS_PATH: LazyLock<String> = LazyLock::new(|| format!("/static/app-{CSS_HASH:016x}.css"));
 static HTMX_PATH: LazyLock<String> = LazyLock::new(|| format!("/static/htmx-{HTMX_HASH:016x}.js"));
+static REVIEW_CSS_PATH: LazyLock<String> =
+    LazyLock::new(|| format!("/static/review-{REVIEW_CSS_HASH:016x}.css"));
 
 /// The URL of the stylesheet, e.g. `/static/app-0123456789abcdef.css`.
 pub fn css_path() -> &'static str {
@@ -47,11 +54,18 @@ pub fn htmx_path() -> &'static str {
     HTMX_PATH.as_str()
 }
 
+/// The URL of the review's stylesheet.
+pub fn review_css_path() -> &'static str {
+    REVIEW_CSS_PATH.as_str()
+}
+
 /// `GET /static/{file}`: a file under its versioned name.
 pub(crate) async fn serve(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
     let path = format!("/static/{file}");
     if path == css_path() {
         immutable(CSS, "text/css; charset=utf-8")
+    } else if path == review_css_path() {
+        immutable(REVIEW_CSS, "text/css; charset=utf-8")
     } else if path == htmx_path() {
         immutable(HTMX, "text/javascript; charset=utf-8")
     } else {

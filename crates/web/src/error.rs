@@ -358,7 +358,7 @@ impl From<AppError> for WebError {
                         .max(1),
                 ),
             },
-            AppError::BadLink => refused(ProblemKind::InvalidInput, &err),
+            AppError::BadLink | AppError::Period(_) => refused(ProblemKind::InvalidInput, &err),
             AppError::NotOnline | AppError::Lifecycle(_) | AppError::Postal(_) => {
                 refused(ProblemKind::Conflict, &err)
             }

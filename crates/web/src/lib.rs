@@ -58,6 +58,7 @@ pub mod policy;
 mod portal;
 mod printouts;
 mod state;
+pub mod stats;
 mod uploads;
 pub mod visitor;
 
@@ -97,6 +98,20 @@ pub fn router(state: AppState) -> Router {
         get(lang::switch_language),
     );
     let routes = portal::add(routes, "GET", "/static/{file}", get(assets::serve));
+    let routes = portal::add(routes, "GET", "/thong-ke", get(stats::dashboard));
+    let routes = portal::add(
+        routes,
+        "GET",
+        "/thong-ke/du-lieu.json",
+        get(stats::open_json),
+    );
+    let routes = portal::add(routes, "GET", "/thong-ke/du-lieu.csv", get(stats::open_csv));
+    let routes = portal::add(
+        routes,
+        "GET",
+        "/can-bo/bao-cao-thong-ke",
+        get(stats::review),
+    );
     let routes = portal::routes(routes);
     let routes = office::routes(routes);
     let routes = api::routes(routes);

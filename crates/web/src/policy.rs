@@ -82,6 +82,10 @@ pub const ENDPOINTS: &[Endpoint] = &[
     public("GET", "/static/{file}"),
     // Catalog and addresses.
     public("GET", "/thu-tuc"),
+    public("GET", "/thong-ke"),
+    public("GET", "/thong-ke/du-lieu.json"),
+    public("GET", "/thong-ke/du-lieu.csv"),
+    official("GET", "/can-bo/bao-cao-thong-ke"),
     public("GET", "/thu-tuc/{code}"),
     public("GET", "/dia-chi/xa"),
     // Accounts.

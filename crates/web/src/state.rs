@@ -5,9 +5,11 @@ use std::fmt;
 use std::sync::Arc;
 
 use motcua_app::Services;
+use motcua_domain::statistics::CutOff;
 
 use crate::auth::Authenticator;
 use crate::error::WebError;
+use crate::stats::StatsCache;
 
 /// Facts about the running build, shown by `/healthz` and in the footer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +44,10 @@ pub struct AppState {
     /// The secret a postal operator signs its status pushes with; without
     /// one, pushes are not taken.
     postal_push_secret: Option<Arc<[u8]>>,
+    /// The first day of a reporting month (ND 09/2019's 15th by default).
+    report_cut_off: CutOff,
+    /// Recent statistics, shared by the requests of every visitor.
+    stats_cache: Arc<StatsCache>,
 }
 
 impl AppState {
@@ -54,7 +60,24 @@ impl AppState {
             authenticator: None,
             services: None,
             postal_push_secret: None,
+            report_cut_off: CutOff::default(),
+            stats_cache: Arc::default(),
         }
+    }
+
+    /// Reporting months start on `cut_off` (the statistics pages).
+    #[must_use]
+    pub fn with_report_cut_off(mut self, cut_off: CutOff) -> Self {
+        self.report_cut_off = cut_off;
+        self
+    }
+
+    pub fn report_cut_off(&self) -> CutOff {
+        self.report_cut_off
+    }
+
+    pub(crate) fn stats_cache(&self) -> &StatsCache {
+        &self.stats_cache
     }
 
     /// Takes a postal operator's status pushes signed with `secret`.

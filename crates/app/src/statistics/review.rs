@@ -156,3 +156,12 @@ pub async fn build(
         file_stem: format!("bao-cao-{}", stats.spec).replace("..", "-den-"),
     })
 }
+
+/// The review as an XLSX workbook, written off the async workers.
+pub async fn xlsx(svc: &Services, review: Review) -> Result<Vec<u8>, AppError> {
+    let renderer = std::sync::Arc::clone(&svc.renderer);
+    tokio::task::spawn_blocking(move || renderer.review_xlsx(&review))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(AppError::from)
+}

@@ -4,6 +4,7 @@ no = No
 nav-label = Main navigation
 nav-procedures = Procedures
 nav-track = Track an application
+nav-statistics = Statistics
 nav-my-dossiers = My applications
 nav-sign-in = Sign in
 nav-register = Register

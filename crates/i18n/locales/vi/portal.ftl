@@ -4,6 +4,7 @@ no = Không
 nav-label = Điều hướng chính
 nav-procedures = Thủ tục hành chính
 nav-track = Tra cứu hồ sơ
+nav-statistics = Thống kê
 nav-my-dossiers = Hồ sơ của tôi
 nav-sign-in = Đăng nhập
 nav-register = Đăng ký

@@ -10,6 +10,7 @@ mod pay;
 mod policy;
 mod post;
 mod search;
+mod stats;
 mod track;
 mod weight;
 

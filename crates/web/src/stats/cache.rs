@@ -1,0 +1,43 @@
+//! The figures of recent requests, kept a few minutes: the dashboard is
+//! public, and each computation reads every dossier of its period, so a
+//! crowd (or a crawler) asking for the same period is answered from here.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use motcua_app::statistics::Statistics;
+
+/// How long a computation is served again.
+const FRESH_FOR: Duration = Duration::from_secs(300);
+/// How many periods are kept.
+const ENTRIES: usize = 32;
+
+#[derive(Default)]
+pub struct StatsCache {
+    entries: Mutex<HashMap<String, (Instant, Arc<Statistics>)>>,
+}
+
+impl StatsCache {
+    pub(crate) fn get(&self, key: &str) -> Option<Arc<Statistics>> {
+        let entries = self.entries.lock().ok()?;
+        let (at, stats) = entries.get(key)?;
+        (at.elapsed() < FRESH_FOR).then(|| Arc::clone(stats))
+    }
+
+    pub(crate) fn put(&self, key: String, stats: Arc<Statistics>) {
+        let Ok(mut entries) = self.entries.lock() else {
+            return;
+        };
+        entries.retain(|_, (at, _)| at.elapsed() < FRESH_FOR);
+        if entries.len() >= ENTRIES
+            && let Some(oldest) = entries
+                .iter()
+                .min_by_key(|(_, (at, _))| *at)
+                .map(|(k, _)| k.clone())
+        {
+            entries.remove(&oldest);
+        }
+        entries.insert(key, (Instant::now(), stats));
+    }
+}

@@ -1,0 +1,65 @@
+//! The periods a visitor can pick, and how each reads in their language.
+
+use chrono::{Datelike, Months, NaiveDate};
+use motcua_domain::statistics::{CutOff, PeriodKind, PeriodSpec};
+use motcua_i18n::Lang;
+
+/// How a period reads: "Quý III năm 2026" / "Q3 2026".
+pub(crate) fn label(lang: Lang, spec: PeriodSpec) -> String {
+    const ROMAN: [&str; 4] = ["I", "II", "III", "IV"];
+    let vi = lang == Lang::Vi;
+    match spec {
+        PeriodSpec::Month { year, month } if vi => format!("Tháng {month:02}/{year}"),
+        PeriodSpec::Month { year, month } => format!("Month {month:02}/{year}"),
+        PeriodSpec::Quarter { year, quarter } if vi => {
+            let q = ROMAN.get(quarter as usize - 1).copied().unwrap_or("?");
+            format!("Quý {q} năm {year}")
+        }
+        PeriodSpec::Quarter { year, quarter } => format!("Q{quarter} {year}"),
+        PeriodSpec::Half { year, half: 1 } if vi => format!("6 tháng đầu năm {year}"),
+        PeriodSpec::Half { year, .. } if vi => format!("6 tháng cuối năm {year}"),
+        PeriodSpec::Half { year, half } => format!("H{half} {year}"),
+        PeriodSpec::Year { year } if vi => format!("Năm {year}"),
+        PeriodSpec::Year { year } => format!("Year {year}"),
+        PeriodSpec::Days { first, last } => {
+            format!("{} – {}", first.format("%d/%m/%Y"), last.format("%d/%m/%Y"))
+        }
+    }
+}
+
+/// The periods offered on `today`: the running and earlier months,
+/// quarters, halves and years, newest first within each kind.
+pub(crate) fn choices(today: NaiveDate, cut_off: CutOff) -> Vec<PeriodSpec> {
+    let mut out = Vec::new();
+    for (kind, count) in [
+        (PeriodKind::Quarter, 8),
+        (PeriodKind::Half, 4),
+        (PeriodKind::Year, 3),
+        (PeriodKind::Month, 12),
+    ] {
+        let mut spec = PeriodSpec::containing(today, cut_off, kind);
+        for _ in 0..count {
+            out.push(spec);
+            spec = spec.previous();
+        }
+    }
+    out
+}
+
+/// The period a page opened without one shows: the running quarter.
+pub(crate) fn default(today: NaiveDate, cut_off: CutOff) -> PeriodSpec {
+    PeriodSpec::containing(today, cut_off, PeriodKind::Quarter)
+}
+
+/// Whether a year is worth offering: not far in the past or future (a
+/// typed period is still taken if the law covered it).
+pub(crate) fn plausible(spec: PeriodSpec, today: NaiveDate) -> bool {
+    let (first, _) = match spec.days(CutOff::CALENDAR) {
+        Ok(days) => days,
+        Err(_) => return false,
+    };
+    let earliest = today
+        .checked_sub_months(Months::new(12 * 20))
+        .unwrap_or(today);
+    first >= earliest && first.year() <= today.year() + 1
+}
