@@ -17,6 +17,7 @@ mod error;
 mod output;
 mod payments_cmd;
 mod phone_cmd;
+mod report_cmd;
 mod serve;
 mod storage;
 mod usage;
@@ -72,6 +73,9 @@ enum Command {
     /// Fees paid online: a day's report and the settlement file's check.
     #[command(subcommand)]
     Payments(payments_cmd::PaymentsCommand),
+    /// The review of a period (Biểu II.06a, the indicators) as XLSX, PDF
+    /// or HTML.
+    Report(report_cmd::ReportArgs),
 }
 
 fn main() -> ExitCode {
@@ -105,6 +109,7 @@ fn main() -> ExitCode {
         Command::Calendar(cmd) => calendar_cmd::run(cmd, lang),
         Command::Phone(cmd) => phone_cmd::run(cmd, lang),
         Command::Payments(cmd) => payments_cmd::run(cmd, lang),
+        Command::Report(args) => report_cmd::run(args, lang),
     };
     match result {
         Ok(code) => code,

@@ -22,6 +22,7 @@
 //! line. Links in e-mails start with `--public-url` (default: the listening
 //! address).
 
+use motcua_domain::statistics::CutOff;
 use std::future::Future;
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -64,6 +65,10 @@ pub struct ServeArgs {
     /// The province (or office) named in the page header and in e-mails.
     #[arg(long, env = "MOTCUA_PROVINCE")]
     pub province: Option<String>,
+    /// The day a reporting month starts on the statistics pages (ND
+    /// 09/2019: the 15th); 1 for calendar months.
+    #[arg(long, default_value_t = 15, env = "MOTCUA_REPORT_CUT_OFF_DAY")]
+    pub report_cut_off_day: u8,
     /// SMTP relay for e-mail: `smtp://user:password@host` (STARTTLS, port
     /// 587), `smtps://user:password@host` (TLS, 465), `smtp://127.0.0.1:25?tls=none`
     /// (a relay on this machine). Without it e-mails are written as .eml
@@ -194,11 +199,13 @@ pub fn run(args: ServeArgs, lang: Lang) -> Result<ExitCode, CliError> {
     {
         return Err(CliError::Message(lang.tr("serve-postal-secret-short")));
     }
+    let cut_off = CutOff::starting_on(args.report_cut_off_day)
+        .map_err(|e| CliError::Message(lang.describe(&e)))?;
     init_logging();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(serve(database, blobs, outbox, &args, lang))
+    runtime.block_on(serve(database, blobs, outbox, cut_off, &args, lang))
 }
 
 fn init_logging() {
@@ -216,6 +223,7 @@ async fn serve(
     database: DatabaseLocation,
     blobs: BlobLocation,
     outbox: Outbox,
+    cut_off: CutOff,
     args: &ServeArgs,
     lang: Lang,
 ) -> Result<ExitCode, CliError> {
@@ -310,7 +318,8 @@ async fn serve(
     let mut state = AppState::new(BuildInfo {
         version: env!("CARGO_PKG_VERSION"),
     })
-    .with_services(Arc::clone(&services));
+    .with_services(Arc::clone(&services))
+    .with_report_cut_off(cut_off);
     if let Some(secret) = args.postal_push_secret.as_deref().map(str::trim) {
         // Its length was checked in `run`.
         state = state.with_postal_push_secret(secret.as_bytes());

@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use motcua_domain::statistics::review::{Line, Row, Table, period_words};
 use motcua_domain::statistics::{Figures, Review};
 
+use motcua_store::AgencyKind;
+
 use super::Statistics;
 use crate::printouts::vi;
 use crate::{AppError, Services};
@@ -140,9 +142,30 @@ pub async fn build(
         "Cột (9) gồm cả hồ sơ đang chờ bổ sung, hồ sơ trả lại (dừng giải quyết) và hồ sơ rút."
             .to_owned(),
     );
-    let province_name = &svc.settings.province_name;
+    // The province's own agency issues the report; without one in the
+    // record, the province named in the settings.
+    let root = svc
+        .store
+        .child_agencies(None)
+        .await?
+        .into_iter()
+        .find(|a| a.kind == AgencyKind::Province);
+    let (issuer, province_name) = match &root {
+        Some(a) => {
+            let bare = ["Ủy ban nhân dân ", "UBND "]
+                .iter()
+                .find_map(|p| a.name.strip_prefix(p))
+                .unwrap_or(&a.name);
+            (vi::caps(&a.name), bare.to_owned())
+        }
+        None => (
+            format!("UBND {}", vi::caps(&svc.settings.province_name)),
+            svc.settings.province_name.clone(),
+        ),
+    };
+    let province_name = &province_name;
     Ok(Review {
-        issuer: format!("UBND {}", vi::caps(province_name)),
+        issuer,
         period_label: format!(
             "Kỳ báo cáo: {} (từ ngày {} đến ngày {})",
             period_words(stats.spec),

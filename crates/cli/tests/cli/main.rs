@@ -5,4 +5,5 @@ mod calendar;
 mod catalog;
 mod data;
 mod phone;
+mod report;
 mod serve;

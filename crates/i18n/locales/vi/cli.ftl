@@ -48,3 +48,4 @@ payments-amount = Lệch số tiền: { $reference } — hệ thống { $ours },
 payments-agree = Tệp đối soát khớp với các khoản đã thu trong ngày.
 payments-differences = { $count } chênh lệch cần xử lý.
 serve-postal-secret-short = Khóa bí mật của bưu chính (--postal-push-secret) cần ít nhất 32 ký tự.
+report-written = Đã ghi báo cáo kỳ { $period } (từ { $first } đến { $last }) vào { $path }

@@ -45,7 +45,7 @@ const WIDTH: u32 = 720;
 const LABEL_WIDTH: u32 = 250;
 const BAR_HEIGHT: u32 = 22;
 const GAP: u32 = 8;
-const LEGEND_HEIGHT: u32 = 30;
+const LEGEND_LINE: u32 = 22;
 
 /// A stacked bar chart. `title` names it for assistive technology and
 /// `table_id` points at the table with the same numbers.
@@ -57,8 +57,30 @@ pub(crate) fn stacked_bars(title: &str, table_id: &str, series: &[Series], bars:
         .max()
         .unwrap_or(0)
         .max(1);
+    // The legend: items side by side, onto a new line when the width is
+    // used up (a text's width is estimated from its length).
+    let mut legend = String::new();
+    let (mut x, mut line) = (10u32, 0u32);
+    for s in series {
+        let width = 20 + 7 * u32::try_from(s.label.chars().count()).unwrap_or(40) + 20;
+        if x > 10 && x + width > WIDTH {
+            (x, line) = (10, line + 1);
+        }
+        let y = 6 + line * LEGEND_LINE;
+        let _ = write!(
+            legend,
+            "<rect x=\"{x}\" y=\"{y}\" width=\"14\" height=\"14\" fill=\"{c}\"/>\
+             <text x=\"{tx}\" y=\"{ty}\" font-size=\"13\">{l}</text>",
+            c = s.colour,
+            tx = x + 20,
+            ty = y + 12,
+            l = esc(&s.label),
+        );
+        x += width;
+    }
+    let top = (line + 1) * LEGEND_LINE + 8;
     let rows = u32::try_from(bars.len()).unwrap_or(u32::MAX / 64);
-    let height = LEGEND_HEIGHT + rows * (BAR_HEIGHT + GAP) + GAP;
+    let height = top + rows * (BAR_HEIGHT + GAP) + GAP;
     let mut svg = String::new();
     let _ = write!(
         svg,
@@ -69,21 +91,9 @@ pub(crate) fn stacked_bars(title: &str, table_id: &str, series: &[Series], bars:
         table_id = esc(table_id),
         title = esc(title),
     );
-    // The legend.
-    let mut x = LABEL_WIDTH;
-    for s in series {
-        let _ = write!(
-            svg,
-            "<rect x=\"{x}\" y=\"6\" width=\"14\" height=\"14\" fill=\"{c}\"/>\
-             <text x=\"{tx}\" y=\"18\" font-size=\"13\">{l}</text>",
-            c = s.colour,
-            tx = x + 20,
-            l = esc(&s.label),
-        );
-        x += 20 + 9 * u32::try_from(s.label.chars().count()).unwrap_or(20) + 16;
-    }
+    svg.push_str(&legend);
     for (i, bar) in bars.iter().enumerate() {
-        let y = LEGEND_HEIGHT + u32::try_from(i).unwrap_or(0) * (BAR_HEIGHT + GAP);
+        let y = top + u32::try_from(i).unwrap_or(0) * (BAR_HEIGHT + GAP);
         let total: u64 = bar.values.iter().sum();
         let _ = write!(
             svg,

@@ -182,7 +182,8 @@ async fn the_review_is_for_officials() {
     let html = admin.get(&path).await;
     assert_eq!(html.status, 200, "{}", html.body);
     assert!(html.body.contains("Biểu số II.06a/VPCP/KSTT"));
-    assert!(html.body.contains("UBND TỈNH ĐỒNG THÁP"));
+    assert!(html.body.contains("ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP"));
+    assert!(html.body.contains("Đồng Tháp, ngày"));
     assert!(html.body.contains("I. Theo lĩnh vực"));
     assert!(
         !html.body.contains("<style>"),

@@ -1,0 +1,118 @@
+//! `motcua report`: the review of a period written as XLSX, PDF and HTML
+//! from a generated record; a wrong period or format is told plainly and
+//! writes nothing.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn motcua(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("MOTCUA_LANG")
+        .env_remove("MOTCUA_DATABASE_URL")
+        .env_remove("MOTCUA_BLOBS")
+        .env_remove("MOTCUA_REPORT_CUT_OFF_DAY")
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn the_review_is_written_in_each_format_and_a_wrong_request_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = motcua(
+        dir.path(),
+        &[
+            "demo",
+            "generate",
+            "--dossiers",
+            "400",
+            "--from",
+            "01/07/2025",
+            "--to",
+            "30/06/2026",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+
+    for (format, magic) in [
+        ("xlsx", &b"PK"[..]),
+        ("pdf", &b"%PDF"[..]),
+        ("html", &b"<!DOCTYPE html>"[..]),
+    ] {
+        let file = format!("bao-cao.{format}");
+        let o = motcua(
+            dir.path(),
+            &[
+                "report", "--period", "2026-H1", "--format", format, "-o", &file,
+            ],
+        );
+        assert!(o.status.success(), "{format}: {}", text(&o));
+        assert!(
+            text(&o).contains("Đã ghi báo cáo kỳ 2026-H1 (từ 15/12/2025 đến 14/06/2026)"),
+            "{}",
+            text(&o)
+        );
+        let bytes = std::fs::read(dir.path().join(&file)).unwrap();
+        assert!(bytes.starts_with(magic), "{format}");
+    }
+    let html = std::fs::read_to_string(dir.path().join("bao-cao.html")).unwrap();
+    assert!(html.contains("Biểu số II.06a/VPCP/KSTT"));
+    assert!(html.contains("<style>"), "the file stands alone");
+    assert!(html.contains("<svg"), "with its charts");
+    // Calendar months on request.
+    let o = motcua(
+        dir.path(),
+        &[
+            "report",
+            "--period",
+            "2026-Q1",
+            "--cut-off-day",
+            "1",
+            "--format",
+            "html",
+            "-o",
+            "q1.html",
+        ],
+    );
+    assert!(
+        text(&o).contains("(từ 01/01/2026 đến 31/03/2026)"),
+        "{}",
+        text(&o)
+    );
+
+    for (args, says) in [
+        (
+            vec!["--period", "2026-H3", "--format", "pdf"],
+            "không phải là kỳ báo cáo",
+        ),
+        (vec!["--period", "2026-H1", "--format", "doc"], "--format"),
+        (
+            vec![
+                "--period",
+                "2026-H1",
+                "--format",
+                "pdf",
+                "--cut-off-day",
+                "30",
+            ],
+            "từ 1 đến 28",
+        ),
+        (vec!["--period", "2999", "--format", "pdf"], "chưa bắt đầu"),
+    ] {
+        let mut all = vec!["report", "-o", "khong-ghi.pdf"];
+        all.extend(args.iter().copied());
+        let o = motcua(dir.path(), &all);
+        assert!(!o.status.success(), "{args:?}");
+        assert!(text(&o).contains(says), "{args:?}: {}", text(&o));
+        assert!(!dir.path().join("khong-ghi.pdf").exists(), "{args:?}");
+    }
+}
