@@ -42,6 +42,14 @@ fn write(review: &Review) -> Result<Vec<u8>, XlsxError> {
         .summary
         .iter()
         .map(|l| (l.label.as_str(), l.value.as_str()))
+        .chain(review.evaluation.iter().flat_map(|section| {
+            [("", ""), (section.title.as_str(), "")].into_iter().chain(
+                section
+                    .lines
+                    .iter()
+                    .map(|l| (l.label.as_str(), l.value.as_str())),
+            )
+        }))
         .chain([("", "")])
         .chain(review.notes.iter().map(|n| (n.as_str(), "")));
     for (row, (label, value)) in (4u32..).zip(lines) {

@@ -21,11 +21,11 @@ use motcua_domain::calendar::OfficeHours;
 use motcua_domain::catalog::ServiceLevel;
 use motcua_domain::indicators::{self, ReportingPeriod};
 use motcua_domain::lifecycle::Clockwork;
-use motcua_domain::regime::{Regime, RegimeError};
+use motcua_domain::regime::{EvaluationId, Regime, RegimeError};
 use motcua_domain::statistics::{CutOff, Facts, Figures, PeriodError, PeriodSpec};
 use motcua_store::{AgencyId, CountedDossier, Delivery, Page, Satisfaction, Span};
 
-pub use cells::{AgencyRow, Cell, ProcedureRow};
+pub use cells::{AgencyRow, Cell, ProcedureRow, RegimeEvaluation};
 
 use crate::{AppError, Services, apply};
 
@@ -56,6 +56,7 @@ struct ProcedureInfo {
     name: String,
     field: String,
     level: Option<ServiceLevel>,
+    has_fees: bool,
 }
 
 /// The catalog's versions by code, newest last, to name each dossier's
@@ -73,6 +74,7 @@ impl Catalog {
                     name: p.name,
                     field: p.field,
                     level: Some(p.level),
+                    has_fees: !p.fees.is_empty(),
                 },
             ));
         }
@@ -95,6 +97,7 @@ impl Catalog {
                 name: code.to_owned(),
                 field: String::new(),
                 level: None,
+                has_fees: false,
             },
             |(_, info)| info.clone(),
         )
@@ -124,7 +127,7 @@ pub async fn compute(
     let catalog = Catalog::load(svc).await?;
     let calendar = apply::work_calendar(svc).await?;
     let mut hours: HashMap<AgencyId, OfficeHours> = HashMap::new();
-    let mut cells: HashMap<(AgencyId, String), Cell> = HashMap::new();
+    let mut cells: HashMap<(AgencyId, String, EvaluationId), Cell> = HashMap::new();
     let span = Span {
         from: period.start,
         to: period.end,
@@ -153,14 +156,21 @@ pub async fn compute(
             };
             let info = catalog.info(&record.procedure_code, record.procedure_version);
             let counting = indicators::classify(&record.state, &period);
-            let facts = facts_of(counted, info.level, cw);
+            let facts = facts_of(counted, &info, cw);
+            let evaluation = record.state.regime.evaluation;
             cells
-                .entry((record.deciding_agency, record.procedure_code.clone()))
+                .entry((
+                    record.deciding_agency,
+                    record.procedure_code.clone(),
+                    evaluation,
+                ))
                 .or_insert_with(|| Cell {
                     agency: record.deciding_agency,
                     procedure: record.procedure_code.clone(),
                     procedure_name: info.name.clone(),
                     field: info.field.clone(),
+                    level: info.level,
+                    evaluation,
                     figures: Figures::default(),
                 })
                 .figures
@@ -171,7 +181,9 @@ pub async fn compute(
         .into_values()
         .filter(|c| !c.figures.is_empty())
         .collect();
-    cells.sort_by(|a, b| (a.agency, &a.procedure).cmp(&(b.agency, &b.procedure)));
+    cells.sort_by(|a, b| {
+        (a.agency, &a.procedure, a.evaluation).cmp(&(b.agency, &b.procedure, b.evaluation))
+    });
     Ok(Statistics {
         spec,
         cut_off,
@@ -183,11 +195,12 @@ pub async fn compute(
     })
 }
 
-fn facts_of(counted: &CountedDossier, level: Option<ServiceLevel>, cw: Clockwork<'_>) -> Facts {
+fn facts_of(counted: &CountedDossier, info: &ProcedureInfo, cw: Clockwork<'_>) -> Facts {
     let record = &counted.record;
     Facts {
         channel: record.state.channel,
-        level,
+        level: info.level,
+        has_fees: info.has_fees,
         // A dossier whose time cannot be counted on the calendar (a year
         // without a schedule) is left out of the average, not guessed.
         processing_days: indicators::processing_days(&record.state, cw)
@@ -199,5 +212,8 @@ fn facts_of(counted: &CountedDossier, level: Option<ServiceLevel>, cw: Clockwork
             .rating
             .map(|r| matches!(r, Satisfaction::VerySatisfied | Satisfaction::Satisfied)),
         result_by_post: record.delivery == Delivery::Post,
+        supplement_requests: u8::from(record.state.used.reception_supplement)
+            + u8::from(record.state.used.appraisal_supplement),
+        no_visit: record.state.channel.is_online() && record.delivery != Delivery::Counter,
     }
 }

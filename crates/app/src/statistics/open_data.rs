@@ -36,6 +36,7 @@ pub fn named(f: &Figures) -> Vec<(&'static str, Value)> {
         ("new_by_post", f.new_by_post),
         ("new_level4", f.new_level4),
         ("new_level4_online", f.new_level4_online),
+        ("new_with_fees", f.new_with_fees),
         ("new_paid_online", f.new_paid_online),
         ("new_digitised", f.new_digitised),
         ("refused", f.refused),

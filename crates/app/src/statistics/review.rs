@@ -1,12 +1,14 @@
 //! The review document of a period, filled from its statistics.
 
 use chrono::{DateTime, Utc};
-use motcua_domain::statistics::review::{Line, Row, Table, period_words};
+use motcua_domain::regime::EvaluationId;
+use motcua_domain::statistics::review::{Line, Row, Section, Table, period_words};
 use motcua_domain::statistics::{Figures, Review};
+use motcua_i18n::Lang;
 
 use motcua_store::AgencyKind;
 
-use super::Statistics;
+use super::{RegimeEvaluation, Statistics};
 use crate::printouts::vi;
 use crate::{AppError, Services};
 
@@ -87,6 +89,63 @@ fn summary(f: &Figures) -> Vec<Line> {
             ),
         ),
     ]
+}
+
+/// The evaluation sections of the province's dossiers, worded as the
+/// form's language (Vietnamese) words them.
+fn evaluation(evaluations: &[RegimeEvaluation]) -> Vec<Section> {
+    let vi = |key: &str| Lang::Vi.tr(key);
+    let decimal = |x: f64| format!("{x:.1}").replace('.', ",");
+    evaluations
+        .iter()
+        .map(|e| {
+            let mut lines = Vec::new();
+            if let Some(t) = &e.tt01 {
+                for i in &t.indices {
+                    let value = match i.score {
+                        Some(score) => format!("{} (tính trên {})", decimal(score), i.over),
+                        None => vi("eval-not-measured"),
+                    };
+                    lines.push(Line {
+                        label: vi(i.key),
+                        value,
+                    });
+                }
+                lines.push(Line {
+                    label: vi("eval-total"),
+                    value: match (t.total, t.grade) {
+                        (Some(total), Some(grade)) => {
+                            format!("{} — {}", decimal(total), vi(grade.key()))
+                        }
+                        _ => vi("eval-no-grade"),
+                    },
+                });
+            }
+            if let Some(groups) = &e.nd118 {
+                for g in groups {
+                    lines.push(Line {
+                        label: format!("{} {} ({} điểm)", g.code, vi(g.key), g.points),
+                        value: match (g.recorded, g.rate) {
+                            (false, _) => vi("eval-not-measured"),
+                            (true, Some(rate)) => percent(Some(rate)),
+                            (true, None) => NOT_MEASURED.to_owned(),
+                        },
+                    });
+                }
+                lines.push(Line {
+                    label: vi("eval-points"),
+                    value: vi("eval-points-note"),
+                });
+            }
+            Section {
+                title: vi(match e.rules {
+                    EvaluationId::Tt01Art13 => "eval-rules-tt01-art13",
+                    EvaluationId::Nd118Art32 => "eval-rules-nd118-art32",
+                }),
+                lines,
+            }
+        })
+        .collect()
 }
 
 fn row(label: &str, f: &Figures) -> Row {
@@ -176,6 +235,7 @@ pub async fn build(
         notes,
         tables: vec![by_field, by_agency],
         summary: summary(&province),
+        evaluation: evaluation(&stats.evaluations(None)),
         file_stem: format!("bao-cao-{}", stats.spec).replace("..", "-den-"),
     })
 }

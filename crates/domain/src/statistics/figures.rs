@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::placement::{Column, Fate, columns_of, fates_of};
 use crate::catalog::ServiceLevel;
-use crate::indicators::{Conclusion, Counting, NotReceived, Received};
+use crate::indicators::{Conclusion, Counting, NotReceived, Received, Timeliness};
 use crate::lifecycle::{Channel, Outcome};
 
 /// What the statistics need to know about a dossier beyond how it counts:
@@ -17,6 +17,8 @@ pub struct Facts {
     pub level: Option<ServiceLevel>,
     /// The working days of its legal period it used, if decided.
     pub processing_days: Option<f64>,
+    /// Its procedure has fees or charges to pay (a financial obligation).
+    pub has_fees: bool,
     /// A payment for it was settled online.
     pub paid_online: bool,
     /// Documents of it were digitised (captured) by an official.
@@ -25,6 +27,12 @@ pub struct Facts {
     pub satisfied: Option<bool>,
     /// Its result goes back by post.
     pub result_by_post: bool,
+    /// How many times the applicant was asked to complete it (at
+    /// reception, after appraisal): TT 01 Art. 13 index 3.
+    pub supplement_requests: u8,
+    /// Filed without coming in and its result not collected in person: the
+    /// applicant contacted no office (TT 01 Art. 13 index 4).
+    pub no_visit: bool,
 }
 
 /// The figures of one group. Every count is counted on its own from the
@@ -41,6 +49,8 @@ pub struct Figures {
     pub new_level4: u64,
     /// … and of those, filed online (TT 23/2018's level-4 rate).
     pub new_level4_online: u64,
+    /// … of them, with fees or charges to pay.
+    pub new_with_fees: u64,
     /// … of them, paid online.
     pub new_paid_online: u64,
     /// … of them, with documents digitised.
@@ -66,6 +76,18 @@ pub struct Figures {
     /// adding gives the same total).
     pub decided: u64,
     pub processing_millidays: u64,
+    /// Decided in the period, by the decision against the due date (the
+    /// withdrawn, stopped and waiting are not among them): early, on time,
+    /// late. TT 01 Art. 13 index 1.
+    pub decided_timeliness: [u64; 3],
+    /// … by how many times the applicant was asked for more: none, once,
+    /// more (index 3).
+    pub decided_contacts: [u64; 3],
+    /// … by the offices the applicant had to contact: none (online both
+    /// ways), only the one-stop unit (index 4).
+    pub decided_visits: [u64; 2],
+    /// … filed online and decided late (index 9 wants none).
+    pub late_online: u64,
     /// Ratings of dossiers concluded in the period, and how many satisfied.
     pub rated: u64,
     pub satisfied: u64,
@@ -95,12 +117,21 @@ impl Figures {
                 self.new_level4 += 1;
                 self.new_level4_online += u64::from(facts.channel.is_online());
             }
+            self.new_with_fees += u64::from(facts.has_fees);
             self.new_paid_online += u64::from(facts.paid_online);
             self.new_digitised += u64::from(facts.digitised);
         }
         match counting.concluded {
-            Some(Conclusion::Resolved { outcome, .. }) => {
+            Some(Conclusion::Resolved {
+                outcome,
+                timeliness,
+            }) => {
                 self.refused += u64::from(outcome == Outcome::Refused);
+                self.decided_timeliness[timeliness as usize] += 1;
+                self.decided_contacts[usize::from(facts.supplement_requests.min(2))] += 1;
+                self.decided_visits[usize::from(!facts.no_visit)] += 1;
+                self.late_online +=
+                    u64::from(timeliness == Timeliness::Late && facts.channel.is_online());
                 self.results_by_post += u64::from(facts.result_by_post);
                 if let Some(days) = facts.processing_days.filter(|d| d.is_finite() && *d >= 0.0) {
                     self.decided += 1;
@@ -128,6 +159,7 @@ impl Figures {
         self.new_by_post += other.new_by_post;
         self.new_level4 += other.new_level4;
         self.new_level4_online += other.new_level4_online;
+        self.new_with_fees += other.new_with_fees;
         self.new_paid_online += other.new_paid_online;
         self.new_digitised += other.new_digitised;
         self.refused += other.refused;
@@ -138,6 +170,20 @@ impl Figures {
         self.results_by_post += other.results_by_post;
         self.decided += other.decided;
         self.processing_millidays += other.processing_millidays;
+        for (a, b) in self
+            .decided_timeliness
+            .iter_mut()
+            .zip(other.decided_timeliness)
+        {
+            *a += b;
+        }
+        for (a, b) in self.decided_contacts.iter_mut().zip(other.decided_contacts) {
+            *a += b;
+        }
+        for (a, b) in self.decided_visits.iter_mut().zip(other.decided_visits) {
+            *a += b;
+        }
+        self.late_online += other.late_online;
         self.rated += other.rated;
         self.satisfied += other.satisfied;
     }
@@ -170,8 +216,9 @@ impl Figures {
         )
     }
 
+    /// Paid online among the new receipts that had something to pay.
     pub fn paid_online_share(&self) -> Option<f64> {
-        share(self.new_paid_online, self.new)
+        share(self.new_paid_online, self.new_with_fees)
     }
 
     pub fn digitised_share(&self) -> Option<f64> {

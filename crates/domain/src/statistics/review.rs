@@ -58,6 +58,13 @@ pub struct Line {
     pub value: String,
 }
 
+/// A titled list of worded lines (an evaluation under one set of rules).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Section {
+    pub title: String,
+    pub lines: Vec<Line>,
+}
+
 /// The review document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Review {
@@ -70,6 +77,9 @@ pub struct Review {
     pub notes: Vec<String>,
     pub tables: Vec<Table>,
     pub summary: Vec<Line>,
+    /// The evaluation under each set of rules the period's dossiers fall
+    /// under.
+    pub evaluation: Vec<Section>,
     /// "bao-cao-2025-H1".
     pub file_stem: String,
 }
@@ -143,6 +153,16 @@ impl Review {
                 .map(|l| format!("{}: {}", l.label, l.value))
                 .collect(),
         });
+        for section in &self.evaluation {
+            blocks.push(Block::List {
+                label: section.title.clone(),
+                items: section
+                    .lines
+                    .iter()
+                    .map(|l| format!("{}: {}", l.label, l.value))
+                    .collect(),
+            });
+        }
         Printout {
             kind: FormKind::StatisticsReview,
             form_label: FORM_LABEL.to_owned(),

@@ -8,7 +8,7 @@ use motcua_domain::calendar::{self, OfficeHours, Period, WorkCalendar};
 use motcua_domain::catalog::ServiceLevel;
 use motcua_domain::indicators::{self, ReportingPeriod};
 use motcua_domain::lifecycle::{Action, Channel, Clockwork, Dossier, Role};
-use motcua_domain::statistics::{Column, Facts, Figures, PeriodSpec};
+use motcua_domain::statistics::{Column, Facts, Figures, PeriodSpec, evaluation};
 
 static CALENDAR: LazyLock<WorkCalendar> = LazyLock::new(|| WorkCalendar::bundled().unwrap());
 static HOURS: LazyLock<OfficeHours> = LazyLock::new(OfficeHours::standard);
@@ -92,10 +92,14 @@ fn facts(d: &Dossier, level: ServiceLevel, paid_online: bool, satisfied: Option<
         channel: d.channel,
         level: Some(level),
         processing_days: indicators::processing_days(d, cw()).unwrap(),
+        has_fees: paid_online,
         paid_online,
         digitised: false,
         satisfied,
         result_by_post: d.channel == Channel::Post,
+        supplement_requests: u8::from(d.used.reception_supplement)
+            + u8::from(d.used.appraisal_supplement),
+        no_visit: d.channel.is_online(),
     }
 }
 
@@ -288,6 +292,30 @@ fn a_hand_built_month_gives_every_figure_known_in_advance() {
     assert_eq!(figures.not_received, 1);
     assert_eq!(figures.results_by_post, 1);
     assert_eq!(figures.decided, 6);
+    // Decided: early, by post early and refused early; on time; late and
+    // the carried-over late one. Only "on time" was filed online.
+    assert_eq!(figures.decided_timeliness, [3, 1, 2]);
+    assert_eq!(figures.decided_visits, [1, 5]);
+    assert_eq!(figures.late_online, 0);
+    // TT 01 Art. 13 on these: index 1 (2·3 + 1) / 6, index 3 none asked
+    // twice, index 4 (2·1 + 5) / 6; indices the system cannot see are not
+    // measured, so no grade.
+    let offer = evaluation::OnlineOffer {
+        online: 2,
+        procedures: 3,
+    };
+    let e = evaluation::tt01(&figures, offer);
+    let score = |n: u8| e.indices.iter().find(|i| i.number == n).unwrap().score;
+    assert_eq!(score(1), Some(1.2));
+    assert_eq!(score(3), Some(2.0));
+    assert_eq!(score(4), Some(1.2));
+    assert_eq!(
+        score(9),
+        Some(1.0),
+        "online share 20%: from 15% to 30%, none late"
+    );
+    assert_eq!(score(7), None);
+    assert_eq!(e.grade, None);
     // Rated: early (satisfied), on time (not), refused early (satisfied).
     assert_eq!((figures.rated, figures.satisfied), (3, 2));
     assert_eq!(figures.online_share(), Some(0.2));

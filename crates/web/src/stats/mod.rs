@@ -99,6 +99,73 @@ pub(crate) struct Line {
     total: bool,
 }
 
+/// The evaluation under one set of rules, worded for the page.
+pub(crate) struct EvaluationView {
+    title: String,
+    /// (label, value) per index or group.
+    rows: Vec<(String, String)>,
+    /// The total and grade, or why there is none.
+    verdict: String,
+}
+
+fn evaluation_views(
+    ctx: &PageCtx,
+    evaluations: &[statistics::RegimeEvaluation],
+) -> Vec<EvaluationView> {
+    let lang = ctx.lang();
+    let decimal = |x: f64| {
+        let text = format!("{x:.1}");
+        if lang == Lang::Vi {
+            text.replace('.', ",")
+        } else {
+            text
+        }
+    };
+    evaluations
+        .iter()
+        .map(|e| {
+            let mut rows = Vec::new();
+            let mut verdict = String::new();
+            if let Some(t) = &e.tt01 {
+                for i in &t.indices {
+                    let value = i.score.map_or_else(|| ctx.t("eval-not-measured"), decimal);
+                    rows.push((ctx.t(i.key), value));
+                }
+                verdict = match (t.total, t.grade) {
+                    (Some(total), Some(grade)) => format!(
+                        "{}: {} — {}",
+                        ctx.t("eval-total"),
+                        decimal(total),
+                        ctx.t(grade.key())
+                    ),
+                    _ => ctx.t("eval-no-grade"),
+                };
+            }
+            if let Some(groups) = &e.nd118 {
+                for g in groups {
+                    let value = match (g.recorded, g.rate) {
+                        (false, _) => ctx.t("eval-not-measured"),
+                        (true, rate) => percent(lang, rate),
+                    };
+                    rows.push((
+                        format!("{} · {} ({})", g.code, ctx.t(g.key), g.points),
+                        value,
+                    ));
+                }
+                verdict = ctx.t("eval-points-note");
+            }
+            EvaluationView {
+                title: ctx.t(match e.rules {
+                    motcua_domain::regime::EvaluationId::Tt01Art13 => "eval-rules-tt01-art13",
+                    motcua_domain::regime::EvaluationId::Nd118Art32 => "eval-rules-nd118-art32",
+                }),
+                rows,
+                verdict,
+            }
+        })
+        .collect()
+}
+
 /// A headline figure.
 pub(crate) struct Tile {
     label: String,
@@ -118,6 +185,7 @@ struct Dashboard {
     agency: Option<Agency>,
     tiles: Vec<Tile>,
     chart: String,
+    evaluations: Vec<EvaluationView>,
     headings: Vec<(u8, String)>,
     row_heading: String,
     lines: Vec<Line>,
@@ -286,6 +354,7 @@ pub(crate) async fn dashboard(
         choices,
         tiles: tiles(&ctx, &total),
         chart,
+        evaluations: evaluation_views(&ctx, &stats.evaluations(agency.as_ref().map(|a| a.id))),
         headings: Column::ALL
             .iter()
             .map(|c| (c.number(), ctx.t(c.key())))

@@ -49,6 +49,11 @@ async fn the_dashboard_shows_each_agency_with_a_chart_and_the_same_numbers_in_a_
     assert!(body.contains("<svg"), "a chart");
     assert!(body.contains("aria-describedby=\"bang-so-lieu\""));
     assert!(body.contains("id=\"bang-so-lieu\""));
+    // The dossiers are under ND 118: its criteria, with what is not
+    // recorded said so.
+    assert!(body.contains("Đánh giá theo quy định"));
+    assert!(body.contains("CKMB"));
+    assert!(body.contains("Chưa đo được"));
     // The total row carries the province's eleven figures in order.
     let cells: String = total
         .columns
