@@ -76,8 +76,8 @@ impl AppState {
         self.report_cut_off
     }
 
-    pub(crate) fn stats_cache(&self) -> &StatsCache {
-        &self.stats_cache
+    pub(crate) fn stats_cache(&self) -> Arc<StatsCache> {
+        Arc::clone(&self.stats_cache)
     }
 
     /// Takes a postal operator's status pushes signed with `secret`.

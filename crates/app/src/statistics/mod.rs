@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use motcua_domain::calendar::OfficeHours;
+use motcua_domain::calendar::{self, OfficeHours};
 use motcua_domain::catalog::ServiceLevel;
 use motcua_domain::indicators::{self, ReportingPeriod};
 use motcua_domain::lifecycle::Clockwork;
@@ -46,8 +46,23 @@ pub struct Statistics {
     /// Counted up to here: the period's end, or the moment of counting
     /// when the period was still running.
     pub counted_until: DateTime<Utc>,
+    /// When the figures were computed (the record as it stood then).
+    pub computed_at: DateTime<Utc>,
     /// One per agency and procedure with anything counted.
     pub cells: Vec<Cell>,
+}
+
+impl Statistics {
+    /// Whether the period was still running when counted.
+    pub fn running(&self) -> bool {
+        self.counted_until
+            < calendar::to_utc(
+                self.last
+                    .succ_opt()
+                    .unwrap_or(self.last)
+                    .and_time(chrono::NaiveTime::MIN),
+            )
+    }
 }
 
 /// A procedure as the statistics name it.
@@ -124,10 +139,24 @@ pub async fn compute(
         Ok(_) => None,
         Err(RegimeError::BeforeEarliest { earliest, .. }) => Some(earliest),
     };
+    let mut cells: HashMap<(AgencyId, String, EvaluationId), Cell> = HashMap::new();
+    // A period wholly before the modelled law has no dossiers: nothing to
+    // read.
+    if before_law.is_some_and(|earliest| last < earliest) {
+        return Ok(Statistics {
+            spec,
+            cut_off,
+            first,
+            last,
+            before_law,
+            counted_until: period.end,
+            computed_at: now,
+            cells: Vec::new(),
+        });
+    }
     let catalog = Catalog::load(svc).await?;
     let calendar = apply::work_calendar(svc).await?;
     let mut hours: HashMap<AgencyId, OfficeHours> = HashMap::new();
-    let mut cells: HashMap<(AgencyId, String, EvaluationId), Cell> = HashMap::new();
     let span = Span {
         from: period.start,
         to: period.end,
@@ -191,6 +220,7 @@ pub async fn compute(
         last,
         before_law,
         counted_until: period.end,
+        computed_at: now,
         cells,
     })
 }

@@ -88,6 +88,9 @@ fn period(stats: &Statistics) -> Value {
         "last_day": stats.last.to_string(),
         "cut_off_day": stats.cut_off.day(),
         "law_modelled_from": stats.before_law.map(|d| d.to_string()),
+        "counted_until": stats.counted_until.to_rfc3339(),
+        "computed_at": stats.computed_at.to_rfc3339(),
+        "running": stats.running(),
     })
 }
 
@@ -132,6 +135,7 @@ pub async fn csv(svc: &Services, stats: &Statistics) -> Result<Vec<u8>, AppError
         "period",
         "first_day",
         "last_day",
+        "counted_until",
         "level",
         "agency_identifier",
         "agency_name",
@@ -145,6 +149,7 @@ pub async fn csv(svc: &Services, stats: &Statistics) -> Result<Vec<u8>, AppError
         stats.spec.to_string(),
         stats.first.to_string(),
         stats.last.to_string(),
+        stats.counted_until.to_rfc3339(),
     ];
     let mut write = |level: &str, who: [&str; 5], f: &Figures| -> Result<(), AppError> {
         let mut record: Vec<String> = lead.to_vec();

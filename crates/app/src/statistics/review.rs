@@ -102,9 +102,10 @@ fn evaluation(evaluations: &[RegimeEvaluation]) -> Vec<Section> {
             let mut lines = Vec::new();
             if let Some(t) = &e.tt01 {
                 for i in &t.indices {
-                    let value = match i.score {
-                        Some(score) => format!("{} (tính trên {})", decimal(score), i.over),
-                        None => vi("eval-not-measured"),
+                    let value = match (i.recorded, i.score) {
+                        (true, Some(score)) => format!("{} (tính trên {})", decimal(score), i.over),
+                        (true, None) => "Không có hồ sơ trong kỳ".to_owned(),
+                        (false, _) => vi("eval-not-measured"),
                     };
                     lines.push(Line {
                         label: vi(i.key),
@@ -188,8 +189,14 @@ pub async fn build(
     };
     let mut notes = vec![format!(
         "Số liệu được tổng hợp tự động từ hồ sơ trên hệ thống lúc {}.",
-        vi::moment(now)
+        vi::moment(stats.computed_at)
     )];
+    if stats.running() {
+        notes.push(format!(
+            "Kỳ báo cáo chưa kết thúc: số liệu tính đến {}.",
+            vi::moment(stats.counted_until)
+        ));
+    }
     if let Some(from) = stats.before_law {
         notes.push(format!(
             "Kỳ báo cáo bắt đầu trước ngày {}, ngày sớm nhất hệ thống áp dụng quy định về một cửa; \
@@ -225,12 +232,16 @@ pub async fn build(
     let province_name = &province_name;
     Ok(Review {
         issuer,
-        period_label: format!(
-            "Kỳ báo cáo: {} (từ ngày {} đến ngày {})",
-            period_words(stats.spec),
-            stats.first.format("%d/%m/%Y"),
-            stats.last.format("%d/%m/%Y")
-        ),
+        period_label: if stats.spec.is_days() {
+            format!("Kỳ báo cáo: {}", period_words(stats.spec))
+        } else {
+            format!(
+                "Kỳ báo cáo: {} (từ ngày {} đến ngày {})",
+                period_words(stats.spec),
+                stats.first.format("%d/%m/%Y"),
+                stats.last.format("%d/%m/%Y")
+            )
+        },
         place_and_date: format!("{}, {}", vi::place(province_name), vi::day_of(now)),
         notes,
         tables: vec![by_field, by_agency],

@@ -278,7 +278,7 @@ async fn the_review_workbook_reads_back_with_the_figures() {
         stats.total(None).get(Column::Received)
     );
     let csv = String::from_utf8(open_data::csv(&svc, &stats).await.unwrap()).unwrap();
-    assert!(csv.starts_with("period,first_day,last_day,level,"));
+    assert!(csv.starts_with("period,first_day,last_day,counted_until,level,"));
     assert_eq!(
         csv.lines().filter(|l| l.contains(",agency,")).count(),
         stats.agencies(&svc).await.unwrap().len()

@@ -35,6 +35,7 @@ pub async fn run(page: &Page, dir: &Path) -> Outcome {
     office(page, &code).await?;
     crate::payment::run(page, &email).await?;
     crate::post::run(page, &email).await?;
+    crate::statistics::run(page).await?;
     page.axe_verdict()
 }
 

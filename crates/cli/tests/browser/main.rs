@@ -4,7 +4,8 @@
 //! dossier — and then as the demo officials who take that dossier from
 //! reception to return in the back office, and a level-4 dossier whose
 //! fee the citizen pays in the sandbox gateway and gets a receipt for, and
-//! one whose papers the post collects and hands over on a record —
+//! one whose papers the post collects and hands over on a record, and the
+//! public statistics and the review they make —
 //! with axe-core's WCAG 2.x A/AA rules run on every page visited.
 //!
 //! Needs `chromium`, `chromedriver` and axe-core's `axe.min.js` (its path in
@@ -17,6 +18,7 @@ mod page;
 mod payment;
 mod post;
 mod processes;
+mod statistics;
 mod tools;
 
 use std::time::Instant;

@@ -17,6 +17,9 @@ use super::figures::{Figures, share};
 pub struct Index {
     pub number: u8,
     pub key: &'static str,
+    /// Whether the system records what the index needs at all.
+    pub recorded: bool,
+    /// The score, when recorded and anything was counted.
     pub score: Option<f64>,
     /// How many dossiers (or units) the score is over.
     pub over: u64,
@@ -123,24 +126,28 @@ pub fn tt01(f: &Figures, offer: OnlineOffer) -> Tt01 {
         Index {
             number: 1,
             key: "eval-tt01-1",
+            recorded: true,
             score: index1,
             over: n1,
         },
         Index {
             number: 3,
             key: "eval-tt01-3",
+            recorded: true,
             score: index3,
             over: n3,
         },
         Index {
             number: 4,
             key: "eval-tt01-4",
+            recorded: true,
             score: index4,
             over: n4,
         },
         Index {
             number: 9,
             key: "eval-tt01-9",
+            recorded: true,
             score: index9,
             over: u64::from(index9.is_some()),
         },
@@ -152,6 +159,7 @@ pub fn tt01(f: &Figures, offer: OnlineOffer) -> Tt01 {
     indices.extend(NOT_MEASURED.iter().map(|(number, key)| Index {
         number: *number,
         key,
+        recorded: false,
         score: None,
         over: 0,
     }));

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::placement::{Column, Fate, columns_of, fates_of};
 use crate::catalog::ServiceLevel;
-use crate::indicators::{Conclusion, Counting, NotReceived, Received, Timeliness};
+use crate::indicators::{Conclusion, Counting, Received, Timeliness};
 use crate::lifecycle::{Channel, Outcome};
 
 /// What the statistics need to know about a dossier beyond how it counts:
@@ -117,7 +117,9 @@ impl Figures {
                 self.new_level4 += 1;
                 self.new_level4_online += u64::from(facts.channel.is_online());
             }
-            self.new_with_fees += u64::from(facts.has_fees);
+            // A dossier paid for had something to pay, whatever the
+            // catalog's version says.
+            self.new_with_fees += u64::from(facts.has_fees || facts.paid_online);
             self.new_paid_online += u64::from(facts.paid_online);
             self.new_digitised += u64::from(facts.digitised);
         }
@@ -208,12 +210,11 @@ impl Figures {
         share(self.new_level4_online, self.new_level4)
     }
 
-    /// Resolved early or on time among all resolved (columns 8 + 9 of 7).
+    /// Decided early or on time among the decided (the withdrawn, stopped
+    /// and waiting, which column 9 also holds, are left out).
     pub fn timely_share(&self) -> Option<f64> {
-        share(
-            self.get(Column::Early) + self.get(Column::OnTime),
-            self.get(Column::Resolved),
-        )
+        let [early, on_time, late] = self.decided_timeliness;
+        share(early + on_time, early + on_time + late)
     }
 
     /// Paid online among the new receipts that had something to pay.
@@ -238,14 +239,5 @@ impl Figures {
     /// Whether no dossier counted in any way.
     pub fn is_empty(&self) -> bool {
         *self == Figures::default()
-    }
-}
-
-/// The not-received kinds, for a breakdown.
-pub fn not_received_key(kind: NotReceived) -> &'static str {
-    match kind {
-        NotReceived::RefusedAtReception => "refused-at-reception",
-        NotReceived::WithdrawnBeforeAcceptance => "withdrawn-before-acceptance",
-        NotReceived::StoppedBeforeAcceptance => "stopped-before-acceptance",
     }
 }

@@ -115,10 +115,13 @@ impl From<EmptyPeriod> for PeriodError {
     }
 }
 
+/// A day as typed, in a year from 1900 to 9999 (so every computation on
+/// it stays far inside what dates can hold).
 fn date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
         .ok()
+        .filter(|d| (1900..=9999).contains(&d.year()))
 }
 
 fn year(text: &str) -> Option<i32> {
@@ -237,14 +240,30 @@ impl PeriodSpec {
             PeriodSpec::Half { year, .. } => PeriodSpec::Half { year, half: 1 },
             PeriodSpec::Year { year } => PeriodSpec::Year { year: year - 1 },
             PeriodSpec::Days { first, last } => {
-                let length = last.signed_duration_since(first);
+                let days = last.signed_duration_since(first).num_days().unsigned_abs();
                 let before = first.pred_opt().unwrap_or(first);
+                let start = before
+                    .checked_sub_days(chrono::Days::new(days))
+                    .unwrap_or(before);
                 PeriodSpec::Days {
-                    first: before - length,
+                    first: start,
                     last: before,
                 }
             }
         }
+    }
+
+    /// How many days it spans under `cut_off` (0 if it cannot be read).
+    pub fn length_in_days(self, cut_off: CutOff) -> u64 {
+        self.days(cut_off)
+            .map(|(first, last)| last.signed_duration_since(first).num_days().unsigned_abs() + 1)
+            .unwrap_or(0)
+    }
+
+    /// Whether it is a range of days rather than a month, quarter, half or
+    /// year.
+    pub fn is_days(self) -> bool {
+        matches!(self, PeriodSpec::Days { .. })
     }
 
     /// The period containing `day` of the same kind as `self`, for "this
@@ -347,6 +366,8 @@ mod tests {
 
     #[test]
     fn bad_periods_are_refused_with_what_was_typed() {
+        assert!("-262143-01-01..2025-01-01".parse::<PeriodSpec>().is_err());
+        assert!("0000-01-01..2025-01-01".parse::<PeriodSpec>().is_err());
         for bad in [
             "",
             "2025-H3",

@@ -320,7 +320,7 @@ fn a_hand_built_month_gives_every_figure_known_in_advance() {
     assert_eq!((figures.rated, figures.satisfied), (3, 2));
     assert_eq!(figures.online_share(), Some(0.2));
     assert_eq!(figures.postal_share(), Some(0.1));
-    assert_eq!(figures.timely_share(), Some(7.0 / 9.0));
+    assert_eq!(figures.timely_share(), Some(4.0 / 6.0));
     // The early dossier used its time from acceptance (Monday 08:00, 7
     // office hours that day) through 07, 08 and 09/10 (24 h) to the
     // decision on 10/10 at 09:00 (2 h): 33 h of 8-hour days.

@@ -13,12 +13,29 @@ const FRESH_FOR: Duration = Duration::from_secs(300);
 /// How many periods are kept.
 const ENTRIES: usize = 32;
 
-#[derive(Default)]
 pub struct StatsCache {
     entries: Mutex<HashMap<String, (Instant, Arc<Statistics>)>>,
+    /// One computation at a time: a crowd asking for periods not yet kept
+    /// queues here instead of reading the record many times over, and the
+    /// ones behind the first find its result kept.
+    computing: tokio::sync::Semaphore,
+}
+
+impl Default for StatsCache {
+    fn default() -> Self {
+        StatsCache {
+            entries: Mutex::default(),
+            computing: tokio::sync::Semaphore::new(1),
+        }
+    }
 }
 
 impl StatsCache {
+    /// Waits for the turn to compute.
+    pub(crate) async fn turn(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        self.computing.acquire().await.ok()
+    }
+
     pub(crate) fn get(&self, key: &str) -> Option<Arc<Statistics>> {
         let entries = self.entries.lock().ok()?;
         let (at, stats) = entries.get(key)?;

@@ -47,9 +47,15 @@ const BAR_HEIGHT: u32 = 22;
 const GAP: u32 = 8;
 const LEGEND_LINE: u32 = 22;
 
-/// A stacked bar chart. `title` names it for assistive technology and
-/// `table_id` points at the table with the same numbers.
-pub(crate) fn stacked_bars(title: &str, table_id: &str, series: &[Series], bars: &[Bar]) -> String {
+/// A stacked bar chart. `id` names its title for assistive technology and
+/// `description` says where the same numbers are (the table beside it).
+pub(crate) fn stacked_bars(
+    id: &str,
+    title: &str,
+    description: &str,
+    series: &[Series],
+    bars: &[Bar],
+) -> String {
     let plot = WIDTH - LABEL_WIDTH - 60;
     let max = bars
         .iter()
@@ -85,11 +91,11 @@ pub(crate) fn stacked_bars(title: &str, table_id: &str, series: &[Series], bars:
     let _ = write!(
         svg,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 {WIDTH} {height}\" \
-         role=\"img\" aria-labelledby=\"{id}-title\" aria-describedby=\"{table_id}\">\
-         <title id=\"{id}-title\">{title}</title>",
-        id = esc(table_id),
-        table_id = esc(table_id),
+         role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">\
+         <title id=\"{id}-title\">{title}</title><desc id=\"{id}-desc\">{description}</desc>",
+        id = esc(id),
         title = esc(title),
+        description = esc(description),
     );
     svg.push_str(&legend);
     for (i, bar) in bars.iter().enumerate() {
@@ -162,9 +168,16 @@ mod tests {
                 values: vec![0, 0],
             },
         ];
-        let svg = stacked_bars("Hồ sơ đã giải quyết", "bang-1", &series, &bars);
+        let svg = stacked_bars(
+            "bieu-1",
+            "Hồ sơ đã giải quyết",
+            "Số liệu ở bảng bên dưới",
+            &series,
+            &bars,
+        );
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
-        assert!(svg.contains("aria-describedby=\"bang-1\""));
+        assert!(svg.contains("aria-labelledby=\"bieu-1-title bieu-1-desc\""));
+        assert!(svg.contains("<desc id=\"bieu-1-desc\">Số liệu ở bảng bên dưới</desc>"));
         assert!(svg.contains("Sở &lt;Tư pháp&gt; &amp; &quot;Hộ tịch&quot;"));
         assert!(!svg.contains("<Tư pháp>"));
         // The full bar spans the plot; the empty one draws no rectangle.

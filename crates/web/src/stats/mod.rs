@@ -19,7 +19,7 @@ use chrono::Utc;
 use motcua_app::Services;
 use motcua_app::statistics::{self, Statistics, open_data};
 use motcua_domain::calendar;
-use motcua_domain::statistics::{Column, Figures, PeriodSpec};
+use motcua_domain::statistics::{Column, Figures, PeriodError, PeriodSpec};
 use motcua_i18n::Lang;
 use motcua_store::Agency;
 use serde::Deserialize;
@@ -45,28 +45,60 @@ pub(crate) struct Params {
     dinh_dang: String,
 }
 
-/// The period asked for, or the running quarter.
-fn period_of(state: &AppState, params: &Params) -> Result<PeriodSpec, WebError> {
+/// The longest day range an official may ask for.
+const MAX_DAYS: u64 = 366;
+
+/// The period asked for, or the running quarter. Anyone may ask for a
+/// month, quarter, half or year; a range of days (at most a year) is for
+/// officials, so a visitor cannot make the server count a new range on
+/// every request.
+fn period_of(state: &AppState, params: &Params, official: bool) -> Result<PeriodSpec, WebError> {
     let text = params.ky.trim();
     if text.is_empty() {
         let today = calendar::to_local(Utc::now()).date();
         return Ok(periods::default(today, state.report_cut_off()));
     }
-    text.parse::<PeriodSpec>()
-        .map_err(|e| WebError::from(motcua_app::AppError::Period(e)))
+    let spec = text
+        .parse::<PeriodSpec>()
+        .map_err(|e| WebError::from(motcua_app::AppError::Period(e)))?;
+    if spec.is_days() && (!official || spec.length_in_days(state.report_cut_off()) > MAX_DAYS) {
+        return Err(WebError::from(motcua_app::AppError::Period(
+            PeriodError::Malformed(text.to_owned()),
+        )));
+    }
+    Ok(spec)
 }
 
-/// The statistics of `spec`, from the cache when fresh.
+/// The statistics of `spec`, from the cache when fresh. Computed in a
+/// task of its own, one at a time: a request that times out does not
+/// throw the work away, the next asking finds it kept.
 async fn statistics_of(state: &AppState, spec: PeriodSpec) -> Result<Arc<Statistics>, WebError> {
-    let svc = state.require_services()?;
+    let svc = Arc::clone(
+        state
+            .services()
+            .ok_or_else(|| WebError::Unavailable("no store is configured".into()))?,
+    );
     let cut_off = state.report_cut_off();
     let key = format!("{spec}@{}", cut_off.day());
-    if let Some(hit) = state.stats_cache().get(&key) {
+    let cache = state.stats_cache();
+    if let Some(hit) = cache.get(&key) {
         return Ok(hit);
     }
-    let stats = Arc::new(statistics::compute(svc, spec, cut_off, Utc::now()).await?);
-    state.stats_cache().put(key, Arc::clone(&stats));
-    Ok(stats)
+    let work = tokio::spawn(async move {
+        let _turn = cache.turn().await;
+        if let Some(hit) = cache.get(&key) {
+            return Ok(hit);
+        }
+        let stats = Arc::new(statistics::compute(&svc, spec, cut_off, Utc::now()).await?);
+        cache.put(key, Arc::clone(&stats));
+        Ok::<_, motcua_app::AppError>(stats)
+    });
+    match work.await {
+        Ok(result) => Ok(result?),
+        Err(e) => Err(WebError::from(motcua_app::AppError::Internal(
+            e.to_string(),
+        ))),
+    }
 }
 
 /// The agency a drill-down names, if any.
@@ -93,10 +125,29 @@ pub(crate) struct Line {
     href: Option<String>,
     /// The group it belongs to (a procedure's field).
     group: String,
-    /// The first line of its group (the group's heading goes above it).
-    starts_group: bool,
     values: [u64; 11],
-    total: bool,
+}
+
+/// Rows under one heading (a field, at an agency; one unnamed group for
+/// the province), each its own `<tbody>`.
+pub(crate) struct LineGroup {
+    name: String,
+    lines: Vec<Line>,
+}
+
+/// Consecutive lines of the same group together.
+fn grouped(lines: Vec<Line>) -> Vec<LineGroup> {
+    let mut out: Vec<LineGroup> = Vec::new();
+    for line in lines {
+        match out.last_mut() {
+            Some(g) if g.name == line.group => g.lines.push(line),
+            _ => out.push(LineGroup {
+                name: line.group.clone(),
+                lines: vec![line],
+            }),
+        }
+    }
+    out
 }
 
 /// The evaluation under one set of rules, worded for the page.
@@ -128,7 +179,11 @@ fn evaluation_views(
             let mut verdict = String::new();
             if let Some(t) = &e.tt01 {
                 for i in &t.indices {
-                    let value = i.score.map_or_else(|| ctx.t("eval-not-measured"), decimal);
+                    let value = match (i.recorded, i.score) {
+                        (true, Some(score)) => decimal(score),
+                        (true, None) => ctx.t("eval-none"),
+                        (false, _) => ctx.t("eval-not-measured"),
+                    };
                     rows.push((ctx.t(i.key), value));
                 }
                 verdict = match (t.total, t.grade) {
@@ -188,7 +243,8 @@ struct Dashboard {
     evaluations: Vec<EvaluationView>,
     headings: Vec<(u8, String)>,
     row_heading: String,
-    lines: Vec<Line>,
+    groups: Vec<LineGroup>,
+    total: [u64; 11],
     province_href: String,
     json_href: String,
     csv_href: String,
@@ -256,11 +312,11 @@ pub(crate) async fn dashboard(
 ) -> Result<Response, WebError> {
     let svc = state.require_services()?;
     let lang = ctx.lang();
-    let spec = period_of(&state, &params)?;
+    let spec = period_of(&state, &params, ctx.official())?;
     let agency = agency_of(svc, &params.co_quan).await?;
     let stats = statistics_of(&state, spec).await?;
     let total = stats.total(agency.as_ref().map(|a| a.id));
-    let mut lines: Vec<Line> = match &agency {
+    let lines: Vec<Line> = match &agency {
         None => stats
             .agencies(svc)
             .await?
@@ -269,9 +325,7 @@ pub(crate) async fn dashboard(
                 href: Some(format!("/thong-ke?{}", query(spec, Some(&row.agency)))),
                 label: row.agency.name,
                 group: String::new(),
-                starts_group: false,
                 values: row.figures.columns,
-                total: false,
             })
             .collect(),
         Some(a) => stats
@@ -281,9 +335,7 @@ pub(crate) async fn dashboard(
                 label: format!("{} · {}", p.code, p.name),
                 href: Some(format!("/thu-tuc/{}", p.code)),
                 group: p.field,
-                starts_group: false,
                 values: p.figures.columns,
-                total: false,
             })
             .collect(),
     };
@@ -308,47 +360,33 @@ pub(crate) async fn dashboard(
         colour,
     });
     let chart = chart::stacked_bars(
+        "bieu-do",
         &ctx.t("stats-chart-resolved"),
-        "bang-so-lieu",
+        &ctx.t("stats-chart-desc"),
         &series,
         &bars,
     );
-    lines.push(Line {
-        label: ctx.t("stats-total"),
-        href: None,
-        group: String::new(),
-        starts_group: false,
-        values: total.columns,
-        total: true,
-    });
-    let mut previous: Option<String> = None;
-    for line in &mut lines {
-        line.starts_group = !line.group.is_empty() && previous.as_ref() != Some(&line.group);
-        previous = Some(line.group.clone());
-    }
     let today = calendar::to_local(Utc::now()).date();
     let mut choices: Vec<(String, String)> = periods::choices(today, state.report_cut_off())
         .into_iter()
         .map(|p| (p.to_string(), periods::label(lang, p)))
         .collect();
-    if !choices.iter().any(|(v, _)| *v == spec.to_string()) && periods::plausible(spec, today) {
+    if !choices.iter().any(|(v, _)| *v == spec.to_string()) {
         choices.insert(0, (spec.to_string(), periods::label(lang, spec)));
     }
-    let running = (stats.counted_until
-        < calendar::to_utc(
-            stats
-                .last
-                .succ_opt()
-                .unwrap_or(stats.last)
-                .and_time(chrono::NaiveTime::MIN),
-        ))
-    .then(|| ctx.instant(&stats.counted_until));
+    let running = stats.running().then(|| ctx.instant(&stats.counted_until));
     let q = query(spec, None);
     let is_reporter = ctx.official();
     let page = Dashboard {
         period: periods::label(lang, spec),
         period_value: spec.to_string(),
-        days: format!("{} – {}", ctx.date(&stats.first), ctx.date(&stats.last)),
+        days: lang.tr_args(
+            "stats-days",
+            &[
+                ("first", ctx.date(&stats.first).into()),
+                ("last", ctx.date(&stats.last).into()),
+            ],
+        ),
         running,
         before_law: stats.before_law.map(|d| ctx.date(&d)),
         choices,
@@ -364,7 +402,8 @@ pub(crate) async fn dashboard(
         } else {
             "stats-row-agency"
         }),
-        lines,
+        groups: grouped(lines),
+        total: total.columns,
         province_href: format!("/thong-ke?{q}"),
         json_href: format!("/thong-ke/du-lieu.json?{q}"),
         csv_href: format!("/thong-ke/du-lieu.csv?{q}"),
@@ -398,7 +437,7 @@ pub(crate) async fn open_json(
     Query(params): Query<Params>,
 ) -> Result<Response, WebError> {
     let svc = state.require_services()?;
-    let spec = period_of(&state, &params)?;
+    let spec = period_of(&state, &params, false)?;
     let stats = statistics_of(&state, spec).await?;
     let json = open_data::json(svc, &stats).await?;
     let bytes = serde_json::to_vec_pretty(&json)
@@ -412,7 +451,7 @@ pub(crate) async fn open_csv(
     Query(params): Query<Params>,
 ) -> Result<Response, WebError> {
     let svc = state.require_services()?;
-    let spec = period_of(&state, &params)?;
+    let spec = period_of(&state, &params, false)?;
     let stats = statistics_of(&state, spec).await?;
     let bytes = open_data::csv(svc, &stats).await?;
     let name = format!("thong-ke-{spec}.csv").replace("..", "-den-");
@@ -428,8 +467,14 @@ pub(crate) async fn review(
     _who: OfficialVisitor,
     Query(params): Query<Params>,
 ) -> Result<Response, WebError> {
+    let format = params.dinh_dang.as_str();
+    if !matches!(format, "" | "html" | "pdf" | "xlsx") {
+        return Err(WebError::BadRequest {
+            reason: format!("dinh-dang must be html, pdf or xlsx, not “{format}”"),
+        });
+    }
     let svc = state.require_services()?;
-    let spec = period_of(&state, &params)?;
+    let spec = period_of(&state, &params, true)?;
     let stats = statistics_of(&state, spec).await?;
     let review = statistics::review::build(svc, &stats, Utc::now()).await?;
     let stem = review.file_stem.clone();
@@ -438,7 +483,7 @@ pub(crate) async fn review(
             .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
         r
     };
-    match params.dinh_dang.as_str() {
+    match format {
         "xlsx" => {
             let bytes = statistics::review::xlsx(svc, review).await?;
             Ok(no_store(file(
@@ -455,17 +500,12 @@ pub(crate) async fn review(
                 Some(&format!("{stem}.pdf")),
             )))
         }
-        "" | "html" => {
-            let html = review_page(&review, false)?;
-            Ok(no_store(file(
-                html.into_bytes(),
-                "text/html; charset=utf-8",
-                None,
-            )))
-        }
-        other => Err(WebError::BadRequest {
-            reason: format!("dinh-dang must be html, pdf or xlsx, not “{other}”"),
-        }),
+        // "" or "html", as checked above.
+        _ => Ok(no_store(file(
+            review_page(&review, false)?.into_bytes(),
+            "text/html; charset=utf-8",
+            None,
+        ))),
     }
 }
 
@@ -519,7 +559,13 @@ fn review_page(
                         .collect(),
                 })
                 .collect();
-            chart::stacked_bars(&t.title, &format!("bieu-{}", i + 1), &series, &bars)
+            chart::stacked_bars(
+                &format!("bieu-do-{}", i + 1),
+                &t.title,
+                "Số liệu ở bảng ngay phía trên.",
+                &series,
+                &bars,
+            )
         })
         .collect();
     let page = ReviewPage {

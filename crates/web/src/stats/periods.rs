@@ -1,6 +1,6 @@
 //! The periods a visitor can pick, and how each reads in their language.
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::NaiveDate;
 use motcua_domain::statistics::{CutOff, PeriodKind, PeriodSpec};
 use motcua_i18n::Lang;
 
@@ -49,17 +49,4 @@ pub(crate) fn choices(today: NaiveDate, cut_off: CutOff) -> Vec<PeriodSpec> {
 /// The period a page opened without one shows: the running quarter.
 pub(crate) fn default(today: NaiveDate, cut_off: CutOff) -> PeriodSpec {
     PeriodSpec::containing(today, cut_off, PeriodKind::Quarter)
-}
-
-/// Whether a year is worth offering: not far in the past or future (a
-/// typed period is still taken if the law covered it).
-pub(crate) fn plausible(spec: PeriodSpec, today: NaiveDate) -> bool {
-    let (first, _) = match spec.days(CutOff::CALENDAR) {
-        Ok(days) => days,
-        Err(_) => return false,
-    };
-    let earliest = today
-        .checked_sub_months(Months::new(12 * 20))
-        .unwrap_or(today);
-    first >= earliest && first.year() <= today.year() + 1
 }

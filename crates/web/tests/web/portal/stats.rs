@@ -47,7 +47,7 @@ async fn the_dashboard_shows_each_agency_with_a_chart_and_the_same_numbers_in_a_
     assert_eq!(reply.status, 200, "{}", reply.body);
     let body = &reply.body;
     assert!(body.contains("<svg"), "a chart");
-    assert!(body.contains("aria-describedby=\"bang-so-lieu\""));
+    assert!(body.contains("aria-labelledby=\"bieu-do-title bieu-do-desc\""));
     assert!(body.contains("id=\"bang-so-lieu\""));
     // The dossiers are under ND 118: its criteria, with what is not
     // recorded said so.
@@ -152,6 +152,23 @@ async fn a_wrong_period_or_agency_is_told_plainly() {
     let future = browser.get("/thong-ke?ky=2999").await;
     assert_eq!(future.status, 422);
     assert!(future.body.contains("chưa bắt đầu"));
+    // Ranges of days are for officials, and at most a year.
+    let days = browser.get("/thong-ke?ky=2026-01-01..2026-01-31").await;
+    assert_eq!(days.status, 422);
+    let cheeky = browser
+        .get("/thong-ke/du-lieu.csv?ky=2026-01-01..2026-01-02")
+        .await;
+    assert_eq!(cheeky.status, 422);
+    browser.sign_in("tiepnhan@demo.motcua.vn").await;
+    let month = browser.get("/thong-ke?ky=01/01/2026..31/01/2026").await;
+    assert_eq!(month.status, 200, "{}", month.body);
+    assert!(
+        month
+            .body
+            .contains("Từ ngày 01/01/2026 đến ngày 31/01/2026.")
+    );
+    let long = browser.get("/thong-ke?ky=2024-01-01..2026-01-31").await;
+    assert_eq!(long.status, 422);
     let unknown = browser.get("/thong-ke?co-quan=KHONG.CO").await;
     assert_eq!(unknown.status, 404);
     // A period before the modelled law is shown with a note.
