@@ -6,9 +6,7 @@
 use motcua_domain::printout::RenderError;
 use motcua_domain::statistics::review::{FORM_LABEL, TITLE, Table};
 use motcua_domain::statistics::{Column, Review};
-use rust_xlsxwriter::{
-    Chart, ChartType, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
-};
+use rust_xlsxwriter::{Chart, ChartType, Format, FormatBorder, Workbook, Worksheet, XlsxError};
 
 pub fn workbook(review: &Review) -> Result<Vec<u8>, RenderError> {
     write(review).map_err(|e| RenderError::Engine {
@@ -68,12 +66,7 @@ fn write_table(
     sheet.set_paper_size(9);
     sheet.set_landscape();
     let bold = Format::new().set_bold();
-    let header = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_border(FormatBorder::Thin);
+    let header = crate::xlsx::header_format();
     let cell = Format::new().set_border(FormatBorder::Thin);
     let total = Format::new().set_bold().set_border(FormatBorder::Thin);
 

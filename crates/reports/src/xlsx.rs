@@ -39,12 +39,7 @@ fn write(
         sheet.set_landscape();
     }
     let bold = Format::new().set_bold();
-    let header = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_border(FormatBorder::Thin);
+    let header = header_format();
     let cell = Format::new()
         .set_text_wrap()
         .set_align(FormatAlign::Top)
@@ -71,6 +66,16 @@ fn write(
     sheet.set_freeze_panes(first + 1, 0)?;
     sheet.set_repeat_rows(first, first)?;
     book.save_to_buffer()
+}
+
+/// A table's header cell: bold, wrapped, centred, framed.
+pub(crate) fn header_format() -> Format {
+    Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_border(FormatBorder::Thin)
 }
 
 fn column(c: usize) -> Result<u16, XlsxError> {

@@ -17,11 +17,12 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use motcua_domain::calendar::{self, OfficeHours};
+use motcua_domain::calendar::{self, OfficeHours, WorkCalendar};
 use motcua_domain::catalog::ServiceLevel;
 use motcua_domain::indicators::{self, ReportingPeriod};
 use motcua_domain::lifecycle::Clockwork;
 use motcua_domain::regime::{EvaluationId, Regime, RegimeError};
+use motcua_domain::statistics::contribution::{self, Delta};
 use motcua_domain::statistics::{CutOff, Facts, Figures, PeriodError, PeriodSpec};
 use motcua_store::{AgencyId, CountedDossier, Delivery, Page, Satisfaction, Span};
 
@@ -139,81 +140,7 @@ pub async fn compute(
         Ok(_) => None,
         Err(RegimeError::BeforeEarliest { earliest, .. }) => Some(earliest),
     };
-    let mut cells: HashMap<(AgencyId, String, EvaluationId), Cell> = HashMap::new();
-    // A period wholly before the modelled law has no dossiers: nothing to
-    // read.
-    if before_law.is_some_and(|earliest| last < earliest) {
-        return Ok(Statistics {
-            spec,
-            cut_off,
-            first,
-            last,
-            before_law,
-            counted_until: period.end,
-            computed_at: now,
-            cells: Vec::new(),
-        });
-    }
-    let catalog = Catalog::load(svc).await?;
-    let calendar = apply::work_calendar(svc).await?;
-    let mut hours: HashMap<AgencyId, OfficeHours> = HashMap::new();
-    let span = Span {
-        from: period.start,
-        to: period.end,
-    };
-    let mut page = Page::first(PAGE);
-    loop {
-        let batch = svc.store.counted_dossiers(span, page).await?;
-        let Some(last_row) = batch.last() else { break };
-        page = Page {
-            after: Some(last_row.record.id),
-            limit: PAGE,
-        };
-        for counted in &batch {
-            let record = &counted.record;
-            let unit = record.receiving_unit;
-            let office = match hours.entry(unit) {
-                Entry::Occupied(known) => known.into_mut(),
-                Entry::Vacant(new) => new.insert(match svc.store.agency(unit).await? {
-                    Some(a) => a.office_hours,
-                    None => OfficeHours::standard(),
-                }),
-            };
-            let cw = Clockwork {
-                calendar: &calendar,
-                hours: office,
-            };
-            let info = catalog.info(&record.procedure_code, record.procedure_version);
-            let counting = indicators::classify(&record.state, &period);
-            let facts = facts_of(counted, &info, cw);
-            let evaluation = record.state.regime.evaluation;
-            cells
-                .entry((
-                    record.deciding_agency,
-                    record.procedure_code.clone(),
-                    evaluation,
-                ))
-                .or_insert_with(|| Cell {
-                    agency: record.deciding_agency,
-                    procedure: record.procedure_code.clone(),
-                    procedure_name: info.name.clone(),
-                    field: info.field.clone(),
-                    level: info.level,
-                    evaluation,
-                    figures: Figures::default(),
-                })
-                .figures
-                .add(&counting, &facts);
-        }
-    }
-    let mut cells: Vec<Cell> = cells
-        .into_values()
-        .filter(|c| !c.figures.is_empty())
-        .collect();
-    cells.sort_by(|a, b| {
-        (a.agency, &a.procedure, a.evaluation).cmp(&(b.agency, &b.procedure, b.evaluation))
-    });
-    Ok(Statistics {
+    let done = |cells: Vec<Cell>| Statistics {
         spec,
         cut_off,
         first,
@@ -222,7 +149,169 @@ pub async fn compute(
         counted_until: period.end,
         computed_at: now,
         cells,
-    })
+    };
+    let mut cells: HashMap<CellKey, Cell> = HashMap::new();
+    // A period wholly before the modelled law has no dossiers: nothing to
+    // read.
+    if before_law.is_some_and(|earliest| last < earliest) {
+        return Ok(done(Vec::new()));
+    }
+    let mut reader = Reader::new(svc).await?;
+    let span = Span {
+        from: period.start,
+        to: period.end,
+    };
+    reader
+        .each(svc, span, |counted, info, facts| {
+            let record = &counted.record;
+            let counting = indicators::classify(&record.state, &period);
+            cells
+                .entry(cell_key(counted))
+                .or_insert_with(|| new_cell(counted, info))
+                .figures
+                .add(&counting, facts);
+        })
+        .await?;
+    let mut cells: Vec<Cell> = cells
+        .into_values()
+        .filter(|c| !c.figures.is_empty())
+        .collect();
+    cells.sort_by(|a, b| {
+        (a.agency, &a.procedure, a.evaluation).cmp(&(b.agency, &b.procedure, b.evaluation))
+    });
+    Ok(done(cells))
+}
+
+/// The cell a dossier counts in: its deciding agency, its procedure and
+/// its evaluation rules.
+type CellKey = (AgencyId, String, EvaluationId);
+
+fn cell_key(counted: &CountedDossier) -> CellKey {
+    let record = &counted.record;
+    (
+        record.deciding_agency,
+        record.procedure_code.clone(),
+        record.state.regime.evaluation,
+    )
+}
+
+/// An empty cell for a dossier's key.
+fn new_cell(counted: &CountedDossier, info: &ProcedureInfo) -> Cell {
+    let record = &counted.record;
+    Cell {
+        agency: record.deciding_agency,
+        procedure: record.procedure_code.clone(),
+        procedure_name: info.name.clone(),
+        field: info.field.clone(),
+        level: info.level,
+        evaluation: record.state.regime.evaluation,
+        figures: Figures::default(),
+    }
+}
+
+/// Reads the dossiers a span counts with what the statistics need of each:
+/// its procedure as the catalog names it, and its facts (processing days
+/// on its receiving unit's office hours and the official calendar).
+struct Reader {
+    catalog: Catalog,
+    calendar: WorkCalendar,
+    hours: HashMap<AgencyId, OfficeHours>,
+}
+
+impl Reader {
+    async fn new(svc: &Services) -> Result<Reader, AppError> {
+        Ok(Reader {
+            catalog: Catalog::load(svc).await?,
+            calendar: apply::work_calendar(svc).await?,
+            hours: HashMap::new(),
+        })
+    }
+
+    async fn each(
+        &mut self,
+        svc: &Services,
+        span: Span,
+        mut visit: impl FnMut(&CountedDossier, &ProcedureInfo, &Facts),
+    ) -> Result<(), AppError> {
+        let mut page = Page::first(PAGE);
+        loop {
+            let batch = svc.store.counted_dossiers(span, page).await?;
+            let Some(last_row) = batch.last() else {
+                return Ok(());
+            };
+            page = Page {
+                after: Some(last_row.record.id),
+                limit: PAGE,
+            };
+            for counted in &batch {
+                let record = &counted.record;
+                let unit = record.receiving_unit;
+                let office = match self.hours.entry(unit) {
+                    Entry::Occupied(known) => known.into_mut(),
+                    Entry::Vacant(new) => new.insert(match svc.store.agency(unit).await? {
+                        Some(a) => a.office_hours,
+                        None => OfficeHours::standard(),
+                    }),
+                };
+                let cw = Clockwork {
+                    calendar: &self.calendar,
+                    hours: office,
+                };
+                let info = self
+                    .catalog
+                    .info(&record.procedure_code, record.procedure_version);
+                let facts = facts_of(counted, &info, cw);
+                visit(counted, &info, &facts);
+            }
+        }
+    }
+}
+
+/// Every dossier's contribution (`domain::statistics::contribution`), by
+/// cell: what the maintained aggregates will keep. Read from the whole
+/// record up to `now`, so this is the reference they are checked against.
+pub async fn contributions(
+    svc: &Services,
+    now: DateTime<Utc>,
+) -> Result<Vec<(Cell, Vec<Delta>)>, AppError> {
+    let mut cells: HashMap<CellKey, (Cell, Vec<Delta>)> = HashMap::new();
+    let mut reader = Reader::new(svc).await?;
+    let span = Span {
+        from: DateTime::<Utc>::MIN_UTC,
+        to: now,
+    };
+    reader
+        .each(svc, span, |counted, info, facts| {
+            let record = &counted.record;
+            cells
+                .entry(cell_key(counted))
+                .or_insert_with(|| (new_cell(counted, info), Vec::new()))
+                .1
+                .extend(contribution::contribution(&record.state, facts));
+        })
+        .await?;
+    let mut out: Vec<(Cell, Vec<Delta>)> = cells.into_values().collect();
+    out.sort_by(|(a, _), (b, _)| {
+        (a.agency, &a.procedure, a.evaluation).cmp(&(b.agency, &b.procedure, b.evaluation))
+    });
+    Ok(out)
+}
+
+/// The statistics of a whole period (ended before today) from the cells'
+/// contributions: what [`compute`] gives, read from deltas.
+pub fn from_contributions(cells: &[(Cell, Vec<Delta>)], stats_of: &Statistics) -> Vec<Cell> {
+    let (first, last) = (
+        contribution::day_number(stats_of.first),
+        contribution::day_number(stats_of.last),
+    );
+    cells
+        .iter()
+        .map(|(cell, deltas)| Cell {
+            figures: contribution::figures_from(deltas, first, last),
+            ..cell.clone()
+        })
+        .filter(|c| !c.figures.is_empty())
+        .collect()
 }
 
 fn facts_of(counted: &CountedDossier, info: &ProcedureInfo, cw: Clockwork<'_>) -> Facts {

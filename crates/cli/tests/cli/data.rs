@@ -13,18 +13,22 @@ use motcua_store::conformance::Fixture;
 use motcua_store::{NewAttachment, Store};
 use motcua_store_sqlite::SqliteStore;
 
-fn motcua(dir: &Path, args: &[&str]) -> Output {
+/// Runs the built `motcua` in `dir`, with none of the settings this
+/// shell may carry.
+pub(crate) fn motcua(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_motcua"))
         .current_dir(dir)
         .args(args)
         .env_remove("MOTCUA_LANG")
         .env_remove("MOTCUA_DATABASE_URL")
         .env_remove("MOTCUA_BLOBS")
+        .env_remove("MOTCUA_REPORT_CUT_OFF_DAY")
         .output()
         .unwrap()
 }
 
-fn text(o: &Output) -> String {
+/// What a run printed, both streams.
+pub(crate) fn text(o: &Output) -> String {
     format!(
         "{}{}",
         String::from_utf8_lossy(&o.stdout),

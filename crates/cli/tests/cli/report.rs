@@ -2,28 +2,7 @@
 //! from a generated record; a wrong period or format is told plainly and
 //! writes nothing.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn motcua(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .current_dir(dir)
-        .args(args)
-        .env_remove("MOTCUA_LANG")
-        .env_remove("MOTCUA_DATABASE_URL")
-        .env_remove("MOTCUA_BLOBS")
-        .env_remove("MOTCUA_REPORT_CUT_OFF_DAY")
-        .output()
-        .unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use super::data::{motcua, text};
 
 #[test]
 fn the_review_is_written_in_each_format_and_a_wrong_request_writes_nothing() {

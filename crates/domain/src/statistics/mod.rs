@@ -5,6 +5,7 @@
 //! [`crate::indicators::classify`], the same classification the back office
 //! warns with, so a report and the queue never disagree.
 
+pub mod contribution;
 pub mod evaluation;
 pub mod figures;
 pub mod period;

@@ -5,18 +5,20 @@ use std::sync::LazyLock;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use motcua_domain::calendar::{self, OfficeHours, Period, WorkCalendar};
+use motcua_domain::catalog::ServiceLevel;
 use motcua_domain::indicators::{self, Pending, ReportingPeriod, Timeliness};
 use motcua_domain::lifecycle::{
     Action, ActionKind, AgencyStep, Channel, Clockwork, Dossier, Event, Handover, LifecycleError,
     NationalStatus, Role, Stage, StepMove,
 };
 use motcua_domain::regime::DecreeId;
+use motcua_domain::statistics::{Facts, Figures, contribution};
 use proptest::prelude::*;
 
 static CALENDAR: LazyLock<WorkCalendar> = LazyLock::new(|| WorkCalendar::bundled().unwrap());
 static HOURS: LazyLock<OfficeHours> = LazyLock::new(OfficeHours::standard);
 
-fn cw() -> Clockwork<'static> {
+pub(crate) fn cw() -> Clockwork<'static> {
     Clockwork {
         calendar: &CALENDAR,
         hours: &HOURS,
@@ -1130,6 +1132,33 @@ proptest! {
             let c = indicators::classify(&d, &period);
             prop_assert_eq!(c.received.is_some(), c.concluded.is_some() ^ c.pending.is_some(), "{:?}", c);
             prop_assert!(c.received.is_none() || c.not_received.is_none());
+            // The dated contribution the maintained aggregates keep gives
+            // what the classification gives, for any whole-day period.
+            let facts = Facts {
+                channel: d.channel,
+                level: Some(ServiceLevel::Full),
+                processing_days: indicators::processing_days(&d, cw()).unwrap(),
+                has_fees: online,
+                paid_online: role_fits,
+                digitised: !online,
+                satisfied: Some(role_fits),
+                result_by_post: !role_fits,
+                supplement_requests: u8::from(d.used.reception_supplement)
+                    + u8::from(d.used.appraisal_supplement),
+                no_visit: online,
+            };
+            let mut expected = Figures::default();
+            expected.add(&c, &facts);
+            let (a, b) = (
+                first + Duration::days(from_days),
+                first + Duration::days(from_days + length_days),
+            );
+            let got = contribution::figures_from(
+                &contribution::contribution(&d, &facts),
+                contribution::day_number(a),
+                contribution::day_number(b),
+            );
+            prop_assert_eq!(got, expected, "{:?} {:?}", c, d.clock);
         }
     }
 }

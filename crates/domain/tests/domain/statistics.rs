@@ -1,24 +1,14 @@
 //! The statistics on a small hand-built month: every dossier is of a known
 //! kind, so every figure is known before it is added up.
 
-use std::sync::LazyLock;
-
 use chrono::{DateTime, NaiveDate, Utc};
-use motcua_domain::calendar::{self, OfficeHours, Period, WorkCalendar};
+use motcua_domain::calendar::{self, Period};
 use motcua_domain::catalog::ServiceLevel;
 use motcua_domain::indicators::{self, ReportingPeriod};
-use motcua_domain::lifecycle::{Action, Channel, Clockwork, Dossier, Role};
-use motcua_domain::statistics::{Column, Facts, Figures, PeriodSpec, evaluation};
+use motcua_domain::lifecycle::{Action, Channel, Dossier, Role};
+use motcua_domain::statistics::{Column, Facts, Figures, PeriodSpec, contribution, evaluation};
 
-static CALENDAR: LazyLock<WorkCalendar> = LazyLock::new(|| WorkCalendar::bundled().unwrap());
-static HOURS: LazyLock<OfficeHours> = LazyLock::new(OfficeHours::standard);
-
-fn cw() -> Clockwork<'static> {
-    Clockwork {
-        calendar: &CALENDAR,
-        hours: &HOURS,
-    }
-}
+use super::lifecycle::cw;
 
 /// A wall-clock time in Vietnam, October 2025 unless the month is given.
 fn at(m: u32, d: u32, h: u32) -> DateTime<Utc> {
@@ -329,6 +319,18 @@ fn a_hand_built_month_gives_every_figure_known_in_advance() {
         .unwrap();
     assert!((early - (7.0 + 24.0 + 2.0) / 8.0).abs() < 1e-9, "{early}");
 
+    // The dated contributions (what the maintained aggregates keep) give
+    // the same figures, this month and the one before.
+    let deltas: Vec<contribution::Delta> = dataset
+        .iter()
+        .flat_map(|(_, d, f)| contribution::contribution(d, f))
+        .collect();
+    let day = |y, m, d| contribution::day_number(NaiveDate::from_ymd_opt(y, m, d).unwrap());
+    assert_eq!(
+        contribution::figures_from(&deltas, day(2025, 10, 1), day(2025, 10, 31)),
+        figures
+    );
+
     // The month before carries over what was pending at its end: the
     // carried-over dossier only.
     let september = spec
@@ -344,6 +346,10 @@ fn a_hand_built_month_gives_every_figure_known_in_advance() {
         figures.get(Column::CarriedOver)
     );
     assert_eq!(before.get(Column::Resolved), 1);
+    assert_eq!(
+        contribution::figures_from(&deltas, day(2025, 9, 1), day(2025, 9, 30)),
+        before
+    );
 }
 
 #[test]

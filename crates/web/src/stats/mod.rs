@@ -431,14 +431,24 @@ fn file(bytes: Vec<u8>, content_type: &'static str, name: Option<&str>) -> Respo
     response
 }
 
+/// The figures an open-data request asks for (a month, quarter, half or
+/// year: anyone may ask).
+async fn open_statistics<'s>(
+    state: &'s AppState,
+    params: &Params,
+) -> Result<(&'s Services, PeriodSpec, Arc<Statistics>), WebError> {
+    let svc = state.require_services()?;
+    let spec = period_of(state, params, false)?;
+    let stats = statistics_of(state, spec).await?;
+    Ok((svc, spec, stats))
+}
+
 /// `GET /thong-ke/du-lieu.json`: the period's figures as open data.
 pub(crate) async fn open_json(
     State(state): State<AppState>,
     Query(params): Query<Params>,
 ) -> Result<Response, WebError> {
-    let svc = state.require_services()?;
-    let spec = period_of(&state, &params, false)?;
-    let stats = statistics_of(&state, spec).await?;
+    let (svc, _, stats) = open_statistics(&state, &params).await?;
     let json = open_data::json(svc, &stats).await?;
     let bytes = serde_json::to_vec_pretty(&json)
         .map_err(|e| WebError::from(motcua_app::AppError::Internal(e.to_string())))?;
@@ -450,9 +460,7 @@ pub(crate) async fn open_csv(
     State(state): State<AppState>,
     Query(params): Query<Params>,
 ) -> Result<Response, WebError> {
-    let svc = state.require_services()?;
-    let spec = period_of(&state, &params, false)?;
-    let stats = statistics_of(&state, spec).await?;
+    let (svc, spec, stats) = open_statistics(&state, &params).await?;
     let bytes = open_data::csv(svc, &stats).await?;
     let name = format!("thong-ke-{spec}.csv").replace("..", "-den-");
     Ok(file(bytes, "text/csv; charset=utf-8", Some(&name)))
