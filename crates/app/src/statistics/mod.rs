@@ -276,8 +276,11 @@ pub async fn contributions(
 ) -> Result<Vec<(Cell, Vec<Delta>)>, AppError> {
     let mut cells: HashMap<CellKey, (Cell, Vec<Delta>)> = HashMap::new();
     let mut reader = Reader::new(svc).await?;
+    // From before any modelled law (PostgreSQL's instants start in 4713
+    // BC, so not from the beginning of time).
+    let since = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN);
     let span = Span {
-        from: DateTime::<Utc>::MIN_UTC,
+        from: calendar::to_utc(since.and_time(chrono::NaiveTime::MIN)),
         to: now,
     };
     reader
