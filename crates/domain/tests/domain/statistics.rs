@@ -157,6 +157,33 @@ fn a_hand_built_month_gives_every_figure_known_in_advance() {
             false,
             None,
         );
+        // Asked for a supplement on 07/10 that never came: closed on the
+        // sixteenth day (ND 118 Art. 19(5)), counted as stopped.
+        push(
+            "closed for a missing supplement",
+            dossier(
+                Counter,
+                monday,
+                vec![
+                    (
+                        Action::RequestAppraisalSupplement {
+                            items: vec!["CCCD".into()],
+                            reason: why(),
+                        },
+                        Role::Specialist,
+                        at(10, 7, 9),
+                    ),
+                    (
+                        Action::CloseForMissingSupplement,
+                        Role::System,
+                        at(10, 23, 8),
+                    ),
+                ],
+            ),
+            Partial,
+            false,
+            None,
+        );
         push(
             "stopped",
             dossier(
@@ -256,13 +283,13 @@ fn a_hand_built_month_gives_every_figure_known_in_advance() {
         figures.add(&indicators::classify(d, &october), f);
     }
     let expected = [
-        (Column::Received, 11),
+        (Column::Received, 12),
         (Column::ReceivedOnline, 2),
-        (Column::ReceivedInPerson, 8),
+        (Column::ReceivedInPerson, 9),
         (Column::CarriedOver, 1),
-        (Column::Resolved, 9),
+        (Column::Resolved, 10),
         (Column::Early, 3),
-        (Column::OnTime, 4),
+        (Column::OnTime, 5),
         (Column::Late, 2),
         (Column::Pending, 2),
         (Column::WithinLimit, 1),
@@ -271,13 +298,13 @@ fn a_hand_built_month_gives_every_figure_known_in_advance() {
     for (column, n) in expected {
         assert_eq!(figures.get(column), n, "column {}", column.number());
     }
-    assert_eq!(figures.new, 10);
+    assert_eq!(figures.new, 11);
     assert_eq!(figures.new_by_post, 1);
     assert_eq!((figures.new_level4, figures.new_level4_online), (3, 2));
     assert_eq!(figures.new_paid_online, 2);
     assert_eq!(figures.refused, 1);
     assert_eq!(figures.withdrawn, 1);
-    assert_eq!(figures.stopped, 1);
+    assert_eq!(figures.stopped, 2);
     assert_eq!(figures.awaiting_supplement, 1);
     assert_eq!(figures.not_received, 1);
     assert_eq!(figures.results_by_post, 1);
@@ -302,14 +329,14 @@ fn a_hand_built_month_gives_every_figure_known_in_advance() {
     assert_eq!(
         score(9),
         Some(1.0),
-        "online share 20%: from 15% to 30%, none late"
+        "online share 2 of 11: from 15% to 30%, none late"
     );
     assert_eq!(score(7), None);
     assert_eq!(e.grade, None);
     // Rated: early (satisfied), on time (not), refused early (satisfied).
     assert_eq!((figures.rated, figures.satisfied), (3, 2));
-    assert_eq!(figures.online_share(), Some(0.2));
-    assert_eq!(figures.postal_share(), Some(0.1));
+    assert_eq!(figures.online_share(), Some(2.0 / 11.0));
+    assert_eq!(figures.postal_share(), Some(1.0 / 11.0));
     assert_eq!(figures.timely_share(), Some(4.0 / 6.0));
     // The early dossier used its time from acceptance (Monday 08:00, 7
     // office hours that day) through 07, 08 and 09/10 (24 h) to the
