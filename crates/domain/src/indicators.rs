@@ -212,6 +212,15 @@ pub fn pending_at(d: &Dossier, instant: DateTime<Utc>) -> Option<Pending> {
     }
 }
 
+/// Whether `d`, if pending at `instant`, was then waiting for the
+/// applicant's appraisal supplement. Known for a wait still open; a closed
+/// wait is not told apart from a wait for payment (the clock keeps no
+/// kind).
+pub fn awaiting_supplement_at(d: &Dossier, instant: DateTime<Utc>) -> bool {
+    d.stage == Stage::AppraisalSupplement
+        && d.clock.paused_since.is_some_and(|since| since < instant)
+}
+
 /// How `d` counts in `period`. `d` must reflect the dossier at least up to
 /// the period's end; events after it do not change how received and
 /// concluded are counted, but a later restart or payment pause moves the due
@@ -263,9 +272,7 @@ pub fn classify(d: &Dossier, period: &ReportingPeriod) -> Counting {
         };
     } else {
         c.pending = pending_at(d, period.end);
-        c.awaiting_supplement = c.pending.is_some()
-            && d.stage == Stage::AppraisalSupplement
-            && d.clock.paused_since.is_some_and(|since| since < period.end);
+        c.awaiting_supplement = c.pending.is_some() && awaiting_supplement_at(d, period.end);
     }
     c
 }

@@ -91,55 +91,75 @@ fn summary(f: &Figures) -> Vec<Line> {
     ]
 }
 
-/// The evaluation sections of the province's dossiers, worded as the
-/// form's language (Vietnamese) words them.
-fn evaluation(evaluations: &[RegimeEvaluation]) -> Vec<Section> {
-    let vi = |key: &str| Lang::Vi.tr(key);
-    let decimal = |x: f64| format!("{x:.1}").replace('.', ",");
+/// A share in `lang`: "37,5%" in Vietnamese, "37.5%" in English.
+pub fn percent_in(lang: Lang, share: Option<f64>) -> String {
+    let text = percent(share);
+    if lang == Lang::Vi {
+        text
+    } else {
+        text.replace(',', ".")
+    }
+}
+
+/// The evaluation under each set of rules, worded in `lang`: a titled list
+/// per set, its last line the total and grade (or why there is none). The
+/// review words it in Vietnamese, the dashboard in the visitor's language.
+pub fn evaluation(evaluations: &[RegimeEvaluation], lang: Lang) -> Vec<Section> {
+    let t = |key: &str| lang.tr(key);
+    let decimal = |x: f64| {
+        let text = format!("{x:.1}");
+        if lang == Lang::Vi {
+            text.replace('.', ",")
+        } else {
+            text
+        }
+    };
+    let line = |label: String, value: String| Line { label, value };
     evaluations
         .iter()
         .map(|e| {
             let mut lines = Vec::new();
-            if let Some(t) = &e.tt01 {
-                for i in &t.indices {
+            if let Some(tt01) = &e.tt01 {
+                for i in &tt01.indices {
                     let value = match (i.recorded, i.score) {
-                        (true, Some(score)) => format!("{} (tính trên {})", decimal(score), i.over),
-                        (true, None) => "Không có hồ sơ trong kỳ".to_owned(),
-                        (false, _) => vi("eval-not-measured"),
+                        (true, Some(score)) => lang.tr_args(
+                            "eval-score-over",
+                            &[("score", decimal(score).into()), ("over", i.over.into())],
+                        ),
+                        (true, None) => t("eval-none"),
+                        (false, _) => t("eval-not-measured"),
                     };
-                    lines.push(Line {
-                        label: vi(i.key),
-                        value,
-                    });
+                    lines.push(line(t(i.key), value));
                 }
-                lines.push(Line {
-                    label: vi("eval-total"),
-                    value: match (t.total, t.grade) {
-                        (Some(total), Some(grade)) => {
-                            format!("{} — {}", decimal(total), vi(grade.key()))
-                        }
-                        _ => vi("eval-no-grade"),
-                    },
-                });
+                let verdict = match (tt01.total, tt01.grade) {
+                    (Some(total), Some(grade)) => {
+                        format!("{} — {}", decimal(total), t(grade.key()))
+                    }
+                    _ => t("eval-no-grade"),
+                };
+                lines.push(line(t("eval-total"), verdict));
             }
             if let Some(groups) = &e.nd118 {
                 for g in groups {
-                    lines.push(Line {
-                        label: format!("{} {} ({} điểm)", g.code, vi(g.key), g.points),
-                        value: match (g.recorded, g.rate) {
-                            (false, _) => vi("eval-not-measured"),
-                            (true, Some(rate)) => percent(Some(rate)),
-                            (true, None) => NOT_MEASURED.to_owned(),
-                        },
-                    });
+                    let label = lang.tr_args(
+                        "eval-group-points",
+                        &[
+                            ("code", g.code.into()),
+                            ("name", t(g.key).into()),
+                            ("points", u64::from(g.points).into()),
+                        ],
+                    );
+                    let value = match (g.recorded, g.rate) {
+                        (false, _) => t("eval-not-measured"),
+                        (true, Some(rate)) => percent_in(lang, Some(rate)),
+                        (true, None) => t("eval-none"),
+                    };
+                    lines.push(line(label, value));
                 }
-                lines.push(Line {
-                    label: vi("eval-points"),
-                    value: vi("eval-points-note"),
-                });
+                lines.push(line(t("eval-points"), t("eval-points-note")));
             }
             Section {
-                title: vi(match e.rules {
+                title: t(match e.rules {
                     EvaluationId::Tt01Art13 => "eval-rules-tt01-art13",
                     EvaluationId::Nd118Art32 => "eval-rules-nd118-art32",
                 }),
@@ -246,7 +266,7 @@ pub async fn build(
         notes,
         tables: vec![by_field, by_agency],
         summary: summary(&province),
-        evaluation: evaluation(&stats.evaluations(None)),
+        evaluation: evaluation(&stats.evaluations(None), Lang::Vi),
         file_stem: format!("bao-cao-{}", stats.spec).replace("..", "-den-"),
     })
 }

@@ -120,13 +120,13 @@ pub struct Delta {
 fn class_at(d: &Dossier, x: Day) -> Option<Measure> {
     let instant = start_of(x);
     let pending = indicators::pending_at(d, instant)?;
-    let awaiting = d.stage == Stage::AppraisalSupplement
-        && d.clock.paused_since.is_some_and(|since| since < instant);
-    Some(match (awaiting, pending) {
-        (true, _) => Measure::OpenAwaitingSupplement,
-        (false, Pending::WithinLimit) => Measure::OpenWithinLimit,
-        (false, Pending::Overdue) => Measure::OpenOverdue,
-    })
+    Some(
+        match (indicators::awaiting_supplement_at(d, instant), pending) {
+            (true, _) => Measure::OpenAwaitingSupplement,
+            (false, Pending::WithinLimit) => Measure::OpenWithinLimit,
+            (false, Pending::Overdue) => Measure::OpenOverdue,
+        },
+    )
 }
 
 /// The days on which the class of `d` may change: everything `pending_at`

@@ -19,6 +19,7 @@ use chrono::Utc;
 use motcua_app::Services;
 use motcua_app::statistics::{self, Statistics, open_data};
 use motcua_domain::calendar;
+use motcua_domain::statistics::review::Section;
 use motcua_domain::statistics::{Column, Figures, PeriodError, PeriodSpec};
 use motcua_i18n::Lang;
 use motcua_store::Agency;
@@ -150,77 +151,6 @@ fn grouped(lines: Vec<Line>) -> Vec<LineGroup> {
     out
 }
 
-/// The evaluation under one set of rules, worded for the page.
-pub(crate) struct EvaluationView {
-    title: String,
-    /// (label, value) per index or group.
-    rows: Vec<(String, String)>,
-    /// The total and grade, or why there is none.
-    verdict: String,
-}
-
-fn evaluation_views(
-    ctx: &PageCtx,
-    evaluations: &[statistics::RegimeEvaluation],
-) -> Vec<EvaluationView> {
-    let lang = ctx.lang();
-    let decimal = |x: f64| {
-        let text = format!("{x:.1}");
-        if lang == Lang::Vi {
-            text.replace('.', ",")
-        } else {
-            text
-        }
-    };
-    evaluations
-        .iter()
-        .map(|e| {
-            let mut rows = Vec::new();
-            let mut verdict = String::new();
-            if let Some(t) = &e.tt01 {
-                for i in &t.indices {
-                    let value = match (i.recorded, i.score) {
-                        (true, Some(score)) => decimal(score),
-                        (true, None) => ctx.t("eval-none"),
-                        (false, _) => ctx.t("eval-not-measured"),
-                    };
-                    rows.push((ctx.t(i.key), value));
-                }
-                verdict = match (t.total, t.grade) {
-                    (Some(total), Some(grade)) => format!(
-                        "{}: {} — {}",
-                        ctx.t("eval-total"),
-                        decimal(total),
-                        ctx.t(grade.key())
-                    ),
-                    _ => ctx.t("eval-no-grade"),
-                };
-            }
-            if let Some(groups) = &e.nd118 {
-                for g in groups {
-                    let value = match (g.recorded, g.rate) {
-                        (false, _) => ctx.t("eval-not-measured"),
-                        (true, rate) => percent(lang, rate),
-                    };
-                    rows.push((
-                        format!("{} · {} ({})", g.code, ctx.t(g.key), g.points),
-                        value,
-                    ));
-                }
-                verdict = ctx.t("eval-points-note");
-            }
-            EvaluationView {
-                title: ctx.t(match e.rules {
-                    motcua_domain::regime::EvaluationId::Tt01Art13 => "eval-rules-tt01-art13",
-                    motcua_domain::regime::EvaluationId::Nd118Art32 => "eval-rules-nd118-art32",
-                }),
-                rows,
-                verdict,
-            }
-        })
-        .collect()
-}
-
 /// A headline figure.
 pub(crate) struct Tile {
     label: String,
@@ -240,7 +170,7 @@ struct Dashboard {
     agency: Option<Agency>,
     tiles: Vec<Tile>,
     chart: String,
-    evaluations: Vec<EvaluationView>,
+    evaluations: Vec<Section>,
     headings: Vec<(u8, String)>,
     row_heading: String,
     groups: Vec<LineGroup>,
@@ -249,15 +179,6 @@ struct Dashboard {
     json_href: String,
     csv_href: String,
     review_href: Option<String>,
-}
-
-fn percent(lang: Lang, share: Option<f64>) -> String {
-    let text = statistics::review::percent(share);
-    if lang == Lang::En {
-        text.replace(',', ".")
-    } else {
-        text
-    }
 }
 
 fn tiles(ctx: &PageCtx, f: &Figures) -> Vec<Tile> {
@@ -280,17 +201,35 @@ fn tiles(ctx: &PageCtx, f: &Figures) -> Vec<Tile> {
     vec![
         tile("stats-tile-received", f.get(Column::Received).to_string()),
         tile("stats-tile-resolved", f.get(Column::Resolved).to_string()),
-        tile("stats-tile-timely", percent(lang, f.timely_share())),
+        tile(
+            "stats-tile-timely",
+            statistics::review::percent_in(lang, f.timely_share()),
+        ),
         tile("stats-tile-overdue", f.get(Column::Overdue).to_string()),
-        tile("stats-tile-online", percent(lang, f.online_share())),
-        tile("stats-tile-post", percent(lang, f.postal_share())),
-        tile("stats-tile-level4", percent(lang, f.level4_share())),
+        tile(
+            "stats-tile-online",
+            statistics::review::percent_in(lang, f.online_share()),
+        ),
+        tile(
+            "stats-tile-post",
+            statistics::review::percent_in(lang, f.postal_share()),
+        ),
+        tile(
+            "stats-tile-level4",
+            statistics::review::percent_in(lang, f.level4_share()),
+        ),
         tile(
             "stats-tile-paid-online",
-            percent(lang, f.paid_online_share()),
+            statistics::review::percent_in(lang, f.paid_online_share()),
         ),
-        tile("stats-tile-digitised", percent(lang, f.digitised_share())),
-        tile("stats-tile-satisfied", percent(lang, f.satisfied_share())),
+        tile(
+            "stats-tile-digitised",
+            statistics::review::percent_in(lang, f.digitised_share()),
+        ),
+        tile(
+            "stats-tile-satisfied",
+            statistics::review::percent_in(lang, f.satisfied_share()),
+        ),
         tile("stats-tile-days", days),
     ]
 }
@@ -392,7 +331,10 @@ pub(crate) async fn dashboard(
         choices,
         tiles: tiles(&ctx, &total),
         chart,
-        evaluations: evaluation_views(&ctx, &stats.evaluations(agency.as_ref().map(|a| a.id))),
+        evaluations: statistics::review::evaluation(
+            &stats.evaluations(agency.as_ref().map(|a| a.id)),
+            lang,
+        ),
         headings: Column::ALL
             .iter()
             .map(|c| (c.number(), ctx.t(c.key())))

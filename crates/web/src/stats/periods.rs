@@ -1,25 +1,25 @@
 //! The periods a visitor can pick, and how each reads in their language.
 
 use chrono::NaiveDate;
+use motcua_domain::statistics::review::period_words;
 use motcua_domain::statistics::{CutOff, PeriodKind, PeriodSpec};
 use motcua_i18n::Lang;
 
 /// How a period reads: "Quý III năm 2026" / "Q3 2026".
 pub(crate) fn label(lang: Lang, spec: PeriodSpec) -> String {
-    const ROMAN: [&str; 4] = ["I", "II", "III", "IV"];
-    let vi = lang == Lang::Vi;
+    if lang == Lang::Vi {
+        // The review's words, capitalised to stand alone.
+        let words = period_words(spec);
+        let mut chars = words.chars();
+        return chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or(words);
+    }
     match spec {
-        PeriodSpec::Month { year, month } if vi => format!("Tháng {month:02}/{year}"),
         PeriodSpec::Month { year, month } => format!("Month {month:02}/{year}"),
-        PeriodSpec::Quarter { year, quarter } if vi => {
-            let q = ROMAN.get(quarter as usize - 1).copied().unwrap_or("?");
-            format!("Quý {q} năm {year}")
-        }
         PeriodSpec::Quarter { year, quarter } => format!("Q{quarter} {year}"),
-        PeriodSpec::Half { year, half: 1 } if vi => format!("6 tháng đầu năm {year}"),
-        PeriodSpec::Half { year, .. } if vi => format!("6 tháng cuối năm {year}"),
         PeriodSpec::Half { year, half } => format!("H{half} {year}"),
-        PeriodSpec::Year { year } if vi => format!("Năm {year}"),
         PeriodSpec::Year { year } => format!("Year {year}"),
         PeriodSpec::Days { first, last } => {
             format!("{} – {}", first.format("%d/%m/%Y"), last.format("%d/%m/%Y"))
