@@ -2,13 +2,11 @@
 //! realistic record ([`motcua_app::generate`]), with a progress bar, resumed
 //! by running the same command again.
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use chrono::{NaiveDate, Utc};
 use clap::{Args, Subcommand};
-use indicatif::{ProgressBar, ProgressStyle};
 use motcua_app::demo;
 use motcua_app::generate::{self, Plan};
 use motcua_domain::forms::parse_date;
@@ -16,7 +14,8 @@ use motcua_i18n::{Arg, Lang};
 
 use crate::admin_cmd::app_error;
 use crate::error::CliError;
-use crate::output;
+use crate::output::{self, bar};
+use crate::recount;
 use crate::storage::{DataArgs, open_services};
 
 #[derive(Debug, Subcommand)]
@@ -60,18 +59,6 @@ fn date(text: &str, flag: &str, lang: Lang) -> Result<NaiveDate, CliError> {
             &[("flag", flag.into()), ("value", text.into())],
         ))
     })
-}
-
-/// A bar on a terminal, nothing otherwise.
-fn bar(total: u64) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(total);
-    if let Ok(style) = ProgressStyle::with_template("{wide_bar} {pos}/{len} ({per_sec}, {eta})") {
-        bar.set_style(style);
-    }
-    bar
 }
 
 fn generate(args: GenerateArgs, lang: Lang) -> Result<ExitCode, CliError> {
@@ -121,6 +108,9 @@ fn generate(args: GenerateArgs, lang: Lang) -> Result<ExitCode, CliError> {
                 .await
                 .map_err(|e| app_error(e, lang))?;
             bar.finish_and_clear();
+            // The kept statistics count the new dossiers now, not at the
+            // first look at the dashboard.
+            recount::kept_statistics(&svc, lang).await?;
             output::line(lang.tr_args(
                 "generate-done",
                 &[

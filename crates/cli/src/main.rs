@@ -17,6 +17,7 @@ mod error;
 mod output;
 mod payments_cmd;
 mod phone_cmd;
+mod recount;
 mod report_cmd;
 mod serve;
 mod storage;

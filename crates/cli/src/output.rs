@@ -3,7 +3,9 @@
 //! panic `println!` would raise.
 
 use std::fmt::Display;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::error::CliError;
 
@@ -12,4 +14,16 @@ pub fn line(text: impl Display) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{text}")?;
     Ok(())
+}
+
+/// A progress bar on a terminal, nothing otherwise.
+pub fn bar(total: u64) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    if let Ok(style) = ProgressStyle::with_template("{wide_bar} {pos}/{len} ({per_sec}, {eta})") {
+        bar.set_style(style);
+    }
+    bar
 }

@@ -13,6 +13,7 @@ use motcua_i18n::{Arg, Lang};
 
 use crate::data_cmd::runtime;
 use crate::error::CliError;
+use crate::recount;
 use crate::storage::{DataArgs, closing, open_services};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -38,6 +39,10 @@ pub struct ReportArgs {
     /// runs from the 15th to the 14th); 1 for calendar months.
     #[arg(long, default_value_t = 15, env = "MOTCUA_REPORT_CUT_OFF_DAY")]
     pub cut_off_day: u8,
+    /// Count every dossier of the period from the record instead of reading
+    /// the kept sums (slower; the figures are the same).
+    #[arg(long)]
+    pub from_record: bool,
     #[command(flatten)]
     pub data: DataArgs,
 }
@@ -52,9 +57,13 @@ pub fn run(args: ReportArgs, lang: Lang) -> Result<ExitCode, CliError> {
         closing(store.as_ref(), async {
             let fail = |e: motcua_app::AppError| CliError::Message(lang.describe(&e));
             let now = Utc::now();
-            let stats = statistics::compute(&svc, spec, cut_off, now)
-                .await
-                .map_err(fail)?;
+            let stats = if args.from_record {
+                statistics::compute_from_record(&svc, spec, cut_off, now).await
+            } else {
+                recount::kept_statistics(&svc, lang).await?;
+                statistics::compute(&svc, spec, cut_off, now).await
+            }
+            .map_err(fail)?;
             let review = statistics::review::build(&svc, &stats, now)
                 .await
                 .map_err(fail)?;

@@ -35,7 +35,7 @@ use clap::Args;
 use motcua_app::jobs::{self, Handlers, Runner};
 use motcua_app::office::{closures, digest};
 use motcua_app::outbox::{Mailer, SmsSender};
-use motcua_app::{Services, Settings};
+use motcua_app::{Services, Settings, statistics};
 use motcua_blobs::BlobLocation;
 use motcua_i18n::{Arg, Lang, Localized};
 use motcua_notify::{FileMailer, NotifyError, RecordedSms, SmtpMailer};
@@ -331,7 +331,8 @@ async fn serve(
     let jobs = tokio::spawn(
         Runner::new(Arc::clone(&store), handlers, jobs::worker_name()).run(stop.subscribe()),
     );
-    let scheduler = tokio::spawn(schedule_recurring(services, stop.subscribe()));
+    let scheduler = tokio::spawn(schedule_recurring(Arc::clone(&services), stop.subscribe()));
+    let keeper = tokio::spawn(keep_statistics(services, stop.subscribe()));
     let server = motcua_web::serve(listener, state, wait_for_stop(stopped));
     tokio::pin!(server);
 
@@ -377,6 +378,7 @@ async fn serve(
     }
     stop_jobs(jobs, lang).await;
     scheduler.abort();
+    keeper.abort();
     // Closing waits for connections still in use; a request the grace
     // period cut short may hold one, so the wait is bounded too.
     let _ = tokio::time::timeout(GRACE, store.close()).await;
@@ -402,6 +404,30 @@ async fn schedule_recurring(services: Arc<Services>, mut stop: watch::Receiver<b
         }
         tokio::select! {
             () = tokio::time::sleep(RECURRING_EVERY) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+/// How often the kept statistics are brought up to date in the background
+/// (a dashboard or report brings them up to date itself before reading).
+const STATISTICS_EVERY: Duration = Duration::from_secs(30);
+
+/// Keeps the statistics current until the server stops, so a dashboard
+/// never waits for more than the last half minute's changes — nor, after
+/// an upgrade or an import, for the whole record. A failure is logged and
+/// tried at the next tick.
+async fn keep_statistics(services: Arc<Services>, mut stop: watch::Receiver<bool>) {
+    loop {
+        match statistics::kept::catch_up(&services, |_| {}).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(dossiers = n, "kept statistics brought up to date"),
+            Err(e) => {
+                tracing::warn!(error = %e, "the kept statistics could not be brought up to date")
+            }
+        }
+        tokio::select! {
+            () = tokio::time::sleep(STATISTICS_EVERY) => {}
             _ = stop.changed() => return,
         }
     }

@@ -34,6 +34,7 @@ mod dossiers;
 mod handovers;
 mod holidays;
 mod jobs;
+mod kept;
 mod payments;
 mod portal;
 mod postal;
@@ -50,6 +51,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use motcua_domain::calendar::OfficialBreak;
 use motcua_domain::lifecycle::Role;
 use motcua_domain::postal::consignment::Status;
+use motcua_domain::statistics::contribution::{Day, Measure};
 use motcua_store::{
     Agency, AgencyId, ApiToken, ApiTokenId, Attachment, AttachmentId, AuditEntry, CapturedRecord,
     Confirmation, DossierId, DossierRecord, Draft, Engine, EventRecord, FailOutcome, Handover,
@@ -65,7 +67,7 @@ use motcua_store::{
     ConsignmentId, ConsignmentRecord, ConsignmentStep, NewCarrierPush, NewConsignment,
     NewConsignmentStep, PushRecorded, PushSeen,
 };
-use motcua_store::{CountedDossier, Span};
+use motcua_store::{CountedDossier, Grain, Marked, Recount, Span, Summed};
 use sqlx::postgres::PgPool;
 
 pub use connect::PoolSettings;
@@ -357,6 +359,33 @@ impl Store for PgStore {
     }
     async fn all_attachments(&self, page: Page<AttachmentId>) -> StoreResult<Vec<Attachment>> {
         dossiers::all_attachments(&self.pool, page).await
+    }
+    async fn counted_dossiers_by_id(&self, ids: &[DossierId]) -> StoreResult<Vec<CountedDossier>> {
+        statistics::counted_by_id(&self.pool, ids).await
+    }
+    async fn marked_for_recount(&self, limit: u32) -> StoreResult<Vec<Marked>> {
+        kept::marked(&self.pool, limit).await
+    }
+    async fn recount_backlog(&self) -> StoreResult<u64> {
+        kept::backlog(&self.pool).await
+    }
+    async fn recount(&self, batch: &[Recount]) -> StoreResult<u32> {
+        kept::recount(&self.pool, batch).await
+    }
+    async fn statistics_basis(&self) -> StoreResult<Option<String>> {
+        kept::basis(&self.pool).await
+    }
+    async fn recount_everything(&self, basis: &str) -> StoreResult<u64> {
+        kept::recount_everything(&self.pool, basis).await
+    }
+    async fn summed(
+        &self,
+        from: Day,
+        to: Day,
+        grain: Grain,
+        measures: &[Measure],
+    ) -> StoreResult<Vec<Summed>> {
+        kept::summed(&self.pool, from, to, grain, measures).await
     }
 
     async fn rate_dossier(&self, rating: &Rating) -> StoreResult<()> {

@@ -31,6 +31,7 @@ pub mod clean;
 pub mod error;
 pub mod hash;
 pub mod ids;
+pub mod kept;
 pub mod model;
 pub mod timeline;
 pub mod verify;
@@ -43,6 +44,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use motcua_domain::calendar::OfficialBreak;
 use motcua_domain::lifecycle::Role;
 use motcua_domain::postal::consignment::Status;
+use motcua_domain::statistics::contribution::{Day, Measure};
 
 pub use error::{StoreError, StoreResult, refuse_nul, refuse_nul_json};
 pub use hash::Hash;
@@ -283,6 +285,41 @@ pub trait Store: Send + Sync + 'static {
         span: Span,
         page: Page<DossierId>,
     ) -> StoreResult<Vec<CountedDossier>>;
+    /// The dossiers among `ids` that exist, as [`Store::counted_dossiers`]
+    /// gives them, in id order.
+    async fn counted_dossiers_by_id(&self, ids: &[DossierId]) -> StoreResult<Vec<CountedDossier>>;
+
+    // --- kept statistics (`kept`) ------------------------------------------
+
+    /// Up to `limit` dossiers marked for a recount, oldest mark first. The
+    /// database marks a dossier itself, in the transaction of every change
+    /// to what the statistics read of it (its record, a digitised
+    /// document, a rating, a payment covering it).
+    async fn marked_for_recount(&self, limit: u32) -> StoreResult<Vec<Marked>>;
+    /// How many dossiers are marked for a recount.
+    async fn recount_backlog(&self) -> StoreResult<u64>;
+    /// Replaces the kept contribution of each dossier of `batch` whose mark
+    /// is still the one given (one marked again since was read too early
+    /// and is left for its next recount), all in one transaction, and
+    /// returns how many were replaced.
+    async fn recount(&self, batch: &[Recount]) -> StoreResult<u32>;
+    /// What the kept statistics were counted on (a fingerprint of the
+    /// catalog, calendar and office hours they read), if anything.
+    async fn statistics_basis(&self) -> StoreResult<Option<String>>;
+    /// Marks every dossier for a recount on a new `basis`, in one
+    /// transaction, and returns how many were marked.
+    async fn recount_everything(&self, basis: &str) -> StoreResult<u64>;
+    /// The kept sums of `measures` over the days `from..=to`, per cell and
+    /// measure. At [`Grain::Month`] both are the first days of months and
+    /// the months they start are summed whole.
+    async fn summed(
+        &self,
+        from: Day,
+        to: Day,
+        grain: Grain,
+        measures: &[Measure],
+    ) -> StoreResult<Vec<Summed>>;
+
     /// Every attachment in order, a page at a time (for `verify`).
     async fn all_attachments(&self, page: Page<AttachmentId>) -> StoreResult<Vec<Attachment>>;
 

@@ -1,34 +1,43 @@
-//! The statistics of a reporting period, computed from the record.
+//! The statistics of a reporting period.
 //!
-//! Every dossier that counts in the period ([`Store::counted_dossiers`]) is
-//! classified by `domain::indicators` — the same classification the back
-//! office warns with — and added to the figures of its cell: the agency
-//! that decides it and its procedure. Agencies, fields and the province are
-//! cells merged, so every level of the dashboard and the review adds up the
-//! same dossiers.
+//! Each dossier adds to the figures of its cell: the agency that decides
+//! it, its procedure and its evaluation rules. Agencies, fields and the
+//! province are cells merged, so every level of the dashboard and the
+//! review adds up the same dossiers.
+//!
+//! The figures are read from the kept sums ([`kept`]): every dossier's
+//! contribution (`domain::statistics::contribution`) added up per cell and
+//! day, kept current as dossiers change. [`compute_from_record`] counts the
+//! same figures by reading every dossier the period counts
+//! ([`Store::counted_dossiers`]) and classifying it with
+//! `domain::indicators`, the classification the back office warns with;
+//! the tests prove the two equal.
 //!
 //! [`Store::counted_dossiers`]: motcua_store::Store::counted_dossiers
 
 mod cells;
+pub mod kept;
 pub mod open_data;
 pub mod review;
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-use chrono::{DateTime, NaiveDate, Utc};
-use motcua_domain::calendar::{self, OfficeHours, WorkCalendar};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use motcua_domain::calendar::{self, OfficeHours, OfficialBreak, WorkCalendar};
 use motcua_domain::catalog::ServiceLevel;
 use motcua_domain::indicators::{self, ReportingPeriod};
 use motcua_domain::lifecycle::Clockwork;
-use motcua_domain::regime::{EvaluationId, Regime, RegimeError};
-use motcua_domain::statistics::contribution::{self, Delta};
+use motcua_domain::regime::{Regime, RegimeError};
+use motcua_domain::statistics::contribution::{self, Day};
 use motcua_domain::statistics::{CutOff, Facts, Figures, PeriodError, PeriodSpec};
-use motcua_store::{AgencyId, CountedDossier, Delivery, Page, Satisfaction, Span};
+use motcua_store::{AgencyId, CellKey, CountedDossier, Delivery, Page, Satisfaction, Span};
 
 pub use cells::{AgencyRow, Cell, ProcedureRow, RegimeEvaluation};
 
-use crate::{AppError, Services, apply};
+use sha2::{Digest, Sha256};
+
+use crate::{AppError, Services};
 
 /// How many dossiers are read at a time.
 const PAGE: u32 = 1000;
@@ -54,6 +63,11 @@ pub struct Statistics {
 }
 
 impl Statistics {
+    /// The last day counted: the period's last, or yesterday while it runs.
+    pub fn last_counted(&self) -> NaiveDate {
+        calendar::to_local(self.counted_until - chrono::TimeDelta::microseconds(1)).date()
+    }
+
     /// Whether the period was still running when counted.
     pub fn running(&self) -> bool {
         self.counted_until
@@ -100,6 +114,8 @@ impl Catalog {
         Ok(Catalog(by_code))
     }
 
+    /// The procedure `code` as the version in force on `version` names it
+    /// (a dossier older than every version takes the first).
     fn info(&self, code: &str, version: NaiveDate) -> ProcedureInfo {
         let versions = self.0.get(code);
         let found = versions.and_then(|vs| {
@@ -108,103 +124,202 @@ impl Catalog {
                 .find(|(from, _)| *from <= version)
                 .or_else(|| vs.first())
         });
-        found.map_or_else(
-            || ProcedureInfo {
-                name: code.to_owned(),
-                field: String::new(),
-                level: None,
-                has_fees: false,
-            },
-            |(_, info)| info.clone(),
-        )
+        found.map_or_else(|| Self::unknown(code), |(_, info)| info.clone())
+    }
+
+    /// The procedure `code` as its newest version names it: how a cell,
+    /// which holds dossiers of every version, is named.
+    fn newest(&self, code: &str) -> ProcedureInfo {
+        self.0
+            .get(code)
+            .and_then(|vs| vs.last())
+            .map_or_else(|| Self::unknown(code), |(_, info)| info.clone())
+    }
+
+    fn unknown(code: &str) -> ProcedureInfo {
+        ProcedureInfo {
+            name: code.to_owned(),
+            field: String::new(),
+            level: None,
+            has_fees: false,
+        }
+    }
+
+    /// What of the catalog the kept contributions read (each version's
+    /// level and whether it has fees), in a stable order.
+    fn basis(&self) -> Vec<(&str, NaiveDate, Option<ServiceLevel>, bool)> {
+        let mut out: Vec<_> = self
+            .0
+            .iter()
+            .flat_map(|(code, vs)| {
+                vs.iter()
+                    .map(move |(from, info)| (code.as_str(), *from, info.level, info.has_fees))
+            })
+            .collect();
+        out.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        out
+    }
+}
+
+/// What a period's counting covers.
+struct Plan {
+    spec: PeriodSpec,
+    cut_off: CutOff,
+    first: NaiveDate,
+    last: NaiveDate,
+    before_law: Option<NaiveDate>,
+    /// The whole days counted: the period's, or those that ended by `now`.
+    period: ReportingPeriod,
+    computed_at: DateTime<Utc>,
+}
+
+impl Plan {
+    /// The counting of `spec` as the record stands at `now`. A period still
+    /// running is counted to the end of yesterday: what is pending is
+    /// judged at a day's end, as for every whole period, so the figures
+    /// read from the kept sums and from the record agree.
+    fn new(spec: PeriodSpec, cut_off: CutOff, now: DateTime<Utc>) -> Result<Plan, AppError> {
+        let (first, last) = spec.days(cut_off)?;
+        let whole = ReportingPeriod::days(first, last).map_err(|e| AppError::Period(e.into()))?;
+        let today = calendar::to_utc(calendar::to_local(now).date().and_time(NaiveTime::MIN));
+        if whole.start >= today {
+            return Err(AppError::Period(PeriodError::NotYet));
+        }
+        let period = ReportingPeriod::new(whole.start, whole.end.min(today))
+            .map_err(|e| AppError::Period(e.into()))?;
+        let before_law = match Regime::on(first) {
+            Ok(_) => None,
+            Err(RegimeError::BeforeEarliest { earliest, .. }) => Some(earliest),
+        };
+        Ok(Plan {
+            spec,
+            cut_off,
+            first,
+            last,
+            before_law,
+            period,
+            computed_at: now,
+        })
+    }
+
+    /// The days counted, as day numbers.
+    fn days(&self) -> (Day, Day) {
+        let first = contribution::day_number(self.first);
+        let until = contribution::day_of(self.period.end);
+        (first, until - 1)
+    }
+
+    /// A period wholly before the modelled law has no dossiers.
+    fn empty(&self) -> bool {
+        self.before_law.is_some_and(|earliest| self.last < earliest)
+    }
+
+    fn done(self, mut cells: Vec<Cell>) -> Statistics {
+        cells.retain(|c| !c.figures.is_empty());
+        cells.sort_by(|a, b| {
+            (a.agency, &a.procedure, a.evaluation).cmp(&(b.agency, &b.procedure, b.evaluation))
+        });
+        Statistics {
+            spec: self.spec,
+            cut_off: self.cut_off,
+            first: self.first,
+            last: self.last,
+            before_law: self.before_law,
+            counted_until: self.period.end,
+            computed_at: self.computed_at,
+            cells,
+        }
     }
 }
 
 /// Computes the statistics of `spec` cut off at `cut_off`, as the record
-/// stands at `now`. A period still running is counted up to `now`: what is
-/// pending is judged now, not at an end that has not come.
+/// stands at `now`, from the kept sums: the dossiers changed since they
+/// were last kept are counted again first ([`kept::catch_up`]).
 pub async fn compute(
     svc: &Services,
     spec: PeriodSpec,
     cut_off: CutOff,
     now: DateTime<Utc>,
 ) -> Result<Statistics, AppError> {
-    let (first, last) = spec.days(cut_off)?;
-    let whole = ReportingPeriod::days(first, last).map_err(|e| AppError::Period(e.into()))?;
-    if whole.start >= now {
-        return Err(AppError::Period(PeriodError::NotYet));
+    let plan = Plan::new(spec, cut_off, now)?;
+    if plan.empty() {
+        return Ok(plan.done(Vec::new()));
     }
-    let period = ReportingPeriod::new(whole.start, whole.end.min(now))
-        .map_err(|e| AppError::Period(e.into()))?;
-    let before_law = match Regime::on(first) {
-        Ok(_) => None,
-        Err(RegimeError::BeforeEarliest { earliest, .. }) => Some(earliest),
-    };
-    let done = |cells: Vec<Cell>| Statistics {
-        spec,
-        cut_off,
-        first,
-        last,
-        before_law,
-        counted_until: period.end,
-        computed_at: now,
-        cells,
-    };
-    let mut cells: HashMap<CellKey, Cell> = HashMap::new();
-    // A period wholly before the modelled law has no dossiers: nothing to
-    // read.
-    if before_law.is_some_and(|earliest| last < earliest) {
-        return Ok(done(Vec::new()));
+    kept::catch_up(svc, |_| {}).await?;
+    let (first, last) = plan.days();
+    let catalog = Catalog::load(svc).await?;
+    let cells = kept::figures(svc, first, last)
+        .await?
+        .into_iter()
+        .map(|(key, figures)| Cell {
+            figures,
+            ..new_cell(&key, &catalog)
+        })
+        .collect();
+    Ok(plan.done(cells))
+}
+
+/// The same statistics as [`compute`], counted from the record: every
+/// dossier the period counts is read and classified. This is what the kept
+/// sums are proven against, and what a doubt about them is settled with.
+pub async fn compute_from_record(
+    svc: &Services,
+    spec: PeriodSpec,
+    cut_off: CutOff,
+    now: DateTime<Utc>,
+) -> Result<Statistics, AppError> {
+    let plan = Plan::new(spec, cut_off, now)?;
+    if plan.empty() {
+        return Ok(plan.done(Vec::new()));
     }
+    let mut cells: HashMap<CellKey, Figures> = HashMap::new();
     let mut reader = Reader::new(svc).await?;
+    let period = plan.period;
     let span = Span {
         from: period.start,
         to: period.end,
     };
     reader
-        .each(svc, span, |counted, info, facts| {
+        .each(svc, span, |counted, facts| {
             let record = &counted.record;
             let counting = indicators::classify(&record.state, &period);
             cells
                 .entry(cell_key(counted))
-                .or_insert_with(|| new_cell(counted, info))
-                .figures
+                .or_default()
                 .add(&counting, facts);
         })
         .await?;
-    let mut cells: Vec<Cell> = cells
-        .into_values()
-        .filter(|c| !c.figures.is_empty())
+    let cells = cells
+        .into_iter()
+        .map(|(key, figures)| Cell {
+            figures,
+            ..new_cell(&key, &reader.catalog)
+        })
         .collect();
-    cells.sort_by(|a, b| {
-        (a.agency, &a.procedure, a.evaluation).cmp(&(b.agency, &b.procedure, b.evaluation))
-    });
-    Ok(done(cells))
+    Ok(plan.done(cells))
 }
 
 /// The cell a dossier counts in: its deciding agency, its procedure and
 /// its evaluation rules.
-type CellKey = (AgencyId, String, EvaluationId);
-
 fn cell_key(counted: &CountedDossier) -> CellKey {
     let record = &counted.record;
-    (
-        record.deciding_agency,
-        record.procedure_code.clone(),
-        record.state.regime.evaluation,
-    )
-}
-
-/// An empty cell for a dossier's key.
-fn new_cell(counted: &CountedDossier, info: &ProcedureInfo) -> Cell {
-    let record = &counted.record;
-    Cell {
+    CellKey {
         agency: record.deciding_agency,
         procedure: record.procedure_code.clone(),
-        procedure_name: info.name.clone(),
-        field: info.field.clone(),
-        level: info.level,
         evaluation: record.state.regime.evaluation,
+    }
+}
+
+/// An empty cell, named by its procedure's newest version in the catalog.
+fn new_cell(key: &CellKey, catalog: &Catalog) -> Cell {
+    let info = catalog.newest(&key.procedure);
+    Cell {
+        agency: key.agency,
+        procedure: key.procedure.clone(),
+        procedure_name: info.name,
+        field: info.field,
+        level: info.level,
+        evaluation: key.evaluation,
         figures: Figures::default(),
     }
 }
@@ -214,24 +329,38 @@ fn new_cell(counted: &CountedDossier, info: &ProcedureInfo) -> Cell {
 /// on its receiving unit's office hours and the official calendar).
 struct Reader {
     catalog: Catalog,
+    breaks: Vec<OfficialBreak>,
     calendar: WorkCalendar,
     hours: HashMap<AgencyId, OfficeHours>,
 }
 
 impl Reader {
     async fn new(svc: &Services) -> Result<Reader, AppError> {
+        let breaks = svc.store.holiday_breaks().await?;
         Ok(Reader {
             catalog: Catalog::load(svc).await?,
-            calendar: apply::work_calendar(svc).await?,
+            calendar: WorkCalendar::new(breaks.clone())
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+            breaks,
             hours: HashMap::new(),
         })
+    }
+
+    /// A fingerprint of what the facts read beyond the dossiers' own rows
+    /// and the tables the database marks dossiers from: the catalog's
+    /// levels and fees and the official calendar. When it changes, every
+    /// kept contribution is counted again.
+    fn basis(&self) -> Result<String, AppError> {
+        let text = serde_json::to_string(&(self.catalog.basis(), &self.breaks))
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(hex::encode(Sha256::digest(text.as_bytes())))
     }
 
     async fn each(
         &mut self,
         svc: &Services,
         span: Span,
-        mut visit: impl FnMut(&CountedDossier, &ProcedureInfo, &Facts),
+        mut visit: impl FnMut(&CountedDossier, &Facts),
     ) -> Result<(), AppError> {
         let mut page = Page::first(PAGE);
         loop {
@@ -244,77 +373,32 @@ impl Reader {
                 limit: PAGE,
             };
             for counted in &batch {
-                let record = &counted.record;
-                let unit = record.receiving_unit;
-                let office = match self.hours.entry(unit) {
-                    Entry::Occupied(known) => known.into_mut(),
-                    Entry::Vacant(new) => new.insert(match svc.store.agency(unit).await? {
-                        Some(a) => a.office_hours,
-                        None => OfficeHours::standard(),
-                    }),
-                };
-                let cw = Clockwork {
-                    calendar: &self.calendar,
-                    hours: office,
-                };
-                let info = self
-                    .catalog
-                    .info(&record.procedure_code, record.procedure_version);
-                let facts = facts_of(counted, &info, cw);
-                visit(counted, &info, &facts);
+                let facts = self.facts(svc, counted).await?;
+                visit(counted, &facts);
             }
         }
     }
-}
 
-/// Every dossier's contribution (`domain::statistics::contribution`), by
-/// cell: what the maintained aggregates will keep. Read from the whole
-/// record up to `now`, so this is the reference they are checked against.
-pub async fn contributions(
-    svc: &Services,
-    now: DateTime<Utc>,
-) -> Result<Vec<(Cell, Vec<Delta>)>, AppError> {
-    let mut cells: HashMap<CellKey, (Cell, Vec<Delta>)> = HashMap::new();
-    let mut reader = Reader::new(svc).await?;
-    // From before any modelled law (PostgreSQL's instants start in 4713
-    // BC, so not from the beginning of time).
-    let since = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN);
-    let span = Span {
-        from: calendar::to_utc(since.and_time(chrono::NaiveTime::MIN)),
-        to: now,
-    };
-    reader
-        .each(svc, span, |counted, info, facts| {
-            let record = &counted.record;
-            cells
-                .entry(cell_key(counted))
-                .or_insert_with(|| (new_cell(counted, info), Vec::new()))
-                .1
-                .extend(contribution::contribution(&record.state, facts));
-        })
-        .await?;
-    let mut out: Vec<(Cell, Vec<Delta>)> = cells.into_values().collect();
-    out.sort_by(|(a, _), (b, _)| {
-        (a.agency, &a.procedure, a.evaluation).cmp(&(b.agency, &b.procedure, b.evaluation))
-    });
-    Ok(out)
-}
-
-/// The statistics of a whole period (ended before today) from the cells'
-/// contributions: what [`compute`] gives, read from deltas.
-pub fn from_contributions(cells: &[(Cell, Vec<Delta>)], stats_of: &Statistics) -> Vec<Cell> {
-    let (first, last) = (
-        contribution::day_number(stats_of.first),
-        contribution::day_number(stats_of.last),
-    );
-    cells
-        .iter()
-        .map(|(cell, deltas)| Cell {
-            figures: contribution::figures_from(deltas, first, last),
-            ..cell.clone()
-        })
-        .filter(|c| !c.figures.is_empty())
-        .collect()
+    /// What the statistics read of `counted` beyond its record.
+    async fn facts(&mut self, svc: &Services, counted: &CountedDossier) -> Result<Facts, AppError> {
+        let record = &counted.record;
+        let unit = record.receiving_unit;
+        let office = match self.hours.entry(unit) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(new) => new.insert(match svc.store.agency(unit).await? {
+                Some(a) => a.office_hours,
+                None => OfficeHours::standard(),
+            }),
+        };
+        let cw = Clockwork {
+            calendar: &self.calendar,
+            hours: office,
+        };
+        let info = self
+            .catalog
+            .info(&record.procedure_code, record.procedure_version);
+        Ok(facts_of(counted, &info, cw))
+    }
 }
 
 fn facts_of(counted: &CountedDossier, info: &ProcedureInfo, cw: Clockwork<'_>) -> Facts {

@@ -213,8 +213,8 @@ pub async fn build(
     )];
     if stats.running() {
         notes.push(format!(
-            "Kỳ báo cáo chưa kết thúc: số liệu tính đến {}.",
-            vi::moment(stats.counted_until)
+            "Kỳ báo cáo chưa kết thúc: số liệu tính đến hết ngày {}.",
+            stats.last_counted().format("%d/%m/%Y")
         ));
     }
     if let Some(from) = stats.before_law {

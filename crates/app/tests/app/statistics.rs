@@ -38,6 +38,10 @@ fn now() -> chrono::DateTime<Utc> {
 
 /// The demo province with a generated record of `count` dossiers.
 async fn generated(svc: &Services, count: u64) {
+    // The official calendar, as `motcua` seeds it: processing times are
+    // counted on it.
+    let breaks = motcua_domain::calendar::schedule::bundled().unwrap();
+    svc.store.seed_holidays(&breaks).await.unwrap();
     demo::load(svc, now()).await.unwrap();
     let plan = Plan {
         dossiers: count,
@@ -93,6 +97,17 @@ fn periods() -> Vec<PeriodSpec> {
     out
 }
 
+/// Each of `stats` (read from the kept sums) is what counting the record
+/// gives, cell by cell.
+async fn same_as_the_record(svc: &Services, stats: &[Statistics], cut_off: CutOff) {
+    for s in stats {
+        let counted = statistics::compute_from_record(svc, s.spec, cut_off, now())
+            .await
+            .unwrap();
+        assert_eq!(*s, counted, "{} kept and counted", s.spec);
+    }
+}
+
 async fn all(svc: &Services, cut_off: CutOff) -> Vec<Statistics> {
     let mut out = Vec::new();
     for spec in periods() {
@@ -145,20 +160,8 @@ async fn generated_figures_satisfy_the_forms_identities_and_carry_over() {
             .map(|s| s.total(None).get(Column::CarriedOver))
             .sum();
         assert!(carried > 20, "carried {carried}");
-        // The dated contributions the maintained aggregates will keep give
-        // the same cells for every whole period.
-        let deltas = statistics::contributions(&svc, now()).await.unwrap();
-        for s in &stats {
-            if s.running() {
-                continue;
-            }
-            assert_eq!(
-                statistics::from_contributions(&deltas, s),
-                s.cells,
-                "{} by deltas",
-                s.spec
-            );
-        }
+        // The kept sums give what counting every dossier gives.
+        same_as_the_record(&svc, &stats, cut_off).await;
         // Each month carries over what the month before left open: its
         // pending and those awaiting a supplement (counted in column 9).
         for pair in stats.windows(2) {
@@ -366,6 +369,8 @@ async fn sqlite_and_postgres_give_identical_figures() {
             .await
             .unwrap();
         assert!(!x.cells.is_empty());
+        // Each engine's kept sums are its record counted.
+        same_as_the_record(&b, std::slice::from_ref(&y), CutOff::ND09).await;
         // The agencies' ids are the demo's, made afresh on each engine:
         // compare by their identifiers.
         assert_eq!(named(&a, &x).await, named(&b, &y).await, "{spec}");
@@ -383,4 +388,112 @@ async fn sqlite_and_postgres_give_identical_figures() {
     .execute(&mut admin)
     .await
     .ok();
+}
+
+#[tokio::test]
+async fn the_kept_sums_follow_what_changes_after_they_were_counted() {
+    use chrono::NaiveTime;
+    use motcua_domain::calendar::{OfficeHours, Session};
+    use motcua_store::{NewUser, Page, Rating, Satisfaction, Span, UserKind};
+
+    let db = sqlite().await;
+    let blobs = tempfile::tempdir().unwrap();
+    let svc = services(Arc::clone(&db.store), blobs.path());
+    generated(&svc, 400).await;
+    let before = all(&svc, CutOff::ND09).await;
+    let store = &svc.store;
+
+    // Dossiers decided in 2026, from the record.
+    let span = Span {
+        from: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
+        to: now(),
+    };
+    let decided: Vec<_> = store
+        .counted_dossiers(span, Page::first(1000))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.record.state.clock.decided_at.is_some() && c.rating.is_none())
+        .collect();
+    assert!(decided.len() > 10);
+
+    // A shorter holiday schedule for 2026: every processing time counted
+    // across the break it lost changes.
+    let breaks: Vec<_> = store
+        .holiday_breaks()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|b| b.holiday_year == 2026)
+        .collect();
+    store
+        .replace_holiday_year(2026, &breaks[1..])
+        .await
+        .unwrap();
+    let shorter_holidays = all(&svc, CutOff::ND09).await;
+    assert!(
+        before != shorter_holidays,
+        "a shorter holiday schedule changes processing times"
+    );
+    same_as_the_record(&svc, &shorter_holidays, CutOff::ND09).await;
+    // A receiving unit's office hours: its dossiers' processing times.
+    let mut unit = store
+        .agency(decided[0].record.receiving_unit)
+        .await
+        .unwrap()
+        .unwrap();
+    let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+    unit.office_hours = OfficeHours::new(vec![Session {
+        start: t(7, 0),
+        end: t(15, 0),
+    }])
+    .unwrap();
+    store.update_agency(&unit).await.unwrap();
+    let longer_days = all(&svc, CutOff::ND09).await;
+    assert!(
+        shorter_holidays != longer_days,
+        "longer office days change processing times"
+    );
+    same_as_the_record(&svc, &longer_days, CutOff::ND09).await;
+    // Ratings, recorded beside the dossiers.
+    let rater = store
+        .create_user(NewUser {
+            kind: UserKind::Citizen,
+            full_name: "Trần Thị Bé".into(),
+            email: Some("be@example.vn".into()),
+            phone: None,
+            identity_number: None,
+            password_hash: None,
+            representative: None,
+            language: String::new(),
+        })
+        .await
+        .unwrap();
+    for (i, c) in decided.iter().take(8).enumerate() {
+        let overall = if i % 2 == 0 {
+            Satisfaction::VerySatisfied
+        } else {
+            Satisfaction::NotYetSatisfied
+        };
+        store
+            .rate_dossier(&Rating {
+                dossier: c.record.id,
+                user: rater.id,
+                overall,
+                convenience: overall,
+                timeliness: overall,
+                attitude: overall,
+                comment: None,
+                rated_at: now(),
+            })
+            .await
+            .unwrap();
+    }
+
+    let rated = all(&svc, CutOff::ND09).await;
+    assert!(
+        longer_days != rated,
+        "ratings change the satisfaction figures"
+    );
+    same_as_the_record(&svc, &rated, CutOff::ND09).await;
 }

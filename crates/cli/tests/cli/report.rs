@@ -21,6 +21,12 @@ fn the_review_is_written_in_each_format_and_a_wrong_request_writes_nothing() {
         ],
     );
     assert!(o.status.success(), "{}", text(&o));
+    // The generator counts what it wrote into the kept statistics.
+    assert!(
+        text(&o).contains("Đã tính 400 hồ sơ vào số liệu thống kê tổng hợp"),
+        "{}",
+        text(&o)
+    );
 
     for (format, magic) in [
         ("xlsx", &b"PK"[..]),
@@ -43,6 +49,21 @@ fn the_review_is_written_in_each_format_and_a_wrong_request_writes_nothing() {
         let bytes = std::fs::read(dir.path().join(&file)).unwrap();
         assert!(bytes.starts_with(magic), "{format}");
     }
+    // Counted from the record instead of the kept sums, on request.
+    let o = motcua(
+        dir.path(),
+        &[
+            "report",
+            "--period",
+            "2026-H1",
+            "--format",
+            "html",
+            "--from-record",
+            "-o",
+            "tu-ho-so.html",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
     let html = std::fs::read_to_string(dir.path().join("bao-cao.html")).unwrap();
     assert!(html.contains("Biểu số II.06a/VPCP/KSTT"));
     assert!(html.contains("<style>"), "the file stands alone");
@@ -85,7 +106,10 @@ fn the_review_is_written_in_each_format_and_a_wrong_request_writes_nothing() {
             ],
             "từ 1 đến 28",
         ),
-        (vec!["--period", "2999", "--format", "pdf"], "chưa bắt đầu"),
+        (
+            vec!["--period", "2999", "--format", "pdf"],
+            "chưa có ngày nào kết thúc",
+        ),
     ] {
         let mut all = vec!["report", "-o", "khong-ghi.pdf"];
         all.extend(args.iter().copied());

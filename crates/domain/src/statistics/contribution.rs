@@ -1,6 +1,6 @@
 //! What one dossier adds to the statistics of any period, as dated deltas,
-//! so figures can be kept up to date instead of recomputed: the shape of
-//! the maintained aggregates.
+//! so figures are kept up to date instead of recomputed: what the store's
+//! kept sums hold (`motcua_store::kept`, `app::statistics::kept`).
 //!
 //! A dossier's contribution is a pure function of its current state (and
 //! its [`Facts`]):
@@ -20,12 +20,13 @@
 //! after its last (pending). Keeping the sum of every dossier's deltas per
 //! day — subtracting a dossier's old contribution and adding its new one on
 //! each change — gives any period's figures by reading a few rows; the
-//! tests prove the result equal to [`crate::indicators::classify`] added up.
+//! tests prove the result equal to [`crate::indicators::classify`] added up,
+//! here and on the kept sums of both engines.
 //! Periods are whole days in Vietnam, as every reporting period is.
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
 use serde::Serialize;
 
 use super::figures::{Facts, Figures};
@@ -44,6 +45,31 @@ pub fn day_number(date: NaiveDate) -> Day {
     i32::try_from(date.signed_duration_since(epoch).num_days()).unwrap_or(i32::MAX)
 }
 
+/// The date of day `x`.
+pub fn date_of(x: Day) -> NaiveDate {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(NaiveDate::MIN);
+    epoch
+        .checked_add_signed(chrono::TimeDelta::days(i64::from(x)))
+        .unwrap_or(epoch)
+}
+
+/// The first day of the month day `x` is in: how sums are bucketed by
+/// month.
+pub fn month_of(x: Day) -> Day {
+    let date = date_of(x);
+    day_number(date.with_day(1).unwrap_or(date))
+}
+
+/// The day after the month day `x` is in ends.
+pub fn next_month(x: Day) -> Day {
+    let first = date_of(month_of(x));
+    day_number(
+        first
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(first),
+    )
+}
+
 /// The day an instant falls on, in Vietnam.
 pub fn day_of(instant: DateTime<Utc>) -> Day {
     day_number(calendar::to_local(instant).date())
@@ -51,11 +77,7 @@ pub fn day_of(instant: DateTime<Utc>) -> Day {
 
 /// The instant day `x` starts (00:00 in Vietnam).
 fn start_of(x: Day) -> DateTime<Utc> {
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(NaiveDate::MIN);
-    let date = epoch
-        .checked_add_signed(chrono::TimeDelta::days(i64::from(x)))
-        .unwrap_or(epoch);
-    calendar::to_utc(date.and_time(NaiveTime::MIN))
+    calendar::to_utc(date_of(x).and_time(NaiveTime::MIN))
 }
 
 /// The first day that starts at or after `t`.
@@ -69,43 +91,101 @@ fn first_start_after(t: DateTime<Utc>) -> Day {
     day_of(t) + 1
 }
 
-/// What a delta counts.
+/// What a delta counts. The numbers are its code where the sums are
+/// stored: a measure keeps its number for ever, and a new one takes the
+/// next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[repr(u8)]
 pub enum Measure {
     // Received, on the day of acceptance.
-    NewOnline,
-    NewInPerson,
-    NewByPost,
-    NewLevel4,
-    NewLevel4Online,
-    NewWithFees,
-    NewPaidOnline,
-    NewDigitised,
+    NewOnline = 1,
+    NewInPerson = 2,
+    NewByPost = 3,
+    NewLevel4 = 4,
+    NewLevel4Online = 5,
+    NewWithFees = 6,
+    NewPaidOnline = 7,
+    NewDigitised = 8,
     // Concluded, on its day.
-    ResolvedEarly,
-    ResolvedOnTime,
-    ResolvedLate,
-    Withdrawn,
-    Stopped,
-    Refused,
-    ResultByPost,
-    Decided,
-    ProcessingMillidays,
-    ContactsNone,
-    ContactsOnce,
-    ContactsMore,
-    NoVisit,
-    OneStopVisit,
-    LateOnline,
-    Rated,
-    Satisfied,
+    ResolvedEarly = 9,
+    ResolvedOnTime = 10,
+    ResolvedLate = 11,
+    Withdrawn = 12,
+    Stopped = 13,
+    Refused = 14,
+    ResultByPost = 15,
+    Decided = 16,
+    ProcessingMillidays = 17,
+    ContactsNone = 18,
+    ContactsOnce = 19,
+    ContactsMore = 20,
+    NoVisit = 21,
+    OneStopVisit = 22,
+    LateOnline = 23,
+    Rated = 24,
+    Satisfied = 25,
     // Ended without being received, on its day.
-    NotReceived,
+    NotReceived = 26,
     // Open at the start of a day, as deltas.
-    OpenWithinLimit,
-    OpenOverdue,
-    OpenAwaitingSupplement,
+    OpenWithinLimit = 27,
+    OpenOverdue = 28,
+    OpenAwaitingSupplement = 29,
+}
+
+impl Measure {
+    /// Every measure, in code order.
+    pub const ALL: [Measure; 29] = [
+        Measure::NewOnline,
+        Measure::NewInPerson,
+        Measure::NewByPost,
+        Measure::NewLevel4,
+        Measure::NewLevel4Online,
+        Measure::NewWithFees,
+        Measure::NewPaidOnline,
+        Measure::NewDigitised,
+        Measure::ResolvedEarly,
+        Measure::ResolvedOnTime,
+        Measure::ResolvedLate,
+        Measure::Withdrawn,
+        Measure::Stopped,
+        Measure::Refused,
+        Measure::ResultByPost,
+        Measure::Decided,
+        Measure::ProcessingMillidays,
+        Measure::ContactsNone,
+        Measure::ContactsOnce,
+        Measure::ContactsMore,
+        Measure::NoVisit,
+        Measure::OneStopVisit,
+        Measure::LateOnline,
+        Measure::Rated,
+        Measure::Satisfied,
+        Measure::NotReceived,
+        Measure::OpenWithinLimit,
+        Measure::OpenOverdue,
+        Measure::OpenAwaitingSupplement,
+    ];
+
+    /// Its stored code.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The measure a stored code names.
+    pub fn from_code(code: u8) -> Option<Measure> {
+        Measure::ALL.into_iter().find(|m| m.code() == code)
+    }
+
+    /// Whether it counts dossiers open at a day's start (a stock, read as
+    /// the sum of every delta up to that day) rather than what happened on
+    /// a day (a flow).
+    pub fn is_stock(self) -> bool {
+        matches!(
+            self,
+            Measure::OpenWithinLimit | Measure::OpenOverdue | Measure::OpenAwaitingSupplement
+        )
+    }
 }
 
 /// One dated delta.
@@ -372,4 +452,32 @@ pub fn figures_from<'a>(
     f.rated = n(Measure::Rated);
     f.satisfied = n(Measure::Satisfied);
     f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_measure_is_found_again_by_its_code_and_no_two_share_one() {
+        for (i, m) in Measure::ALL.iter().enumerate() {
+            assert_eq!(usize::from(m.code()), i + 1);
+            assert_eq!(Measure::from_code(m.code()), Some(*m));
+        }
+        assert_eq!(Measure::from_code(0), None);
+        assert_eq!(Measure::from_code(200), None);
+    }
+
+    #[test]
+    fn months_begin_on_the_first_and_end_before_the_next_first() {
+        let d = |y, m, day| day_number(NaiveDate::from_ymd_opt(y, m, day).unwrap());
+        assert_eq!(month_of(d(2024, 2, 29)), d(2024, 2, 1));
+        assert_eq!(month_of(d(2024, 2, 1)), d(2024, 2, 1));
+        assert_eq!(next_month(d(2024, 2, 29)), d(2024, 3, 1));
+        assert_eq!(next_month(d(2025, 12, 15)), d(2026, 1, 1));
+        assert_eq!(
+            date_of(d(1969, 12, 31)),
+            NaiveDate::from_ymd_opt(1969, 12, 31).unwrap()
+        );
+    }
 }

@@ -86,7 +86,8 @@ pub enum PeriodError {
     Empty,
     #[error("a reporting month starts on a day from 1 to 28, not {0}")]
     CutOff(u8),
-    #[error("the period has not started yet")]
+    /// No day of the period has ended: figures are counted by whole days.
+    #[error("no day of the period has ended yet")]
     NotYet,
 }
 

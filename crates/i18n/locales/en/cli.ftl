@@ -49,3 +49,4 @@ payments-agree = The settlement file agrees with the payments collected that day
 payments-differences = { $count } differences to look into.
 serve-postal-secret-short = The postal operator's secret (--postal-push-secret) needs at least 32 characters.
 report-written = Wrote the review of { $period } ({ $first } to { $last }) to { $path }
+statistics-recounted = Counted { $dossiers } dossiers into the kept statistics in { $seconds } s

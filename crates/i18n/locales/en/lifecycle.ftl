@@ -90,4 +90,4 @@ code-error-upstream = a code from another system must be 1–64 visible ASCII ch
 period-error-malformed = “{ $value }” is not a reporting period: write 2025-H1 (half), 2025-Q3 (quarter), 2025-07 (month), 2025 (year) or 2025-01-01..2025-03-31
 period-error-empty = a reporting period must end after it starts
 period-error-cut-off = the cut-off day must be from 1 to 28, not { $day }
-period-error-not-yet = this reporting period has not started yet
+period-error-not-yet = no day of this reporting period has ended yet: figures are counted to the end of yesterday

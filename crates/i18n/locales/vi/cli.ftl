@@ -49,3 +49,4 @@ payments-agree = Tệp đối soát khớp với các khoản đã thu trong ng�
 payments-differences = { $count } chênh lệch cần xử lý.
 serve-postal-secret-short = Khóa bí mật của bưu chính (--postal-push-secret) cần ít nhất 32 ký tự.
 report-written = Đã ghi báo cáo kỳ { $period } (từ { $first } đến { $last }) vào { $path }
+statistics-recounted = Đã tính { $dossiers } hồ sơ vào số liệu thống kê tổng hợp trong { $seconds } giây

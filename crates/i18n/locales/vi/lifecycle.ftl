@@ -90,4 +90,4 @@ code-error-upstream = mã hồ sơ từ hệ thống khác phải gồm 1–64 k
 period-error-malformed = “{ $value }” không phải là kỳ báo cáo: hãy viết 2025-H1 (6 tháng), 2025-Q3 (quý), 2025-07 (tháng), 2025 (năm) hoặc 01/01/2025..31/03/2025
 period-error-empty = kỳ báo cáo phải kết thúc sau ngày bắt đầu
 period-error-cut-off = ngày chốt số liệu phải từ 1 đến 28, không phải { $day }
-period-error-not-yet = kỳ báo cáo này chưa bắt đầu
+period-error-not-yet = kỳ báo cáo này chưa có ngày nào kết thúc: số liệu được tính đến hết ngày hôm qua

@@ -12,6 +12,7 @@
 mod cases;
 mod fixtures;
 mod handovers;
+mod kept;
 mod payments;
 mod postal;
 mod statistics;
@@ -30,6 +31,7 @@ use crate::model::EventRecord;
 pub use cases::*;
 pub use fixtures::{Fixture, cw, procedure, vn};
 pub use handovers::*;
+pub use kept::*;
 pub use payments::*;
 pub use postal::*;
 pub use statistics::*;
@@ -153,6 +155,7 @@ macro_rules! conformance_tests {
             whole_dossiers_are_read_by_range_as_they_are_one_by_one,
             a_units_dossiers_are_listed_in_the_order_they_came_in,
             a_period_counts_what_was_open_in_it_or_ended_unreceived_in_it,
+            kept_sums_take_back_an_old_contribution_and_drop_a_stale_recount,
             imported_dossiers_are_written_as_if_created_then_appended,
             a_payment_settles_once_with_its_receipt_and_an_event_per_dossier,
             concurrent_settlements_settle_once,

@@ -313,7 +313,7 @@ pub(crate) async fn dashboard(
     if !choices.iter().any(|(v, _)| *v == spec.to_string()) {
         choices.insert(0, (spec.to_string(), periods::label(lang, spec)));
     }
-    let running = stats.running().then(|| ctx.instant(&stats.counted_until));
+    let running = stats.running().then(|| ctx.date(&stats.last_counted()));
     let q = query(spec, None);
     let is_reporter = ctx.official();
     let page = Dashboard {

@@ -46,7 +46,30 @@ pub(crate) fn choices(today: NaiveDate, cut_off: CutOff) -> Vec<PeriodSpec> {
     out
 }
 
-/// The period a page opened without one shows: the running quarter.
+/// The period a page opened without one shows: the running quarter, or
+/// the one before on a quarter's first day (figures are counted to the
+/// end of yesterday, so a quarter has none on its first day).
 pub(crate) fn default(today: NaiveDate, cut_off: CutOff) -> PeriodSpec {
-    PeriodSpec::containing(today, cut_off, PeriodKind::Quarter)
+    let running = PeriodSpec::containing(today, cut_off, PeriodKind::Quarter);
+    match running.days(cut_off) {
+        Ok((first, _)) if first == today => running.previous(),
+        _ => running,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_opens_on_the_running_quarter_or_the_last_one_on_a_quarters_first_day() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let q = |year, quarter| PeriodSpec::Quarter { year, quarter };
+        // Under the 15th cut-off the third quarter runs 15/06–14/09.
+        assert_eq!(default(d(2026, 7, 20), CutOff::ND09), q(2026, 3));
+        assert_eq!(default(d(2026, 6, 16), CutOff::ND09), q(2026, 3));
+        assert_eq!(default(d(2026, 6, 15), CutOff::ND09), q(2026, 2));
+        assert_eq!(default(d(2026, 7, 1), CutOff::CALENDAR), q(2026, 2));
+        assert_eq!(default(d(2026, 7, 2), CutOff::CALENDAR), q(2026, 3));
+    }
 }

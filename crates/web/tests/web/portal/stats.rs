@@ -151,7 +151,7 @@ async fn a_wrong_period_or_agency_is_told_plainly() {
     );
     let future = browser.get("/thong-ke?ky=2999").await;
     assert_eq!(future.status, 422);
-    assert!(future.body.contains("chưa bắt đầu"));
+    assert!(future.body.contains("chưa có ngày nào kết thúc"));
     // Ranges of days are for officials, and at most a year.
     let days = browser.get("/thong-ke?ky=2026-01-01..2026-01-31").await;
     assert_eq!(days.status, 422);

@@ -1,0 +1,227 @@
+//! The kept statistics: every dossier's contribution added up per cell and
+//! day (and month) in the store, kept current, and a period's figures read
+//! from those sums.
+//!
+//! The database marks a dossier for a recount in the transaction that
+//! changes what the statistics read of it; [`catch_up`] recounts the
+//! marked ones (every dossier when the catalog's levels and fees or the
+//! official calendar changed) and the store swaps each old contribution
+//! for the new in one transaction. A period then reads three sums per cell
+//! and measure, whatever the number of dossiers: the stock open at its
+//! first day, the stock's changes up to the day after its last, and the
+//! flows of its days — months whole where the period covers them.
+
+use std::collections::HashMap;
+
+use motcua_domain::statistics::Figures;
+use motcua_domain::statistics::contribution::{
+    self, Day, Delta, Measure, day_number, month_of, next_month,
+};
+use motcua_store::{CellKey, Grain, Recount};
+
+use super::{Reader, cell_key};
+use crate::{AppError, Services};
+
+/// How many dossiers are recounted in one transaction.
+const BATCH: u32 = 1000;
+
+/// How far a catch-up got, for whoever waits on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub recounted: u64,
+    /// Marked when the catch-up began (every dossier after a change of
+    /// basis).
+    pub marked: u64,
+}
+
+/// Recounts the dossiers marked since the kept sums were last brought up
+/// to date — every dossier when their basis changed — and returns how many
+/// it recounted. Marks made while it runs are left for the next catch-up,
+/// so it ends however busy the system is.
+pub async fn catch_up(svc: &Services, mut progress: impl FnMut(Progress)) -> Result<u64, AppError> {
+    let store = &svc.store;
+    let mut reader = Reader::new(svc).await?;
+    let basis = reader.basis()?;
+    if store.statistics_basis().await?.as_deref() != Some(basis.as_str()) {
+        store.recount_everything(&basis).await?;
+    }
+    let marked = store.recount_backlog().await?;
+    let mut done = Progress {
+        recounted: 0,
+        marked,
+    };
+    let mut read = 0u64;
+    while read < marked {
+        let batch = store.marked_for_recount(BATCH).await?;
+        if batch.is_empty() {
+            break;
+        }
+        read += batch.len() as u64;
+        let ids: Vec<_> = batch.iter().map(|m| m.dossier).collect();
+        let mut found: HashMap<_, _> = store
+            .counted_dossiers_by_id(&ids)
+            .await?
+            .into_iter()
+            .map(|c| (c.record.id, c))
+            .collect();
+        let mut recounts = Vec::with_capacity(batch.len());
+        for marked in batch {
+            let contribution = match found.remove(&marked.dossier) {
+                Some(counted) => {
+                    let facts = reader.facts(svc, &counted).await?;
+                    let deltas = contribution::contribution(&counted.record.state, &facts);
+                    Some((cell_key(&counted), deltas))
+                }
+                None => None,
+            };
+            recounts.push(Recount {
+                marked,
+                contribution,
+            });
+        }
+        done.recounted += u64::from(store.recount(&recounts).await?);
+        progress(done);
+        // Another node found a new basis and is counting everything on
+        // it: what this one would add now is on the old one.
+        if store.statistics_basis().await?.as_deref() != Some(basis.as_str()) {
+            break;
+        }
+    }
+    Ok(done.recounted)
+}
+
+/// The figures of the whole days `first..=last`, per cell, from the kept
+/// sums.
+pub async fn figures(
+    svc: &Services,
+    first: Day,
+    last: Day,
+) -> Result<Vec<(CellKey, Figures)>, AppError> {
+    let (stock, flows): (Vec<Measure>, Vec<Measure>) =
+        Measure::ALL.into_iter().partition(|m| m.is_stock());
+    let origin = day_number(chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default());
+    // `figures_from` reads a stock measure's deltas up to `first` and up to
+    // `last + 1`, and a flow's from `first` to `last`: one delta of each
+    // sum on those days gives it the same figures as every dossier's.
+    let parts = [
+        (origin, first, &stock, first),
+        (first + 1, last + 1, &stock, last + 1),
+        (first, last, &flows, first),
+    ];
+    let mut deltas: HashMap<CellKey, Vec<Delta>> = HashMap::new();
+    for (from, to, measures, day) in parts {
+        for summed in summed(svc, from, to, measures).await? {
+            deltas.entry(summed.cell).or_default().push(Delta {
+                day,
+                measure: summed.measure,
+                n: summed.n,
+            });
+        }
+    }
+    Ok(deltas
+        .into_iter()
+        .map(|(cell, deltas)| (cell, contribution::figures_from(&deltas, first, last)))
+        .collect())
+}
+
+/// The sums of `measures` over the days `from..=to`: the months it covers
+/// whole from the month sums, the days at either end from the day sums.
+async fn summed(
+    svc: &Services,
+    from: Day,
+    to: Day,
+    measures: &[Measure],
+) -> Result<Vec<motcua_store::Summed>, AppError> {
+    let mut out = Vec::new();
+    for (from, to, grain) in pieces(from, to) {
+        out.extend(svc.store.summed(from, to, grain, measures).await?);
+    }
+    Ok(out)
+}
+
+/// `from..=to` as day ranges and one range of whole months (given by their
+/// first days).
+fn pieces(from: Day, to: Day) -> Vec<(Day, Day, Grain)> {
+    if from > to {
+        return Vec::new();
+    }
+    let whole_from = if month_of(from) == from {
+        from
+    } else {
+        next_month(from)
+    };
+    // The first day of the month after the last whole one.
+    let whole_until = if next_month(to) == to + 1 {
+        to + 1
+    } else {
+        month_of(to)
+    };
+    if whole_from >= whole_until {
+        return vec![(from, to, Grain::Day)];
+    }
+    let mut out = Vec::new();
+    if from < whole_from {
+        out.push((from, whole_from - 1, Grain::Day));
+    }
+    out.push((whole_from, month_of(whole_until - 1), Grain::Month));
+    if whole_until <= to {
+        out.push((whole_until, to, Grain::Day));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn d(y: i32, m: u32, day: u32) -> Day {
+        day_number(NaiveDate::from_ymd_opt(y, m, day).unwrap())
+    }
+
+    #[test]
+    fn a_range_reads_whole_months_from_the_month_sums_and_its_ends_by_day() {
+        // 15/12/2025–14/06/2026, the first half under the 15th cut-off.
+        assert_eq!(
+            pieces(d(2025, 12, 15), d(2026, 6, 14)),
+            vec![
+                (d(2025, 12, 15), d(2025, 12, 31), Grain::Day),
+                (d(2026, 1, 1), d(2026, 5, 1), Grain::Month),
+                (d(2026, 6, 1), d(2026, 6, 14), Grain::Day),
+            ]
+        );
+        // Whole months only.
+        assert_eq!(
+            pieces(d(2026, 1, 1), d(2026, 3, 31)),
+            vec![(d(2026, 1, 1), d(2026, 3, 1), Grain::Month)]
+        );
+        // Within one month, or across two with neither whole.
+        assert_eq!(
+            pieces(d(2026, 2, 3), d(2026, 2, 20)),
+            vec![(d(2026, 2, 3), d(2026, 2, 20), Grain::Day)]
+        );
+        assert_eq!(
+            pieces(d(2026, 1, 20), d(2026, 2, 10)),
+            vec![(d(2026, 1, 20), d(2026, 2, 10), Grain::Day)]
+        );
+        assert_eq!(pieces(d(2026, 2, 3), d(2026, 2, 2)), vec![]);
+    }
+
+    #[test]
+    fn the_pieces_cover_every_day_once() {
+        for (from, to) in [
+            (d(1900, 1, 1), d(2026, 3, 17)),
+            (d(2024, 2, 29), d(2025, 3, 1)),
+        ] {
+            let mut next = from;
+            for (a, b, grain) in pieces(from, to) {
+                assert_eq!(a, next);
+                next = match grain {
+                    Grain::Day => b + 1,
+                    Grain::Month => next_month(b),
+                };
+            }
+            assert_eq!(next, to + 1);
+        }
+    }
+}
