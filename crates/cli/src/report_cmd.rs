@@ -57,6 +57,8 @@ pub fn run(args: ReportArgs, lang: Lang) -> Result<ExitCode, CliError> {
         closing(store.as_ref(), async {
             let fail = |e: motcua_app::AppError| CliError::Message(lang.describe(&e));
             let now = Utc::now();
+            // A period that cannot be counted is told before any recount.
+            statistics::check(spec, cut_off, now).map_err(fail)?;
             let stats = if args.from_record {
                 statistics::compute_from_record(&svc, spec, cut_off, now).await
             } else {

@@ -6,9 +6,11 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use motcua_domain::statistics::contribution::{Day, Measure};
+use motcua_domain::statistics::contribution::Measure;
 use motcua_store::kept::{Net, code_list, pack, unpack};
-use motcua_store::{CellKey, DossierId, Grain, Marked, Recount, StoreError, StoreResult, Summed};
+use motcua_store::{
+    CellKey, DossierId, Grain, Marked, Recount, StoreError, StoreResult, SumPart, Summed,
+};
 use sqlx::postgres::{PgConnection, PgPool};
 use uuid::Uuid;
 
@@ -41,19 +43,30 @@ pub(crate) async fn backlog(pool: &PgPool) -> StoreResult<u64> {
     count_u64(n, "marks")
 }
 
-pub(crate) async fn recount(pool: &PgPool, batch: &[Recount]) -> StoreResult<u32> {
+pub(crate) async fn recount(pool: &PgPool, basis: &str, batch: &[Recount]) -> StoreResult<u32> {
     let mut tx = pool.begin().await.map_err(db_err)?;
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(RECOUNT_LOCK)
-        .execute(&mut *tx)
+    lock(&mut tx).await?;
+    let kept: Option<String> = sqlx::query_scalar("SELECT basis FROM statistics_basis")
+        .fetch_optional(&mut *tx)
         .await
         .map_err(db_err)?;
+    if kept.as_deref() != Some(basis) {
+        return Err(StoreError::conflict(
+            "the kept statistics are on another basis now",
+        ));
+    }
     let marks: Vec<i64> = batch.iter().map(|r| r.marked.mark).collect();
     let ids: Vec<Uuid> = batch.iter().map(|r| r.marked.dossier.uuid()).collect();
+    // A mark a writer holds is being renewed: skipping it, rather than
+    // waiting, keeps a recount from deadlocking with a writer that marks
+    // several dossiers in one transaction (a payment for several).
     let still: HashSet<Uuid> = sqlx::query_scalar(
-        "DELETE FROM statistics_marks m USING UNNEST($1::bigint[], $2::uuid[]) AS u(mark, id)
-         WHERE m.mark = u.mark AND m.dossier_id = u.id
-         RETURNING m.dossier_id",
+        "DELETE FROM statistics_marks WHERE mark IN (
+             SELECT m.mark FROM statistics_marks m
+             JOIN UNNEST($1::bigint[], $2::uuid[]) AS u(mark, id)
+               ON m.mark = u.mark AND m.dossier_id = u.id
+             FOR UPDATE OF m SKIP LOCKED)
+         RETURNING dossier_id",
     )
     .bind(&marks)
     .bind(&ids)
@@ -151,6 +164,17 @@ pub(crate) async fn recount(pool: &PgPool, batch: &[Recount]) -> StoreResult<u32
     Ok(u32::try_from(current.len()).unwrap_or(u32::MAX))
 }
 
+/// Takes the recount lock for the transaction: one recount or recount of
+/// everything at a time across the app nodes.
+async fn lock(conn: &mut PgConnection) -> StoreResult<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(RECOUNT_LOCK)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
 /// The number of cell `k`, made on first use.
 async fn cell_id(conn: &mut PgConnection, k: &CellKey) -> StoreResult<i64> {
     let evaluation = key(&k.evaluation)?;
@@ -185,9 +209,10 @@ pub(crate) async fn basis(pool: &PgPool) -> StoreResult<Option<String>> {
 
 pub(crate) async fn recount_everything(pool: &PgPool, basis: &str) -> StoreResult<u64> {
     let mut tx = pool.begin().await.map_err(db_err)?;
+    lock(&mut tx).await?;
     let marked = sqlx::query(
         "INSERT INTO statistics_marks (dossier_id) SELECT id FROM dossiers
-         ON CONFLICT (dossier_id) DO UPDATE SET mark = nextval('statistics_marks_mark_seq')",
+         ON CONFLICT (dossier_id) DO NOTHING",
     )
     .execute(&mut *tx)
     .await
@@ -205,17 +230,26 @@ pub(crate) async fn recount_everything(pool: &PgPool, basis: &str) -> StoreResul
     Ok(marked)
 }
 
-pub(crate) async fn summed(
-    pool: &PgPool,
-    from: Day,
-    to: Day,
-    grain: Grain,
-    measures: &[Measure],
-) -> StoreResult<Vec<Summed>> {
-    if measures.is_empty() || from > to {
+pub(crate) async fn summed(pool: &PgPool, parts: &[SumPart]) -> StoreResult<Vec<Vec<Summed>>> {
+    // One snapshot: every part sees the same committed sums.
+    let mut tx = pool.begin().await.map_err(db_err)?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    let mut out = Vec::with_capacity(parts.len());
+    for part in parts {
+        out.push(summed_part(&mut tx, part).await?);
+    }
+    tx.rollback().await.map_err(db_err)?;
+    Ok(out)
+}
+
+async fn summed_part(conn: &mut PgConnection, part: &SumPart) -> StoreResult<Vec<Summed>> {
+    if part.measures.is_empty() || part.from > part.to {
         return Ok(Vec::new());
     }
-    let (table, column) = match grain {
+    let (table, column) = match part.grain {
         Grain::Day => ("statistics_days", "day"),
         Grain::Month => ("statistics_months", "month"),
     };
@@ -224,12 +258,12 @@ pub(crate) async fn summed(
          FROM {table} s JOIN statistics_cells c ON c.id = s.cell
          WHERE s.{column} BETWEEN $1 AND $2 AND s.measure IN ({codes})
          GROUP BY c.agency_id, c.procedure_code, c.evaluation, s.measure",
-        codes = code_list(measures)
+        codes = code_list(&part.measures)
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(from)
-        .bind(to)
-        .fetch_all(pool)
+        .bind(part.from)
+        .bind(part.to)
+        .fetch_all(&mut *conn)
         .await
         .map_err(db_err)?;
     rows.iter()

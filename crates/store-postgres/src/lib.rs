@@ -51,7 +51,6 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use motcua_domain::calendar::OfficialBreak;
 use motcua_domain::lifecycle::Role;
 use motcua_domain::postal::consignment::Status;
-use motcua_domain::statistics::contribution::{Day, Measure};
 use motcua_store::{
     Agency, AgencyId, ApiToken, ApiTokenId, Attachment, AttachmentId, AuditEntry, CapturedRecord,
     Confirmation, DossierId, DossierRecord, Draft, Engine, EventRecord, FailOutcome, Handover,
@@ -67,7 +66,7 @@ use motcua_store::{
     ConsignmentId, ConsignmentRecord, ConsignmentStep, NewCarrierPush, NewConsignment,
     NewConsignmentStep, PushRecorded, PushSeen,
 };
-use motcua_store::{CountedDossier, Grain, Marked, Recount, Span, Summed};
+use motcua_store::{CountedDossier, Marked, Recount, Span, SumPart, Summed};
 use sqlx::postgres::PgPool;
 
 pub use connect::PoolSettings;
@@ -369,8 +368,8 @@ impl Store for PgStore {
     async fn recount_backlog(&self) -> StoreResult<u64> {
         kept::backlog(&self.pool).await
     }
-    async fn recount(&self, batch: &[Recount]) -> StoreResult<u32> {
-        kept::recount(&self.pool, batch).await
+    async fn recount(&self, basis: &str, batch: &[Recount]) -> StoreResult<u32> {
+        kept::recount(&self.pool, basis, batch).await
     }
     async fn statistics_basis(&self) -> StoreResult<Option<String>> {
         kept::basis(&self.pool).await
@@ -378,14 +377,8 @@ impl Store for PgStore {
     async fn recount_everything(&self, basis: &str) -> StoreResult<u64> {
         kept::recount_everything(&self.pool, basis).await
     }
-    async fn summed(
-        &self,
-        from: Day,
-        to: Day,
-        grain: Grain,
-        measures: &[Measure],
-    ) -> StoreResult<Vec<Summed>> {
-        kept::summed(&self.pool, from, to, grain, measures).await
+    async fn summed(&self, parts: &[SumPart]) -> StoreResult<Vec<Vec<Summed>>> {
+        kept::summed(&self.pool, parts).await
     }
 
     async fn rate_dossier(&self, rating: &Rating) -> StoreResult<()> {

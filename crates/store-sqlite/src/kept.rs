@@ -2,9 +2,9 @@
 
 use std::collections::HashMap;
 
-use motcua_domain::statistics::contribution::{Day, Measure};
+use motcua_domain::statistics::contribution::Measure;
 use motcua_store::kept::{Net, code_list, pack, unpack};
-use motcua_store::{CellKey, Grain, Marked, Recount, StoreError, StoreResult, Summed};
+use motcua_store::{CellKey, Grain, Marked, Recount, StoreError, StoreResult, SumPart, Summed};
 use sqlx::Row;
 use sqlx::sqlite::{SqliteConnection, SqlitePool};
 
@@ -37,10 +37,19 @@ pub(crate) async fn backlog(pool: &SqlitePool) -> StoreResult<u64> {
     count_u64(n, "marks")
 }
 
-pub(crate) async fn recount(pool: &SqlitePool, batch: &[Recount]) -> StoreResult<u32> {
+pub(crate) async fn recount(pool: &SqlitePool, basis: &str, batch: &[Recount]) -> StoreResult<u32> {
     let mut sorted: Vec<&Recount> = batch.iter().collect();
     sorted.sort_by_key(|r| r.marked.dossier);
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    let kept: Option<String> = sqlx::query_scalar("SELECT basis FROM statistics_basis")
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    if kept.as_deref() != Some(basis) {
+        return Err(StoreError::conflict(
+            "the kept statistics are on another basis now",
+        ));
+    }
     let mut net = Net::default();
     let mut cells: HashMap<&CellKey, i64> = HashMap::new();
     let mut replaced = 0u32;
@@ -165,7 +174,7 @@ pub(crate) async fn basis(pool: &SqlitePool) -> StoreResult<Option<String>> {
 pub(crate) async fn recount_everything(pool: &SqlitePool, basis: &str) -> StoreResult<u64> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
     let marked =
-        sqlx::query("INSERT OR REPLACE INTO statistics_marks (dossier_id) SELECT id FROM dossiers")
+        sqlx::query("INSERT OR IGNORE INTO statistics_marks (dossier_id) SELECT id FROM dossiers")
             .execute(&mut *tx)
             .await
             .map_err(db_err)?
@@ -182,17 +191,22 @@ pub(crate) async fn recount_everything(pool: &SqlitePool, basis: &str) -> StoreR
     Ok(marked)
 }
 
-pub(crate) async fn summed(
-    pool: &SqlitePool,
-    from: Day,
-    to: Day,
-    grain: Grain,
-    measures: &[Measure],
-) -> StoreResult<Vec<Summed>> {
-    if measures.is_empty() || from > to {
+pub(crate) async fn summed(pool: &SqlitePool, parts: &[SumPart]) -> StoreResult<Vec<Vec<Summed>>> {
+    // One read transaction: every part sees the same committed sums.
+    let mut tx = pool.begin().await.map_err(db_err)?;
+    let mut out = Vec::with_capacity(parts.len());
+    for part in parts {
+        out.push(summed_part(&mut tx, part).await?);
+    }
+    tx.rollback().await.map_err(db_err)?;
+    Ok(out)
+}
+
+async fn summed_part(conn: &mut SqliteConnection, part: &SumPart) -> StoreResult<Vec<Summed>> {
+    if part.measures.is_empty() || part.from > part.to {
         return Ok(Vec::new());
     }
-    let (table, column) = match grain {
+    let (table, column) = match part.grain {
         Grain::Day => ("statistics_days", "day"),
         Grain::Month => ("statistics_months", "month"),
     };
@@ -201,12 +215,12 @@ pub(crate) async fn summed(
          FROM {table} s JOIN statistics_cells c ON c.id = s.cell
          WHERE s.{column} BETWEEN $1 AND $2 AND s.measure IN ({codes})
          GROUP BY s.cell, s.measure",
-        codes = code_list(measures)
+        codes = code_list(&part.measures)
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(from)
-        .bind(to)
-        .fetch_all(pool)
+        .bind(part.from)
+        .bind(part.to)
+        .fetch_all(&mut *conn)
         .await
         .map_err(db_err)?;
     rows.iter()

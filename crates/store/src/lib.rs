@@ -22,6 +22,10 @@
 //! - **Jobs** are claimed under a lease; a job whose key exists is not
 //!   created twice.
 //! - **The audit log** is append-only and hash chained.
+//! - **The kept statistics** ([`kept`]): the database itself marks a dossier
+//!   for a recount in the transaction of every change the statistics read,
+//!   and a recount swaps the dossier's old contribution for its new one in
+//!   one transaction, unless it was marked again after it was read.
 //! - **One-time tokens** are used once however many nodes try at the same
 //!   moment, and **failure counters** (logins, tracking PINs) are kept in
 //!   the database, so a cluster counts them as one.
@@ -44,7 +48,6 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use motcua_domain::calendar::OfficialBreak;
 use motcua_domain::lifecycle::Role;
 use motcua_domain::postal::consignment::Status;
-use motcua_domain::statistics::contribution::{Day, Measure};
 
 pub use error::{StoreError, StoreResult, refuse_nul, refuse_nul_json};
 pub use hash::Hash;
@@ -294,31 +297,30 @@ pub trait Store: Send + Sync + 'static {
     /// Up to `limit` dossiers marked for a recount, oldest mark first. The
     /// database marks a dossier itself, in the transaction of every change
     /// to what the statistics read of it (its record, a digitised
-    /// document, a rating, a payment covering it).
+    /// document, a rating, a payment covering it, its receiving unit's
+    /// office hours).
     async fn marked_for_recount(&self, limit: u32) -> StoreResult<Vec<Marked>>;
     /// How many dossiers are marked for a recount.
     async fn recount_backlog(&self) -> StoreResult<u64>;
     /// Replaces the kept contribution of each dossier of `batch` whose mark
     /// is still the one given (one marked again since was read too early
     /// and is left for its next recount), all in one transaction, and
-    /// returns how many were replaced.
-    async fn recount(&self, batch: &[Recount]) -> StoreResult<u32>;
-    /// What the kept statistics were counted on (a fingerprint of the
-    /// catalog, calendar and office hours they read), if anything.
+    /// returns how many were replaced. The batch was counted on `basis`:
+    /// if the kept statistics are on another by now, nothing is written
+    /// and the answer is [`StoreError::Conflict`].
+    async fn recount(&self, basis: &str, batch: &[Recount]) -> StoreResult<u32>;
+    /// What the kept statistics were counted on (a fingerprint of what the
+    /// contributions read beyond the marked tables: the catalog's levels
+    /// and fees, the official calendar), if anything.
     async fn statistics_basis(&self) -> StoreResult<Option<String>>;
-    /// Marks every dossier for a recount on a new `basis`, in one
-    /// transaction, and returns how many were marked.
+    /// Marks every dossier not marked yet for a recount on a new `basis`,
+    /// in one transaction, and returns how many it marked. (A dossier
+    /// marked already keeps its mark: a recount of it made on the old
+    /// basis is refused by [`Store::recount`].)
     async fn recount_everything(&self, basis: &str) -> StoreResult<u64>;
-    /// The kept sums of `measures` over the days `from..=to`, per cell and
-    /// measure. At [`Grain::Month`] both are the first days of months and
-    /// the months they start are summed whole.
-    async fn summed(
-        &self,
-        from: Day,
-        to: Day,
-        grain: Grain,
-        measures: &[Measure],
-    ) -> StoreResult<Vec<Summed>>;
+    /// The kept sums of each of `parts`, per cell and measure, all read
+    /// from one snapshot of the sums so they add up.
+    async fn summed(&self, parts: &[SumPart]) -> StoreResult<Vec<Vec<Summed>>>;
 
     /// Every attachment in order, a page at a time (for `verify`).
     async fn all_attachments(&self, page: Page<AttachmentId>) -> StoreResult<Vec<Attachment>>;

@@ -17,7 +17,7 @@ use motcua_domain::statistics::Figures;
 use motcua_domain::statistics::contribution::{
     self, Day, Delta, Measure, day_number, month_of, next_month,
 };
-use motcua_store::{CellKey, Grain, Recount};
+use motcua_store::{CellKey, Grain, Recount, StoreError, SumPart, Summed};
 
 use super::{Reader, cell_key};
 use crate::{AppError, Services};
@@ -57,6 +57,9 @@ pub async fn catch_up(svc: &Services, mut progress: impl FnMut(Progress)) -> Res
             break;
         }
         read += batch.len() as u64;
+        // Office hours are read afresh for each batch, after its marks: a
+        // change of hours since marks them again.
+        reader.hours.clear();
         let ids: Vec<_> = batch.iter().map(|m| m.dossier).collect();
         let mut found: HashMap<_, _> = store
             .counted_dossiers_by_id(&ids)
@@ -79,13 +82,14 @@ pub async fn catch_up(svc: &Services, mut progress: impl FnMut(Progress)) -> Res
                 contribution,
             });
         }
-        done.recounted += u64::from(store.recount(&recounts).await?);
-        progress(done);
-        // Another node found a new basis and is counting everything on
-        // it: what this one would add now is on the old one.
-        if store.statistics_basis().await?.as_deref() != Some(basis.as_str()) {
-            break;
+        match store.recount(&basis, &recounts).await {
+            Ok(n) => done.recounted += u64::from(n),
+            // Another node found a new basis and counts everything on it:
+            // what this one counted is on the old one, and was not kept.
+            Err(StoreError::Conflict { .. }) => break,
+            Err(e) => return Err(e.into()),
         }
+        progress(done);
     }
     Ok(done.recounted)
 }
@@ -103,14 +107,30 @@ pub async fn figures(
     // `figures_from` reads a stock measure's deltas up to `first` and up to
     // `last + 1`, and a flow's from `first` to `last`: one delta of each
     // sum on those days gives it the same figures as every dossier's.
-    let parts = [
+    let wanted = [
         (origin, first, &stock, first),
         (first + 1, last + 1, &stock, last + 1),
         (first, last, &flows, first),
     ];
+    // Each range is read as its whole months and its days at either end,
+    // every piece from one snapshot.
+    let mut parts = Vec::new();
+    let mut days = Vec::new();
+    for (from, to, measures, day) in wanted {
+        for (from, to, grain) in pieces(from, to) {
+            parts.push(SumPart {
+                from,
+                to,
+                grain,
+                measures: measures.clone(),
+            });
+            days.push(day);
+        }
+    }
+    let read: Vec<Vec<Summed>> = svc.store.summed(&parts).await?;
     let mut deltas: HashMap<CellKey, Vec<Delta>> = HashMap::new();
-    for (from, to, measures, day) in parts {
-        for summed in summed(svc, from, to, measures).await? {
+    for (sums, day) in read.into_iter().zip(days) {
+        for summed in sums {
             deltas.entry(summed.cell).or_default().push(Delta {
                 day,
                 measure: summed.measure,
@@ -122,21 +142,6 @@ pub async fn figures(
         .into_iter()
         .map(|(cell, deltas)| (cell, contribution::figures_from(&deltas, first, last)))
         .collect())
-}
-
-/// The sums of `measures` over the days `from..=to`: the months it covers
-/// whole from the month sums, the days at either end from the day sums.
-async fn summed(
-    svc: &Services,
-    from: Day,
-    to: Day,
-    measures: &[Measure],
-) -> Result<Vec<motcua_store::Summed>, AppError> {
-    let mut out = Vec::new();
-    for (from, to, grain) in pieces(from, to) {
-        out.extend(svc.store.summed(from, to, grain, measures).await?);
-    }
-    Ok(out)
 }
 
 /// `from..=to` as day ranges and one range of whole months (given by their

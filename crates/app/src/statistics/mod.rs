@@ -42,6 +42,12 @@ use crate::{AppError, Services};
 /// How many dossiers are read at a time.
 const PAGE: u32 = 1000;
 
+/// The version of how contributions are counted (`contribution`, the
+/// facts, the indicators they use): part of the kept sums' basis, so a
+/// release that counts differently recounts every dossier. Raise it with
+/// any such change.
+const KEPT_VERSION: u32 = 1;
+
 /// The statistics of one period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statistics {
@@ -232,6 +238,12 @@ impl Plan {
     }
 }
 
+/// Whether `spec` can be counted at `now` (it is a period, and a day of it
+/// has ended): what [`compute`] would refuse, told before any work.
+pub fn check(spec: PeriodSpec, cut_off: CutOff, now: DateTime<Utc>) -> Result<(), AppError> {
+    Plan::new(spec, cut_off, now).map(|_| ())
+}
+
 /// Computes the statistics of `spec` cut off at `cut_off`, as the record
 /// stands at `now`, from the kept sums: the dossiers changed since they
 /// were last kept are counted again first ([`kept::catch_up`]).
@@ -351,7 +363,7 @@ impl Reader {
     /// levels and fees and the official calendar. When it changes, every
     /// kept contribution is counted again.
     fn basis(&self) -> Result<String, AppError> {
-        let text = serde_json::to_string(&(self.catalog.basis(), &self.breaks))
+        let text = serde_json::to_string(&(KEPT_VERSION, self.catalog.basis(), &self.breaks))
             .map_err(|e| AppError::Internal(e.to_string()))?;
         Ok(hex::encode(Sha256::digest(text.as_bytes())))
     }

@@ -13,7 +13,7 @@ mod statistics;
 
 use std::sync::Arc;
 
-use motcua_store::Store;
+use motcua_store::{NewUser, Store, User, UserKind};
 use motcua_store_sqlite::SqliteStore;
 use tempfile::TempDir;
 
@@ -33,4 +33,21 @@ pub async fn sqlite() -> TestStore {
         store: Arc::new(store),
         _dir: dir,
     }
+}
+
+/// A citizen's account with a name and an e-mail address.
+pub async fn citizen(store: &dyn Store, name: &str, email: &str) -> User {
+    store
+        .create_user(NewUser {
+            kind: UserKind::Citizen,
+            full_name: name.into(),
+            email: Some(email.into()),
+            phone: None,
+            identity_number: None,
+            password_hash: None,
+            representative: None,
+            language: String::new(),
+        })
+        .await
+        .unwrap()
 }

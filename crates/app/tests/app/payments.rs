@@ -14,7 +14,7 @@ use motcua_app::payments::reconcile::{self, Difference};
 use motcua_app::payments::{self, VnPay, sandbox, vnpay};
 use motcua_domain::catalog::{Fee, FeeDue, ServiceLevel};
 use motcua_domain::lifecycle::{Action, ActionKind, AssessedFee, Stage};
-use motcua_store::{Agency, DossierRecord, FeeAccount, NewUser, PaymentState, User, UserKind};
+use motcua_store::{Agency, DossierRecord, FeeAccount, PaymentState, User};
 
 use super::office::{Office, office, vn};
 
@@ -162,19 +162,7 @@ async fn payments_office() -> Payments {
             .await
             .unwrap();
     }
-    let citizen = store
-        .create_user(NewUser {
-            kind: UserKind::Citizen,
-            full_name: "Nguyễn Văn An".into(),
-            email: Some("an@example.vn".into()),
-            phone: None,
-            identity_number: None,
-            password_hash: None,
-            representative: None,
-            language: String::new(),
-        })
-        .await
-        .unwrap();
+    let citizen = super::citizen(store.as_ref(), "Nguyễn Văn An", "an@example.vn").await;
     Payments { o, citizen }
 }
 

@@ -394,7 +394,7 @@ async fn sqlite_and_postgres_give_identical_figures() {
 async fn the_kept_sums_follow_what_changes_after_they_were_counted() {
     use chrono::NaiveTime;
     use motcua_domain::calendar::{OfficeHours, Session};
-    use motcua_store::{NewUser, Page, Rating, Satisfaction, Span, UserKind};
+    use motcua_store::{Page, Rating, Satisfaction, Span};
 
     let db = sqlite().await;
     let blobs = tempfile::tempdir().unwrap();
@@ -456,19 +456,7 @@ async fn the_kept_sums_follow_what_changes_after_they_were_counted() {
     );
     same_as_the_record(&svc, &longer_days, CutOff::ND09).await;
     // Ratings, recorded beside the dossiers.
-    let rater = store
-        .create_user(NewUser {
-            kind: UserKind::Citizen,
-            full_name: "Trần Thị Bé".into(),
-            email: Some("be@example.vn".into()),
-            phone: None,
-            identity_number: None,
-            password_hash: None,
-            representative: None,
-            language: String::new(),
-        })
-        .await
-        .unwrap();
+    let rater = super::citizen(store.as_ref(), "Trần Thị Bé", "be@example.vn").await;
     for (i, c) in decided.iter().take(8).enumerate() {
         let overall = if i % 2 == 0 {
             Satisfaction::VerySatisfied

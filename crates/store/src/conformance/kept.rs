@@ -2,7 +2,7 @@
 //! old for new, stale recounts dropped, sums read by day and by month.
 
 use chrono::NaiveDate;
-use motcua_domain::lifecycle::{Action, Role};
+use motcua_domain::lifecycle::{Action, CapturedDocument, Role};
 use motcua_domain::regime::EvaluationId;
 use motcua_domain::statistics::contribution::{Day, Delta, Measure, day_number, month_of};
 
@@ -10,7 +10,7 @@ use super::TestDatabase;
 use super::fixtures::{Fixture, vn};
 use super::payments::payer;
 use crate::ids::DossierId;
-use crate::model::{CellKey, Grain, Marked, Rating, Recount, Satisfaction};
+use crate::model::{CellKey, Grain, Marked, Rating, Recount, Satisfaction, SumPart};
 
 fn day(y: i32, m: u32, d: u32) -> Day {
     day_number(NaiveDate::from_ymd_opt(y, m, d).unwrap())
@@ -30,10 +30,16 @@ async fn sums(
     measures: &[Measure],
 ) -> Vec<(String, Measure, i64)> {
     let mut out: Vec<_> = store
-        .summed(from, to, grain, measures)
+        .summed(&[SumPart {
+            from,
+            to,
+            grain,
+            measures: measures.to_vec(),
+        }])
         .await
         .unwrap()
         .into_iter()
+        .flatten()
         .filter(|s| s.n != 0)
         .map(|s| (s.cell.procedure, s.measure, s.n))
         .collect();
@@ -56,6 +62,10 @@ pub async fn kept_sums_take_back_an_old_contribution_and_drop_a_stale_recount(
 ) {
     let store = db.open().await;
     let f = Fixture::new(store.clone()).await;
+    // The kept statistics start on no basis; a recount names the basis it
+    // counted on.
+    assert_eq!(store.statistics_basis().await.unwrap(), None);
+    assert_eq!(store.recount_everything(BASIS).await.unwrap(), 0);
     let start = vn(2025, 10, 6, 8, 0);
     let (oct6, nov4) = (day(2025, 10, 6), day(2025, 11, 4));
     let cell = |procedure: &str| CellKey {
@@ -75,10 +85,13 @@ pub async fn kept_sums_take_back_an_old_contribution_and_drop_a_stale_recount(
         delta(oct6, Measure::OpenWithinLimit, 1),
     ];
     let n = store
-        .recount(&[Recount {
-            marked: first_mark[0],
-            contribution: Some((cell("P1"), received.clone())),
-        }])
+        .recount(
+            BASIS,
+            &[Recount {
+                marked: first_mark[0],
+                contribution: Some((cell("P1"), received.clone())),
+            }],
+        )
         .await
         .unwrap();
     assert_eq!(n, 1);
@@ -100,10 +113,13 @@ pub async fn kept_sums_take_back_an_old_contribution_and_drop_a_stale_recount(
     assert!(second_mark[0].mark > first_mark[0].mark);
     // A recount made from the reading before the change is dropped whole.
     let n = store
-        .recount(&[Recount {
-            marked: first_mark[0],
-            contribution: Some((cell("P1"), vec![delta(oct6, Measure::Refused, 7)])),
-        }])
+        .recount(
+            BASIS,
+            &[Recount {
+                marked: first_mark[0],
+                contribution: Some((cell("P1"), vec![delta(oct6, Measure::Refused, 7)])),
+            }],
+        )
         .await
         .unwrap();
     assert_eq!(n, 0);
@@ -116,10 +132,13 @@ pub async fn kept_sums_take_back_an_old_contribution_and_drop_a_stale_recount(
         delta(nov4, Measure::OpenWithinLimit, -1),
     ];
     let n = store
-        .recount(&[Recount {
-            marked: second_mark[0],
-            contribution: Some((cell("P1"), resolved)),
-        }])
+        .recount(
+            BASIS,
+            &[Recount {
+                marked: second_mark[0],
+                contribution: Some((cell("P1"), resolved)),
+            }],
+        )
         .await
         .unwrap();
     assert_eq!(n, 1);
@@ -186,16 +205,19 @@ pub async fn kept_sums_take_back_an_old_contribution_and_drop_a_stale_recount(
     // One batch: the first dossier no longer adds anything, the second
     // adds to its own cell.
     let n = store
-        .recount(&[
-            Recount {
-                marked: rated_mark[0],
-                contribution: None,
-            },
-            Recount {
-                marked: b_mark[0],
-                contribution: Some((cell("P2"), received.clone())),
-            },
-        ])
+        .recount(
+            BASIS,
+            &[
+                Recount {
+                    marked: rated_mark[0],
+                    contribution: None,
+                },
+                Recount {
+                    marked: b_mark[0],
+                    contribution: Some((cell("P2"), received.clone())),
+                },
+            ],
+        )
         .await
         .unwrap();
     assert_eq!(n, 2);
@@ -214,14 +236,52 @@ pub async fn kept_sums_take_back_an_old_contribution_and_drop_a_stale_recount(
         ]
     );
 
-    // A new basis marks every dossier, and is kept with them.
-    assert_eq!(store.statistics_basis().await.unwrap(), None);
-    assert_eq!(store.recount_everything("basis-1").await.unwrap(), 2);
+    // A new basis marks every dossier not marked yet, and is kept with
+    // them; a dossier marked already keeps its mark.
+    // (a document digitised: marked again)
+    let a = f
+        .act(
+            &a,
+            Action::CaptureData(CapturedDocument {
+                type_code: "GKS".into(),
+                number: Some("12/2020".into()),
+                title: "Giấy khai sinh".into(),
+                summary: "Nguyễn Văn A".into(),
+                issued_on: NaiveDate::from_ymd_opt(2020, 2, 10),
+                issuer: None,
+                valid_until: None,
+                scope: None,
+            }),
+            Role::Specialist,
+            start + chrono::TimeDelta::hours(1),
+        )
+        .await;
+    let a_mark = marks_of(store.as_ref(), a.id).await;
+    assert_eq!(a_mark.len(), 1);
+    assert_eq!(store.recount_everything("basis-2").await.unwrap(), 1);
     assert_eq!(store.recount_backlog().await.unwrap(), 2);
+    assert_eq!(marks_of(store.as_ref(), a.id).await, a_mark);
     assert_eq!(
         store.statistics_basis().await.unwrap().as_deref(),
-        Some("basis-1")
+        Some("basis-2")
     );
+    // A recount counted on the old basis is refused and writes nothing.
+    let refused = store
+        .recount(
+            BASIS,
+            &[Recount {
+                marked: a_mark[0],
+                contribution: Some((cell("P3"), received.clone())),
+            }],
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(crate::StoreError::Conflict { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(store.recount_backlog().await.unwrap(), 2);
     let again = store.marked_for_recount(1).await.unwrap();
     assert_eq!(again.len(), 1, "a batch is no larger than asked");
 }
+
+const BASIS: &str = "basis-1";

@@ -33,7 +33,7 @@ pub use postal::{
 };
 pub use procedure::{ProcedureColumns, ProcedureQuery, ProcedureVersion, like_pattern};
 pub use queue::{QueueCounts, QueueQuery};
-pub use statistics::{CellKey, CountedDossier, Grain, Marked, Recount, Span, Summed};
+pub use statistics::{CellKey, CountedDossier, Grain, Marked, Recount, Span, SumPart, Summed};
 pub use user::{
     ApiToken, NewApiToken, NewSession, NewUser, RoleGrant, Session, TokenHash, User, UserKind,
 };

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use motcua_domain::regime::EvaluationId;
-use motcua_domain::statistics::contribution::{Delta, Measure};
+use motcua_domain::statistics::contribution::{Day, Delta, Measure};
 
 use super::dossier::DossierRecord;
 use super::portal::Satisfaction;
@@ -71,4 +71,15 @@ pub struct Summed {
     pub cell: CellKey,
     pub measure: Measure,
     pub n: i64,
+}
+
+/// Which sums to read: those of `measures` over the days `from..=to`. At
+/// [`Grain::Month`] both are the first days of months, and the months they
+/// start are summed whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SumPart {
+    pub from: Day,
+    pub to: Day,
+    pub grain: Grain,
+    pub measures: Vec<Measure>,
 }

@@ -28,7 +28,8 @@ pub(crate) fn label(lang: Lang, spec: PeriodSpec) -> String {
 }
 
 /// The periods offered on `today`: the running and earlier months,
-/// quarters, halves and years, newest first within each kind.
+/// quarters, halves and years, newest first within each kind — without
+/// one that begins today (no day of it has ended to count).
 pub(crate) fn choices(today: NaiveDate, cut_off: CutOff) -> Vec<PeriodSpec> {
     let mut out = Vec::new();
     for (kind, count) in [
@@ -38,6 +39,9 @@ pub(crate) fn choices(today: NaiveDate, cut_off: CutOff) -> Vec<PeriodSpec> {
         (PeriodKind::Month, 12),
     ] {
         let mut spec = PeriodSpec::containing(today, cut_off, kind);
+        if begins(spec, today, cut_off) {
+            spec = spec.previous();
+        }
         for _ in 0..count {
             out.push(spec);
             spec = spec.previous();
@@ -46,14 +50,19 @@ pub(crate) fn choices(today: NaiveDate, cut_off: CutOff) -> Vec<PeriodSpec> {
     out
 }
 
+fn begins(spec: PeriodSpec, today: NaiveDate, cut_off: CutOff) -> bool {
+    matches!(spec.days(cut_off), Ok((first, _)) if first == today)
+}
+
 /// The period a page opened without one shows: the running quarter, or
 /// the one before on a quarter's first day (figures are counted to the
 /// end of yesterday, so a quarter has none on its first day).
 pub(crate) fn default(today: NaiveDate, cut_off: CutOff) -> PeriodSpec {
     let running = PeriodSpec::containing(today, cut_off, PeriodKind::Quarter);
-    match running.days(cut_off) {
-        Ok((first, _)) if first == today => running.previous(),
-        _ => running,
+    if begins(running, today, cut_off) {
+        running.previous()
+    } else {
+        running
     }
 }
 
