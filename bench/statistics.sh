@@ -10,6 +10,7 @@
 # on a database of one dossier (starting the binary, opening the store, rendering).
 # Load goes to 127.0.0.1 only; every step is bounded in time.
 # Usage: bench/statistics.sh [DOSSIERS]   (default 1000000)
+#        MOTCUA_BENCH_ENGINES=postgres bench/statistics.sh ...   (one engine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dossiers=${1:-1000000}
@@ -58,9 +59,14 @@ measure() {
 "$bin" demo generate --dossiers 1 --from 2025-07-01 --to 2026-10-31 --data "$work/empty" >/dev/null 2>&1
 t_floor=$(seconds "$bin" report --period "$period" --format xlsx -o "$work/empty.xlsx" --data "$work/empty")
 
-rows=("$(measure sqlite --data "$work/data")")
-bytes=$(stat -c %s "$work/data/motcua.sqlite3")
-if [ -n "${MOTCUA_BENCH_POSTGRES_URL:-}" ]; then
+engines=${MOTCUA_BENCH_ENGINES:-sqlite postgres}
+rows=()
+bytes=0
+if [[ " $engines " == *" sqlite "* ]]; then
+    rows+=("$(measure sqlite --data "$work/data")")
+    bytes=$(stat -c %s "$work/data/motcua.sqlite3")
+fi
+if [[ " $engines " == *" postgres "* ]] && [ -n "${MOTCUA_BENCH_POSTGRES_URL:-}" ]; then
     db="motcua_bench_$$"
     psql "$MOTCUA_BENCH_POSTGRES_URL" -qc "CREATE DATABASE $db" >/dev/null
     pg_url=$(python3 -c "import sys, urllib.parse as u; p=u.urlparse(sys.argv[1]); print(p._replace(path='/$db').geturl())" "$MOTCUA_BENCH_POSTGRES_URL")
@@ -73,7 +79,7 @@ python3 - "$dossiers" "$bytes" "$t_floor" "${rows[@]}" <<'PY'
 import sys
 n, size = int(sys.argv[1]), int(sys.argv[2])
 floor = float(sys.argv[3])
-print(f"{n} dossiers (01/07/2025–31/10/2026); SQLite file {size / 2**20:.0f} MiB")
+print(f"{n} dossiers (01/07/2025–31/10/2026)" + (f"; SQLite file {size / 2**20:.0f} MiB" if size else ""))
 print(f"floor: the same report on a database of one dossier, {floor:.2f} s")
 print()
 print("| engine | generate (s) | recount into the kept sums (s) | report, kept sums (s) | ratio to floor | report from the record (s) | dashboard, first request (s) | open data JSON (s) |")
