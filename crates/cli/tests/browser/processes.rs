@@ -57,6 +57,35 @@ pub struct Server {
 impl Server {
     pub fn start(dir: &Path) -> Server {
         let log = dir.join("server.log");
+        // Dossiers that entered yesterday: the statistics count whole days
+        // to the end of yesterday, and yesterday is in the period the
+        // dashboard opens on (the running quarter, or the one before on a
+        // quarter's first day).
+        let yesterday = motcua_domain::calendar::to_local(chrono::Utc::now())
+            .date()
+            .pred_opt()
+            .unwrap()
+            .format("%Y-%m-%d")
+            .to_string();
+        let generated = Command::new(env!("CARGO_BIN_EXE_motcua"))
+            .current_dir(dir)
+            .args([
+                "demo",
+                "generate",
+                "--dossiers",
+                "12",
+                "--from",
+                &yesterday,
+                "--to",
+                &yesterday,
+            ])
+            .arg("--data")
+            .arg(dir.join("data"))
+            .env_remove("MOTCUA_DATABASE_URL")
+            .env_remove("MOTCUA_BLOBS")
+            .output()
+            .unwrap();
+        assert!(generated.status.success(), "{generated:?}");
         let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
             .current_dir(dir)
             .args(["--lang", "vi", "serve", "--demo", "--listen", "127.0.0.1:0"])
