@@ -670,7 +670,13 @@ pub fn code_agency(
 /// The calendar the legal clock counts on: the official schedule in the
 /// store.
 pub async fn work_calendar(svc: &Services) -> Result<WorkCalendar, AppError> {
-    let breaks = svc.store.holiday_breaks().await?;
+    calendar_of(svc.store.holiday_breaks().await?)
+}
+
+/// The working calendar of the official holiday schedule `breaks`.
+pub(crate) fn calendar_of(
+    breaks: Vec<motcua_domain::calendar::OfficialBreak>,
+) -> Result<WorkCalendar, AppError> {
     WorkCalendar::new(breaks).map_err(|e| AppError::Internal(e.to_string()))
 }
 

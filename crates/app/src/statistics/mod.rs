@@ -351,8 +351,7 @@ impl Reader {
         let breaks = svc.store.holiday_breaks().await?;
         Ok(Reader {
             catalog: Catalog::load(svc).await?,
-            calendar: WorkCalendar::new(breaks.clone())
-                .map_err(|e| AppError::Internal(e.to_string()))?,
+            calendar: crate::apply::calendar_of(breaks.clone())?,
             breaks,
             hours: HashMap::new(),
         })
