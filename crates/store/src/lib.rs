@@ -314,9 +314,12 @@ pub trait Store: Send + Sync + 'static {
     /// and fees, the official calendar), if anything.
     async fn statistics_basis(&self) -> StoreResult<Option<String>>;
     /// Marks every dossier not marked yet for a recount on a new `basis`,
-    /// in one transaction, and returns how many it marked. (A dossier
+    /// then sets the basis, and returns how many it marked. (A dossier
     /// marked already keeps its mark: a recount of it made on the old
-    /// basis is refused by [`Store::recount`].)
+    /// basis is refused by [`Store::recount`].) An engine may mark in
+    /// slices, each its own transaction, so that writers never wait for
+    /// the whole record: the basis is set with the last, so a failure
+    /// midway leaves the old basis and the next call marks the rest.
     async fn recount_everything(&self, basis: &str) -> StoreResult<u64>;
     /// The kept sums of each of `parts`, per cell and measure, all read
     /// from one snapshot of the sums so they add up.
