@@ -13,11 +13,12 @@
 
 use std::collections::HashMap;
 
+use motcua_domain::message::{Message, MessageArg};
 use motcua_domain::statistics::Figures;
 use motcua_domain::statistics::contribution::{
     self, Day, Delta, Measure, day_number, month_of, next_month,
 };
-use motcua_store::{CellKey, Grain, Recount, StoreError, SumPart, Summed};
+use motcua_store::{CellKey, Grain, Page, Recount, StoreError, SumPart, Summed};
 
 use super::{Reader, cell_key};
 use crate::{AppError, Services};
@@ -34,25 +35,102 @@ pub struct Progress {
     pub marked: u64,
 }
 
+/// How far behind the kept sums are when they are read without waiting
+/// for a recount that would take long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Behind {
+    /// More than this many dossiers changed since they were last counted.
+    MoreThan(u64),
+    /// Every dossier is being counted (anew): the sums were never kept
+    /// (the first start of a release that keeps them) or how dossiers are
+    /// counted changed (a new release, the catalog's levels or fees, the
+    /// official calendar).
+    Everything,
+}
+
+impl Message for Behind {
+    fn message_key(&self) -> &'static str {
+        match self {
+            Behind::MoreThan(_) => "stats-behind-dossiers",
+            Behind::Everything => "stats-behind-everything",
+        }
+    }
+
+    fn message_args(&self) -> Vec<(&'static str, MessageArg)> {
+        match self {
+            Behind::MoreThan(n) => vec![("count", MessageArg::Count(*n))],
+            Behind::Everything => Vec::new(),
+        }
+    }
+}
+
 /// Recounts the dossiers marked since the kept sums were last brought up
 /// to date — every dossier when their basis changed — and returns how many
 /// it recounted. Marks made while it runs are left for the next catch-up,
 /// so it ends however busy the system is.
-pub async fn catch_up(svc: &Services, mut progress: impl FnMut(Progress)) -> Result<u64, AppError> {
+pub async fn catch_up(svc: &Services, progress: impl FnMut(Progress)) -> Result<u64, AppError> {
+    let mut reader = Reader::new(svc).await?;
+    let basis = reader.basis()?;
+    let marked = mark(svc, &basis).await?;
+    recount(svc, &mut reader, &basis, marked, progress).await
+}
+
+/// Brings the kept sums up to date when at most `most` dossiers are to be
+/// recounted, and otherwise says how far behind they are, leaving the
+/// recount to the server's keeper (or a `motcua report`): a page must not
+/// wait an hour for the recount of ten million dossiers after an upgrade.
+/// What it asks the store is bounded by `most`, however far behind.
+pub async fn catch_up_within(svc: &Services, most: u64) -> Result<Option<Behind>, AppError> {
     let store = &svc.store;
+    let limit = u32::try_from(most.saturating_add(1)).unwrap_or(u32::MAX);
     let mut reader = Reader::new(svc).await?;
     let basis = reader.basis()?;
     if store.statistics_basis().await?.as_deref() != Some(basis.as_str()) {
-        store.recount_everything(&basis).await?;
+        // Every dossier is to be counted anew: quick only on a small
+        // record.
+        let some = store.dossier_ids(Page::first(limit)).await?;
+        if some.len() as u64 > most {
+            return Ok(Some(Behind::Everything));
+        }
+        mark(svc, &basis).await?;
     }
-    let marked = store.recount_backlog().await?;
+    let waiting = store.marked_for_recount(limit).await?.len() as u64;
+    if waiting > most {
+        return Ok(Some(Behind::MoreThan(most)));
+    }
+    // At most `most`, even if many more are marked meanwhile.
+    recount(svc, &mut reader, &basis, waiting, |_| {}).await?;
+    Ok(None)
+}
+
+/// Marks every dossier for a recount if the kept sums are on another
+/// basis than `basis`, and returns how many are marked.
+async fn mark(svc: &Services, basis: &str) -> Result<u64, AppError> {
+    let store = &svc.store;
+    if store.statistics_basis().await?.as_deref() != Some(basis) {
+        store.recount_everything(basis).await?;
+    }
+    Ok(store.recount_backlog().await?)
+}
+
+/// Recounts up to `marked` marked dossiers, oldest mark first, on `basis`
+/// (which the kept sums are on), and returns how many it recounted.
+async fn recount(
+    svc: &Services,
+    reader: &mut Reader,
+    basis: &str,
+    marked: u64,
+    mut progress: impl FnMut(Progress),
+) -> Result<u64, AppError> {
+    let store = &svc.store;
     let mut done = Progress {
         recounted: 0,
         marked,
     };
     let mut read = 0u64;
     while read < marked {
-        let batch = store.marked_for_recount(BATCH).await?;
+        let left = u32::try_from(marked - read).unwrap_or(BATCH);
+        let batch = store.marked_for_recount(BATCH.min(left)).await?;
         if batch.is_empty() {
             break;
         }
@@ -82,7 +160,7 @@ pub async fn catch_up(svc: &Services, mut progress: impl FnMut(Progress)) -> Res
                 contribution,
             });
         }
-        match store.recount(&basis, &recounts).await {
+        match store.recount(basis, &recounts).await {
             Ok(n) => done.recounted += u64::from(n),
             // Another node found a new basis and counts everything on it:
             // what this one counted is on the old one, and was not kept.

@@ -66,6 +66,9 @@ pub struct Statistics {
     pub computed_at: DateTime<Utc>,
     /// One per agency and procedure with anything counted.
     pub cells: Vec<Cell>,
+    /// Set when the figures were read from kept sums that a recount had
+    /// not caught up with yet ([`compute_promptly`]).
+    pub behind: Option<kept::Behind>,
 }
 
 impl Statistics {
@@ -234,6 +237,7 @@ impl Plan {
             counted_until: self.period.end,
             computed_at: self.computed_at,
             cells,
+            behind: None,
         }
     }
 }
@@ -244,9 +248,15 @@ pub fn check(spec: PeriodSpec, cut_off: CutOff, now: DateTime<Utc>) -> Result<()
     Plan::new(spec, cut_off, now).map(|_| ())
 }
 
+/// How many changed dossiers a page recounts before it reads the kept
+/// sums (a few seconds' work); with more waiting, it reads them as they
+/// are and says so.
+const PROMPT_RECOUNT: u64 = 5_000;
+
 /// Computes the statistics of `spec` cut off at `cut_off`, as the record
 /// stands at `now`, from the kept sums: the dossiers changed since they
-/// were last kept are counted again first ([`kept::catch_up`]).
+/// were last kept are counted again first ([`kept::catch_up`]), however
+/// many they are.
 pub async fn compute(
     svc: &Services,
     spec: PeriodSpec,
@@ -258,6 +268,32 @@ pub async fn compute(
         return Ok(plan.done(Vec::new()));
     }
     kept::catch_up(svc, |_| {}).await?;
+    read_kept(svc, plan).await
+}
+
+/// The same as [`compute`] when the kept sums lack at most a few seconds'
+/// recount; otherwise the sums are read as they are, with how far behind
+/// they are in [`Statistics::behind`] (a page answers at once after an
+/// upgrade, while the server's keeper recounts in the background).
+pub async fn compute_promptly(
+    svc: &Services,
+    spec: PeriodSpec,
+    cut_off: CutOff,
+    now: DateTime<Utc>,
+) -> Result<Statistics, AppError> {
+    let plan = Plan::new(spec, cut_off, now)?;
+    if plan.empty() {
+        return Ok(plan.done(Vec::new()));
+    }
+    let behind = kept::catch_up_within(svc, PROMPT_RECOUNT).await?;
+    Ok(Statistics {
+        behind,
+        ..read_kept(svc, plan).await?
+    })
+}
+
+/// The figures of `plan` from the kept sums as they stand.
+async fn read_kept(svc: &Services, plan: Plan) -> Result<Statistics, AppError> {
     let (first, last) = plan.days();
     let catalog = Catalog::load(svc).await?;
     let cells = kept::figures(svc, first, last)

@@ -485,3 +485,74 @@ async fn the_kept_sums_follow_what_changes_after_they_were_counted() {
     );
     same_as_the_record(&svc, &rated, CutOff::ND09).await;
 }
+
+#[tokio::test]
+async fn a_page_reads_the_kept_sums_as_they_are_while_a_long_recount_waits() {
+    use motcua_app::statistics::kept::{self, Behind};
+    use motcua_store::{Page, Rating, Satisfaction, Span};
+
+    let db = sqlite().await;
+    let blobs = tempfile::tempdir().unwrap();
+    let svc = services(Arc::clone(&db.store), blobs.path());
+    generated(&svc, 200).await;
+    let store = &svc.store;
+
+    // Nothing is counted yet: every dossier is to be counted, more than a
+    // page may wait for.
+    assert_eq!(
+        kept::catch_up_within(&svc, 150).await.unwrap(),
+        Some(Behind::Everything)
+    );
+    assert_eq!(
+        store.statistics_basis().await.unwrap(),
+        None,
+        "nothing done"
+    );
+    // Within what it may wait for, it counts them all.
+    assert_eq!(kept::catch_up_within(&svc, 200).await.unwrap(), None);
+    assert_eq!(store.recount_backlog().await.unwrap(), 0);
+    let spec: PeriodSpec = "2026-Q1".parse().unwrap();
+    let counted = statistics::compute_promptly(&svc, spec, CutOff::ND09, now())
+        .await
+        .unwrap();
+    assert_eq!(counted.behind, None);
+    same_as_the_record(&svc, std::slice::from_ref(&counted), CutOff::ND09).await;
+
+    // Eight ratings mark eight dossiers.
+    let span = Span {
+        from: Utc.with_ymd_and_hms(2025, 7, 1, 0, 0, 0).unwrap(),
+        to: now(),
+    };
+    let decided: Vec<_> = store
+        .counted_dossiers(span, Page::first(1000))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.record.state.clock.decided_at.is_some() && c.rating.is_none())
+        .take(8)
+        .collect();
+    assert_eq!(decided.len(), 8);
+    let rater = super::citizen(store.as_ref(), "Lê Văn Tám", "tam@example.vn").await;
+    for c in &decided {
+        store
+            .rate_dossier(&Rating {
+                dossier: c.record.id,
+                user: rater.id,
+                overall: Satisfaction::VerySatisfied,
+                convenience: Satisfaction::VerySatisfied,
+                timeliness: Satisfaction::VerySatisfied,
+                attitude: Satisfaction::VerySatisfied,
+                comment: None,
+                rated_at: now(),
+            })
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        kept::catch_up_within(&svc, 7).await.unwrap(),
+        Some(Behind::MoreThan(7))
+    );
+    assert_eq!(store.recount_backlog().await.unwrap(), 8, "left for later");
+    assert_eq!(kept::catch_up_within(&svc, 8).await.unwrap(), None);
+    assert_eq!(store.recount_backlog().await.unwrap(), 0);
+}

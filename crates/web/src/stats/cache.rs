@@ -10,6 +10,9 @@ use motcua_app::statistics::Statistics;
 
 /// How long a computation is served again.
 const FRESH_FOR: Duration = Duration::from_secs(300);
+/// How long one read before a recount caught up is served again: the
+/// page shows the recount's progress.
+const BEHIND_FRESH_FOR: Duration = Duration::from_secs(15);
 /// How many periods are kept.
 const ENTRIES: usize = 32;
 
@@ -39,14 +42,14 @@ impl StatsCache {
     pub(crate) fn get(&self, key: &str) -> Option<Arc<Statistics>> {
         let entries = self.entries.lock().ok()?;
         let (at, stats) = entries.get(key)?;
-        (at.elapsed() < FRESH_FOR).then(|| Arc::clone(stats))
+        (at.elapsed() < fresh_for(stats)).then(|| Arc::clone(stats))
     }
 
     pub(crate) fn put(&self, key: String, stats: Arc<Statistics>) {
         let Ok(mut entries) = self.entries.lock() else {
             return;
         };
-        entries.retain(|_, (at, _)| at.elapsed() < FRESH_FOR);
+        entries.retain(|_, (at, stats)| at.elapsed() < fresh_for(stats));
         if entries.len() >= ENTRIES
             && let Some(oldest) = entries
                 .iter()
@@ -56,5 +59,13 @@ impl StatsCache {
             entries.remove(&oldest);
         }
         entries.insert(key, (Instant::now(), stats));
+    }
+}
+
+fn fresh_for(stats: &Statistics) -> Duration {
+    if stats.behind.is_some() {
+        BEHIND_FRESH_FOR
+    } else {
+        FRESH_FOR
     }
 }

@@ -27,7 +27,7 @@ use serde::Deserialize;
 
 pub use cache::StatsCache;
 
-use crate::error::WebError;
+use crate::error::{DomainText, ProblemKind, WebError};
 use crate::extract::Query;
 use crate::page::{PageCtx, render};
 use crate::state::AppState;
@@ -72,7 +72,9 @@ fn period_of(state: &AppState, params: &Params, official: bool) -> Result<Period
 
 /// The statistics of `spec`, from the cache when fresh. Computed in a
 /// task of its own, one at a time: a request that times out does not
-/// throw the work away, the next asking finds it kept.
+/// throw the work away, the next asking finds it kept. A page never waits
+/// for a long recount (after an upgrade): it gets the kept sums as they
+/// are, marked [`Statistics::behind`].
 async fn statistics_of(state: &AppState, spec: PeriodSpec) -> Result<Arc<Statistics>, WebError> {
     let svc = Arc::clone(
         state
@@ -90,7 +92,7 @@ async fn statistics_of(state: &AppState, spec: PeriodSpec) -> Result<Arc<Statist
         if let Some(hit) = cache.get(&key) {
             return Ok(hit);
         }
-        let stats = Arc::new(statistics::compute(&svc, spec, cut_off, Utc::now()).await?);
+        let stats = Arc::new(statistics::compute_promptly(&svc, spec, cut_off, Utc::now()).await?);
         cache.put(key, Arc::clone(&stats));
         Ok::<_, motcua_app::AppError>(stats)
     });
@@ -166,6 +168,8 @@ struct Dashboard {
     days: String,
     running: Option<String>,
     before_law: Option<String>,
+    /// Said when the figures are read before a recount caught up.
+    behind: Option<String>,
     choices: Vec<(String, String)>,
     agency: Option<Agency>,
     tiles: Vec<Tile>,
@@ -328,6 +332,7 @@ pub(crate) async fn dashboard(
         ),
         running,
         before_law: stats.before_law.map(|d| ctx.date(&d)),
+        behind: stats.behind.map(|b| lang.describe(&b)),
         choices,
         tiles: tiles(&ctx, &total),
         chart,
@@ -381,8 +386,22 @@ async fn open_statistics<'s>(
 ) -> Result<(&'s Services, PeriodSpec, Arc<Statistics>), WebError> {
     let svc = state.require_services()?;
     let spec = period_of(state, params, false)?;
-    let stats = statistics_of(state, spec).await?;
+    let stats = complete(statistics_of(state, spec).await?)?;
     Ok((svc, spec, stats))
+}
+
+/// The figures, when they count every dossier: a file (open data, the
+/// review to file) is not published from sums a recount has not caught up
+/// with; it is refused for a minute, with the reason, instead.
+fn complete(stats: Arc<Statistics>) -> Result<Arc<Statistics>, WebError> {
+    match stats.behind {
+        None => Ok(stats),
+        Some(behind) => Err(WebError::Refused {
+            kind: ProblemKind::Unavailable,
+            message: DomainText::of(&behind),
+            retry_after: Some(60),
+        }),
+    }
 }
 
 /// `GET /thong-ke/du-lieu.json`: the period's figures as open data.
@@ -425,7 +444,7 @@ pub(crate) async fn review(
     }
     let svc = state.require_services()?;
     let spec = period_of(&state, &params, true)?;
-    let stats = statistics_of(&state, spec).await?;
+    let stats = complete(statistics_of(&state, spec).await?)?;
     let review = statistics::review::build(svc, &stats, Utc::now()).await?;
     let stem = review.file_stem.clone();
     let no_store = |mut r: Response| {
@@ -530,4 +549,50 @@ fn review_page(
     };
     page.render()
         .map_err(|e| WebError::from(motcua_app::AppError::Internal(e.to_string())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use motcua_app::statistics::kept::Behind;
+    use motcua_domain::statistics::CutOff;
+
+    fn read(behind: Option<Behind>) -> Arc<Statistics> {
+        let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        Arc::new(Statistics {
+            spec: "2026-Q1".parse().unwrap(),
+            cut_off: CutOff::ND09,
+            first: day,
+            last: day,
+            before_law: None,
+            counted_until: Utc::now(),
+            computed_at: Utc::now(),
+            cells: Vec::new(),
+            behind,
+        })
+    }
+
+    #[test]
+    fn files_are_not_published_from_sums_a_recount_has_not_caught_up_with() {
+        assert!(complete(read(None)).is_ok());
+        for behind in [Behind::MoreThan(12_000), Behind::Everything] {
+            match complete(read(Some(behind))) {
+                Err(WebError::Refused {
+                    kind,
+                    message,
+                    retry_after,
+                }) => {
+                    assert_eq!(kind, ProblemKind::Unavailable);
+                    assert_eq!(retry_after, Some(60));
+                    let said = message.say(Lang::Vi);
+                    assert!(said.contains("chưa đầy đủ"), "{said}");
+                    if let Behind::MoreThan(_) = behind {
+                        assert!(said.contains("12"), "{said}");
+                    }
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
 }
