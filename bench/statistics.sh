@@ -12,6 +12,7 @@
 # Usage: bench/statistics.sh [DOSSIERS]   (default 1000000)
 #        MOTCUA_BENCH_ENGINES=postgres bench/statistics.sh ...   (one engine)
 set -euo pipefail
+shopt -s inherit_errexit  # a failed step inside $(...) stops the run too
 cd "$(dirname "$0")/.."
 dossiers=${1:-1000000}
 work=$(mktemp -d "${TMPDIR:-/tmp}/motcua-bench.XXXXXX")
@@ -27,7 +28,22 @@ bin=$PWD/target/release/motcua
 period=2026-H1
 port=18391
 
-seconds() { local s e; s=$(date +%s.%N); timeout 3600 "$@" >/dev/null 2>&1; e=$(date +%s.%N); python3 -c "print(round($e-$s, 3))"; }
+# The seconds a step takes; a step that fails stops the run with what it
+# said (a failed step timed would look fast).
+seconds() {
+    local s e
+    s=$(date +%s.%N)
+    if ! timeout 3600 "$@" >/dev/null 2>"$work/step.err"; then
+        echo "step failed: $*" >&2
+        cat "$work/step.err" >&2
+        return 1
+    fi
+    e=$(date +%s.%N)
+    python3 -c "print(round($e-$s, 3))"
+}
+
+# A report's figures without the line saying when they were computed.
+figures() { grep -v -E 'tổng hợp tự động|computed automatically' "$1"; }
 
 # One engine: DATA_FLAGS name the database; prints a row per step.
 measure() {
@@ -44,12 +60,23 @@ measure() {
     recount=$(grep -oE '(Counted|Đã tính) [0-9]+ [^0-9]+ [0-9]+ (s|giây)' "$log" | grep -oE '[0-9]+ (s|giây)$' | grep -oE '[0-9]+' || echo "?")
     local t_kept t_record
     t_kept=$(seconds "$bin" report --period "$period" --format xlsx -o "$work/kept.xlsx" "${flags[@]}")
-    t_record=$(seconds "$bin" report --period "$period" --format xlsx --from-record -o "$work/record.xlsx" "${flags[@]}")
+    # The kept sums must give what counting the record gives.
+    "$bin" report --period "$period" --format html -o "$work/kept.html" "${flags[@]}" >/dev/null
+    t_record=$(seconds "$bin" report --period "$period" --format html --from-record -o "$work/record.html" "${flags[@]}")
+    if ! diff <(figures "$work/kept.html") <(figures "$work/record.html") >&2; then
+        echo "$name: the kept sums differ from the record" >&2
+        return 1
+    fi
     MOTCUA_LANG=vi "$bin" serve --listen "127.0.0.1:$port" "${flags[@]}" >"$work/$name-serve.log" 2>&1 &
     server=$!
     for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/thong-ke/du-lieu.json?ky=2025-Q4" >/dev/null 2>&1 && break; sleep 0.2; done
     local t_page t_json
     t_page=$(seconds curl -fs --max-time 600 "http://127.0.0.1:$port/thong-ke?ky=$period")
+    # Read before any recount caught up, the page would say so.
+    if curl -fs "http://127.0.0.1:$port/thong-ke?ky=$period" | grep -q -E 'chưa đầy đủ'; then
+        echo "$name: the dashboard was read before the recount caught up" >&2
+        return 1
+    fi
     t_json=$(seconds curl -fs --max-time 600 "http://127.0.0.1:$port/thong-ke/du-lieu.json?ky=2026-Q2")
     kill "$server"; wait "$server" 2>/dev/null || true; server=
     echo "$name|$t_gen|$recount|$t_kept|$t_record|$t_page|$t_json"

@@ -263,12 +263,7 @@ pub async fn compute(
     cut_off: CutOff,
     now: DateTime<Utc>,
 ) -> Result<Statistics, AppError> {
-    let plan = Plan::new(spec, cut_off, now)?;
-    if plan.empty() {
-        return Ok(plan.done(Vec::new()));
-    }
-    kept::catch_up(svc, |_| {}).await?;
-    read_kept(svc, plan).await
+    read_kept(svc, spec, cut_off, now, None).await
 }
 
 /// The same as [`compute`] when the kept sums lack at most a few seconds'
@@ -281,19 +276,29 @@ pub async fn compute_promptly(
     cut_off: CutOff,
     now: DateTime<Utc>,
 ) -> Result<Statistics, AppError> {
+    read_kept(svc, spec, cut_off, now, Some(PROMPT_RECOUNT)).await
+}
+
+/// The figures from the kept sums, once the dossiers changed since they
+/// were kept are counted again: all of them, or none if more than `most`.
+async fn read_kept(
+    svc: &Services,
+    spec: PeriodSpec,
+    cut_off: CutOff,
+    now: DateTime<Utc>,
+    most: Option<u64>,
+) -> Result<Statistics, AppError> {
     let plan = Plan::new(spec, cut_off, now)?;
     if plan.empty() {
         return Ok(plan.done(Vec::new()));
     }
-    let behind = kept::catch_up_within(svc, PROMPT_RECOUNT).await?;
-    Ok(Statistics {
-        behind,
-        ..read_kept(svc, plan).await?
-    })
-}
-
-/// The figures of `plan` from the kept sums as they stand.
-async fn read_kept(svc: &Services, plan: Plan) -> Result<Statistics, AppError> {
+    let behind = match most {
+        None => {
+            kept::catch_up(svc, |_| {}).await?;
+            None
+        }
+        Some(most) => kept::catch_up_within(svc, most).await?,
+    };
     let (first, last) = plan.days();
     let catalog = Catalog::load(svc).await?;
     let cells = kept::figures(svc, first, last)
@@ -304,7 +309,10 @@ async fn read_kept(svc: &Services, plan: Plan) -> Result<Statistics, AppError> {
             ..new_cell(&key, &catalog)
         })
         .collect();
-    Ok(plan.done(cells))
+    Ok(Statistics {
+        behind,
+        ..plan.done(cells)
+    })
 }
 
 /// The same statistics as [`compute`], counted from the record: every

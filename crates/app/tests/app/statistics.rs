@@ -390,11 +390,46 @@ async fn sqlite_and_postgres_give_identical_figures() {
     .ok();
 }
 
+/// The dossiers counted from 1 January of `year` that are decided and not
+/// rated.
+async fn decided_unrated(store: &dyn Store, year: i32) -> Vec<motcua_store::CountedDossier> {
+    use motcua_store::{Page, Span};
+    let span = Span {
+        from: Utc.with_ymd_and_hms(year, 1, 1, 0, 0, 0).unwrap(),
+        to: now(),
+    };
+    store
+        .counted_dossiers(span, Page::first(1000))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.record.state.clock.decided_at.is_some() && c.rating.is_none())
+        .collect()
+}
+
+/// `user`'s rating of `counted`, `overall` on every count.
+fn rating(
+    counted: &motcua_store::CountedDossier,
+    user: &motcua_store::User,
+    overall: motcua_store::Satisfaction,
+) -> motcua_store::Rating {
+    motcua_store::Rating {
+        dossier: counted.record.id,
+        user: user.id,
+        overall,
+        convenience: overall,
+        timeliness: overall,
+        attitude: overall,
+        comment: None,
+        rated_at: now(),
+    }
+}
+
 #[tokio::test]
 async fn the_kept_sums_follow_what_changes_after_they_were_counted() {
     use chrono::NaiveTime;
     use motcua_domain::calendar::{OfficeHours, Session};
-    use motcua_store::{Page, Rating, Satisfaction, Span};
+    use motcua_store::Satisfaction;
 
     let db = sqlite().await;
     let blobs = tempfile::tempdir().unwrap();
@@ -404,17 +439,7 @@ async fn the_kept_sums_follow_what_changes_after_they_were_counted() {
     let store = &svc.store;
 
     // Dossiers decided in 2026, from the record.
-    let span = Span {
-        from: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
-        to: now(),
-    };
-    let decided: Vec<_> = store
-        .counted_dossiers(span, Page::first(1000))
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|c| c.record.state.clock.decided_at.is_some() && c.rating.is_none())
-        .collect();
+    let decided = decided_unrated(store.as_ref(), 2026).await;
     assert!(decided.len() > 10);
 
     // A shorter holiday schedule for 2026: every processing time counted
@@ -464,16 +489,7 @@ async fn the_kept_sums_follow_what_changes_after_they_were_counted() {
             Satisfaction::NotYetSatisfied
         };
         store
-            .rate_dossier(&Rating {
-                dossier: c.record.id,
-                user: rater.id,
-                overall,
-                convenience: overall,
-                timeliness: overall,
-                attitude: overall,
-                comment: None,
-                rated_at: now(),
-            })
+            .rate_dossier(&rating(c, &rater, overall))
             .await
             .unwrap();
     }
@@ -489,7 +505,7 @@ async fn the_kept_sums_follow_what_changes_after_they_were_counted() {
 #[tokio::test]
 async fn a_page_reads_the_kept_sums_as_they_are_while_a_long_recount_waits() {
     use motcua_app::statistics::kept::{self, Behind};
-    use motcua_store::{Page, Rating, Satisfaction, Span};
+    use motcua_store::Satisfaction;
 
     let db = sqlite().await;
     let blobs = tempfile::tempdir().unwrap();
@@ -519,32 +535,16 @@ async fn a_page_reads_the_kept_sums_as_they_are_while_a_long_recount_waits() {
     same_as_the_record(&svc, std::slice::from_ref(&counted), CutOff::ND09).await;
 
     // Eight ratings mark eight dossiers.
-    let span = Span {
-        from: Utc.with_ymd_and_hms(2025, 7, 1, 0, 0, 0).unwrap(),
-        to: now(),
-    };
-    let decided: Vec<_> = store
-        .counted_dossiers(span, Page::first(1000))
+    let decided: Vec<_> = decided_unrated(store.as_ref(), 2025)
         .await
-        .unwrap()
         .into_iter()
-        .filter(|c| c.record.state.clock.decided_at.is_some() && c.rating.is_none())
         .take(8)
         .collect();
     assert_eq!(decided.len(), 8);
     let rater = super::citizen(store.as_ref(), "Lê Văn Tám", "tam@example.vn").await;
     for c in &decided {
         store
-            .rate_dossier(&Rating {
-                dossier: c.record.id,
-                user: rater.id,
-                overall: Satisfaction::VerySatisfied,
-                convenience: Satisfaction::VerySatisfied,
-                timeliness: Satisfaction::VerySatisfied,
-                attitude: Satisfaction::VerySatisfied,
-                comment: None,
-                rated_at: now(),
-            })
+            .rate_dossier(&rating(c, &rater, Satisfaction::VerySatisfied))
             .await
             .unwrap();
     }
