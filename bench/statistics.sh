@@ -61,7 +61,7 @@ measure() {
     local t_kept t_record
     t_kept=$(seconds "$bin" report --period "$period" --format xlsx -o "$work/kept.xlsx" "${flags[@]}")
     # The kept sums must give what counting the record gives.
-    "$bin" report --period "$period" --format html -o "$work/kept.html" "${flags[@]}" >/dev/null
+    seconds "$bin" report --period "$period" --format html -o "$work/kept.html" "${flags[@]}" >/dev/null
     t_record=$(seconds "$bin" report --period "$period" --format html --from-record -o "$work/record.html" "${flags[@]}")
     if ! diff <(figures "$work/kept.html") <(figures "$work/record.html") >&2; then
         echo "$name: the kept sums differ from the record" >&2
