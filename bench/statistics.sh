@@ -11,6 +11,7 @@
 # Load goes to 127.0.0.1 only; every step is bounded in time.
 # Usage: bench/statistics.sh [DOSSIERS]   (default 1000000)
 #        MOTCUA_BENCH_ENGINES=postgres bench/statistics.sh ...   (one engine)
+#        MOTCUA_BENCH_KEEP_DATABASE=1 …   keeps the PostgreSQL database made
 set -euo pipefail
 shopt -s inherit_errexit  # a failed step inside $(...) stops the run too
 cd "$(dirname "$0")/.."
@@ -99,7 +100,13 @@ if [[ " $engines " == *" postgres "* ]] && [ -n "${MOTCUA_BENCH_POSTGRES_URL:-}"
     pg_url=$(python3 -c "import sys, urllib.parse as u; p=u.urlparse(sys.argv[1]); print(p._replace(path='/$db').geturl())" "$MOTCUA_BENCH_POSTGRES_URL")
     mkdir -p "$work/pg-blobs"
     rows+=("$(measure postgres --database-url "$pg_url" --blobs "$work/pg-blobs")")
-    psql "$MOTCUA_BENCH_POSTGRES_URL" -qc "DROP DATABASE $db" >/dev/null || true
+    if [ -n "${MOTCUA_BENCH_KEEP_DATABASE:-}" ]; then
+        # kept for bench/load.sh (MOTCUA_BENCH_DATABASE_URL); its blobs
+        # folder goes with the work folder, and no scenario reads old blobs
+        echo "kept the PostgreSQL database: $pg_url" >&2
+    else
+        psql "$MOTCUA_BENCH_POSTGRES_URL" -qc "DROP DATABASE $db" >/dev/null || true
+    fi
 fi
 
 python3 - "$dossiers" "$bytes" "$t_floor" "${rows[@]}" <<'PY'
