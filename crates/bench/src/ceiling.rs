@@ -64,6 +64,29 @@ enum Rows {
     Postgres(PgStore),
 }
 
+/// The ceiling's table, and its one row a write. The statements are the
+/// same text on both engines (SQLite reads `$1` placeholders too).
+const CREATE: &str = "CREATE TABLE IF NOT EXISTS bench_ceiling \
+                      (key TEXT NOT NULL, size BIGINT NOT NULL, seq BIGINT NOT NULL)";
+const INSERT: &str = "INSERT INTO bench_ceiling (key, size, seq) VALUES ($1, $2, $3)";
+
+/// Evaluates `$body` with `$pool` naming the pool `$rows` holds, whichever
+/// the engine (the two pools are different types).
+macro_rules! on_pool {
+    ($rows:expr, |$pool:ident| $body:expr) => {
+        match $rows {
+            Rows::Sqlite(store) => {
+                let $pool = store.pool();
+                $body
+            }
+            Rows::Postgres(store) => {
+                let $pool = store.pool();
+                $body
+            }
+        }
+    };
+}
+
 /// The write ceiling's operation, with its blob folder and database.
 pub struct WriteCeiling {
     blobs: LocalBlobStore,
@@ -80,28 +103,19 @@ impl WriteCeiling {
     /// database there or, with `postgres_url`, in that (scratch) database.
     pub async fn open(scratch: &Path, postgres_url: Option<&str>) -> Result<Self, String> {
         let blobs = LocalBlobStore::open(scratch.join("blobs")).map_err(|e| e.to_string())?;
-        let create = "CREATE TABLE IF NOT EXISTS bench_ceiling \
-                      (key TEXT NOT NULL, size BIGINT NOT NULL, at TEXT NOT NULL)";
         let rows = match postgres_url {
-            Some(url) => {
-                let store = PgStore::connect(url).await.map_err(|e| e.to_string())?;
-                sqlx::query(create)
-                    .execute(store.pool())
+            Some(url) => Rows::Postgres(PgStore::connect(url).await.map_err(|e| e.to_string())?),
+            None => Rows::Sqlite(
+                SqliteStore::open(&scratch.join("ceiling.sqlite3"))
                     .await
-                    .map_err(|e| e.to_string())?;
-                Rows::Postgres(store)
-            }
-            None => {
-                let store = SqliteStore::open(&scratch.join("ceiling.sqlite3"))
-                    .await
-                    .map_err(|e| e.to_string())?;
-                sqlx::query(create)
-                    .execute(store.pool())
-                    .await
-                    .map_err(|e| e.to_string())?;
-                Rows::Sqlite(store)
-            }
+                    .map_err(|e| e.to_string())?,
+            ),
         };
+        on_pool!(&rows, |pool| sqlx::query(CREATE)
+            .execute(pool)
+            .await
+            .map(drop))
+        .map_err(|e| e.to_string())?;
         Ok(WriteCeiling {
             blobs,
             rows,
@@ -125,31 +139,19 @@ impl Operation for WriteCeiling {
         let info = self.blobs.put(&bytes).await.map_err(|e| e.to_string())?;
         let key = info.key.to_string();
         let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
-        let at = format!("{seq}");
-        match &self.rows {
-            Rows::Sqlite(store) => {
-                let mut tx = store.pool().begin().await.map_err(|e| e.to_string())?;
-                sqlx::query("INSERT INTO bench_ceiling (key, size, at) VALUES (?, ?, ?)")
-                    .bind(&key)
-                    .bind(size)
-                    .bind(&at)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                tx.commit().await.map_err(|e| e.to_string())?;
-            }
-            Rows::Postgres(store) => {
-                let mut tx = store.pool().begin().await.map_err(|e| e.to_string())?;
-                sqlx::query("INSERT INTO bench_ceiling (key, size, at) VALUES ($1, $2, $3)")
-                    .bind(&key)
-                    .bind(size)
-                    .bind(&at)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                tx.commit().await.map_err(|e| e.to_string())?;
-            }
+        let seq = i64::try_from(seq).unwrap_or(i64::MAX);
+        on_pool!(&self.rows, |pool| async {
+            let mut tx = pool.begin().await?;
+            sqlx::query(INSERT)
+                .bind(&key)
+                .bind(size)
+                .bind(seq)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await
         }
+        .await)
+        .map_err(|e| e.to_string())?;
         Ok(())
     }
 }
