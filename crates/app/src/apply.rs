@@ -668,9 +668,10 @@ pub fn code_agency(
 }
 
 /// The calendar the legal clock counts on: the official schedule in the
-/// store.
-pub async fn work_calendar(svc: &Services) -> Result<WorkCalendar, AppError> {
-    calendar_of(svc.store.holiday_breaks().await?)
+/// store, read every time (administrators edit it on any node); the
+/// calendar itself is built again only when the schedule has changed.
+pub async fn work_calendar(svc: &Services) -> Result<std::sync::Arc<WorkCalendar>, AppError> {
+    svc.memo.calendar_of(svc.store.holiday_breaks().await?)
 }
 
 /// The working calendar of the official holiday schedule `breaks`.

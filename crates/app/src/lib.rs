@@ -18,6 +18,7 @@ mod error;
 pub mod find;
 pub mod generate;
 pub mod jobs;
+pub mod memo;
 pub mod notices;
 pub mod office;
 pub mod outbox;

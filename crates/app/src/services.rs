@@ -7,6 +7,7 @@ use motcua_blobs::BlobStore;
 use motcua_domain::printout::Renderer;
 use motcua_store::Store;
 
+use crate::memo::Memo;
 use crate::payments::PaymentProvider;
 
 /// The deployment's settings the use cases need.
@@ -39,6 +40,8 @@ pub struct Services {
     /// Takes fees online: the built-in sandbox unless the gateway is
     /// configured ([`crate::payments::VnPay`]).
     pub payments: Arc<dyn PaymentProvider>,
+    /// What is kept between requests ([`Memo`]); `Memo::default()` to start.
+    pub memo: Memo,
 }
 
 impl std::fmt::Debug for Services {

@@ -81,10 +81,9 @@ pub async fn track(
 
 /// The public status of a dossier (also what its applicant sees first).
 pub async fn status_of(svc: &Services, dossier: &DossierRecord) -> Result<PublicStatus, AppError> {
-    let version = svc
-        .store
-        .procedure_in_force(&dossier.procedure_code, dossier.procedure_version)
-        .await?;
+    let version =
+        crate::memo::shown_procedure(svc, &dossier.procedure_code, dossier.procedure_version)
+            .await?;
     let estimate = match (&version, dossier.state.clock.accepted_at) {
         (Some(v), None) if !dossier.state.stage.is_final() => {
             let calendar = apply::work_calendar(svc).await?;

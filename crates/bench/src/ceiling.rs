@@ -105,11 +105,21 @@ impl WriteCeiling {
         let blobs = LocalBlobStore::open(scratch.join("blobs")).map_err(|e| e.to_string())?;
         let rows = match postgres_url {
             Some(url) => Rows::Postgres(PgStore::connect(url).await.map_err(|e| e.to_string())?),
-            None => Rows::Sqlite(
-                SqliteStore::open(&scratch.join("ceiling.sqlite3"))
-                    .await
-                    .map_err(|e| e.to_string())?,
-            ),
+            None => {
+                // A new database each run: one left by an older build may
+                // carry a schema this one refuses.
+                let file = scratch.join("ceiling.sqlite3");
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut name = file.clone().into_os_string();
+                    name.push(suffix);
+                    match std::fs::remove_file(&name) {
+                        Ok(()) => {}
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(e) => return Err(format!("{}: {e}", file.display())),
+                    }
+                }
+                Rows::Sqlite(SqliteStore::open(&file).await.map_err(|e| e.to_string())?)
+            }
         };
         on_pool!(&rows, |pool| sqlx::query(CREATE)
             .execute(pool)

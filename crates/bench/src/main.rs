@@ -221,6 +221,8 @@ async fn run(args: RunArgs) -> Result<(), String> {
                 limit.max_ops = limit.max_ops.min(users.waiting() as u64 / phases_left);
             }
             phases_left -= 1;
+            // On stderr, so a profiler can be attached to the phase it wants.
+            eprintln!("{} at {c} connections", scenario.name());
             let outcome: Outcome = drive(Arc::clone(&shared), limit).await?;
             results.phase(Phase {
                 scenario,

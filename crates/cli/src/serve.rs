@@ -276,6 +276,7 @@ async fn serve(
         .unwrap_or_else(|| format!("http://{addr}"));
     let payments = payment_provider(args, &public_url, lang)?;
     let services = Arc::new(Services {
+        memo: Default::default(),
         store: Arc::clone(&store),
         blobs,
         payments,

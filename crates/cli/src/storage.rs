@@ -198,6 +198,7 @@ pub async fn open_services(data: &DataArgs, lang: Lang) -> Result<motcua_app::Se
     let store = open_store(&location, lang).await?;
     let blobs = open_blobs(blobs, lang).await?;
     Ok(motcua_app::Services {
+        memo: Default::default(),
         store,
         blobs,
         settings: motcua_app::Settings {

@@ -216,3 +216,12 @@ pub(crate) async fn require_current(pool: &PgPool) -> StoreResult<()> {
         }),
     }
 }
+
+/// `ANALYZE` of every table: PostgreSQL samples each (30,000 rows at the
+/// default statistics target), so a few seconds even at millions of rows.
+/// Autovacuum would get there too, but only once its thresholds are
+/// crossed, which a bulk import into an empty database reaches late.
+pub(crate) async fn refresh_planner_statistics(pool: &PgPool) -> StoreResult<()> {
+    sqlx::query("ANALYZE").execute(pool).await.map_err(db_err)?;
+    Ok(())
+}

@@ -282,6 +282,9 @@ impl Store for PgStore {
     async fn import_dossiers(&self, batch: Vec<ImportedDossier>) -> StoreResult<usize> {
         dossiers::import(&self.pool, batch).await
     }
+    async fn refresh_planner_statistics(&self) -> StoreResult<()> {
+        connect::refresh_planner_statistics(&self.pool).await
+    }
     async fn dossier(&self, id: DossierId) -> StoreResult<Option<DossierRecord>> {
         dossiers::get_one(&self.pool, id).await
     }

@@ -1,7 +1,8 @@
 //! The back office's queue: open dossiers of some agencies, most urgent
-//! first. The partial indexes on `(receiving_unit, work_due_at, id)` and
-//! `(deciding_agency, work_due_at, id)` over open dossiers serve it, so its
-//! cost follows the open work, not the archive.
+//! first. One partial index over the open dossiers, in the queue's order,
+//! includes every column it filters by (`dossiers_office_queue`), so the
+//! counts and the page's ids are index-only scans whose cost follows the
+//! open work, not the archive; only the page's own rows are read.
 
 use chrono::{DateTime, Utc};
 use motcua_store::{
@@ -32,15 +33,17 @@ pub(crate) async fn queue(pool: &PgPool, q: &QueueQuery) -> StoreResult<Vec<Doss
     let stages: Vec<String> = q.stages.iter().map(key).collect::<StoreResult<_>>()?;
     let search = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty());
     let sql = format!(
-        "SELECT {COLUMNS} FROM dossiers
-         WHERE in_office AND {AGENCIES}
-           AND (cardinality($2::text[]) = 0 OR stage = ANY($2))
-           AND ($3::text IS NULL OR assignee = $3)
-           AND ($4::timestamptz IS NULL OR work_due_at < $4)
-           AND ($5::text IS NULL OR code = $5 OR applicant_identity = $6
-                OR applicant_name_folded LIKE $7 ESCAPE '\\')
-         ORDER BY work_due_at ASC NULLS LAST, id
-         LIMIT $8 OFFSET $9"
+        "SELECT {COLUMNS} FROM dossiers WHERE id IN (
+           SELECT id FROM dossiers
+           WHERE in_office AND {AGENCIES}
+             AND (cardinality($2::text[]) = 0 OR stage = ANY($2))
+             AND ($3::text IS NULL OR assignee = $3)
+             AND ($4::timestamptz IS NULL OR work_due_at < $4)
+             AND ($5::text IS NULL OR code = $5 OR applicant_identity = $6
+                  OR applicant_name_folded LIKE $7 ESCAPE '\\')
+           ORDER BY work_due_at ASC NULLS LAST, id
+           LIMIT $8 OFFSET $9)
+         ORDER BY work_due_at ASC NULLS LAST, id"
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(uuids(&q.agencies))

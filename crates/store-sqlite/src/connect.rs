@@ -144,3 +144,21 @@ pub(crate) async fn require_current(pool: &SqlitePool) -> StoreResult<()> {
         }),
     }
 }
+
+/// `ANALYZE` reading at most about a thousand rows of each index
+/// (`analysis_limit`), so it stays a second or two at ten million
+/// dossiers where a full `ANALYZE` reads every index whole. SQLite keeps
+/// no statistics of its own: without these its planner guesses every
+/// table's size and every index's selectivity.
+pub(crate) async fn refresh_planner_statistics(pool: &SqlitePool) -> StoreResult<()> {
+    let mut conn = pool.acquire().await.map_err(db_err)?;
+    sqlx::query("PRAGMA analysis_limit = 1000")
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    sqlx::query("ANALYZE")
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}

@@ -261,6 +261,9 @@ impl Store for SqliteStore {
     async fn import_dossiers(&self, batch: Vec<ImportedDossier>) -> StoreResult<usize> {
         dossiers::import(&self.pool, batch).await
     }
+    async fn refresh_planner_statistics(&self) -> StoreResult<()> {
+        connect::refresh_planner_statistics(&self.pool).await
+    }
     async fn dossier(&self, id: DossierId) -> StoreResult<Option<DossierRecord>> {
         dossiers::get(&self.pool, id).await
     }

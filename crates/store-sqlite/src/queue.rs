@@ -1,7 +1,7 @@
 //! The back office's queue: open dossiers of some agencies, most urgent
-//! first. The partial indexes on `(receiving_unit, work_due_at, id)` and
-//! `(deciding_agency, work_due_at, id)` over open dossiers serve it, so its
-//! cost follows the open work, not the archive.
+//! first. One partial index over the open dossiers holds every column it
+//! filters and orders by (`dossiers_office_queue`), so its cost follows
+//! the open work, not the archive, and never reads a row it does not show.
 
 use chrono::{DateTime, Utc};
 use motcua_store::{
@@ -88,9 +88,13 @@ pub(crate) async fn queue(pool: &SqlitePool, q: &QueueQuery) -> StoreResult<Vec<
     }
     bind(&mut args, i64::from(q.limit))?;
     bind(&mut args, i64::from(q.offset))?;
+    // The page's ids first, from the queue's index alone; then only their
+    // rows are read (see migration 0015).
     let sql = format!(
-        "SELECT {COLUMNS} FROM dossiers WHERE {}
-         ORDER BY work_due_at IS NULL, work_due_at, id LIMIT ${n} OFFSET ${}",
+        "SELECT {COLUMNS} FROM dossiers WHERE id IN (
+             SELECT id FROM dossiers WHERE {}
+             ORDER BY work_due_at IS NULL, work_due_at, id LIMIT ${n} OFFSET ${})
+         ORDER BY work_due_at IS NULL, work_due_at, id",
         conditions.join(" AND "),
         n + 1
     );

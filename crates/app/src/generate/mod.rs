@@ -104,6 +104,9 @@ pub async fn run(
         report.written += svc.store.import_dossiers(dossiers).await? as u64;
         progress(((batch + 1) * BATCH).min(plan.dossiers));
     }
+    if report.written > 0 {
+        svc.store.refresh_planner_statistics().await?;
+    }
     Ok(report)
 }
 

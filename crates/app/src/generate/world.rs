@@ -38,7 +38,7 @@ pub(super) struct World {
     plan: Plan,
     start: DateTime<Utc>,
     until: DateTime<Utc>,
-    calendar: WorkCalendar,
+    calendar: std::sync::Arc<WorkCalendar>,
     units: &'static Units,
     communes: Vec<&'static Commune>,
     desks: Vec<Desk>,

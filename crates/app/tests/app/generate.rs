@@ -23,6 +23,7 @@ async fn generated_dossiers_verify_mix_and_resume() {
     let db = sqlite().await;
     let blobs = tempfile::tempdir().unwrap();
     let svc = Services {
+        memo: Default::default(),
         store: Arc::clone(&db.store),
         blobs: Arc::new(LocalBlobStore::open(blobs.path()).unwrap()),
         settings: Settings {

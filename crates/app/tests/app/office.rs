@@ -67,6 +67,7 @@ pub(super) async fn office() -> Office {
     let db = sqlite().await;
     let blobs_dir = tempfile::tempdir().unwrap();
     let svc = Services {
+        memo: Default::default(),
         store: Arc::clone(&db.store),
         blobs: Arc::new(LocalBlobStore::open(blobs_dir.path()).unwrap()),
         settings: Settings {
@@ -1019,6 +1020,7 @@ async fn the_first_system_admin_needs_a_province_and_a_good_password() {
     let db = sqlite().await;
     let blobs = tempfile::tempdir().unwrap();
     let svc = Services {
+        memo: Default::default(),
         store: Arc::clone(&db.store),
         blobs: Arc::new(LocalBlobStore::open(blobs.path()).unwrap()),
         settings: Settings {

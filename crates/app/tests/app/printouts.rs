@@ -37,6 +37,7 @@ fn poppler() -> bool {
 async fn office_with_reports() -> (Office, Services) {
     let o = office().await;
     let svc = Services {
+        memo: Default::default(),
         renderer: Arc::new(motcua_reports::Reports::new()),
         payments: Arc::new(motcua_app::payments::VnPay::sandbox(
             "https://dichvucong.example.vn",

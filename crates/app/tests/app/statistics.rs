@@ -19,6 +19,7 @@ use super::sqlite;
 
 fn services(store: Arc<dyn Store>, blobs: &std::path::Path) -> Services {
     Services {
+        memo: Default::default(),
         store,
         blobs: Arc::new(LocalBlobStore::open(blobs).unwrap()),
         settings: Settings {

@@ -3199,6 +3199,10 @@ pub async fn imported_dossiers_are_written_as_if_created_then_appended(db: &dyn 
         .await
         .unwrap();
     assert_eq!(written, 2);
+    // The planner's figures are refreshed after a bulk import (twice: it
+    // may be run again at any time), and reads go on as before.
+    store.refresh_planner_statistics().await.unwrap();
+    store.refresh_planner_statistics().await.unwrap();
     let bare = store.dossier(bare.id).await.unwrap().unwrap();
     assert_eq!(bare.event_count, 1);
     let imported = store.dossier(walked.id).await.unwrap().unwrap();

@@ -9,7 +9,6 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
-use motcua_app::AppError;
 use motcua_app::office::inbox::{self, Filter};
 use motcua_domain::lifecycle::Stage;
 use serde::Deserialize;
@@ -129,15 +128,13 @@ pub(crate) async fn page(
     let mut rows = Vec::with_capacity(found.rows.len());
     for d in &found.rows {
         if !names.contains_key(&d.procedure_code) {
-            let name = svc
-                .store
-                .procedure_in_force(&d.procedure_code, d.procedure_version)
-                .await
-                .map_err(AppError::from)?
-                .map_or_else(
-                    || d.procedure_code.clone(),
-                    |v| words::procedure_name(lang, &v.procedure),
-                );
+            let name =
+                motcua_app::memo::shown_procedure(svc, &d.procedure_code, d.procedure_version)
+                    .await?
+                    .map_or_else(
+                        || d.procedure_code.clone(),
+                        |v| words::procedure_name(lang, &v.procedure),
+                    );
             names.insert(d.procedure_code.clone(), name);
         }
         let due = d.columns.work_due;

@@ -46,6 +46,7 @@ pub async fn portal() -> Portal {
     store.seed_holidays(&breaks).await.unwrap();
     let blobs = LocalBlobStore::open(dir.path().join("blobs")).unwrap();
     let services = Arc::new(Services {
+        memo: Default::default(),
         store: Arc::new(store),
         blobs: Arc::new(blobs),
         settings: Settings {
