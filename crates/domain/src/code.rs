@@ -9,7 +9,8 @@
 //!   accepted.
 //! - `YYMMDD` is the date of the entry instant in Vietnam.
 //! - `NNNN` is the unit's daily sequence, from 1; its width is regime data
-//!   (TT 01: 4 digits, so at most 9,999 a day; TT 03: 4 written, 4–7 read).
+//!   (TT 01: 4 digits, so at most 9,999 a day; TT 03: 4 written, 4–7 read,
+//!   so a busier day goes on with 5 digits and more).
 //!
 //! A code assigned upstream (by the national portal) is kept exactly as
 //! given ([`DossierCode::upstream`]).
@@ -152,14 +153,16 @@ pub struct DossierCode(String);
 
 impl DossierCode {
     /// Issues the code of the `sequence`-th dossier of `agency` on the day
-    /// of `entered_at`.
+    /// of `entered_at`: the sequence written with the format's width, and
+    /// wider past it as far as the format reads (TT 03: the 10,000th of a
+    /// day is `…-10000`, where under TT 01 a unit's day ends at 9,999).
     pub fn issue(
         agency: &AgencyId,
         entered_at: DateTime<Utc>,
         sequence: u32,
         format: CodeFormat,
     ) -> Result<Self, CodeError> {
-        let max = max_sequence(format.sequence_width);
+        let max = max_sequence(format.sequence_width.max(format.sequence_widths.1));
         if sequence == 0 || sequence > max {
             return Err(CodeError::SequenceOutOfRange { sequence, max });
         }
@@ -301,6 +304,31 @@ mod tests {
             })
         );
         assert!(DossierCode::issue(&agency, at, 0, tt01()).is_err());
+    }
+
+    #[test]
+    fn a_busy_day_widens_the_sequence_as_far_as_codes_are_read() {
+        // Measured: a load test reached a unit's 10,000th submission of the
+        // day, which TT 03's codes (read with 4 to 7 digits) can carry.
+        let agency = AgencyId::new("H29").unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 3, 3, 2, 0, 0).unwrap();
+        let code = DossierCode::issue(&agency, at, 10_000, tt03()).unwrap();
+        assert_eq!(code.as_str(), "H29-260303-10000");
+        assert_eq!(DossierCode::parse(code.as_str(), tt03()).unwrap(), code);
+        assert_eq!(
+            DossierCode::issue(&agency, at, 42, tt03())
+                .unwrap()
+                .as_str(),
+            "H29-260303-0042"
+        );
+        assert!(DossierCode::issue(&agency, at, 9_999_999, tt03()).is_ok());
+        assert_eq!(
+            DossierCode::issue(&agency, at, 10_000_000, tt03()),
+            Err(CodeError::SequenceOutOfRange {
+                sequence: 10_000_000,
+                max: 9_999_999
+            })
+        );
     }
 
     #[test]
